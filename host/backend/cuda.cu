@@ -1,0 +1,144 @@
+// CUDA backend: one path per thread, the kernels of kernels/risk/simulate.hpp
+// compiled from the same source as the CPU backend's.
+
+#include <cuda_runtime.h>
+#include <thrust/copy.h>
+#include <thrust/device_vector.h>
+#include <thrust/fill.h>
+
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "host/backend/backend.hpp"
+#include "host/backend/plan_storage.hpp"
+#include "host/common/error.hpp"
+
+#define LEVRISK_CUDA_TRY(call)                                                            \
+  do {                                                                                    \
+    const cudaError_t levrisk_status_ = (call);                                           \
+    LEVRISK_REQUIRE(levrisk_status_ == cudaSuccess, runtime_failure,                      \
+                    #call << " failed at " << __FILE__ << ":" << __LINE__ << ": "         \
+                          << cudaGetErrorString(levrisk_status_));                        \
+  } while (false)
+
+namespace levrisk {
+namespace {
+
+constexpr int threads_per_block = 128;
+
+struct device_memory {
+  template <class T>
+  static T* raw(thrust::device_vector<T>& v) {
+    return thrust::raw_pointer_cast(v.data());
+  }
+  template <class T>
+  static void fill_zero(thrust::device_vector<T>& v) {
+    thrust::fill(v.begin(), v.end(), T{});
+  }
+  template <class T>
+  static std::vector<T> to_host(const thrust::device_vector<T>& v) {
+    std::vector<T> host(v.size());
+    thrust::copy(v.begin(), v.end(), host.begin());
+    return host;
+  }
+};
+
+__global__ void simulate_kernel(simulation_view view, std::uint64_t first_path,
+                                std::int64_t n_paths) {
+  const std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i < n_paths) simulate_paths<1>(view, first_path + static_cast<std::uint64_t>(i), 1);
+}
+
+__global__ void exact_check_kernel(simulation_view view, std::uint64_t first_path,
+                                   std::int64_t n_paths) {
+  const std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i < n_paths) exact_check_path(view, first_path + static_cast<std::uint64_t>(i));
+}
+
+class cuda_backend final : public backend {
+ public:
+  explicit cuda_backend(int device_index) : device_index_(device_index) {
+    LEVRISK_CUDA_TRY(cudaSetDevice(device_index));
+    cudaDeviceProp properties{};
+    LEVRISK_CUDA_TRY(cudaGetDeviceProperties(&properties, device_index));
+    std::ostringstream out;
+    out << properties.name << " (sm_" << properties.major << properties.minor << ", "
+        << properties.totalGlobalMem / (1024 * 1024) << " MiB)";
+    device_ = out.str();
+  }
+
+  std::string name() const override { return "cuda"; }
+  std::string device() const override { return device_; }
+  std::int64_t default_batch_paths() const override { return 1 << 20; }
+
+  void begin(const simulation_plan& plan, std::int64_t max_batch_paths) override {
+    storage_ =
+        std::make_unique<plan_storage<thrust::device_vector, device_memory>>(plan, max_batch_paths);
+  }
+
+  void run_batch(std::uint64_t first_path, std::int64_t n_paths) override {
+    LEVRISK_REQUIRE(storage_, runtime_failure, "cuda backend: run_batch before begin");
+    const simulation_view& view = storage_->start_batch(first_path);
+    const unsigned blocks =
+        static_cast<unsigned>((n_paths + threads_per_block - 1) / threads_per_block);
+    simulate_kernel<<<blocks, threads_per_block>>>(view, first_path, n_paths);
+    LEVRISK_CUDA_TRY(cudaGetLastError());
+    if (view.multi.n_units > 0) {
+      exact_check_kernel<<<blocks, threads_per_block>>>(view, first_path, n_paths);
+      LEVRISK_CUDA_TRY(cudaGetLastError());
+    }
+    LEVRISK_CUDA_TRY(cudaDeviceSynchronize());
+  }
+
+  simulation_tallies finish() override {
+    LEVRISK_REQUIRE(storage_, runtime_failure, "cuda backend: finish before begin");
+    simulation_tallies tallies = storage_->download();
+    storage_.reset();
+    return tallies;
+  }
+
+ private:
+  int device_index_;
+  std::string device_;
+  std::unique_ptr<plan_storage<thrust::device_vector, device_memory>> storage_;
+};
+
+}  // namespace
+
+bool cuda_compiled_in() { return true; }
+
+std::vector<cuda_device_info> cuda_devices(std::string* problem) {
+  int count = 0;
+  // Without a GPU or driver this returns an error rather than aborting: that is
+  // why the probe happens here, at run time, and never in a static initializer.
+  const cudaError_t status = cudaGetDeviceCount(&count);
+  if (status != cudaSuccess) {
+    if (problem) *problem = cudaGetErrorString(status);
+    cudaGetLastError();  // clear the sticky error state
+    return {};
+  }
+  std::vector<cuda_device_info> devices;
+  for (int i = 0; i < count; ++i) {
+    cudaDeviceProp properties{};
+    if (cudaGetDeviceProperties(&properties, i) != cudaSuccess) continue;
+    devices.push_back(cuda_device_info{i, properties.name, properties.major, properties.minor,
+                                       properties.totalGlobalMem / (1024.0 * 1024.0 * 1024.0)});
+  }
+  if (devices.empty() && problem) *problem = "no CUDA device found";
+  return devices;
+}
+
+std::unique_ptr<backend> make_cuda_backend(int device_index) {
+  std::string problem;
+  const std::vector<cuda_device_info> devices = cuda_devices(&problem);
+  LEVRISK_REQUIRE(!devices.empty(), runtime_failure,
+                  "backend 'cuda' requested, but no usable GPU: " << problem
+                                                                   << "; use --backend cpu");
+  LEVRISK_REQUIRE(device_index >= 0 && device_index < static_cast<int>(devices.size()),
+                  runtime_failure, "CUDA device " << device_index << " does not exist");
+  return std::make_unique<cuda_backend>(device_index);
+}
+
+}  // namespace levrisk

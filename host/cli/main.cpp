@@ -1,0 +1,29 @@
+// levrisk: Monte Carlo liquidation risk for leveraged crypto positions.
+
+#include <iostream>
+
+#include "host/cli/commands.hpp"
+#include "host/common/error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"levrisk: Monte Carlo liquidation risk for leveraged crypto positions"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+  levrisk::cli::add_run_command(app, exit_code);
+  levrisk::cli::add_inspect_command(app, exit_code);
+  levrisk::cli::add_synth_command(app, exit_code);
+  levrisk::cli::add_version_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : levrisk::cli::exit_input_error;
+  } catch (const levrisk::input_error& error) {
+    std::cerr << "levrisk: error: " << error.what() << "\n";
+    return levrisk::cli::exit_input_error;
+  } catch (const std::exception& error) {
+    std::cerr << "levrisk: error: " << error.what() << "\n";
+    return levrisk::cli::exit_runtime_failure;
+  }
+  return exit_code;
+}

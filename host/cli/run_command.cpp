@@ -1,0 +1,108 @@
+// levrisk run: the nightly batch. Configuration file, overridden by flags;
+// snapshot in, HDF5 result file and a summary out.
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "host/backend/backend.hpp"
+#include "host/cli/commands.hpp"
+#include "host/cli/progress_reporter.hpp"
+#include "host/config/run_config.hpp"
+#include "host/engine/engine.hpp"
+#include "host/output/inspect.hpp"
+#include "host/output/result_writer.hpp"
+#include "host/snapshot/load_snapshot.hpp"
+
+namespace levrisk::cli {
+namespace {
+
+struct run_options {
+  std::string config_path = "configs/nightly.toml";
+  std::string name, snapshot, output_dir, backend;
+  std::int64_t paths = 0, batch_paths = 0;
+  int steps = 0, threads = 0, top = 10;
+  double horizon_days = 0.0;
+  std::uint64_t seed = 0;
+  bool quiet = false;
+};
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+int run(const run_options& options, const CLI::App& command) {
+  run_config config = load_run_config(options.config_path);
+  auto given = [&command](const char* flag) { return command.count(flag) > 0; };
+  if (given("--name")) config.name = options.name;
+  if (given("--snapshot")) config.snapshot = std::filesystem::absolute(options.snapshot);
+  if (given("--output-dir")) config.output_dir = std::filesystem::absolute(options.output_dir);
+  if (given("--paths")) config.paths = options.paths;
+  if (given("--steps")) config.steps = options.steps;
+  if (given("--horizon-days")) config.horizon_days = options.horizon_days;
+  if (given("--seed")) config.seed = options.seed;
+  if (given("--backend")) config.backend = options.backend;
+  if (given("--threads")) config.threads = options.threads;
+  if (given("--batch-paths")) config.batch_paths = options.batch_paths;
+  validate_run_config(config);
+
+  const std::filesystem::path output = config.output_file();
+  check_output_writable(output);  // fail before the work, not after
+  const snapshot snap = load_snapshot(config.snapshot);
+  std::unique_ptr<backend> executor = make_backend(config.backend, config.threads);
+
+  const auto start = std::chrono::steady_clock::now();
+  run_result result;
+  {
+    progress_reporter progress(!options.quiet && progress_reporter::stderr_is_terminal());
+    result = run_simulation(config, snap, *executor,
+                            [&progress](std::int64_t done, std::int64_t total) {
+                              progress.update(done, total);
+                            });
+  }
+  result.metadata.wall_time_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.metadata.created_utc = utc_now_iso8601();
+  write_result_file(result, output);
+
+  if (!options.quiet) {
+    print_inspection(result, std::cout, options.top);
+    std::cout << "\nwrote " << output.string() << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<run_options>();
+  CLI::App* command = app.add_subcommand("run", "Simulate a snapshot and write results/<name>.h5");
+  command->add_option("-c,--config", options->config_path, "Run configuration (TOML)")
+      ->capture_default_str();
+  command->add_option("--name", options->name, "Run name: the output file is <output-dir>/<name>.h5");
+  command->add_option("--snapshot", options->snapshot, "Snapshot folder (overrides the config)");
+  command->add_option("--output-dir", options->output_dir, "Folder for the result file");
+  command->add_option("--paths", options->paths, "Number of Monte Carlo paths");
+  command->add_option("--steps", options->steps, "Monitoring steps over the horizon");
+  command->add_option("--horizon-days", options->horizon_days, "Horizon in days");
+  command->add_option("--seed", options->seed, "Seed of the random stream");
+  command->add_option("--backend", options->backend, "auto, cpu or cuda")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  command->add_option("--threads", options->threads, "CPU backend threads (0: all cores)");
+  command->add_option("--batch-paths", options->batch_paths,
+                      "Paths per batch (memory bound; results do not depend on it)");
+  command->add_option("--top", options->top, "Riskiest units listed in the summary")
+      ->capture_default_str();
+  command->add_flag("-q,--quiet", options->quiet, "No progress and no summary (batch mode)");
+  command->callback([options, command, &exit_code] { exit_code = run(*options, *command); });
+}
+
+}  // namespace levrisk::cli

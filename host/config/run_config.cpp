@@ -1,0 +1,290 @@
+#include "host/config/run_config.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <set>
+#include <sstream>
+#include <toml.hpp>
+
+#include "host/common/error.hpp"
+
+namespace levrisk {
+namespace {
+
+using table = toml::value::table_type;
+
+// Rejects keys the engine does not know: a typo must not silently fall back to a default.
+void require_known_keys(const toml::value& value, const std::string& where,
+                        const std::set<std::string>& known, const std::string& source) {
+  for (const auto& [key, unused] : value.as_table()) {
+    LEVRISK_REQUIRE(known.count(key) > 0, input_error,
+                    source << ": unknown key '" << key << "' in " << where);
+  }
+}
+
+double as_number(const toml::value& value, const std::string& what, const std::string& source) {
+  if (value.is_floating()) return value.as_floating();
+  if (value.is_integer()) return static_cast<double>(value.as_integer());
+  LEVRISK_FAIL(input_error, source << ": " << what << " must be a number");
+}
+
+std::int64_t as_integer(const toml::value& value, const std::string& what,
+                        const std::string& source) {
+  LEVRISK_REQUIRE(value.is_integer(), input_error, source << ": " << what << " must be an integer");
+  return value.as_integer();
+}
+
+std::string as_string(const toml::value& value, const std::string& what,
+                      const std::string& source) {
+  LEVRISK_REQUIRE(value.is_string(), input_error, source << ": " << what << " must be a string");
+  return value.as_string().str;
+}
+
+bool as_bool(const toml::value& value, const std::string& what, const std::string& source) {
+  LEVRISK_REQUIRE(value.is_boolean(), input_error,
+                  source << ": " << what << " must be true or false");
+  return value.as_boolean();
+}
+
+const toml::value* find_key(const toml::value& parent, const std::string& key) {
+  if (!parent.is_table()) return nullptr;
+  const auto& t = parent.as_table();
+  const auto it = t.find(key);
+  return it == t.end() ? nullptr : &it->second;
+}
+
+// Relative paths in a configuration file are relative to the file's folder, so a
+// configuration works from any working directory; stored absolute for provenance.
+std::filesystem::path resolve(const std::filesystem::path& config_dir, const std::string& path) {
+  return std::filesystem::absolute(config_dir / path).lexically_normal();
+}
+
+void load_run_section(const toml::value& run, run_config& config,
+                      const std::filesystem::path& config_dir) {
+  const std::string& src = config.source;
+  LEVRISK_REQUIRE(run.is_table(), input_error, src << ": [run] must be a table");
+  require_known_keys(run, "[run]",
+                     {"name", "snapshot", "output_dir", "paths", "steps", "horizon_days", "seed",
+                      "backend", "threads", "batch_paths"},
+                     src);
+  if (const auto* v = find_key(run, "name")) config.name = as_string(*v, "[run] name", src);
+  if (const auto* v = find_key(run, "snapshot")) {
+    config.snapshot = resolve(config_dir, as_string(*v, "[run] snapshot", src));
+  }
+  if (const auto* v = find_key(run, "output_dir")) {
+    config.output_dir = resolve(config_dir, as_string(*v, "[run] output_dir", src));
+  }
+  if (const auto* v = find_key(run, "paths")) config.paths = as_integer(*v, "[run] paths", src);
+  if (const auto* v = find_key(run, "steps")) {
+    config.steps = static_cast<int>(as_integer(*v, "[run] steps", src));
+  }
+  if (const auto* v = find_key(run, "horizon_days")) {
+    config.horizon_days = as_number(*v, "[run] horizon_days", src);
+  }
+  if (const auto* v = find_key(run, "seed")) {
+    const std::int64_t seed = as_integer(*v, "[run] seed", src);
+    LEVRISK_REQUIRE(seed >= 0, input_error, src << ": [run] seed must be >= 0, got " << seed);
+    config.seed = static_cast<std::uint64_t>(seed);
+  }
+  if (const auto* v = find_key(run, "backend")) config.backend = as_string(*v, "[run] backend", src);
+  if (const auto* v = find_key(run, "threads")) {
+    config.threads = static_cast<int>(as_integer(*v, "[run] threads", src));
+  }
+  if (const auto* v = find_key(run, "batch_paths")) {
+    config.batch_paths = as_integer(*v, "[run] batch_paths", src);
+  }
+}
+
+void load_output_section(const toml::value& output, run_config& config) {
+  const std::string& src = config.source;
+  LEVRISK_REQUIRE(output.is_table(), input_error, src << ": [output] must be a table");
+  require_known_keys(output, "[output]", {"hf_min_levels", "hf_sample_paths"}, src);
+  if (const auto* v = find_key(output, "hf_min_levels")) {
+    LEVRISK_REQUIRE(v->is_array(), input_error,
+                    src << ": [output] hf_min_levels must be an array of probabilities");
+    config.hf_min_levels.clear();
+    for (const auto& level : v->as_array()) {
+      config.hf_min_levels.push_back(as_number(level, "[output] hf_min_levels entry", src));
+    }
+  }
+  if (const auto* v = find_key(output, "hf_sample_paths")) {
+    config.hf_sample_paths = as_integer(*v, "[output] hf_sample_paths", src);
+  }
+}
+
+void load_model_section(const toml::value& model, run_config& config) {
+  const std::string& src = config.source;
+  LEVRISK_REQUIRE(model.is_table(), input_error, src << ": [model] must be a table");
+  require_known_keys(model, "[model]", {"type", "repair_correlation", "assets", "correlation"}, src);
+  if (const auto* v = find_key(model, "type")) config.model = as_string(*v, "[model] type", src);
+  LEVRISK_REQUIRE(config.model == "gbm", input_error,
+                  src << ": [model] type must be \"gbm\", got \"" << config.model << "\"");
+  if (const auto* v = find_key(model, "repair_correlation")) {
+    config.gbm.repair_correlation = as_bool(*v, "[model] repair_correlation", src);
+  }
+
+  const auto* correlation = find_key(model, "correlation");
+  LEVRISK_REQUIRE(correlation && correlation->is_table(), input_error,
+                  src << ": [model.correlation] is missing (keys: assets, matrix)");
+  require_known_keys(*correlation, "[model.correlation]", {"assets", "matrix"}, src);
+  const auto* order = find_key(*correlation, "assets");
+  LEVRISK_REQUIRE(order && order->is_array(), input_error,
+                  src << ": [model.correlation] assets must be an array of asset ids");
+  std::vector<std::string> ids;
+  for (const auto& id : order->as_array()) {
+    ids.push_back(as_string(id, "[model.correlation] assets entry", src));
+  }
+  const auto n = ids.size();
+  const auto* matrix = find_key(*correlation, "matrix");
+  LEVRISK_REQUIRE(matrix && matrix->is_array() && matrix->as_array().size() == n, input_error,
+                  src << ": [model.correlation] matrix must be an array of " << n
+                      << " rows, one per entry of assets");
+  std::vector<double> flat;
+  for (std::size_t i = 0; i < n; ++i) {
+    const toml::value& row = matrix->as_array()[i];
+    LEVRISK_REQUIRE(row.is_array() && row.as_array().size() == n, input_error,
+                    src << ": [model.correlation] matrix row " << i + 1 << " ('" << ids[i]
+                        << "') must have " << n << " entries");
+    for (const auto& entry : row.as_array()) {
+      flat.push_back(as_number(entry, "[model.correlation] matrix entry", src));
+    }
+  }
+
+  const auto* assets = find_key(model, "assets");
+  LEVRISK_REQUIRE(assets && assets->is_table(), input_error,
+                  src << ": [model.assets] is missing: one table per asset with drift_annual "
+                         "and vol_annual");
+  for (const auto& [id, unused] : assets->as_table()) {
+    bool listed = false;
+    for (const auto& known : ids) listed = listed || known == id;
+    LEVRISK_REQUIRE(listed, input_error,
+                    src << ": [model.assets." << id
+                        << "] has no row in [model.correlation] assets");
+  }
+  config.gbm.asset_ids = ids;
+  config.gbm.correlation = flat;
+  config.gbm.assets.clear();
+  for (const auto& id : ids) {
+    const auto* params = find_key(*assets, id);
+    LEVRISK_REQUIRE(params && params->is_table(), input_error,
+                    src << ": [model.assets." << id << "] is missing");
+    const std::string where = "[model.assets." + id + "]";
+    require_known_keys(*params, where, {"drift_annual", "vol_annual"}, src);
+    const auto* drift = find_key(*params, "drift_annual");
+    const auto* vol = find_key(*params, "vol_annual");
+    LEVRISK_REQUIRE(drift && vol, input_error,
+                    src << ": " << where << " needs drift_annual and vol_annual");
+    config.gbm.assets.push_back(gbm_asset_params{as_number(*drift, where + " drift_annual", src),
+                                                 as_number(*vol, where + " vol_annual", src)});
+  }
+}
+
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", value);
+  std::string text = buffer;
+  if (text.find_first_of(".eEn") == std::string::npos) text += ".0";  // keep it a TOML float
+  return text;
+}
+
+}  // namespace
+
+run_config load_run_config(const std::filesystem::path& path) {
+  run_config config;
+  config.source = path.string();
+  LEVRISK_REQUIRE(std::filesystem::is_regular_file(path), input_error,
+                  path.string() << ": configuration file not found");
+  toml::value root;
+  try {
+    root = toml::parse(path.string());
+  } catch (const std::exception& error) {
+    LEVRISK_FAIL(input_error, path.string() << ": not valid TOML: " << error.what());
+  }
+  require_known_keys(root, "the top level", {"run", "output", "model"}, config.source);
+  const std::filesystem::path config_dir = path.parent_path();
+  if (const auto* run = find_key(root, "run")) load_run_section(*run, config, config_dir);
+  if (const auto* output = find_key(root, "output")) load_output_section(*output, config);
+  const auto* model = find_key(root, "model");
+  LEVRISK_REQUIRE(model, input_error, config.source << ": [model] is missing");
+  load_model_section(*model, config);
+  validate_run_config(config);
+  return config;
+}
+
+void validate_run_config(const run_config& c) {
+  const std::string& src = c.source;
+  LEVRISK_REQUIRE(!c.name.empty() && c.name.find('/') == std::string::npos, input_error,
+                  src << ": run name must be non-empty and contain no '/', got '" << c.name << "'");
+  LEVRISK_REQUIRE(!c.snapshot.empty(), input_error,
+                  src << ": no snapshot given ([run] snapshot or --snapshot)");
+  LEVRISK_REQUIRE(c.paths > 0, input_error, src << ": paths must be > 0, got " << c.paths);
+  LEVRISK_REQUIRE(c.steps > 0 && c.steps <= 1000000, input_error,
+                  src << ": steps must be in [1, 1000000], got " << c.steps);
+  LEVRISK_REQUIRE(std::isfinite(c.horizon_days) && c.horizon_days > 0, input_error,
+                  src << ": horizon_days must be a finite number > 0, got " << c.horizon_days);
+  LEVRISK_REQUIRE(c.backend == "auto" || c.backend == "cpu" || c.backend == "cuda", input_error,
+                  src << ": backend must be auto, cpu or cuda, got '" << c.backend << "'");
+  LEVRISK_REQUIRE(c.threads >= 0, input_error, src << ": threads must be >= 0, got " << c.threads);
+  LEVRISK_REQUIRE(c.batch_paths >= 0, input_error,
+                  src << ": batch_paths must be >= 0, got " << c.batch_paths);
+  LEVRISK_REQUIRE(c.hf_sample_paths >= 0, input_error,
+                  src << ": hf_sample_paths must be >= 0, got " << c.hf_sample_paths);
+  for (const double level : c.hf_min_levels) {
+    LEVRISK_REQUIRE(level > 0.0 && level < 1.0, input_error,
+                    src << ": hf_min_levels entries must be in (0, 1), got " << level);
+  }
+}
+
+std::string to_toml(const run_config& c) {
+  std::ostringstream out;
+  out << "[run]\n"
+      << "name = " << quoted(c.name) << "\n"
+      << "snapshot = " << quoted(c.snapshot.string()) << "\n"
+      << "output_dir = " << quoted(c.output_dir.string()) << "\n"
+      << "paths = " << c.paths << "\n"
+      << "steps = " << c.steps << "\n"
+      << "horizon_days = " << number(c.horizon_days) << "\n"
+      << "seed = " << c.seed << "\n"
+      << "backend = " << quoted(c.backend) << "\n"
+      << "threads = " << c.threads << "\n"
+      << "batch_paths = " << c.batch_paths << "\n\n"
+      << "[output]\n"
+      << "hf_min_levels = [";
+  for (std::size_t i = 0; i < c.hf_min_levels.size(); ++i) {
+    out << (i ? ", " : "") << number(c.hf_min_levels[i]);
+  }
+  out << "]\n"
+      << "hf_sample_paths = " << c.hf_sample_paths << "\n\n"
+      << "[model]\n"
+      << "type = " << quoted(c.model) << "\n"
+      << "repair_correlation = " << (c.gbm.repair_correlation ? "true" : "false") << "\n\n";
+  for (std::size_t k = 0; k < c.gbm.asset_ids.size(); ++k) {
+    out << "[model.assets." << quoted(c.gbm.asset_ids[k]) << "]\n"
+        << "drift_annual = " << number(c.gbm.assets[k].drift_annual) << "\n"
+        << "vol_annual = " << number(c.gbm.assets[k].vol_annual) << "\n\n";
+  }
+  out << "[model.correlation]\nassets = [";
+  for (std::size_t k = 0; k < c.gbm.asset_ids.size(); ++k) {
+    out << (k ? ", " : "") << quoted(c.gbm.asset_ids[k]);
+  }
+  out << "]\nmatrix = [\n";
+  const std::size_t n = c.gbm.asset_ids.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    out << "  [";
+    for (std::size_t j = 0; j < n; ++j) out << (j ? ", " : "") << number(c.gbm.correlation[i * n + j]);
+    out << "],\n";
+  }
+  out << "]\n";
+  return out.str();
+}
+
+}  // namespace levrisk

@@ -1,0 +1,53 @@
+#pragma once
+// The run configuration: loaded from a TOML file (configs/*.toml, documented in
+// docs/configuration.md), overridden by command-line flags, validated, and
+// written back in full into every result file.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "models/gbm.hpp"
+
+namespace levrisk {
+
+struct run_config {
+  std::string source = "<defaults>";  // file it was loaded from, for messages
+
+  // [run]
+  std::string name = "nightly";
+  std::filesystem::path snapshot;      // relative paths resolve against the config file's folder
+  std::filesystem::path output_dir = "results";
+  std::int64_t paths = 100000;
+  int steps = 288;
+  double horizon_days = 1.0;
+  std::uint64_t seed = 1;
+  std::string backend = "auto";  // auto | cpu | cuda
+  int threads = 0;               // CPU backend threads; 0 = all cores
+  std::int64_t batch_paths = 0;  // 0 = the backend's default; results do not depend on it
+
+  // [output]
+  std::vector<double> hf_min_levels{0.01, 0.05, 0.25, 0.5};
+  // Paths on which every multi-asset unit records its health-factor minimum
+  // (single-asset units use all paths); see docs/methodology.md.
+  std::int64_t hf_sample_paths = 2048;
+
+  // [model]
+  std::string model = "gbm";
+  gbm_params gbm;
+
+  std::filesystem::path output_file() const { return output_dir / (name + ".h5"); }
+  double dt_years() const { return horizon_days / 365.0 / steps; }
+};
+
+// Reads and validates a configuration file; every error names the file and key.
+run_config load_run_config(const std::filesystem::path& path);
+
+// Checks the cross-field rules (after flags have overridden the file).
+void validate_run_config(const run_config& config);
+
+// The complete resolved configuration as TOML, loadable by load_run_config.
+std::string to_toml(const run_config& config);
+
+}  // namespace levrisk

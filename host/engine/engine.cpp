@@ -1,0 +1,98 @@
+#include "host/engine/engine.hpp"
+
+#include <algorithm>
+
+#include "host/common/build_info.hpp"
+#include "host/common/error.hpp"
+#include "host/engine/risk_plan.hpp"
+#include "host/engine/summarize.hpp"
+
+namespace levrisk {
+namespace {
+
+// Health-factor minimum histograms: bins of 0.0005 in log-factor units (0.05%
+// of price) out to a move of e^-4.1 (a 98% fall) or e^4.1.
+constexpr int histogram_bins = 8192;
+constexpr double histogram_width = 0.0005;
+
+}  // namespace
+
+gbm_model snapshot_model(const run_config& config, const snapshot& snap) {
+  const gbm_params& all = config.gbm;
+  const std::size_t n_all = all.asset_ids.size();
+  gbm_params params;
+  params.repair_correlation = all.repair_correlation;
+  std::vector<std::size_t> source_index;
+  for (const asset& a : snap.assets) {
+    const auto it = std::find(all.asset_ids.begin(), all.asset_ids.end(), a.id);
+    LEVRISK_REQUIRE(it != all.asset_ids.end(), input_error,
+                    config.source << ": asset '" << a.id << "' of snapshot '" << snap.source
+                                  << "' has no parameters in [model.assets]");
+    const auto i = static_cast<std::size_t>(it - all.asset_ids.begin());
+    source_index.push_back(i);
+    params.asset_ids.push_back(a.id);
+    params.assets.push_back(all.assets[i]);
+  }
+  for (const std::size_t i : source_index) {
+    for (const std::size_t j : source_index) params.correlation.push_back(all.correlation[i * n_all + j]);
+  }
+  return gbm_model(std::move(params), config.source + ": model");
+}
+
+run_result run_simulation(const run_config& config, const snapshot& snap, backend& executor,
+                          const progress_callback& progress) {
+  validate_run_config(config);
+  const gbm_model model = snapshot_model(config, snap);
+  const gbm_step_coefficients step = model.step_coefficients(config.dt_years());
+
+  std::vector<bool> constant_asset;
+  for (const gbm_asset_params& p : model.params().assets) {
+    constant_asset.push_back(p.vol_annual == 0.0 && p.drift_annual == 0.0);
+  }
+  const risk_plan_settings settings{config.seed,          config.paths,   config.steps,
+                                    config.horizon_days,  config.hf_sample_paths,
+                                    histogram_bins,       histogram_width};
+  const risk_plan plan = build_risk_plan(snap, constant_asset, step.drift_dt, step.vol_sqrt_dt,
+                                         step.cholesky, settings);
+
+  const std::int64_t batch =
+      std::min(config.paths, config.batch_paths > 0 ? config.batch_paths
+                                                    : executor.default_batch_paths());
+  executor.begin(plan.simulation, batch);
+  for (std::int64_t first = 0; first < config.paths; first += batch) {
+    const std::int64_t n = std::min(batch, config.paths - first);
+    executor.run_batch(static_cast<std::uint64_t>(first), n);
+    if (progress) progress(first + n, config.paths);
+  }
+  const simulation_tallies tallies = executor.finish();
+
+  run_result result;
+  result.metadata.engine_version = build_info::version;
+  result.metadata.git_revision = build_info::git_revision;
+  result.metadata.run_name = config.name;
+  result.metadata.seed = config.seed;
+  result.metadata.paths = config.paths;
+  result.metadata.steps = config.steps;
+  result.metadata.horizon_days = config.horizon_days;
+  result.metadata.backend = executor.name();
+  result.metadata.device = executor.device();
+  result.metadata.model = config.model;
+  result.metadata.snapshot = snap.source;
+  run_config resolved = config;
+  resolved.backend = executor.name();
+  result.metadata.resolved_config = to_toml(resolved);
+  result.metadata.wall_time_s = 0.0;
+
+  for (std::size_t k = 0; k < snap.assets.size(); ++k) {
+    result.assets.push_back(asset_result{snap.assets[k].id, snap.assets[k].spot_usd,
+                                         model.params().assets[k].drift_annual,
+                                         model.params().assets[k].vol_annual});
+  }
+  result.correlation = model.params().correlation;
+  result.hf_min_levels = config.hf_min_levels;
+  result.units = summarize_units(plan, tallies, config.horizon_days / config.steps,
+                                 config.hf_min_levels);
+  return result;
+}
+
+}  // namespace levrisk

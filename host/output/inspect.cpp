@@ -1,0 +1,208 @@
+#include "host/output/inspect.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace levrisk {
+
+namespace {
+
+constexpr int max_decimals = 8;
+
+std::string fixed(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", std::clamp(decimals, 0, max_decimals), value);
+  return buffer;
+}
+
+// Decimals that show `magnitude` to `significant` digits.
+int decimals_for(double magnitude, int significant) {
+  if (!(magnitude > 0) || !std::isfinite(magnitude)) return 0;
+  const int exponent = static_cast<int>(std::floor(std::log10(magnitude)));
+  return std::clamp(significant - 1 - exponent, 0, max_decimals);
+}
+
+// Three significant digits without trailing zeros: "7", "0.0729", "12.5".
+std::string compact(double value) {
+  std::string text = fixed(value, decimals_for(std::fabs(value), 3));
+  if (text.find('.') != std::string::npos) {
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.') text.pop_back();
+  }
+  return text;
+}
+
+std::string percent(double probability) {
+  if (std::isnan(probability)) return "n/a";
+  const double value = probability * 100.0;
+  if (value == 0.0) return "0%";
+  return fixed(value, decimals_for(std::fabs(value), 3)) + "%";
+}
+
+std::string health_factor(double value) {
+  if (std::isnan(value)) return "n/a";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  return fixed(value, 3);
+}
+
+// "q1%", "q0.1%", "q50%"
+std::string level_label(double level) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "hf_min q%g%%", level * 100.0);
+  return buffer;
+}
+
+void print_table(const std::vector<std::vector<std::string>>& rows,
+                 const std::vector<bool>& right_aligned, std::ostream& out) {
+  std::vector<std::size_t> widths(right_aligned.size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      widths[c] = std::max(widths[c], display_width(row[c]));
+    }
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const std::string padding(widths[c] - display_width(row[c]), ' ');
+      if (c > 0) line += "  ";
+      line += right_aligned[c] ? padding + row[c] : row[c] + padding;
+    }
+    line.erase(line.find_last_not_of(' ') + 1);
+    out << line << '\n';
+  }
+}
+
+const char* plural_kind(risk_unit_kind kind) {
+  switch (kind) {
+    case risk_unit_kind::lending_account:
+      return "lending accounts";
+    case risk_unit_kind::perp_isolated:
+      return "perp isolated positions";
+    case risk_unit_kind::perp_cross:
+      return "perp cross accounts";
+  }
+  return "units";
+}
+
+}  // namespace
+
+std::size_t display_width(const std::string& text) {
+  // Continuation bytes of UTF-8 are 10xxxxxx.
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u;
+  }));
+}
+
+std::string format_count(long long count) {
+  const std::string digits = std::to_string(count < 0 ? -count : count);
+  std::string grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return count < 0 ? "-" + grouped : grouped;
+}
+
+std::string format_probability(double probability) {
+  return percent(probability);
+}
+
+std::string format_probability_with_se(double probability, double se) {
+  if (std::isnan(probability)) return "n/a";
+  if (!(se > 0) || !std::isfinite(se)) return percent(probability) + " ± " + percent(se);
+  const int decimals = decimals_for(se * 100.0, 2);
+  return fixed(probability * 100.0, decimals) + "% ± " + fixed(se * 100.0, decimals) + "%";
+}
+
+std::string format_probability_interval(double lo, double hi) {
+  return "[" + percent(lo) + ", " + percent(hi) + "]";
+}
+
+std::string format_value_with_se(double value, double se) {
+  if (std::isnan(value)) return "-";
+  if (!std::isfinite(se)) return fixed(value, 2);
+  if (se == 0) return fixed(value, 2) + " ± 0";
+  const int decimals = decimals_for(se, 2);
+  return fixed(value, decimals) + " ± " + fixed(se, decimals);
+}
+
+std::vector<const unit_result*> riskiest_units(const run_result& result, int top_n) {
+  std::vector<const unit_result*> order;
+  order.reserve(result.units.size());
+  for (const unit_result& unit : result.units) order.push_back(&unit);
+  // NaN probabilities (a unit without paths) sort last rather than breaking the order.
+  const auto probability_key = [](const unit_result* u) {
+    return std::isnan(u->liquidation_probability) ? -1.0 : u->liquidation_probability;
+  };
+  std::sort(order.begin(), order.end(), [&](const unit_result* a, const unit_result* b) {
+    const double pa = probability_key(a), pb = probability_key(b);
+    if (pa != pb) return pa > pb;
+    if (a->health_factor_initial != b->health_factor_initial) {
+      return a->health_factor_initial < b->health_factor_initial;
+    }
+    return a->id < b->id;
+  });
+  if (top_n >= 0 && order.size() > static_cast<std::size_t>(top_n)) {
+    order.resize(static_cast<std::size_t>(top_n));
+  }
+  return order;
+}
+
+void print_inspection(const run_result& result, std::ostream& out, int top_n) {
+  const run_metadata& m = result.metadata;
+  const double step_days = m.steps > 0 ? m.horizon_days / m.steps : 0.0;
+  std::vector<std::vector<std::string>> summary = {
+      {"run", m.run_name},
+      {"created (UTC)", m.created_utc},
+      {"engine", "levrisk " + m.engine_version + ", revision " + m.git_revision},
+      {"backend", m.backend + (m.device.empty() ? "" : " (" + m.device + ")")},
+      {"model", m.model},
+      {"snapshot", m.snapshot},
+      {"seed", std::to_string(m.seed)},
+      {"paths", format_count(m.paths)},
+      {"steps", std::to_string(m.steps) + " of " + compact(step_days) + " days"},
+      {"horizon", compact(m.horizon_days) + " days"},
+      {"wall time", fixed(m.wall_time_s, 1) + " s"},
+      {"assets", std::to_string(result.assets.size())},
+  };
+  std::array<std::size_t, 3> counts{0, 0, 0};
+  for (const unit_result& unit : result.units) ++counts[static_cast<std::size_t>(unit.kind)];
+  const risk_unit_kind kinds[3] = {risk_unit_kind::lending_account, risk_unit_kind::perp_isolated,
+                                   risk_unit_kind::perp_cross};
+  for (const risk_unit_kind kind : kinds) {
+    summary.push_back({plural_kind(kind), std::to_string(counts[static_cast<std::size_t>(kind)])});
+  }
+  summary.push_back({"units", std::to_string(result.units.size())});
+  print_table(summary, {false, false}, out);
+
+  if (top_n == 0 || result.units.empty()) return;
+  const std::vector<const unit_result*> riskiest = riskiest_units(result, top_n);
+  out << "\nriskiest " << riskiest.size() << " of " << result.units.size()
+      << " units (by liquidation probability, then lowest HF0)\n";
+  std::vector<std::string> header = {"id",          "kind",         "HF0",
+                                     "P(liq) ± se", "95% interval", "E[t | liq] days ± se"};
+  for (const double level : result.hf_min_levels) header.push_back(level_label(level));
+  std::vector<std::vector<std::string>> rows = {header};
+  for (const unit_result* u : riskiest) {
+    std::vector<std::string> row = {
+        u->id,
+        to_string(u->kind),
+        health_factor(u->health_factor_initial),
+        format_probability_with_se(u->liquidation_probability, u->liquidation_probability_se),
+        format_probability_interval(u->liquidation_probability_lo, u->liquidation_probability_hi),
+        format_value_with_se(u->time_to_liquidation_days, u->time_to_liquidation_se_days)};
+    for (std::size_t l = 0; l < result.hf_min_levels.size(); ++l) {
+      row.push_back(l < u->hf_min_quantile.size() ? health_factor(u->hf_min_quantile[l]) : "");
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<bool> right_aligned(header.size(), true);
+  right_aligned[0] = right_aligned[1] = false;
+  print_table(rows, right_aligned, out);
+}
+
+}  // namespace levrisk

@@ -1,0 +1,415 @@
+#include "host/output/result_writer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "host/common/error.hpp"
+#include "host/output/hdf5_handle.hpp"
+#include "host/output/result_format.hpp"
+
+namespace levrisk {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// 16384 doubles = 128 KiB per chunk: well inside HDF5's default 1 MiB chunk cache, and
+// large enough for deflate to find the repetition that shuffle exposes.
+constexpr hsize_t chunk_bytes_target = 128 * 1024;
+constexpr unsigned deflate_level = 4;
+
+std::string write_prefix(const fs::path& path) {
+  return "cannot write results to '" + path.string() + "'";
+}
+
+[[noreturn]] void fail_write(const fs::path& path, const std::string& reason) {
+  LEVRISK_FAIL(runtime_failure, write_prefix(path) << ": " << reason);
+}
+
+fs::path directory_of(const fs::path& path) {
+  return path.has_parent_path() ? path.parent_path() : fs::path(".");
+}
+
+template <typename T>
+struct hdf5_types;
+
+template <>
+struct hdf5_types<double> {
+  static hid_t file() { return H5T_IEEE_F64LE; }
+  static hid_t memory() { return H5T_NATIVE_DOUBLE; }
+};
+
+template <>
+struct hdf5_types<std::int64_t> {
+  static hid_t file() { return H5T_STD_I64LE; }
+  static hid_t memory() { return H5T_NATIVE_INT64; }
+};
+
+template <>
+struct hdf5_types<std::uint64_t> {
+  static hid_t file() { return H5T_STD_U64LE; }
+  static hid_t memory() { return H5T_NATIVE_UINT64; }
+};
+
+class hdf5_writer {
+ public:
+  explicit hdf5_writer(const hdf5::error_context& context) : context_(context) {}
+
+  hdf5::group_handle create_group(hid_t parent, const std::string& name) const {
+    return hdf5::group_handle(
+        context_.check_id(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                          "creating group '/" + name + "'"));
+  }
+
+  void string_attribute(hid_t object, const std::string& object_path, const std::string& name,
+                        const std::string& value) const {
+    const std::string what = "attribute '" + name + "' of '" + object_path + "'";
+    require_no_nul(value, what);
+    const hdf5::datatype_handle type = hdf5::make_utf8_string_type(context_);
+    const hdf5::dataspace_handle space(
+        context_.check_id(H5Screate(H5S_SCALAR), "creating the dataspace of " + what));
+    const hdf5::attribute_handle attribute(context_.check_id(
+        H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+        "creating " + what));
+    const char* text = value.c_str();
+    context_.check_status(H5Awrite(attribute.get(), type.get(), &text), "writing " + what);
+  }
+
+  template <typename T>
+  void scalar_attribute(hid_t object, const std::string& object_path, const std::string& name,
+                        T value) const {
+    const hdf5::dataspace_handle space(context_.check_id(
+        H5Screate(H5S_SCALAR), "creating the dataspace of attribute '" + name + "'"));
+    write_attribute(object, object_path, name, hdf5_types<T>::file(), hdf5_types<T>::memory(),
+                    space.get(), &value);
+  }
+
+  void double_array_attribute(hid_t object, const std::string& object_path, const std::string& name,
+                              const std::vector<double>& values) const {
+    const hsize_t size = values.size();
+    const hdf5::dataspace_handle space(context_.check_id(
+        H5Screate_simple(1, &size, nullptr), "creating the dataspace of attribute '" + name + "'"));
+    write_attribute(object, object_path, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, space.get(),
+                    values.data());
+  }
+
+  void string_dataset(hid_t group, const std::string& group_path, const std::string& name,
+                      const std::vector<std::string>& values) const {
+    const std::string what = "dataset '" + group_path + "/" + name + "'";
+    std::vector<const char*> pointers;
+    pointers.reserve(values.size());
+    for (const std::string& value : values) {
+      require_no_nul(value, "a value of " + what);
+      pointers.push_back(value.c_str());
+    }
+    const hdf5::datatype_handle type = hdf5::make_utf8_string_type(context_);
+    const hsize_t size = values.size();
+    const hdf5::dataspace_handle space(context_.check_id(H5Screate_simple(1, &size, nullptr),
+                                                         "creating the dataspace of " + what));
+    const hdf5::dataset_handle dataset(
+        context_.check_id(H5Dcreate2(group, name.c_str(), type.get(), space.get(), H5P_DEFAULT,
+                                     H5P_DEFAULT, H5P_DEFAULT),
+                          "creating " + what));
+    if (size > 0) {
+      context_.check_status(
+          H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
+          "writing " + what);
+    }
+  }
+
+  // rows x columns, row-major; columns == 0 means a 1-D dataset of `rows`.
+  template <typename T>
+  void numeric_dataset(hid_t group, const std::string& group_path, const std::string& name,
+                       const std::vector<T>& values, hsize_t rows, hsize_t columns = 0) const {
+    const std::string what = "dataset '" + group_path + "/" + name + "'";
+    const int rank = columns == 0 ? 1 : 2;
+    const hsize_t dims[2] = {rows, columns};
+    const hdf5::dataspace_handle space(context_.check_id(H5Screate_simple(rank, dims, nullptr),
+                                                         "creating the dataspace of " + what));
+    const hdf5::property_list_handle create = creation_properties(rank, dims, sizeof(T), what);
+    const hdf5::dataset_handle dataset(
+        context_.check_id(H5Dcreate2(group, name.c_str(), hdf5_types<T>::file(), space.get(),
+                                     H5P_DEFAULT, create.get(), H5P_DEFAULT),
+                          "creating " + what));
+    if (!values.empty()) {
+      context_.check_status(H5Dwrite(dataset.get(), hdf5_types<T>::memory(), H5S_ALL, H5S_ALL,
+                                     H5P_DEFAULT, values.data()),
+                            "writing " + what);
+    }
+  }
+
+ private:
+  void write_attribute(hid_t object, const std::string& object_path, const std::string& name,
+                       hid_t file_type, hid_t memory_type, hid_t space, const void* data) const {
+    const std::string what = "attribute '" + name + "' of '" + object_path + "'";
+    const hdf5::attribute_handle attribute(context_.check_id(
+        H5Acreate2(object, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT),
+        "creating " + what));
+    context_.check_status(H5Awrite(attribute.get(), memory_type, data), "writing " + what);
+  }
+
+  // Chunked, shuffled and deflated when there is data (HDF5 cannot chunk an empty
+  // extent); contiguous otherwise.
+  hdf5::property_list_handle creation_properties(int rank, const hsize_t* dims,
+                                                 std::size_t element_bytes,
+                                                 const std::string& what) const {
+    hdf5::property_list_handle create(context_.check_id(
+        H5Pcreate(H5P_DATASET_CREATE), "creating the creation properties of " + what));
+    hsize_t elements = 1;
+    for (int d = 0; d < rank; ++d) elements *= dims[d];
+    if (elements == 0 || H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0) return create;
+    const hsize_t target_elements = std::max<hsize_t>(1, chunk_bytes_target / element_bytes);
+    hsize_t chunk[2] = {0, 0};
+    if (rank == 1) {
+      chunk[0] = std::min(dims[0], target_elements);
+    } else {
+      chunk[1] = dims[1];
+      chunk[0] = std::min(dims[0], std::max<hsize_t>(1, target_elements / dims[1]));
+    }
+    context_.check_status(H5Pset_chunk(create.get(), rank, chunk), "chunking " + what);
+    context_.check_status(H5Pset_shuffle(create.get()), "setting the shuffle filter on " + what);
+    context_.check_status(H5Pset_deflate(create.get(), deflate_level),
+                          "setting deflate compression on " + what);
+    return create;
+  }
+
+  // HDF5 C strings end at the first NUL: such a string would not read back as written.
+  void require_no_nul(const std::string& value, const std::string& what) const {
+    if (value.find('\0') != std::string::npos) {
+      context_.fail(what + " contains a NUL character, which HDF5 strings cannot hold");
+    }
+  }
+
+  const hdf5::error_context& context_;
+};
+
+void validate_shapes(const run_result& result, const fs::path& path) {
+  const std::size_t n_assets = result.assets.size();
+  if (result.correlation.size() != n_assets * n_assets) {
+    fail_write(path, "the correlation matrix has " + std::to_string(result.correlation.size()) +
+                         " entries, expected " + std::to_string(n_assets * n_assets) + " (" +
+                         std::to_string(n_assets) + " assets squared)");
+  }
+  const std::size_t n_levels = result.hf_min_levels.size();
+  for (const unit_result& unit : result.units) {
+    const std::size_t sizes[3] = {unit.hf_min_quantile.size(), unit.hf_min_quantile_lo.size(),
+                                  unit.hf_min_quantile_hi.size()};
+    for (const std::size_t size : sizes) {
+      if (size != n_levels) {
+        fail_write(path, "unit '" + unit.id + "' has " + std::to_string(size) +
+                             " hf_min quantile values, expected " + std::to_string(n_levels) +
+                             " (one per hf_min level)");
+      }
+    }
+  }
+}
+
+void write_run_group(const hdf5_writer& writer, hid_t file, const run_metadata& m) {
+  const hdf5::group_handle group = writer.create_group(file, result_format::run_group);
+  const hid_t g = group.get();
+  const std::string at = "/run";
+  writer.string_attribute(g, at, "engine_version", m.engine_version);
+  writer.string_attribute(g, at, "git_revision", m.git_revision);
+  writer.string_attribute(g, at, "run_name", m.run_name);
+  writer.scalar_attribute<std::uint64_t>(g, at, "seed", m.seed);
+  writer.scalar_attribute<std::int64_t>(g, at, "paths", m.paths);
+  writer.scalar_attribute<std::int64_t>(g, at, "steps", m.steps);
+  writer.scalar_attribute<double>(g, at, "horizon_days", m.horizon_days);
+  writer.string_attribute(g, at, "backend", m.backend);
+  writer.string_attribute(g, at, "device", m.device);
+  writer.string_attribute(g, at, "model", m.model);
+  writer.string_attribute(g, at, "snapshot", m.snapshot);
+  // A variable-length string keeps its text in the global heap, so the 64 KiB limit on
+  // an object header does not bound the size of the configuration.
+  writer.string_attribute(g, at, "resolved_config", m.resolved_config);
+  writer.string_attribute(g, at, "created_utc", m.created_utc);
+  writer.scalar_attribute<double>(g, at, "wall_time_s", m.wall_time_s);
+}
+
+void write_assets_group(const hdf5_writer& writer, hid_t file, const run_result& result) {
+  const hdf5::group_handle group = writer.create_group(file, result_format::assets_group);
+  const hid_t g = group.get();
+  const std::string at = "/assets";
+  const std::size_t n = result.assets.size();
+  std::vector<std::string> ids;
+  std::vector<double> spot_usd, drift_annual, vol_annual;
+  ids.reserve(n);
+  spot_usd.reserve(n);
+  drift_annual.reserve(n);
+  vol_annual.reserve(n);
+  for (const asset_result& asset : result.assets) {
+    ids.push_back(asset.id);
+    spot_usd.push_back(asset.spot_usd);
+    drift_annual.push_back(asset.drift_annual);
+    vol_annual.push_back(asset.vol_annual);
+  }
+  writer.string_dataset(g, at, "id", ids);
+  writer.numeric_dataset(g, at, "spot_usd", spot_usd, n);
+  writer.numeric_dataset(g, at, "drift_annual", drift_annual, n);
+  writer.numeric_dataset(g, at, "vol_annual", vol_annual, n);
+  writer.numeric_dataset(g, at, "correlation", result.correlation, n, n);
+}
+
+void write_unit_group(const hdf5_writer& writer, hid_t file, const run_result& result,
+                      const result_format::unit_group& kind_group) {
+  const hdf5::group_handle group = writer.create_group(file, kind_group.name);
+  const hid_t g = group.get();
+  const std::string at = std::string("/") + kind_group.name;
+  writer.double_array_attribute(g, at, result_format::levels_attribute, result.hf_min_levels);
+
+  std::vector<std::string> id;
+  std::vector<std::int64_t> unit_index, liquidated_paths, hf_min_paths;
+  std::vector<double> health_factor_initial, probability, probability_se, probability_lo,
+      probability_hi, time_days, time_se_days, quantile, quantile_lo, quantile_hi;
+  for (std::size_t i = 0; i < result.units.size(); ++i) {
+    const unit_result& u = result.units[i];
+    if (u.kind != kind_group.kind) continue;
+    id.push_back(u.id);
+    unit_index.push_back(static_cast<std::int64_t>(i));
+    health_factor_initial.push_back(u.health_factor_initial);
+    liquidated_paths.push_back(u.liquidated_paths);
+    probability.push_back(u.liquidation_probability);
+    probability_se.push_back(u.liquidation_probability_se);
+    probability_lo.push_back(u.liquidation_probability_lo);
+    probability_hi.push_back(u.liquidation_probability_hi);
+    time_days.push_back(u.time_to_liquidation_days);
+    time_se_days.push_back(u.time_to_liquidation_se_days);
+    hf_min_paths.push_back(u.hf_min_paths);
+    quantile.insert(quantile.end(), u.hf_min_quantile.begin(), u.hf_min_quantile.end());
+    quantile_lo.insert(quantile_lo.end(), u.hf_min_quantile_lo.begin(), u.hf_min_quantile_lo.end());
+    quantile_hi.insert(quantile_hi.end(), u.hf_min_quantile_hi.begin(), u.hf_min_quantile_hi.end());
+  }
+  const hsize_t n = id.size();
+  const hsize_t levels = result.hf_min_levels.size();
+  writer.string_dataset(g, at, "id", id);
+  writer.numeric_dataset(g, at, "unit_index", unit_index, n);
+  writer.numeric_dataset(g, at, "health_factor_initial", health_factor_initial, n);
+  writer.numeric_dataset(g, at, "liquidated_paths", liquidated_paths, n);
+  writer.numeric_dataset(g, at, "liquidation_probability", probability, n);
+  writer.numeric_dataset(g, at, "liquidation_probability_se", probability_se, n);
+  writer.numeric_dataset(g, at, "liquidation_probability_lo", probability_lo, n);
+  writer.numeric_dataset(g, at, "liquidation_probability_hi", probability_hi, n);
+  writer.numeric_dataset(g, at, "time_to_liquidation_days", time_days, n);
+  writer.numeric_dataset(g, at, "time_to_liquidation_se_days", time_se_days, n);
+  writer.numeric_dataset(g, at, "hf_min_paths", hf_min_paths, n);
+  writer.numeric_dataset(g, at, "hf_min_quantile", quantile, n, levels);
+  writer.numeric_dataset(g, at, "hf_min_quantile_lo", quantile_lo, n, levels);
+  writer.numeric_dataset(g, at, "hf_min_quantile_hi", quantile_hi, n, levels);
+}
+
+// The new file's bytes must be on disk before the rename makes it the result; otherwise
+// a crash shortly after could leave an empty file where yesterday's complete one was.
+void sync_to_disk(const fs::path& file, const fs::path& target) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    fail_write(target,
+               "opening '" + file.string() + "' to sync it failed: " + std::strerror(errno));
+  }
+  const int status = ::fsync(fd);
+  const int sync_errno = errno;
+  ::close(fd);
+  if (status != 0) {
+    fail_write(target, "syncing '" + file.string() + "' failed: " + std::strerror(sync_errno));
+  }
+}
+
+// Makes the rename itself durable. Best effort: some file systems refuse to sync a
+// directory, and the file is complete either way.
+void sync_directory(const fs::path& directory) {
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  static_cast<void>(::fsync(fd));
+  ::close(fd);
+}
+
+void write_temporary(const run_result& result, const fs::path& temporary, const fs::path& target,
+                     const write_observer& after_stage) {
+  const hdf5::error_context context(write_prefix(target), hdf5::failure_kind::runtime);
+  const hdf5_writer writer(context);
+  hdf5::file_handle file(
+      context.check_id(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                       "creating the temporary file '" + temporary.string() + "'"));
+  writer.string_attribute(file.get(), "/", result_format::format_attribute,
+                          result_format::format_name);
+  writer.scalar_attribute<std::int64_t>(file.get(), "/", result_format::format_version_attribute,
+                                        result_format::format_version);
+  write_run_group(writer, file.get(), result.metadata);
+  if (after_stage) after_stage(result_format::run_group);
+  write_assets_group(writer, file.get(), result);
+  if (after_stage) after_stage(result_format::assets_group);
+  for (const result_format::unit_group& kind_group : result_format::unit_groups) {
+    write_unit_group(writer, file.get(), result, kind_group);
+    if (after_stage) after_stage(kind_group.name);
+  }
+  context.check_status(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "flushing the temporary file");
+  context.check_status(file.close(), "closing the temporary file");
+  sync_to_disk(temporary, target);
+  if (after_stage) after_stage("closed");
+}
+
+}  // namespace
+
+fs::path temporary_result_path(const fs::path& path) {
+  fs::path temporary = path;
+  temporary += ".tmp." + std::to_string(::getpid());
+  return temporary;
+}
+
+void check_output_writable(const fs::path& path) {
+  if (path.empty()) fail_write(path, "the path is empty");
+  if (!path.has_filename()) fail_write(path, "the path names a directory, not a file");
+  std::error_code error;
+  if (fs::is_directory(path, error)) fail_write(path, "it is a directory");
+  const fs::path directory = directory_of(path);
+  fs::create_directories(directory, error);
+  if (error) {
+    fail_write(path, "cannot create directory '" + directory.string() + "': " + error.message());
+  }
+  if (!fs::is_directory(directory, error)) {
+    fail_write(path, "'" + directory.string() + "' is not a directory");
+  }
+  fs::path probe = path;
+  probe += ".probe." + std::to_string(::getpid());
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    fail_write(path,
+               "cannot create a file in '" + directory.string() + "': " + std::strerror(errno));
+  }
+  ::close(fd);
+  fs::remove(probe, error);
+}
+
+void write_result_file(const run_result& result, const fs::path& path) {
+  write_result_file(result, path, write_observer{});
+}
+
+void write_result_file(const run_result& result, const fs::path& path,
+                       const write_observer& after_stage) {
+  hdf5::silence_automatic_error_printing();
+  check_output_writable(path);
+  validate_shapes(result, path);
+  const fs::path temporary = temporary_result_path(path);
+  try {
+    write_temporary(result, temporary, path, after_stage);
+    std::error_code error;
+    fs::rename(temporary, path, error);
+    if (error) {
+      fail_write(path, "renaming '" + temporary.string() + "' over it failed: " + error.message());
+    }
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw;
+  }
+  sync_directory(directory_of(path));
+}
+
+}  // namespace levrisk

@@ -1,0 +1,89 @@
+#pragma once
+// A strict reader for the snapshot's CSV files (docs/snapshot-format.md): the
+// whole file is read at once, rows are split in place, and every problem is
+// reported as an input_error naming "<file>:<line>: field '<column>' ...".
+
+#include <cstddef>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace levrisk {
+
+// Accepted range of a numeric field; describe() is the wording used in messages.
+struct number_bounds {
+  double lower = -std::numeric_limits<double>::infinity();
+  bool lower_inclusive = false;
+  double upper = std::numeric_limits<double>::infinity();
+  bool upper_inclusive = false;
+
+  static number_bounds above(double lower);     // (lower, inf)
+  static number_bounds at_least(double lower);  // [lower, inf)
+  static number_bounds range(double lower, bool lower_inclusive, double upper,
+                             bool upper_inclusive);
+
+  bool contains(double value) const;
+  std::string describe() const;  // "> 0", ">= 0", "in (0, 1]"
+};
+
+// Ids (asset, market, account) are written unquoted, so they may not contain a
+// comma, a quote, whitespace or a control character.
+bool is_valid_id(std::string_view id);
+
+// The whole of `text` as a decimal or scientific number (std::from_chars:
+// locale-independent, no whitespace, no leading '+'); false on anything else,
+// including trailing characters. Infinities and NaN parse; callers check.
+bool parse_number(std::string_view text, double& value);
+
+class csv_reader {
+ public:
+  // Reads `path` and checks that its header is exactly `columns`, in order.
+  // A missing file is an input_error unless `optional`, which reads as no rows.
+  csv_reader(std::filesystem::path path, std::vector<std::string> columns, bool optional = false);
+
+  csv_reader(const csv_reader&) = delete;
+  csv_reader& operator=(const csv_reader&) = delete;
+
+  bool present() const { return present_; }
+  const std::string& path_text() const { return path_text_; }
+
+  // Moves to the next data row; false at the end of the file. Views returned
+  // by the accessors below point into the reader's buffer and stay valid for
+  // the reader's lifetime, across rows.
+  bool next_row();
+  int line() const { return line_; }
+  // Lines in the file, to reserve containers before reading the rows.
+  std::size_t line_count() const;
+
+  std::string_view raw(std::size_t column) const { return fields_[column]; }
+  std::string_view id(std::size_t column) const;  // non-empty and is_valid_id
+  double number(std::size_t column, const number_bounds& bounds) const;
+  // Index of the field's value in `choices`, which must contain it.
+  std::size_t choice(std::size_t column, const std::vector<std::string_view>& choices) const;
+  void require_non_empty(std::size_t column) const;
+
+  // "<file>:<line>: field '<column>' <message>"
+  [[noreturn]] void fail(std::size_t column, const std::string& message) const;
+  // "<file>:<line>: <message>"
+  [[noreturn]] void fail_row(const std::string& message) const;
+
+ private:
+  void read_header();
+  bool next_line(std::string_view& line);
+  void split(std::string_view line);
+  std::string header_text() const;
+
+  std::string path_text_;
+  std::vector<std::string> columns_;
+  bool present_ = false;
+  std::unique_ptr<char[]> buffer_;  // the whole file; not zero-filled first
+  std::size_t size_ = 0;
+  std::size_t position_ = 0;
+  int line_ = 0;  // physical line of the current row, 1-based
+  std::vector<std::string_view> fields_;
+};
+
+}  // namespace levrisk

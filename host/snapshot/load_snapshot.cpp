@@ -1,0 +1,333 @@
+#include "host/snapshot/load_snapshot.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "host/common/error.hpp"
+#include "host/snapshot/csv_reader.hpp"
+#include "host/snapshot/snapshot_format.hpp"
+
+namespace levrisk {
+
+namespace {
+
+namespace format = snapshot_format;
+
+// Open addressing with linear probing, at most 3/4 full: with std::unordered_map,
+// node allocation and pointer chasing took most of the time to load a
+// million-row file.
+template <class Key, class Value, class Hash>
+class flat_table {
+ public:
+  explicit flat_table(std::size_t expected = 8) { rehash(capacity_for(expected)); }
+
+  // The value stored under `key` and whether it was inserted by this call. The
+  // pointer is valid until the next insertion.
+  std::pair<Value*, bool> emplace(const Key& key, const Value& value) {
+    if (4 * (size_ + 1) > 3 * slots_.size()) rehash(2 * slots_.size());
+    std::size_t i = Hash{}(key) & mask_;
+    while (slots_[i].used) {
+      if (slots_[i].key == key) return {&slots_[i].value, false};
+      i = (i + 1) & mask_;
+    }
+    slots_[i] = slot{key, value, true};
+    ++size_;
+    return {&slots_[i].value, true};
+  }
+
+  const Value* find(const Key& key) const {
+    std::size_t i = Hash{}(key) & mask_;
+    while (slots_[i].used) {
+      if (slots_[i].key == key) return &slots_[i].value;
+      i = (i + 1) & mask_;
+    }
+    return nullptr;
+  }
+
+  std::size_t size() const { return size_; }
+
+ private:
+  struct slot {
+    Key key{};
+    Value value{};
+    bool used = false;
+  };
+
+  static std::size_t capacity_for(std::size_t expected) {
+    std::size_t capacity = 16;
+    while (3 * capacity < 4 * expected) capacity *= 2;
+    return capacity;
+  }
+
+  void rehash(std::size_t capacity) {
+    std::vector<slot> old(capacity);
+    old.swap(slots_);
+    mask_ = capacity - 1;
+    size_ = 0;
+    for (const slot& s : old) {
+      if (s.used) emplace(s.key, s.value);
+    }
+  }
+
+  std::vector<slot> slots_;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+};
+
+// SplitMix64 finalizer: packed integer keys have structured low bits.
+struct integer_hash {
+  std::size_t operator()(std::uint64_t key) const {
+    key = (key ^ (key >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    key = (key ^ (key >> 27)) * 0x94D049BB133111EBULL;
+    return static_cast<std::size_t>(key ^ (key >> 31));
+  }
+};
+
+struct id_entry {
+  int index;
+  int line;
+};
+// Keys are views into a csv_reader's buffer, which outlives the table.
+using id_table = flat_table<std::string_view, id_entry, std::hash<std::string_view>>;
+using line_table = flat_table<std::uint64_t, int, integer_hash>;
+
+std::string text(std::string_view view) { return std::string(view); }
+
+std::string first_on(int line) { return " (first on line " + std::to_string(line) + ")"; }
+
+// Adds `id` with the next index; a repeated id fails naming the first line.
+int add_unique(const csv_reader& csv, std::size_t column, id_table& table, std::string_view id,
+               const char* what) {
+  const auto [entry, inserted] =
+      table.emplace(id, id_entry{static_cast<int>(table.size()), csv.line()});
+  if (!inserted) {
+    csv.fail(column, "repeats " + text(what) + " '" + text(id) + "'" + first_on(entry->line));
+  }
+  return entry->index;
+}
+
+int resolve(const csv_reader& csv, std::size_t column, const id_table& table, const char* what,
+            const char* defining_file) {
+  const std::string_view id = csv.id(column);
+  const id_entry* entry = table.find(id);
+  if (entry == nullptr) {
+    csv.fail(column, "names an unknown " + text(what) + " '" + text(id) + "' (not in " +
+                         defining_file + ")");
+  }
+  return entry->index;
+}
+
+id_table read_assets(csv_reader& csv, snapshot& snap) {
+  id_table assets;
+  while (csv.next_row()) {
+    const std::string_view id = csv.id(0);
+    add_unique(csv, 0, assets, id, "asset");
+    const double spot_usd = csv.number(1, number_bounds::above(0));
+    snap.assets.push_back(asset{text(id), spot_usd});
+  }
+  LEVRISK_REQUIRE(!snap.assets.empty(), input_error,
+                  csv.path_text() << ": no assets; at least one row is required");
+  return assets;
+}
+
+void read_lending_markets(csv_reader& csv, const id_table& assets, snapshot& snap) {
+  std::vector<int> line_by_asset(snap.assets.size(), 0);
+  while (csv.next_row()) {
+    const int asset_index = resolve(csv, 0, assets, "asset", format::assets_file);
+    int& first_line = line_by_asset[static_cast<std::size_t>(asset_index)];
+    if (first_line != 0) {
+      csv.fail(0, "repeats asset '" + text(csv.raw(0)) + "'" + first_on(first_line));
+    }
+    first_line = csv.line();
+    const auto unit_interval = number_bounds::range(0, true, 1, false);
+    const double ltv = csv.number(1, unit_interval);
+    const double liquidation_threshold = csv.number(2, unit_interval);
+    const double liquidation_bonus = csv.number(3, unit_interval);
+    if (ltv > liquidation_threshold) {
+      csv.fail(1, "must be <= liquidation_threshold ('" + text(csv.raw(2)) + "'), got '" +
+                      text(csv.raw(1)) + "'");
+    }
+    // Aave v3 PoolConfigurator rule: above 1, liquidating an account just below
+    // HF 1 seizes more weighted collateral than it repays and lowers its HF.
+    if (liquidation_threshold * (1 + liquidation_bonus) > 1) {
+      csv.fail(3, "must satisfy liquidation_threshold * (1 + liquidation_bonus) <= 1, got '" +
+                      text(csv.raw(2)) + "' * (1 + '" + text(csv.raw(3)) + "')");
+    }
+    snap.lending_markets.push_back(
+        lending_market{asset_index, ltv, liquidation_threshold, liquidation_bonus});
+  }
+}
+
+void read_protocol(csv_reader& csv, snapshot& snap) {
+  int close_factor_line = 0;
+  while (csv.next_row()) {
+    const std::string_view parameter = csv.id(0);
+    if (parameter == format::close_factor_parameter) {
+      if (close_factor_line != 0) {
+        csv.fail(0, "repeats parameter 'close_factor'" + first_on(close_factor_line));
+      }
+      close_factor_line = csv.line();
+      snap.close_factor = csv.number(1, number_bounds::range(0, false, 1, true));
+    } else {
+      csv.fail(0, "names an unknown parameter '" + text(parameter) + "' (known: close_factor)");
+    }
+  }
+}
+
+std::uint64_t pair_key(int first, int second) {
+  return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(first)) << 32) |
+         static_cast<std::uint32_t>(second);
+}
+
+void read_lending_balances(csv_reader& csv, const id_table& assets, snapshot& snap) {
+  std::vector<int> market_by_asset(snap.assets.size(), -1);
+  for (std::size_t i = 0; i < snap.lending_markets.size(); ++i) {
+    market_by_asset[static_cast<std::size_t>(snap.lending_markets[i].asset_index)] =
+        static_cast<int>(i);
+  }
+  const std::size_t rows = csv.line_count();
+  id_table accounts(rows / 2);  // accounts hold a few balances each
+  line_table line_by_balance(rows);
+  while (csv.next_row()) {
+    const std::string_view account_id = csv.id(0);
+    const int asset_index = resolve(csv, 1, assets, "asset", format::assets_file);
+    if (market_by_asset[static_cast<std::size_t>(asset_index)] < 0) {
+      csv.fail(1, "names asset '" + text(csv.raw(1)) + "', which has no row in " +
+                      format::lending_markets_file);
+    }
+    const double collateral_amount = csv.number(2, number_bounds::at_least(0));
+    const double debt_amount = csv.number(3, number_bounds::at_least(0));
+
+    const auto [account, new_account] =
+        accounts.emplace(account_id, id_entry{static_cast<int>(accounts.size()), csv.line()});
+    const int account_index = account->index;
+    if (new_account) snap.lending_accounts.push_back(lending_account{text(account_id), {}});
+    const auto [first_line, new_balance] =
+        line_by_balance.emplace(pair_key(account_index, asset_index), csv.line());
+    if (!new_balance) {
+      csv.fail(1, "repeats asset '" + text(csv.raw(1)) + "' for account '" + text(account_id) +
+                      "'" + first_on(*first_line));
+    }
+    snap.lending_accounts[static_cast<std::size_t>(account_index)].balances.push_back(
+        lending_balance{asset_index, collateral_amount, debt_amount});
+  }
+}
+
+id_table read_perp_markets(csv_reader& csv, const id_table& assets, snapshot& snap) {
+  id_table markets;
+  while (csv.next_row()) {
+    const std::string_view id = csv.id(0);
+    add_unique(csv, 0, markets, id, "market");
+    const int asset_index = resolve(csv, 1, assets, "asset", format::assets_file);
+    const double maintenance = csv.number(2, number_bounds::range(0, false, 1, false));
+    const double initial = csv.number(3, number_bounds::range(0, false, 1, true));
+    if (!(maintenance < initial)) {
+      csv.fail(2, "must be < initial_margin_fraction ('" + text(csv.raw(3)) + "'), got '" +
+                      text(csv.raw(2)) + "'");
+    }
+    snap.perp_markets.push_back(perp_market{text(id), asset_index, maintenance, initial});
+  }
+  return markets;
+}
+
+id_table read_perp_accounts(csv_reader& csv, snapshot& snap) {
+  id_table accounts(csv.line_count());
+  while (csv.next_row()) {
+    const std::string_view id = csv.id(0);
+    add_unique(csv, 0, accounts, id, "account");
+    const double collateral_usd = csv.number(1, number_bounds::at_least(0));
+    snap.perp_accounts.push_back(perp_account{text(id), collateral_usd});
+  }
+  return accounts;
+}
+
+void read_perp_positions(csv_reader& csv, const id_table& markets, const id_table& accounts,
+                         snapshot& snap) {
+  enum column : std::size_t { account_col, market_col, side_col, size_col, entry_col, mode_col,
+                              margin_col };
+  const std::vector<std::string_view> sides{"long", "short"};
+  const std::vector<std::string_view> modes{"isolated", "cross"};
+  const std::size_t rows = csv.line_count();
+  snap.perp_positions.reserve(rows);
+  // Any account id seen here gets a number, for the (account, market, mode) key.
+  flat_table<std::string_view, int, std::hash<std::string_view>> account_numbers(rows / 2);
+  line_table line_by_position(rows);
+  while (csv.next_row()) {
+    const std::string_view account_id = csv.id(account_col);
+    const int market_index = resolve(csv, market_col, markets, "market", format::perp_markets_file);
+    const auto side = csv.choice(side_col, sides) == 0 ? position_side::long_side
+                                                         : position_side::short_side;
+    const double size = csv.number(size_col, number_bounds::above(0));
+    const double entry_price_usd = csv.number(entry_col, number_bounds::above(0));
+    const auto mode = csv.choice(mode_col, modes) == 0 ? margin_mode::isolated : margin_mode::cross;
+    double isolated_margin_usd = 0;
+    if (mode == margin_mode::isolated) {
+      isolated_margin_usd = csv.number(margin_col, number_bounds::above(0));
+    } else {
+      const std::string_view margin = csv.raw(margin_col);
+      double value = 0;
+      if (!margin.empty() && !(parse_number(margin, value) && value == 0)) {
+        csv.fail(margin_col, "must be 0 or empty for a cross position, got '" + text(margin) + "'");
+      }
+      if (accounts.find(account_id) == nullptr) {
+        csv.fail(account_col, "names account '" + text(account_id) + "', which has no row in " +
+                                  format::perp_accounts_file + "; cross positions need one");
+      }
+    }
+
+    const int account_number =
+        *account_numbers.emplace(account_id, static_cast<int>(account_numbers.size())).first;
+    const auto key = pair_key(account_number, market_index * 2 + (mode == margin_mode::cross));
+    const auto [first_line, inserted] = line_by_position.emplace(key, csv.line());
+    if (!inserted) {
+      csv.fail(market_col, "repeats the " + text(modes[mode == margin_mode::cross]) +
+                               " position of account '" + text(account_id) + "' in market '" +
+                               text(csv.raw(market_col)) + "'" + first_on(*first_line));
+    }
+    snap.perp_positions.push_back(perp_position{text(account_id), market_index, side, size,
+                                                entry_price_usd, mode, isolated_margin_usd});
+  }
+}
+
+}  // namespace
+
+snapshot load_snapshot(const std::filesystem::path& directory) {
+  std::error_code error;
+  LEVRISK_REQUIRE(std::filesystem::is_directory(directory, error), input_error,
+                  directory.string() << ": snapshot directory not found");
+  snapshot snap;
+  snap.source = directory.string();
+
+  // The readers own the text that the id tables point into: keep them alive.
+  csv_reader assets_csv(directory / format::assets_file, format::assets_columns);
+  const id_table assets = read_assets(assets_csv, snap);
+
+  csv_reader lending_markets_csv(directory / format::lending_markets_file,
+                                 format::lending_markets_columns, true);
+  read_lending_markets(lending_markets_csv, assets, snap);
+
+  csv_reader protocol_csv(directory / format::protocol_file, format::protocol_columns, true);
+  read_protocol(protocol_csv, snap);
+
+  csv_reader lending_balances_csv(directory / format::lending_balances_file,
+                                  format::lending_balances_columns, true);
+  read_lending_balances(lending_balances_csv, assets, snap);
+
+  csv_reader perp_markets_csv(directory / format::perp_markets_file, format::perp_markets_columns,
+                              true);
+  const id_table markets = read_perp_markets(perp_markets_csv, assets, snap);
+
+  csv_reader perp_accounts_csv(directory / format::perp_accounts_file,
+                               format::perp_accounts_columns, true);
+  const id_table accounts = read_perp_accounts(perp_accounts_csv, snap);
+
+  csv_reader perp_positions_csv(directory / format::perp_positions_file,
+                                format::perp_positions_columns, true);
+  read_perp_positions(perp_positions_csv, markets, accounts, snap);
+  return snap;
+}
+
+}  // namespace levrisk

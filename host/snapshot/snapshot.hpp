@@ -1,0 +1,79 @@
+#pragma once
+// A portfolio snapshot as the engine sees it once loaded and validated: plain
+// data, asset and market references resolved to indices. The on-disk format is
+// documented in docs/snapshot-format.md.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace levrisk {
+
+struct asset {
+  std::string id;   // "BTC", "ETH", "USDC", ...
+  double spot_usd;  // market price at the snapshot time
+};
+
+// Aave-style per-asset lending parameters. An asset without a lending market
+// cannot appear in a lending account.
+struct lending_market {
+  int asset_index;
+  double ltv;                    // max borrow per unit of collateral value
+  double liquidation_threshold;  // LT: weight of the collateral in the health factor
+  double liquidation_bonus;      // LB: liquidator's premium on seized collateral, 0.05 = 5%
+};
+
+struct lending_balance {
+  int asset_index;
+  double collateral_amount;  // units of the asset, >= 0
+  double debt_amount;        // units of the asset, >= 0
+};
+
+struct lending_account {
+  std::string id;
+  std::vector<lending_balance> balances;  // one entry per asset held or owed
+};
+
+struct perp_market {
+  std::string id;                      // "BTC-PERP"
+  int asset_index;                     // underlying whose price marks the market
+  double maintenance_margin_fraction;  // MMF: liquidated when equity < MMF * |size| * price
+  double initial_margin_fraction;      // IMF: 1 / max leverage at opening
+};
+
+enum class position_side : std::uint8_t { long_side, short_side };
+enum class margin_mode : std::uint8_t { isolated, cross };
+
+struct perp_position {
+  std::string account_id;
+  int market_index;
+  position_side side;
+  double size;             // units of the underlying, > 0
+  double entry_price_usd;  // > 0
+  margin_mode mode;
+  double isolated_margin_usd;  // margin posted to this position; 0 for cross positions
+};
+
+// Collateral shared by all cross-margin positions of one account.
+struct perp_account {
+  std::string id;
+  double cross_collateral_usd;
+};
+
+struct snapshot {
+  std::string source;  // directory it was loaded from, for messages and metadata
+  std::vector<asset> assets;
+  std::vector<lending_market> lending_markets;
+  double close_factor = 0.5;  // share of the debt a liquidator may repay at once
+  std::vector<lending_account> lending_accounts;
+  std::vector<perp_market> perp_markets;
+  std::vector<perp_account> perp_accounts;
+  std::vector<perp_position> perp_positions;
+
+  // Index of the asset with this id, or -1.
+  int find_asset(const std::string& id) const;
+  // Index into lending_markets for an asset, or -1 when the asset cannot be lent.
+  int find_lending_market(int asset_index) const;
+};
+
+}  // namespace levrisk

@@ -1,0 +1,224 @@
+#include "host/output/inspect.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/host/output/output_fixtures.hpp"
+
+namespace levrisk {
+namespace {
+
+using test::make_unit;
+
+std::string inspection(const run_result& r, int top_n) {
+  std::ostringstream out;
+  print_inspection(r, out, top_n);
+  return out.str();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// The lines from the table header (starting with "id") to the end.
+std::vector<std::string> table_of(const std::string& text) {
+  std::vector<std::string> lines = lines_of(text);
+  std::vector<std::string> table;
+  bool in_table = false;
+  for (const std::string& line : lines) {
+    if (line.rfind("id ", 0) == 0) in_table = true;
+    if (in_table) table.push_back(line);
+  }
+  return table;
+}
+
+std::string first_word(const std::string& line) {
+  return line.substr(0, line.find(' '));
+}
+
+// Five units whose order by risk is known: p = 0.5 twice (HF0 1.02 before 1.2), 0.3,
+// 0.001, 0 (never liquidated, NaN time).
+run_result ranked_result() {
+  run_result r = test::sample_result();
+  const std::size_t levels = r.hf_min_levels.size();
+  r.units = {
+      make_unit("p30", risk_unit_kind::perp_cross, 1.1, 3'000, 10'000, levels),
+      make_unit("p0", risk_unit_kind::lending_account, 3.0, 0, 10'000, levels),
+      make_unit("p50_hf12", risk_unit_kind::perp_isolated, 1.2, 5'000, 10'000, levels),
+      make_unit("p01", risk_unit_kind::lending_account, 1.9, 10, 10'000, levels),
+      make_unit("p50_hf102", risk_unit_kind::lending_account, 1.02, 5'000, 10'000, levels),
+  };
+  return r;
+}
+
+TEST(Inspect, PrintsRiskiestFirst) {
+  const std::vector<std::string> table = table_of(inspection(ranked_result(), 10));
+  ASSERT_EQ(table.size(), 6u);
+  std::vector<std::string> ids;
+  for (std::size_t i = 1; i < table.size(); ++i) ids.push_back(first_word(table[i]));
+  EXPECT_EQ(ids, (std::vector<std::string>{"p50_hf102", "p50_hf12", "p30", "p01", "p0"}));
+}
+
+TEST(Inspect, TopNLimitsTheTable) {
+  const std::string text = inspection(ranked_result(), 2);
+  const std::vector<std::string> table = table_of(text);
+  ASSERT_EQ(table.size(), 3u);
+  EXPECT_EQ(first_word(table[1]), "p50_hf102");
+  EXPECT_EQ(first_word(table[2]), "p50_hf12");
+  EXPECT_NE(text.find("riskiest 2 of 5 units"), std::string::npos) << text;
+  EXPECT_EQ(text.find("p30"), std::string::npos) << text;
+}
+
+TEST(Inspect, TopNZeroPrintsNoTable) {
+  const std::string text = inspection(ranked_result(), 0);
+  EXPECT_TRUE(table_of(text).empty()) << text;
+  EXPECT_EQ(text.find("riskiest"), std::string::npos) << text;
+}
+
+TEST(Inspect, NegativeTopNPrintsEveryUnit) {
+  EXPECT_EQ(table_of(inspection(ranked_result(), -1)).size(), 6u);
+}
+
+TEST(Inspect, TableColumnsAreAligned) {
+  const std::vector<std::string> table = table_of(inspection(ranked_result(), 10));
+  ASSERT_FALSE(table.empty());
+  // The last column is right-aligned, so every line of an aligned table has one width.
+  for (const std::string& line : table) {
+    EXPECT_EQ(display_width(line), display_width(table.front())) << line;
+  }
+  const std::size_t kind_column = table.front().find("kind");
+  EXPECT_EQ(table[1].find("lending_account"), kind_column) << table[1];
+  EXPECT_EQ(table[2].find("perp_isolated"), kind_column) << table[2];
+}
+
+TEST(Inspect, RowShowsEveryColumn) {
+  const std::vector<std::string> table = table_of(inspection(ranked_result(), 1));
+  ASSERT_EQ(table.size(), 2u);
+  const std::string& header = table[0];
+  for (const char* column : {"HF0", "P(liq) ± se", "95% interval", "E[t | liq] days ± se",
+                             "hf_min q0.1%", "hf_min q1%", "hf_min q5%", "hf_min q50%"}) {
+    EXPECT_NE(header.find(column), std::string::npos) << column;
+  }
+  const std::string& row = table[1];
+  // make_unit: p = 0.5 of 10,000 paths, se = 0.005, lo/hi = p -/+ 2 se; t = 1.5 + HF0.
+  EXPECT_NE(row.find("1.020"), std::string::npos) << row;
+  EXPECT_NE(row.find("50.00% ± 0.50%"), std::string::npos) << row;
+  EXPECT_NE(row.find("[49.0%, 51.0%]"), std::string::npos) << row;
+  EXPECT_NE(row.find("2.52 ± 0.12"), std::string::npos) << row;
+  // hf_min quantile at the first level: 0.7 x HF0 = 0.714.
+  EXPECT_NE(row.find("0.714"), std::string::npos) << row;
+}
+
+TEST(Inspect, NeverLiquidatedUnitShowsNoTime) {
+  const std::vector<std::string> table = table_of(inspection(ranked_result(), 10));
+  const std::string& last = table.back();
+  ASSERT_EQ(first_word(last), "p0");
+  EXPECT_NE(last.find("0% ± 0%"), std::string::npos) << last;
+  EXPECT_NE(last.find(" - "), std::string::npos) << last;
+}
+
+TEST(Inspect, PrintsRunMetadataAndCounts) {
+  const std::string text = inspection(test::sample_result(), 3);
+  for (const char* expected :
+       {"nightly", "2024-06-01T02:00:00Z", "levrisk 0.1.0, revision 0123456789ab-dirty",
+        "cpu (2 OpenMP threads)", "gbm", "data/snapshot.json", "18446744073709551609", "1,000,000",
+        "96 of 0.0729 days", "7 days", "12.4 s"}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+  }
+  // Label, spaces, count.
+  const auto count_of = [&](const std::string& label) {
+    for (const std::string& line : lines_of(text)) {
+      if (line.rfind(label + " ", 0) == 0) {
+        return line.substr(line.find_first_not_of(' ', label.size()));
+      }
+    }
+    return std::string("(missing)");
+  };
+  EXPECT_EQ(count_of("lending accounts"), "3");
+  EXPECT_EQ(count_of("perp isolated positions"), "2");
+  EXPECT_EQ(count_of("perp cross accounts"), "1");
+  EXPECT_EQ(count_of("units"), "6");
+  EXPECT_EQ(count_of("assets"), "3");
+}
+
+TEST(Inspect, EmptyResultPrintsOnlyTheSummary) {
+  run_result r = test::sample_result();
+  r.units.clear();
+  const std::string text = inspection(r, 10);
+  EXPECT_EQ(text.find("riskiest"), std::string::npos) << text;
+  EXPECT_NE(text.find("nightly"), std::string::npos) << text;
+}
+
+TEST(RiskiestUnits, TiesBreakByLowestInitialHealthFactorThenId) {
+  run_result r;
+  r.units = {make_unit("b", risk_unit_kind::lending_account, 1.5, 10, 100, 0),
+             make_unit("a", risk_unit_kind::lending_account, 1.5, 10, 100, 0),
+             make_unit("c", risk_unit_kind::lending_account, 1.4, 10, 100, 0)};
+  const std::vector<const unit_result*> order = riskiest_units(r, -1);
+  ASSERT_EQ(order.size(), 3u);
+  EXPECT_EQ(order[0]->id, "c");
+  EXPECT_EQ(order[1]->id, "a");
+  EXPECT_EQ(order[2]->id, "b");
+}
+
+TEST(RiskiestUnits, NanProbabilitySortsLast) {
+  run_result r;
+  r.units = {make_unit("nan", risk_unit_kind::lending_account, 1.0, 0, 100, 0),
+             make_unit("zero", risk_unit_kind::lending_account, 2.0, 0, 100, 0)};
+  r.units[0].liquidation_probability = std::nan("");
+  const std::vector<const unit_result*> order = riskiest_units(r, -1);
+  EXPECT_EQ(order[0]->id, "zero");
+  EXPECT_EQ(order[1]->id, "nan");
+}
+
+TEST(FormatProbability, ThreeSignificantDigits) {
+  EXPECT_EQ(format_probability(0.1234), "12.3%");
+  EXPECT_EQ(format_probability(0.01234), "1.23%");
+  EXPECT_EQ(format_probability(0.000412), "0.0412%");
+  EXPECT_EQ(format_probability(1.0), "100%");
+  EXPECT_EQ(format_probability(0.0), "0%");
+  EXPECT_EQ(format_probability(std::nan("")), "n/a");
+}
+
+TEST(FormatProbability, WithStandardErrorToTwoSignificantDigits) {
+  EXPECT_EQ(format_probability_with_se(0.1234, 0.0021), "12.34% ± 0.21%");
+  EXPECT_EQ(format_probability_with_se(0.1234, 0.021), "12.3% ± 2.1%");
+  EXPECT_EQ(format_probability_with_se(0.000412, 0.0000203), "0.0412% ± 0.0020%");
+  EXPECT_EQ(format_probability_with_se(0.0, 0.0), "0% ± 0%");
+}
+
+TEST(FormatProbability, Interval) {
+  EXPECT_EQ(format_probability_interval(0.119, 0.128), "[11.9%, 12.8%]");
+  EXPECT_EQ(format_probability_interval(0.0, 0.000368), "[0%, 0.0368%]");
+}
+
+TEST(FormatValueWithSe, DecimalsFollowTheStandardError) {
+  EXPECT_EQ(format_value_with_se(3.2134, 0.153), "3.21 ± 0.15");
+  EXPECT_EQ(format_value_with_se(3.2134, 1.53), "3.2 ± 1.5");
+  EXPECT_EQ(format_value_with_se(std::nan(""), std::nan("")), "-");
+  EXPECT_EQ(format_value_with_se(3.2134, std::nan("")), "3.21");
+}
+
+TEST(FormatCount, GroupsThousands) {
+  EXPECT_EQ(format_count(0), "0");
+  EXPECT_EQ(format_count(999), "999");
+  EXPECT_EQ(format_count(1000), "1,000");
+  EXPECT_EQ(format_count(1234567), "1,234,567");
+  EXPECT_EQ(format_count(-1234), "-1,234");
+}
+
+TEST(DisplayWidth, CountsCodePoints) {
+  EXPECT_EQ(display_width("± 1"), 3u);
+  EXPECT_EQ(display_width("abc"), 3u);
+}
+
+}  // namespace
+}  // namespace levrisk

@@ -1,0 +1,332 @@
+#include "host/output/result_reader.hpp"
+
+#include <gtest/gtest.h>
+#include <hdf5.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "host/common/error.hpp"
+#include "host/output/result_writer.hpp"
+#include "tests/host/output/output_fixtures.hpp"
+
+namespace levrisk {
+namespace {
+
+namespace fs = std::filesystem;
+using test::sample_result;
+using test::scratch_directory;
+
+std::string read_error(const fs::path& path) {
+  try {
+    read_result_file(path);
+  } catch (const input_error& error) {
+    return error.what();
+  }
+  return "(no error)";
+}
+
+std::string prefix(const fs::path& path) {
+  return "cannot read results from '" + path.string() + "': ";
+}
+
+// Edits a file with the raw C API, the way another tool (or a damaged copy) would.
+void edit(const fs::path& path, const std::function<void(hid_t)>& change) {
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  ASSERT_GE(file, 0);
+  change(file);
+  H5Fclose(file);
+}
+
+void write_double_dataset(hid_t file, const char* name, const std::vector<double>& values) {
+  const hsize_t size = values.size();
+  const hid_t space = H5Screate_simple(1, &size, nullptr);
+  const hid_t dataset =
+      H5Dcreate2(file, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+  H5Dclose(dataset);
+  H5Sclose(space);
+}
+
+void write_int_dataset(hid_t file, const char* name, const std::vector<std::int64_t>& values) {
+  const hsize_t size = values.size();
+  const hid_t space = H5Screate_simple(1, &size, nullptr);
+  const hid_t dataset =
+      H5Dcreate2(file, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Dwrite(dataset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+  H5Dclose(dataset);
+  H5Sclose(space);
+}
+
+void write_fixed_string_attribute(hid_t object, const char* name, const std::string& value,
+                                  H5T_str_t padding) {
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, value.size() + 3);
+  H5Tset_strpad(type, padding);
+  const hid_t space = H5Screate(H5S_SCALAR);
+  const hid_t attribute = H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  std::string padded = value + std::string(3, padding == H5T_STR_SPACEPAD ? ' ' : '\0');
+  H5Awrite(attribute, type, padded.data());
+  H5Aclose(attribute);
+  H5Sclose(space);
+  H5Tclose(type);
+}
+
+void write_string_attribute(hid_t object, const char* name, const std::string& value) {
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  const hid_t space = H5Screate(H5S_SCALAR);
+  const hid_t attribute = H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  const char* text = value.c_str();
+  H5Awrite(attribute, type, &text);
+  H5Aclose(attribute);
+  H5Sclose(space);
+  H5Tclose(type);
+}
+
+void write_int_attribute(hid_t object, const char* name, std::int64_t value) {
+  const hid_t space = H5Screate(H5S_SCALAR);
+  const hid_t attribute = H5Acreate2(object, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+  H5Awrite(attribute, H5T_NATIVE_INT64, &value);
+  H5Aclose(attribute);
+  H5Sclose(space);
+}
+
+fs::path empty_hdf5_file(const scratch_directory& dir) {
+  const fs::path path = dir / "empty.h5";
+  H5Fclose(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+  return path;
+}
+
+fs::path valid_file(const scratch_directory& dir) {
+  const fs::path path = dir / "run.h5";
+  write_result_file(sample_result(), path);
+  return path;
+}
+
+TEST(ResultReader, MissingFile) {
+  scratch_directory dir;
+  EXPECT_EQ(read_error(dir / "none.h5"), prefix(dir / "none.h5") + "the file does not exist");
+}
+
+TEST(ResultReader, DirectoryInsteadOfAFile) {
+  scratch_directory dir;
+  EXPECT_EQ(read_error(dir.path()), prefix(dir.path()) + "not a regular file");
+}
+
+TEST(ResultReader, NonHdf5File) {
+  scratch_directory dir;
+  test::write_text(dir / "results.csv", "id,probability\nalice,0.1\n");
+  EXPECT_EQ(read_error(dir / "results.csv"), prefix(dir / "results.csv") + "not an HDF5 file");
+}
+
+TEST(ResultReader, EmptyFile) {
+  scratch_directory dir;
+  test::write_text(dir / "run.h5", "");
+  EXPECT_EQ(read_error(dir / "run.h5"), prefix(dir / "run.h5") + "not an HDF5 file");
+}
+
+TEST(ResultReader, Hdf5FileWithoutFormatAttribute) {
+  scratch_directory dir;
+  const fs::path path = empty_hdf5_file(dir);
+  EXPECT_EQ(read_error(path),
+            prefix(path) + "not a levrisk result file (root attribute 'format' is missing)");
+}
+
+TEST(ResultReader, Hdf5FileOfAnotherFormat) {
+  scratch_directory dir;
+  const fs::path path = empty_hdf5_file(dir);
+  edit(path, [](hid_t file) { write_string_attribute(file, "format", "netcdf4"); });
+  EXPECT_EQ(read_error(path), prefix(path) +
+                                  "not a levrisk result file (root attribute 'format' is "
+                                  "'netcdf4', expected 'levrisk-result')");
+}
+
+TEST(ResultReader, Hdf5FileWithoutRunGroup) {
+  scratch_directory dir;
+  const fs::path path = empty_hdf5_file(dir);
+  edit(path, [](hid_t file) {
+    write_string_attribute(file, "format", "levrisk-result");
+    write_int_attribute(file, "format_version", 1);
+  });
+  EXPECT_EQ(read_error(path), prefix(path) + "group '/run' is missing");
+}
+
+TEST(ResultReader, MissingFormatVersion) {
+  scratch_directory dir;
+  const fs::path path = empty_hdf5_file(dir);
+  edit(path, [](hid_t file) { write_string_attribute(file, "format", "levrisk-result"); });
+  EXPECT_EQ(read_error(path), prefix(path) + "attribute 'format_version' of '/' is missing");
+}
+
+TEST(ResultReader, NewerFormatVersion) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) {
+    H5Adelete(file, "format_version");
+    write_int_attribute(file, "format_version", 2);
+  });
+  EXPECT_EQ(read_error(path), prefix(path) +
+                                  "format_version 2 was written by a newer levrisk; this build "
+                                  "reads format_version 1 and older");
+}
+
+TEST(ResultReader, MissingRunAttribute) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) { H5Adelete_by_name(file, "run", "seed", H5P_DEFAULT); });
+  EXPECT_EQ(read_error(path), prefix(path) + "attribute 'seed' of '/run' is missing");
+}
+
+TEST(ResultReader, RunAttributeOfTheWrongType) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) {
+    const hid_t run = H5Gopen2(file, "run", H5P_DEFAULT);
+    H5Adelete(run, "paths");
+    write_string_attribute(run, "paths", "a million");
+    H5Gclose(run);
+  });
+  EXPECT_EQ(read_error(path), prefix(path) + "attribute 'paths' of '/run' must be an integer");
+}
+
+TEST(ResultReader, StringAttributeOfTheWrongType) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) {
+    const hid_t run = H5Gopen2(file, "run", H5P_DEFAULT);
+    H5Adelete(run, "model");
+    write_int_attribute(run, "model", 3);
+    H5Gclose(run);
+  });
+  EXPECT_EQ(read_error(path), prefix(path) + "attribute 'model' of '/run' must be a string");
+}
+
+TEST(ResultReader, MissingAssetsGroup) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) { H5Ldelete(file, "assets", H5P_DEFAULT); });
+  EXPECT_EQ(read_error(path), prefix(path) + "group '/assets' is missing");
+}
+
+TEST(ResultReader, MissingDataset) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) { H5Ldelete(file, "assets/spot_usd", H5P_DEFAULT); });
+  EXPECT_EQ(read_error(path), prefix(path) + "dataset '/assets/spot_usd' is missing");
+}
+
+TEST(ResultReader, MissingUnitGroup) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) { H5Ldelete(file, "perp_cross_accounts", H5P_DEFAULT); });
+  EXPECT_EQ(read_error(path), prefix(path) + "group '/perp_cross_accounts' is missing");
+}
+
+TEST(ResultReader, ColumnOfTheWrongLength) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) {
+    H5Ldelete(file, "lending_accounts/liquidation_probability_se", H5P_DEFAULT);
+    write_double_dataset(file, "lending_accounts/liquidation_probability_se", {0.1, 0.2});
+  });
+  EXPECT_EQ(read_error(path),
+            prefix(path) +
+                "dataset '/lending_accounts/liquidation_probability_se' has 2 rows, expected 3 "
+                "(one per unit in '/lending_accounts/id')");
+}
+
+TEST(ResultReader, IntegerColumnHoldingNumbers) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) {
+    H5Ldelete(file, "lending_accounts/liquidated_paths", H5P_DEFAULT);
+    write_double_dataset(file, "lending_accounts/liquidated_paths", {1, 2, 3});
+  });
+  EXPECT_EQ(read_error(path),
+            prefix(path) + "dataset '/lending_accounts/liquidated_paths' must be an integer");
+}
+
+TEST(ResultReader, QuantilesOfTheWrongRank) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) {
+    H5Ldelete(file, "perp_cross_accounts/hf_min_quantile", H5P_DEFAULT);
+    write_double_dataset(file, "perp_cross_accounts/hf_min_quantile", {1, 2, 3, 4});
+  });
+  EXPECT_EQ(read_error(path), prefix(path) +
+                                  "dataset '/perp_cross_accounts/hf_min_quantile' must have rank "
+                                  "2, but has rank 1");
+}
+
+TEST(ResultReader, LevelsDifferingBetweenGroups) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) {
+    H5Adelete_by_name(file, "perp_isolated_positions", "levels", H5P_DEFAULT);
+    const hid_t group = H5Gopen2(file, "perp_isolated_positions", H5P_DEFAULT);
+    const hsize_t size = 4;
+    const double levels[4] = {0.001, 0.01, 0.05, 0.25};
+    const hid_t space = H5Screate_simple(1, &size, nullptr);
+    const hid_t attribute =
+        H5Acreate2(group, "levels", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+    H5Awrite(attribute, H5T_NATIVE_DOUBLE, levels);
+    H5Aclose(attribute);
+    H5Sclose(space);
+    H5Gclose(group);
+  });
+  EXPECT_EQ(read_error(path), prefix(path) +
+                                  "attribute 'levels' of '/perp_isolated_positions' differs from "
+                                  "that of '/lending_accounts'; all unit groups must share the "
+                                  "hf_min levels");
+}
+
+TEST(ResultReader, DuplicateUnitIndex) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) {
+    H5Ldelete(file, "perp_cross_accounts/unit_index", H5P_DEFAULT);
+    write_int_dataset(file, "perp_cross_accounts/unit_index", {0});
+  });
+  EXPECT_EQ(read_error(path), prefix(path) +
+                                  "dataset '/perp_cross_accounts/unit_index' holds 0 at row 0; "
+                                  "unit_index must number the 6 units 0 to 5 once each");
+}
+
+TEST(ResultReader, WithoutUnitIndexUnitsComeInGroupOrder) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) {
+    for (const char* group :
+         {"lending_accounts", "perp_isolated_positions", "perp_cross_accounts"}) {
+      H5Ldelete(file, (std::string(group) + "/unit_index").c_str(), H5P_DEFAULT);
+    }
+  });
+  const run_result read = read_result_file(path);
+  std::vector<std::string> ids;
+  for (const unit_result& u : read.units) ids.push_back(u.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"alice", "dave", "frank", "bob/BTC-PERP",
+                                           "erin/ETH-PERP", "carol"}));
+}
+
+TEST(ResultReader, AcceptsFixedLengthStrings) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) {
+    const hid_t run = H5Gopen2(file, "run", H5P_DEFAULT);
+    H5Adelete(run, "run_name");
+    write_fixed_string_attribute(run, "run_name", "weekly", H5T_STR_NULLPAD);
+    H5Adelete(run, "model");
+    write_fixed_string_attribute(run, "model", "merton", H5T_STR_SPACEPAD);
+    H5Gclose(run);
+  });
+  const run_result read = read_result_file(path);
+  EXPECT_EQ(read.metadata.run_name, "weekly");
+  EXPECT_EQ(read.metadata.model, "merton");
+}
+
+}  // namespace
+}  // namespace levrisk

@@ -1,0 +1,202 @@
+// The CSV reader on its own: what it accepts around the data (BOM, CRLF,
+// comments, blank lines), how it parses numbers and ids, and its messages.
+
+#include "host/snapshot/csv_reader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "tests/host/snapshot/snapshot_fixtures.hpp"
+
+namespace levrisk {
+namespace {
+
+using snapshot_testing::fresh_test_directory;
+using snapshot_testing::write_text;
+
+const std::vector<std::string> two_columns{"asset_id", "spot_usd"};
+
+std::string reader_error(const std::filesystem::path& path, bool optional = false) {
+  try {
+    csv_reader csv(path, two_columns, optional);
+    while (csv.next_row()) {
+      csv.id(0);
+      csv.number(1, number_bounds::above(0));
+    }
+  } catch (const input_error& error) {
+    return error.what();
+  }
+  ADD_FAILURE() << "no input_error for " << path;
+  return {};
+}
+
+TEST(NumberBounds, DescribesEachKindOfRange) {
+  EXPECT_EQ(number_bounds::above(0).describe(), "> 0");
+  EXPECT_EQ(number_bounds::at_least(0).describe(), ">= 0");
+  EXPECT_EQ(number_bounds::range(0, false, 1, true).describe(), "in (0, 1]");
+  EXPECT_EQ(number_bounds::range(0, true, 1, false).describe(), "in [0, 1)");
+}
+
+TEST(NumberBounds, ContainsHonoursOpenAndClosedEnds) {
+  const auto unit = number_bounds::range(0, false, 1, true);
+  EXPECT_FALSE(unit.contains(0));
+  EXPECT_TRUE(unit.contains(1e-300));
+  EXPECT_TRUE(unit.contains(1));
+  EXPECT_FALSE(unit.contains(std::nextafter(1.0, 2.0)));
+  EXPECT_TRUE(number_bounds::at_least(0).contains(0));
+  EXPECT_FALSE(number_bounds::above(0).contains(0));
+}
+
+TEST(ParseNumber, AcceptsDecimalAndScientificNotation) {
+  double value = 0;
+  ASSERT_TRUE(parse_number("95000", value));
+  EXPECT_EQ(value, 95000);
+  ASSERT_TRUE(parse_number("-3.25", value));
+  EXPECT_EQ(value, -3.25);
+  ASSERT_TRUE(parse_number("1.5e-3", value));
+  EXPECT_EQ(value, 1.5e-3);
+  ASSERT_TRUE(parse_number(".5", value));
+  EXPECT_EQ(value, 0.5);
+  ASSERT_TRUE(parse_number("0.1", value));
+  EXPECT_EQ(value, 0.1);  // correctly rounded, like the compiler's literal
+}
+
+TEST(ParseNumber, RejectsAnythingButTheWholeFieldAsANumber) {
+  double value = 0;
+  EXPECT_FALSE(parse_number("", value));
+  EXPECT_FALSE(parse_number("12abc", value));
+  EXPECT_FALSE(parse_number(" 12", value));
+  EXPECT_FALSE(parse_number("12 ", value));
+  EXPECT_FALSE(parse_number("+12", value));
+  EXPECT_FALSE(parse_number("1,5", value));
+  EXPECT_FALSE(parse_number("0x10", value));
+  EXPECT_FALSE(parse_number("1e400", value));  // out of range
+}
+
+TEST(IsValidId, RejectsSeparatorsWhitespaceAndControlCharacters) {
+  EXPECT_TRUE(is_valid_id("BTC-PERP"));
+  EXPECT_TRUE(is_valid_id("0xAbC:1/2"));
+  EXPECT_TRUE(is_valid_id("\xC3\xA9th"));  // UTF-8
+  EXPECT_FALSE(is_valid_id(""));
+  EXPECT_FALSE(is_valid_id("B TC"));
+  EXPECT_FALSE(is_valid_id("BTC\t"));
+  EXPECT_FALSE(is_valid_id("a,b"));
+  EXPECT_FALSE(is_valid_id("\"BTC\""));
+  EXPECT_FALSE(is_valid_id(std::string("B\0C", 3)));
+}
+
+TEST(CsvReader, ReadsRowsWithTheirPhysicalLineNumbers) {
+  const auto path = fresh_test_directory() / "assets.csv";
+  write_text(path, "# exported 2025-01-01\n\nasset_id,spot_usd\nBTC,95000\n\nETH,3500");
+  csv_reader csv(path, two_columns);
+  ASSERT_TRUE(csv.next_row());
+  EXPECT_EQ(csv.line(), 4);
+  EXPECT_EQ(csv.id(0), "BTC");
+  EXPECT_EQ(csv.number(1, number_bounds::above(0)), 95000);
+  ASSERT_TRUE(csv.next_row());  // blank line skipped, no final newline needed
+  EXPECT_EQ(csv.line(), 6);
+  EXPECT_EQ(csv.id(0), "ETH");
+  EXPECT_FALSE(csv.next_row());
+  EXPECT_FALSE(csv.next_row());
+}
+
+TEST(CsvReader, AcceptsCrlfLineEndingsAndAByteOrderMark) {
+  const auto path = fresh_test_directory() / "assets.csv";
+  write_text(path, "\xEF\xBB\xBF" "asset_id,spot_usd\r\nBTC,95000\r\n");
+  csv_reader csv(path, two_columns);
+  ASSERT_TRUE(csv.next_row());
+  EXPECT_EQ(csv.line(), 2);
+  EXPECT_EQ(csv.id(0), "BTC");
+  EXPECT_EQ(csv.number(1, number_bounds::above(0)), 95000);
+}
+
+TEST(CsvReader, AbsentOptionalFileHasNoRows) {
+  const auto path = fresh_test_directory() / "absent.csv";
+  csv_reader csv(path, two_columns, true);
+  EXPECT_FALSE(csv.present());
+  EXPECT_FALSE(csv.next_row());
+}
+
+TEST(CsvReader, ViewsStayValidAcrossRows) {
+  const auto path = fresh_test_directory() / "assets.csv";
+  write_text(path, "asset_id,spot_usd\nBTC,95000\nETH,3500\n");
+  csv_reader csv(path, two_columns);
+  ASSERT_TRUE(csv.next_row());
+  const std::string_view first = csv.id(0);
+  ASSERT_TRUE(csv.next_row());
+  EXPECT_EQ(first, "BTC");
+}
+
+TEST(CsvReader, ChoiceReturnsTheIndexOfTheValue) {
+  const auto path = fresh_test_directory() / "sides.csv";
+  write_text(path, "asset_id,spot_usd\nshort,1\n");
+  csv_reader csv(path, two_columns);
+  ASSERT_TRUE(csv.next_row());
+  EXPECT_EQ(csv.choice(0, {"long", "short"}), 1u);
+}
+
+TEST(CsvReaderErrors, ChoiceNamesTheAllowedValues) {
+  const auto path = fresh_test_directory() / "sides.csv";
+  write_text(path, "asset_id,spot_usd\nbuy,1\n");
+  csv_reader csv(path, two_columns);
+  ASSERT_TRUE(csv.next_row());
+  try {
+    csv.choice(0, {"long", "short"});
+    ADD_FAILURE() << "no input_error";
+  } catch (const input_error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              path.string() + ":2: field 'asset_id' must be 'long' or 'short', got 'buy'");
+  }
+}
+
+TEST(CsvReaderErrors, MissingRequiredFile) {
+  const auto path = fresh_test_directory() / "assets.csv";
+  EXPECT_EQ(reader_error(path), path.string() + ": file not found");
+}
+
+TEST(CsvReaderErrors, DirectoryInsteadOfFile) {
+  const auto path = fresh_test_directory() / "assets.csv";
+  std::filesystem::create_directory(path);
+  EXPECT_EQ(reader_error(path, true), path.string() + ": not a regular file");
+}
+
+TEST(CsvReaderErrors, EmptyFileHasNoHeader) {
+  const auto path = fresh_test_directory() / "assets.csv";
+  write_text(path, "");
+  EXPECT_EQ(reader_error(path), path.string() + ": no header line, expected 'asset_id,spot_usd'");
+}
+
+TEST(CsvReaderErrors, CommentAfterTheHeader) {
+  const auto path = fresh_test_directory() / "assets.csv";
+  write_text(path, "asset_id,spot_usd\nBTC,95000\n# ETH,3500\n");
+  EXPECT_EQ(reader_error(path),
+            path.string() + ":3: comment lines are allowed only before the header");
+}
+
+TEST(CsvReaderErrors, WhitespaceInsideAnId) {
+  const auto path = fresh_test_directory() / "assets.csv";
+  write_text(path, "asset_id,spot_usd\nBTC ,95000\n");
+  EXPECT_EQ(reader_error(path),
+            path.string() + ":2: field 'asset_id' must be an id without whitespace, control "
+                            "characters or quotes, got 'BTC '");
+}
+
+TEST(CsvReaderErrors, QuoteInTheHeader) {
+  const auto path = fresh_test_directory() / "assets.csv";
+  write_text(path, "\"asset_id\",spot_usd\n");
+  EXPECT_EQ(reader_error(path),
+            path.string() + ":1: header column 1 must be 'asset_id', got '\"asset_id\"' "
+                            "(expected header 'asset_id,spot_usd')");
+}
+
+TEST(CsvReaderErrors, NumberOutOfDoubleRange) {
+  const auto path = fresh_test_directory() / "assets.csv";
+  write_text(path, "asset_id,spot_usd\nBTC,1e400\n");
+  EXPECT_EQ(reader_error(path),
+            path.string() + ":2: field 'spot_usd' must be a finite number > 0, got '1e400'");
+}
+
+}  // namespace
+}  // namespace levrisk

@@ -1,0 +1,109 @@
+#pragma once
+// The plain twin of the fast kernels: one path at a time, every unit evaluated
+// at every monitoring step in double precision straight from the snapshot's
+// definitions, no ladders, no screening. Slow and obviously correct; the tests
+// compare the engine's liquidation counts and times against it.
+//
+// It shares only the normal stream with the engine (whose bits are checked
+// against cuRAND and the standard normal separately).
+
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "host/snapshot/snapshot.hpp"
+#include "kernels/rng/normal.hpp"
+#include "models/gbm.hpp"
+
+namespace levrisk::reference {
+
+struct unit_outcome {
+  std::int64_t liquidated_paths = 0;
+  double step_sum = 0.0;
+};
+
+// Health factors of every unit in the engine's output order (lending accounts,
+// isolated perp positions, cross-margin accounts with positions) at `price`.
+inline std::vector<double> health_factors(const snapshot& snap, const std::vector<double>& price) {
+  std::vector<double> hf;
+  for (const lending_account& account : snap.lending_accounts) {
+    double collateral = 0.0, debt = 0.0;
+    for (const lending_balance& b : account.balances) {
+      const int market = snap.find_lending_market(b.asset_index);
+      const double lt = market >= 0 ? snap.lending_markets[market].liquidation_threshold : 0.0;
+      collateral += b.collateral_amount * lt * price[b.asset_index];
+      debt += b.debt_amount * price[b.asset_index];
+    }
+    hf.push_back(debt > 0.0 ? collateral / debt : HUGE_VAL);
+  }
+  auto equity_and_maintenance = [&](const perp_position& p, double& equity, double& maintenance) {
+    const perp_market& market = snap.perp_markets[p.market_index];
+    const double mark = price[market.asset_index];
+    const double pnl = p.side == position_side::long_side ? p.size * (mark - p.entry_price_usd)
+                                                          : p.size * (p.entry_price_usd - mark);
+    equity += pnl;
+    maintenance += market.maintenance_margin_fraction * p.size * mark;
+  };
+  for (const perp_position& p : snap.perp_positions) {
+    if (p.mode != margin_mode::isolated) continue;
+    double equity = p.isolated_margin_usd, maintenance = 0.0;
+    equity_and_maintenance(p, equity, maintenance);
+    hf.push_back(equity / maintenance);
+  }
+  for (const perp_account& account : snap.perp_accounts) {
+    double equity = account.cross_collateral_usd, maintenance = 0.0;
+    bool any = false;
+    for (const perp_position& p : snap.perp_positions) {
+      if (p.mode != margin_mode::cross || p.account_id != account.id) continue;
+      equity_and_maintenance(p, equity, maintenance);
+      any = true;
+    }
+    if (any) hf.push_back(equity / maintenance);
+  }
+  return hf;
+}
+
+// First step with HF < 1 on each path, steps 0..n_steps, GBM as in models/gbm.hpp.
+inline std::vector<unit_outcome> simulate(const snapshot& snap, const gbm_model& model,
+                                          std::uint64_t seed, std::int64_t paths, int steps,
+                                          double dt_years) {
+  const int n = model.n_assets();
+  const auto& params = model.params().assets;
+  const std::vector<double>& chol = model.cholesky();
+  const normal_stream stream{seed, (n + 3) / 4};
+  std::vector<double> spot(n);
+  for (int k = 0; k < n; ++k) spot[k] = snap.assets[k].spot_usd;
+  std::vector<unit_outcome> outcome(health_factors(snap, spot).size());
+
+  for (std::int64_t path = 0; path < paths; ++path) {
+    std::vector<double> log_return(n, 0.0), price = spot, z(4 * stream.blocks_per_step);
+    std::vector<bool> done(outcome.size(), false);
+    for (int step = 0; step <= steps; ++step) {
+      if (step > 0) {
+        for (int b = 0; b < stream.blocks_per_step; ++b) {
+          const normal4 draw = stream_normals(stream, static_cast<std::uint64_t>(path), step - 1, b);
+          z[4 * b] = draw.z0, z[4 * b + 1] = draw.z1, z[4 * b + 2] = draw.z2, z[4 * b + 3] = draw.z3;
+        }
+        for (int k = 0; k < n; ++k) {
+          double correlated = 0.0;
+          for (int j = 0; j <= k; ++j) correlated += chol[k * n + j] * z[j];
+          const double sigma = params[k].vol_annual, mu = params[k].drift_annual;
+          log_return[k] += (mu - 0.5 * sigma * sigma) * dt_years + sigma * std::sqrt(dt_years) * correlated;
+          price[k] = spot[k] * std::exp(log_return[k]);
+        }
+      }
+      const std::vector<double> hf = health_factors(snap, price);
+      for (std::size_t u = 0; u < hf.size(); ++u) {
+        if (!done[u] && hf[u] < 1.0) {
+          done[u] = true;
+          outcome[u].liquidated_paths += 1;
+          outcome[u].step_sum += step;
+        }
+      }
+    }
+  }
+  return outcome;
+}
+
+}  // namespace levrisk::reference
