@@ -64,7 +64,7 @@ class plan_storage {
     const int flag_words = (plan.n_multi_units() + 31) / 32;
     flags_.assign(static_cast<std::size_t>(max_batch_paths) * flag_words, 0u);
 
-    view_.stream = normal_stream{plan.seed, gbm_blocks_per_step(plan.n_assets)};
+    view_.stream = normal_stream{plan.seed, plan.n_assets};
     view_.n_steps = plan.n_steps;
     view_.model = gbm_view{plan.n_assets, Memory::raw(drift_dt_), Memory::raw(vol_sqrt_dt_),
                            Memory::raw(cholesky_)};

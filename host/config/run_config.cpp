@@ -233,6 +233,9 @@ void validate_run_config(const run_config& c) {
                   src << ": horizon_days must be a finite number > 0, got " << c.horizon_days);
   LEVRISK_REQUIRE(c.backend == "auto" || c.backend == "cpu" || c.backend == "cuda", input_error,
                   src << ": backend must be auto, cpu or cuda, got '" << c.backend << "'");
+  // TOML integers are signed 64-bit: a larger seed (--seed) would not survive to_toml.
+  LEVRISK_REQUIRE(c.seed <= static_cast<std::uint64_t>(INT64_MAX), input_error,
+                  src << ": seed must be <= " << INT64_MAX << ", got " << c.seed);
   LEVRISK_REQUIRE(c.threads >= 0, input_error, src << ": threads must be >= 0, got " << c.threads);
   LEVRISK_REQUIRE(c.batch_paths >= 0, input_error,
                   src << ": batch_paths must be >= 0, got " << c.batch_paths);

@@ -15,8 +15,11 @@ proportion_estimate binomial_estimate(std::int64_t successes, std::int64_t trial
   const double denominator = 1.0 + z2 / n;
   const double center = (p + z2 / (2.0 * n)) / denominator;
   const double half = z * std::sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denominator;
-  return {p, std::sqrt(p * (1.0 - p) / n), std::max(0.0, center - half),
-          std::min(1.0, center + half)};
+  // At 0 or n successes the Wilson bound is exactly 0 or 1; the formula would
+  // leave a rounding residue there.
+  const double lo = successes == 0 ? 0.0 : std::max(0.0, center - half);
+  const double hi = successes == trials ? 1.0 : std::min(1.0, center + half);
+  return {p, std::sqrt(p * (1.0 - p) / n), lo, hi};
 }
 
 mean_estimate mean_from_sums(std::int64_t n, double sum, double sum_sq) {

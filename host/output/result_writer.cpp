@@ -23,7 +23,7 @@ namespace {
 
 // 16384 doubles = 128 KiB per chunk: well inside HDF5's default 1 MiB chunk cache, and
 // large enough for deflate to find the repetition that shuffle exposes.
-constexpr hsize_t chunk_bytes_target = 128 * 1024;
+constexpr hsize_t chunk_bytes_target = hsize_t{128} * 1024;
 constexpr unsigned deflate_level = 4;
 
 std::string write_prefix(const fs::path& path) {

@@ -158,8 +158,8 @@ void csv_reader::read_header() {
     split(line);
     LEVRISK_REQUIRE(fields_.size() == columns_.size(), input_error,
                     path_text_ << ":" << line_ << ": header has " << fields_.size()
-                               << " columns, expected " << columns_.size() << ": '"
-                               << header_text() << "'");
+                               << " columns, expected " << columns_.size() << ": '" << header_text()
+                               << "'");
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       LEVRISK_REQUIRE(fields_[i] == columns_[i], input_error,
                       path_text_ << ":" << line_ << ": header column " << i + 1 << " must be '"
@@ -168,8 +168,7 @@ void csv_reader::read_header() {
     }
     return;
   }
-  LEVRISK_FAIL(input_error,
-               path_text_ << ": no header line, expected '" << header_text() << "'");
+  LEVRISK_FAIL(input_error, path_text_ << ": no header line, expected '" << header_text() << "'");
 }
 
 bool csv_reader::next_row() {
@@ -205,8 +204,8 @@ std::string_view csv_reader::id(std::size_t column) const {
   require_non_empty(column);
   const std::string_view value = fields_[column];
   if (!is_valid_id(value)) {
-    fail(column, "must be an id without whitespace, control characters or quotes, got " +
-                     quoted(value));
+    fail(column,
+         "must be an id without whitespace, control characters or quotes, got " + quoted(value));
   }
   return value;
 }
@@ -236,8 +235,8 @@ std::size_t csv_reader::choice(std::size_t column,
 }
 
 void csv_reader::fail(std::size_t column, const std::string& message) const {
-  LEVRISK_FAIL(input_error, path_text_ << ":" << line_ << ": field '" << columns_[column] << "' "
-                                       << message);
+  LEVRISK_FAIL(input_error,
+               path_text_ << ":" << line_ << ": field '" << columns_[column] << "' " << message);
 }
 
 void csv_reader::fail_row(const std::string& message) const {

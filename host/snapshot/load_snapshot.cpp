@@ -28,7 +28,7 @@ class flat_table {
   // pointer is valid until the next insertion.
   std::pair<Value*, bool> emplace(const Key& key, const Value& value) {
     if (4 * (size_ + 1) > 3 * slots_.size()) rehash(2 * slots_.size());
-    std::size_t i = Hash{}(key) & mask_;
+    std::size_t i = Hash{}(key)&mask_;
     while (slots_[i].used) {
       if (slots_[i].key == key) return {&slots_[i].value, false};
       i = (i + 1) & mask_;
@@ -39,7 +39,7 @@ class flat_table {
   }
 
   const Value* find(const Key& key) const {
-    std::size_t i = Hash{}(key) & mask_;
+    std::size_t i = Hash{}(key)&mask_;
     while (slots_[i].used) {
       if (slots_[i].key == key) return &slots_[i].value;
       i = (i + 1) & mask_;
@@ -94,9 +94,13 @@ struct id_entry {
 using id_table = flat_table<std::string_view, id_entry, std::hash<std::string_view>>;
 using line_table = flat_table<std::uint64_t, int, integer_hash>;
 
-std::string text(std::string_view view) { return std::string(view); }
+std::string text(std::string_view view) {
+  return std::string(view);
+}
 
-std::string first_on(int line) { return " (first on line " + std::to_string(line) + ")"; }
+std::string first_on(int line) {
+  return " (first on line " + std::to_string(line) + ")";
+}
 
 // Adds `id` with the next index; a repeated id fails naming the first line.
 int add_unique(const csv_reader& csv, std::size_t column, id_table& table, std::string_view id,
@@ -246,8 +250,15 @@ id_table read_perp_accounts(csv_reader& csv, snapshot& snap) {
 
 void read_perp_positions(csv_reader& csv, const id_table& markets, const id_table& accounts,
                          snapshot& snap) {
-  enum column : std::size_t { account_col, market_col, side_col, size_col, entry_col, mode_col,
-                              margin_col };
+  enum column : std::size_t {
+    account_col,
+    market_col,
+    side_col,
+    size_col,
+    entry_col,
+    mode_col,
+    margin_col
+  };
   const std::vector<std::string_view> sides{"long", "short"};
   const std::vector<std::string_view> modes{"isolated", "cross"};
   const std::size_t rows = csv.line_count();
@@ -258,8 +269,8 @@ void read_perp_positions(csv_reader& csv, const id_table& markets, const id_tabl
   while (csv.next_row()) {
     const std::string_view account_id = csv.id(account_col);
     const int market_index = resolve(csv, market_col, markets, "market", format::perp_markets_file);
-    const auto side = csv.choice(side_col, sides) == 0 ? position_side::long_side
-                                                         : position_side::short_side;
+    const auto side =
+        csv.choice(side_col, sides) == 0 ? position_side::long_side : position_side::short_side;
     const double size = csv.number(size_col, number_bounds::above(0));
     const double entry_price_usd = csv.number(entry_col, number_bounds::above(0));
     const auto mode = csv.choice(mode_col, modes) == 0 ? margin_mode::isolated : margin_mode::cross;
@@ -296,8 +307,12 @@ void read_perp_positions(csv_reader& csv, const id_table& markets, const id_tabl
 
 snapshot load_snapshot(const std::filesystem::path& directory) {
   std::error_code error;
-  LEVRISK_REQUIRE(std::filesystem::is_directory(directory, error), input_error,
+  const auto status = std::filesystem::status(directory, error);
+  LEVRISK_REQUIRE(std::filesystem::exists(status), input_error,
                   directory.string() << ": snapshot directory not found");
+  LEVRISK_REQUIRE(std::filesystem::is_directory(status), input_error,
+                  directory.string()
+                      << ": not a directory; a snapshot is a directory of CSV files");
   snapshot snap;
   snap.source = directory.string();
 

@@ -241,8 +241,10 @@ lending_account make_lending_account(random_stream& random, std::int64_t number)
 
   // 60% single collateral, as on Aave where most positions are one asset.
   const double count_draw = random.uniform();
-  const std::size_t collateral_count =
-      count_draw < 0.60 ? 1 : count_draw < 0.85 ? 2 : count_draw < 0.95 ? 3 : 4;
+  const std::size_t collateral_count = count_draw < 0.60   ? 1
+                                       : count_draw < 0.85 ? 2
+                                       : count_draw < 0.95 ? 3
+                                                           : 4;
   std::vector<int> collateral_assets;
   for (std::size_t i = 0; i < collateral_count; ++i) {
     int asset_index = -1;
@@ -296,8 +298,7 @@ position_draw draw_position(random_stream& random, int market) {
   return position_draw{market, side, position_usd(random, 8000)};
 }
 
-std::vector<int> draw_markets(random_stream& random, std::size_t count,
-                              std::vector<bool>& taken) {
+std::vector<int> draw_markets(random_stream& random, std::size_t count, std::vector<bool>& taken) {
   std::vector<int> markets;
   for (std::size_t i = 0; i < count; ++i) {
     std::vector<double> weights(perp_specs.size());
@@ -312,8 +313,8 @@ std::vector<int> draw_markets(random_stream& random, std::size_t count,
 }
 
 double spot_of(int market) {
-  return asset_specs[static_cast<std::size_t>(perp_specs[static_cast<std::size_t>(market)]
-                                                  .asset_index)]
+  return asset_specs[static_cast<std::size_t>(
+                         perp_specs[static_cast<std::size_t>(market)].asset_index)]
       .spot_usd;
 }
 
@@ -357,7 +358,8 @@ void add_perp_account(random_stream& random, std::int64_t number, snapshot& snap
     snap.perp_accounts.push_back(perp_account{id, 0});
     const std::size_t count = random.chance(0.7) ? 1 : 2;
     for (const int market : draw_markets(random, count, taken)) {
-      snap.perp_positions.push_back(make_isolated_position(random, id, draw_position(random, market)));
+      snap.perp_positions.push_back(
+          make_isolated_position(random, id, draw_position(random, market)));
     }
     return;
   }
@@ -378,10 +380,9 @@ void add_perp_account(random_stream& random, std::int64_t number, snapshot& snap
     for (const position_draw& draw : draws) {
       const perp_spec& market = perp_specs[static_cast<std::size_t>(draw.market)];
       const double entry = draw_entry(random, spot_of(draw.market), attempt);
-      const double size =
-          std::max(round_to_places(draw.notional_usd / entry, amount_places), 1e-6);
-      positions.push_back(perp_position{id, draw.market, draw.side, size, entry,
-                                        margin_mode::cross, 0});
+      const double size = std::max(round_to_places(draw.notional_usd / entry, amount_places), 1e-6);
+      positions.push_back(
+          perp_position{id, draw.market, draw.side, size, entry, margin_mode::cross, 0});
       notional_usd += size * entry;
       initial_margin_usd += market.initial_margin_fraction * size * entry;
     }
@@ -392,9 +393,9 @@ void add_perp_account(random_stream& random, std::int64_t number, snapshot& snap
     for (const perp_position& p : positions) {
       const double spot_usd = spot_of(p.market_index);
       equity_usd += signed_pnl_usd(p, spot_usd);
-      maintenance_usd += perp_specs[static_cast<std::size_t>(p.market_index)]
-                             .maintenance_margin_fraction *
-                         p.size * spot_usd;
+      maintenance_usd +=
+          perp_specs[static_cast<std::size_t>(p.market_index)].maintenance_margin_fraction *
+          p.size * spot_usd;
     }
     if (equity_usd > maintenance_usd) break;
   }
@@ -403,19 +404,19 @@ void add_perp_account(random_stream& random, std::int64_t number, snapshot& snap
   // Some cross accounts also hold one isolated position in another market.
   if (random.chance(0.15) && count < perp_specs.size()) {
     const int market = draw_markets(random, 1, taken).front();
-    snap.perp_positions.push_back(make_isolated_position(random, id, draw_position(random, market)));
+    snap.perp_positions.push_back(
+        make_isolated_position(random, id, draw_position(random, market)));
   }
 }
 
 }  // namespace
 
 snapshot synthesize_snapshot(const synth_options& options) {
-  LEVRISK_REQUIRE(options.lending_accounts >= 0, input_error,
-                  "synthesize_snapshot: lending_accounts must be >= 0, got "
-                      << options.lending_accounts);
+  LEVRISK_REQUIRE(
+      options.lending_accounts >= 0, input_error,
+      "synthesize_snapshot: lending_accounts must be >= 0, got " << options.lending_accounts);
   LEVRISK_REQUIRE(options.perp_accounts >= 0, input_error,
-                  "synthesize_snapshot: perp_accounts must be >= 0, got "
-                      << options.perp_accounts);
+                  "synthesize_snapshot: perp_accounts must be >= 0, got " << options.perp_accounts);
   snapshot snap;
   snap.source = "synthetic (seed " + std::to_string(options.seed) + ", " +
                 std::to_string(options.lending_accounts) + " lending accounts, " +
@@ -423,15 +424,13 @@ snapshot synthesize_snapshot(const synth_options& options) {
   for (std::size_t i = 0; i < asset_specs.size(); ++i) {
     const asset_spec& spec = asset_specs[i];
     snap.assets.push_back(asset{spec.id, spec.spot_usd});
-    snap.lending_markets.push_back(lending_market{static_cast<int>(i), spec.ltv,
-                                                  spec.liquidation_threshold,
-                                                  spec.liquidation_bonus});
+    snap.lending_markets.push_back(lending_market{
+        static_cast<int>(i), spec.ltv, spec.liquidation_threshold, spec.liquidation_bonus});
   }
   snap.close_factor = close_factor;
   for (const perp_spec& spec : perp_specs) {
-    snap.perp_markets.push_back(perp_market{spec.id, spec.asset_index,
-                                            spec.maintenance_margin_fraction,
-                                            spec.initial_margin_fraction});
+    snap.perp_markets.push_back(perp_market{
+        spec.id, spec.asset_index, spec.maintenance_margin_fraction, spec.initial_margin_fraction});
   }
 
   random_stream lending_random(mix_seed(options.seed, 1));

@@ -16,12 +16,9 @@ LEVRISK_HD LEVRISK_FORCEINLINE float log_float(float x) {
   const std::uint32_t bits = float_bits(x);
   float exponent = static_cast<float>(static_cast<int>(bits >> 23) - 126);
   float m = bits_float((bits & 0x007fffffu) | 0x3f000000u);  // x = m 2^exponent, m in [0.5, 1)
-  if (m < 0.707106781186547524f) {
-    exponent -= 1.0f;
-    m = m + m - 1.0f;
-  } else {
-    m = m - 1.0f;
-  }
+  const bool below_sqrt_half = m < 0.707106781186547524f;
+  exponent = below_sqrt_half ? exponent - 1.0f : exponent;
+  m = below_sqrt_half ? m + m - 1.0f : m - 1.0f;
   const float z = m * m;
   float y = 7.0376836292e-2f;
   y = y * m - 1.1514610310e-1f;
@@ -57,7 +54,11 @@ LEVRISK_HD LEVRISK_FORCEINLINE float exp_float(float x) {
 
 // sin(2 pi u) and cos(2 pi u) for u in [0, 1]: the reduction to
 // [-pi/4, pi/4] is exact because u is a multiple of 2^-24.
-LEVRISK_HD LEVRISK_FORCEINLINE void sincos_2pi(float u, float* sin_out, float* cos_out) {
+struct sin_cos {
+  float sin, cos;
+};
+
+LEVRISK_HD LEVRISK_FORCEINLINE sin_cos sincos_2pi(float u) {
   const float quarter = std::floor(4.0f * u + 0.5f);  // nearest multiple of pi/2
   const float a = (u - 0.25f * quarter) * 6.28318530717958648f;
   const float z = a * a;
@@ -69,10 +70,14 @@ LEVRISK_HD LEVRISK_FORCEINLINE void sincos_2pi(float u, float* sin_out, float* c
   c = c * z - 1.388731625493765e-3f;
   c = c * z + 4.166664568298827e-2f;
   c = c * z * z - 0.5f * z + 1.0f;
-  const int q = static_cast<int>(quarter) & 3;
-  // sin(a + q pi/2), cos(a + q pi/2)
-  *sin_out = q == 0 ? s : (q == 1 ? c : (q == 2 ? -s : -c));
-  *cos_out = q == 0 ? c : (q == 1 ? -s : (q == 2 ? -c : s));
+  // sin(a + q pi/2) and cos(a + q pi/2): odd q swaps sin and cos, and the signs
+  // follow the quadrant. Multiplying by +-1 is exact, and integer arithmetic
+  // rather than branches keeps the lane loop vectorizable.
+  const int q = static_cast<int>(quarter);
+  const int swap = q & 1;
+  const float sin_sign = 1.0f - 2.0f * static_cast<float>((q >> 1) & 1);
+  const float cos_sign = 1.0f - 2.0f * static_cast<float>(((q + 1) >> 1) & 1);
+  return sin_cos{sin_sign * (swap ? c : s), cos_sign * (swap ? s : c)};
 }
 
 }  // namespace levrisk

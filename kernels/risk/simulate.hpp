@@ -95,8 +95,9 @@ LEVRISK_HD void simulate_paths(const simulation_view& v, std::uint64_t first_pat
     }
   }
 
+  gbm_draws<Lanes> draws;
   for (int step = 1; step <= v.n_steps; ++step) {
-    gbm_step<Lanes>(v.model, v.stream, first_path, step - 1, x);
+    gbm_step<Lanes>(v.model, v.stream, first_path, step - 1, draws, x);
     for (int k = 0; k < n_assets; ++k) {
 #if !defined(__CUDA_ARCH__)
 #pragma omp simd
@@ -186,6 +187,7 @@ LEVRISK_HD inline void exact_check_path(const simulation_view& v, std::uint64_t 
     double hf_min[exact_check_group];
     float x[max_assets][1];
     float growth[max_assets];
+    gbm_draws<1> draws;
     for (int k = 0; k < n_assets; ++k) {
       x[k][0] = 0.0f;
       growth[k] = 1.0f;
@@ -198,7 +200,7 @@ LEVRISK_HD inline void exact_check_path(const simulation_view& v, std::uint64_t 
       if (liquidation_step[i] == 0) --pending;
     }
     for (int step = 1; step <= v.n_steps && (pending > 0 || sample_path); ++step) {
-      gbm_step<1>(v.model, v.stream, path, step - 1, x);
+      gbm_step<1>(v.model, v.stream, path, step - 1, draws, x);
       for (int k = 0; k < n_assets; ++k) growth[k] = exp_float(x[k][0]);
       for (int i = 0; i < group_size; ++i) {
         if (liquidation_step[i] >= 0 && !sample_path) continue;

@@ -28,33 +28,35 @@ struct normal4 {
   float z0, z1, z2, z3;
 };
 
-LEVRISK_HD LEVRISK_FORCEINLINE void box_muller(std::uint32_t radius_word, std::uint32_t angle_word,
-                                               float* first, float* second) {
+struct normal_pair {
+  float first, second;
+};
+
+LEVRISK_HD LEVRISK_FORCEINLINE normal_pair box_muller(std::uint32_t radius_word,
+                                                      std::uint32_t angle_word) {
   const float radius = std::sqrt(-2.0f * log_float(uniform_open_closed(radius_word)));
-  float sin_angle, cos_angle;
-  sincos_2pi(uniform_closed_open(angle_word), &sin_angle, &cos_angle);
-  *first = radius * cos_angle;
-  *second = radius * sin_angle;
+  const sin_cos angle = sincos_2pi(uniform_closed_open(angle_word));
+  return normal_pair{radius * angle.cos, radius * angle.sin};
 }
 
 LEVRISK_HD LEVRISK_FORCEINLINE normal4 normals_from_block(u32x4 block) {
-  normal4 n;
-  box_muller(block.x, block.y, &n.z0, &n.z1);
-  box_muller(block.z, block.w, &n.z2, &n.z3);
-  return n;
+  const normal_pair a = box_muller(block.x, block.y);
+  const normal_pair b = box_muller(block.z, block.w);
+  return normal4{a.first, a.second, b.first, b.second};
 }
 
-// Draws of a path are addressed by (seed, path, step, draw): draw j of step s is
-// normal j % 4 of block s * blocks_per_step + j / 4 of subsequence `path`.
+// Draws of a path are addressed by (seed, path, chunk, block): block b of chunk c
+// is Philox block c * blocks_per_chunk + b of subsequence `path`. A model
+// decides what a chunk holds (kernels/paths/gbm_step.hpp: four steps).
 struct normal_stream {
   std::uint64_t seed;
-  int blocks_per_step;  // ceil(draws per step / 4)
+  int blocks_per_chunk;
 };
 
 LEVRISK_HD LEVRISK_FORCEINLINE normal4 stream_normals(const normal_stream& stream,
-                                                      std::uint64_t path, int step, int block) {
+                                                      std::uint64_t path, int chunk, int block) {
   const std::uint64_t block_index =
-      static_cast<std::uint64_t>(step) * static_cast<std::uint64_t>(stream.blocks_per_step) +
+      static_cast<std::uint64_t>(chunk) * static_cast<std::uint64_t>(stream.blocks_per_chunk) +
       static_cast<std::uint64_t>(block);
   return normals_from_block(philox_block(stream.seed, path, block_index));
 }

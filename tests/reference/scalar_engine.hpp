@@ -71,20 +71,25 @@ inline std::vector<unit_outcome> simulate(const snapshot& snap, const gbm_model&
   const int n = model.n_assets();
   const auto& params = model.params().assets;
   const std::vector<double>& chol = model.cholesky();
-  const normal_stream stream{seed, (n + 3) / 4};
+  // Draw k of step s (from s to s + 1): normal d = (s mod 4) n + k of the 4 n
+  // normals of Philox blocks (s div 4) n ... (s div 4) n + n - 1 of subsequence `path`.
+  auto draw = [&](std::int64_t path, int s, int k) {
+    const int d = (s % 4) * n + k;
+    const normal4 block = normals_from_block(
+        philox_block(seed, static_cast<std::uint64_t>(path), static_cast<std::uint64_t>(s / 4) * n + d / 4));
+    const float words[4] = {block.z0, block.z1, block.z2, block.z3};
+    return static_cast<double>(words[d % 4]);
+  };
   std::vector<double> spot(n);
   for (int k = 0; k < n; ++k) spot[k] = snap.assets[k].spot_usd;
   std::vector<unit_outcome> outcome(health_factors(snap, spot).size());
 
   for (std::int64_t path = 0; path < paths; ++path) {
-    std::vector<double> log_return(n, 0.0), price = spot, z(4 * stream.blocks_per_step);
+    std::vector<double> log_return(n, 0.0), price = spot, z(n);
     std::vector<bool> done(outcome.size(), false);
     for (int step = 0; step <= steps; ++step) {
       if (step > 0) {
-        for (int b = 0; b < stream.blocks_per_step; ++b) {
-          const normal4 draw = stream_normals(stream, static_cast<std::uint64_t>(path), step - 1, b);
-          z[4 * b] = draw.z0, z[4 * b + 1] = draw.z1, z[4 * b + 2] = draw.z2, z[4 * b + 3] = draw.z3;
-        }
+        for (int k = 0; k < n; ++k) z[k] = draw(path, step - 1, k);
         for (int k = 0; k < n; ++k) {
           double correlated = 0.0;
           for (int j = 0; j <= k; ++j) correlated += chol[k * n + j] * z[j];

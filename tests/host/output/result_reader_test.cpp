@@ -96,13 +96,13 @@ void write_int_attribute(hid_t object, const char* name, std::int64_t value) {
 }
 
 fs::path empty_hdf5_file(const scratch_directory& dir) {
-  const fs::path path = dir / "empty.h5";
+  fs::path path = dir / "empty.h5";
   H5Fclose(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
   return path;
 }
 
 fs::path valid_file(const scratch_directory& dir) {
-  const fs::path path = dir / "run.h5";
+  fs::path path = dir / "run.h5";
   write_result_file(sample_result(), path);
   return path;
 }

@@ -13,7 +13,7 @@
 namespace levrisk {
 namespace {
 
-using snapshot_testing::fresh_test_directory;
+using snapshot_testing::test_directory;
 using snapshot_testing::write_text;
 
 const std::vector<std::string> two_columns{"asset_id", "spot_usd"};
@@ -88,7 +88,8 @@ TEST(IsValidId, RejectsSeparatorsWhitespaceAndControlCharacters) {
 }
 
 TEST(CsvReader, ReadsRowsWithTheirPhysicalLineNumbers) {
-  const auto path = fresh_test_directory() / "assets.csv";
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
   write_text(path, "# exported 2025-01-01\n\nasset_id,spot_usd\nBTC,95000\n\nETH,3500");
   csv_reader csv(path, two_columns);
   ASSERT_TRUE(csv.next_row());
@@ -103,8 +104,11 @@ TEST(CsvReader, ReadsRowsWithTheirPhysicalLineNumbers) {
 }
 
 TEST(CsvReader, AcceptsCrlfLineEndingsAndAByteOrderMark) {
-  const auto path = fresh_test_directory() / "assets.csv";
-  write_text(path, "\xEF\xBB\xBF" "asset_id,spot_usd\r\nBTC,95000\r\n");
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
+  write_text(path,
+             "\xEF\xBB\xBF"
+             "asset_id,spot_usd\r\nBTC,95000\r\n");
   csv_reader csv(path, two_columns);
   ASSERT_TRUE(csv.next_row());
   EXPECT_EQ(csv.line(), 2);
@@ -113,14 +117,16 @@ TEST(CsvReader, AcceptsCrlfLineEndingsAndAByteOrderMark) {
 }
 
 TEST(CsvReader, AbsentOptionalFileHasNoRows) {
-  const auto path = fresh_test_directory() / "absent.csv";
+  const test_directory temp;
+  const auto path = temp.path() / "absent.csv";
   csv_reader csv(path, two_columns, true);
   EXPECT_FALSE(csv.present());
   EXPECT_FALSE(csv.next_row());
 }
 
 TEST(CsvReader, ViewsStayValidAcrossRows) {
-  const auto path = fresh_test_directory() / "assets.csv";
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
   write_text(path, "asset_id,spot_usd\nBTC,95000\nETH,3500\n");
   csv_reader csv(path, two_columns);
   ASSERT_TRUE(csv.next_row());
@@ -130,7 +136,8 @@ TEST(CsvReader, ViewsStayValidAcrossRows) {
 }
 
 TEST(CsvReader, ChoiceReturnsTheIndexOfTheValue) {
-  const auto path = fresh_test_directory() / "sides.csv";
+  const test_directory temp;
+  const auto path = temp.path() / "sides.csv";
   write_text(path, "asset_id,spot_usd\nshort,1\n");
   csv_reader csv(path, two_columns);
   ASSERT_TRUE(csv.next_row());
@@ -138,7 +145,8 @@ TEST(CsvReader, ChoiceReturnsTheIndexOfTheValue) {
 }
 
 TEST(CsvReaderErrors, ChoiceNamesTheAllowedValues) {
-  const auto path = fresh_test_directory() / "sides.csv";
+  const test_directory temp;
+  const auto path = temp.path() / "sides.csv";
   write_text(path, "asset_id,spot_usd\nbuy,1\n");
   csv_reader csv(path, two_columns);
   ASSERT_TRUE(csv.next_row());
@@ -152,47 +160,55 @@ TEST(CsvReaderErrors, ChoiceNamesTheAllowedValues) {
 }
 
 TEST(CsvReaderErrors, MissingRequiredFile) {
-  const auto path = fresh_test_directory() / "assets.csv";
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
   EXPECT_EQ(reader_error(path), path.string() + ": file not found");
 }
 
 TEST(CsvReaderErrors, DirectoryInsteadOfFile) {
-  const auto path = fresh_test_directory() / "assets.csv";
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
   std::filesystem::create_directory(path);
   EXPECT_EQ(reader_error(path, true), path.string() + ": not a regular file");
 }
 
 TEST(CsvReaderErrors, EmptyFileHasNoHeader) {
-  const auto path = fresh_test_directory() / "assets.csv";
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
   write_text(path, "");
   EXPECT_EQ(reader_error(path), path.string() + ": no header line, expected 'asset_id,spot_usd'");
 }
 
 TEST(CsvReaderErrors, CommentAfterTheHeader) {
-  const auto path = fresh_test_directory() / "assets.csv";
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
   write_text(path, "asset_id,spot_usd\nBTC,95000\n# ETH,3500\n");
   EXPECT_EQ(reader_error(path),
             path.string() + ":3: comment lines are allowed only before the header");
 }
 
 TEST(CsvReaderErrors, WhitespaceInsideAnId) {
-  const auto path = fresh_test_directory() / "assets.csv";
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
   write_text(path, "asset_id,spot_usd\nBTC ,95000\n");
   EXPECT_EQ(reader_error(path),
-            path.string() + ":2: field 'asset_id' must be an id without whitespace, control "
-                            "characters or quotes, got 'BTC '");
+            path.string() +
+                ":2: field 'asset_id' must be an id without whitespace, control "
+                "characters or quotes, got 'BTC '");
 }
 
 TEST(CsvReaderErrors, QuoteInTheHeader) {
-  const auto path = fresh_test_directory() / "assets.csv";
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
   write_text(path, "\"asset_id\",spot_usd\n");
-  EXPECT_EQ(reader_error(path),
-            path.string() + ":1: header column 1 must be 'asset_id', got '\"asset_id\"' "
-                            "(expected header 'asset_id,spot_usd')");
+  EXPECT_EQ(reader_error(path), path.string() +
+                                    ":1: header column 1 must be 'asset_id', got '\"asset_id\"' "
+                                    "(expected header 'asset_id,spot_usd')");
 }
 
 TEST(CsvReaderErrors, NumberOutOfDoubleRange) {
-  const auto path = fresh_test_directory() / "assets.csv";
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
   write_text(path, "asset_id,spot_usd\nBTC,1e400\n");
   EXPECT_EQ(reader_error(path),
             path.string() + ":2: field 'spot_usd' must be a finite number > 0, got '1e400'");

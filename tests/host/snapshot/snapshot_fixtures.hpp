@@ -15,17 +15,30 @@
 
 namespace levrisk::snapshot_testing {
 
-// Unique per process and test: other people run the same tests on the same machine.
-inline std::filesystem::path fresh_test_directory() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::filesystem::path directory =
-      std::filesystem::path(::testing::TempDir()) /
-      ("levrisk_snapshot_" + std::to_string(::getpid()) + "_" + info->test_suite_name() + "_" +
-       info->name());
-  std::filesystem::remove_all(directory);
-  std::filesystem::create_directories(directory);
-  return directory;
-}
+// A fresh directory, unique per process and test (other people run the same
+// tests on the same machine), removed with its contents at the end of the test.
+class test_directory {
+ public:
+  test_directory() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    path_ = std::filesystem::path(::testing::TempDir()) /
+            ("levrisk_snapshot_" + std::to_string(::getpid()) + "_" + info->test_suite_name() +
+             "_" + info->name());
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~test_directory() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  test_directory(const test_directory&) = delete;
+  test_directory& operator=(const test_directory&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
 
 inline void write_text(const std::filesystem::path& path, const std::string& text) {
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
@@ -78,6 +91,7 @@ inline const char* const minimal_perp_positions =
     "P2,ETH-PERP,long,1.5,3400,isolated,600\n";
 
 inline void write_minimal_snapshot(const std::filesystem::path& directory) {
+  std::filesystem::create_directories(directory);
   write_text(directory / "assets.csv", minimal_assets);
   write_text(directory / "lending_markets.csv", minimal_lending_markets);
   write_text(directory / "protocol.csv", minimal_protocol);

@@ -1,0 +1,137 @@
+// Path-step throughput of the CPU backend against the cost of generating the
+// same number of normal variates alone (BRIEF.md, performance model).
+//
+//   build/cpu/levrisk_bench                      all benchmarks
+//   build/cpu/levrisk_bench --benchmark_filter=Gbm
+//
+// Counters: path_steps/s; asset_steps/s (= normals consumed per second); and
+// vs_normals = asset_steps/s over the normals-only rate of this process,
+// measured at start-up on the same machine and load (the practical ceiling).
+
+#include <benchmark/benchmark.h>
+#include <omp.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "host/backend/backend.hpp"
+#include "host/config/run_config.hpp"
+#include "host/engine/engine.hpp"
+#include "host/snapshot/load_snapshot.hpp"
+#include "kernels/paths/gbm_step.hpp"
+#include "kernels/rng/normal.hpp"
+#include "models/gbm.hpp"
+
+namespace levrisk {
+namespace {
+
+constexpr int lanes = 16;
+double normals_per_second = 0.0;  // the baseline, measured once in main
+
+// Philox4x32-10 + Box-Muller over blocks of lanes, all cores: normals only.
+double generate_normals(std::int64_t n_paths, int n_steps, int blocks_per_chunk) {
+  const normal_stream stream{42u, blocks_per_chunk};
+  double checksum = 0.0;
+#pragma omp parallel for schedule(dynamic, 4) reduction(+ : checksum)
+  for (std::int64_t first = 0; first < n_paths; first += lanes) {
+    float acc[lanes] = {};
+    for (int step = 0; step < n_steps; ++step) {
+      for (int block = 0; block < blocks_per_chunk; ++block) {
+#pragma omp simd
+        for (int lane = 0; lane < lanes; ++lane) {
+          const normal4 z = stream_normals(stream, static_cast<std::uint64_t>(first + lane), step, block);
+          acc[lane] += z.z0 + z.z1 + z.z2 + z.z3;
+        }
+      }
+    }
+    for (int lane = 0; lane < lanes; ++lane) checksum += acc[lane];
+  }
+  return checksum;
+}
+
+double measure_normal_rate() {
+  const std::int64_t paths = 1 << 16;
+  const int steps = 288, blocks = 3;
+  generate_normals(paths / 8, steps, blocks);  // warm up
+  const auto start = std::chrono::steady_clock::now();
+  benchmark::DoNotOptimize(generate_normals(paths, steps, blocks));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return static_cast<double>(paths) * steps * blocks * 4 / seconds;
+}
+
+void normals_only(benchmark::State& state) {
+  const std::int64_t paths = 1 << 15;
+  const int steps = 288;
+  for (auto _ : state) benchmark::DoNotOptimize(generate_normals(paths, steps, 3));
+  state.counters["normals/s"] = benchmark::Counter(static_cast<double>(paths) * steps * 12,
+                                                   benchmark::Counter::kIsRate);
+}
+BENCHMARK(normals_only)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Price paths alone: correlated GBM, no positions.
+void gbm_paths(benchmark::State& state) {
+  const int n_assets = static_cast<int>(state.range(0));
+  const std::int64_t paths = 1 << 16;
+  const int steps = 288;
+  gbm_params params;
+  for (int k = 0; k < n_assets; ++k) {
+    params.asset_ids.push_back("A" + std::to_string(k));
+    params.assets.push_back({0.0, 0.6 + 0.05 * k});
+    for (int j = 0; j < n_assets; ++j) params.correlation.push_back(j == k ? 1.0 : 0.5);
+  }
+  const gbm_model model(params, "bench");
+  const gbm_step_coefficients step = model.step_coefficients(1.0 / 365.0 / steps);
+  simulation_plan plan;
+  plan.seed = 7;
+  plan.n_paths = paths;
+  plan.n_steps = steps;
+  plan.n_assets = n_assets;
+  plan.drift_dt = step.drift_dt;
+  plan.vol_sqrt_dt = step.vol_sqrt_dt;
+  plan.cholesky = step.cholesky;
+  plan.histogram_bins = 1;
+  plan.histogram_width = 1.0;
+  plan.term_offset = {0};
+  const auto cpu = make_cpu_backend(0);
+  double seconds = 0.0;
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    cpu->begin(plan, paths);
+    cpu->run_batch(0, paths);
+    benchmark::DoNotOptimize(cpu->finish());
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  const double path_steps = static_cast<double>(paths) * steps;
+  const double iterations = static_cast<double>(state.iterations());
+  state.counters["path_steps/s"] = benchmark::Counter(path_steps, benchmark::Counter::kIsRate);
+  state.counters["asset_steps/s"] =
+      benchmark::Counter(path_steps * n_assets, benchmark::Counter::kIsRate);
+  state.counters["vs_normals"] = path_steps * n_assets * iterations / seconds / normals_per_second;
+}
+BENCHMARK(gbm_paths)->Arg(1)->Arg(10)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The nightly batch on the bundled sample: 100k paths x 288 steps, once.
+void nightly_sample(benchmark::State& state) {
+  run_config config = load_run_config(LEVRISK_SOURCE_DIR "/configs/nightly.toml");
+  config.paths = state.range(0);
+  const snapshot snap = load_snapshot(config.snapshot);
+  const auto cpu = make_cpu_backend(0);
+  for (auto _ : state) benchmark::DoNotOptimize(run_simulation(config, snap, *cpu));
+  state.counters["path_steps/s"] = benchmark::Counter(
+      static_cast<double>(config.paths) * config.steps, benchmark::Counter::kIsRate);
+  state.counters["units"] = static_cast<double>(snap.lending_accounts.size() + snap.perp_positions.size());
+}
+BENCHMARK(nightly_sample)->Arg(100000)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+
+}  // namespace
+}  // namespace levrisk
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  levrisk::normals_per_second = levrisk::measure_normal_rate();
+  std::printf("baseline: %.3e normals/s (Philox4x32-10 + Box-Muller, %d threads)\n",
+              levrisk::normals_per_second, omp_get_max_threads());
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+}

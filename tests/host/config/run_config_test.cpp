@@ -1,0 +1,336 @@
+// run_config: the nightly configuration as written, the to_toml round trip, and
+// one test per kind of bad input, each checking that the message names the file
+// and the key (or, for a TOML syntax error, the line) and what is wrong.
+
+#include "host/config/run_config.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "host/common/error.hpp"
+#include "host/engine/engine.hpp"
+#include "host/snapshot/snapshot.hpp"
+
+namespace levrisk {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+const fs::path source_dir = LEVRISK_SOURCE_DIR;
+
+// Unique per process and test: other people run the same tests on the same machine.
+fs::path fresh_test_directory() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const fs::path directory = fs::path(::testing::TempDir()) /
+                             ("levrisk_config_" + std::to_string(::getpid()) + "_" +
+                              info->test_suite_name() + "_" + info->name());
+  fs::remove_all(directory);
+  fs::create_directories(directory);
+  return directory;
+}
+
+fs::path write_config(const std::string& text) {
+  const fs::path path = fresh_test_directory() / "run.toml";
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << text;
+  return path;
+}
+
+// Valid and small: two assets, every section present. Bad-input tests change one thing.
+const std::string run_section =
+    "[run]\n"
+    "snapshot = \"snap\"\n"
+    "paths = 1000\n"
+    "steps = 10\n";
+const std::string model_section =
+    "[model]\n"
+    "type = \"gbm\"\n"
+    "[model.assets.ETH]\n"
+    "drift_annual = 0.0\n"
+    "vol_annual = 0.7\n"
+    "[model.assets.USDC]\n"
+    "drift_annual = 0.0\n"
+    "vol_annual = 0.0\n"
+    "[model.correlation]\n"
+    "assets = [\"ETH\", \"USDC\"]\n"
+    "matrix = [[1.0, 0.0], [0.0, 1.0]]\n";
+
+// The message of the input_error that loading `path` throws.
+std::string load_error(const fs::path& path) {
+  try {
+    load_run_config(path);
+  } catch (const input_error& error) {
+    return error.what();
+  }
+  ADD_FAILURE() << "load_run_config(" << path << ") did not throw input_error";
+  return {};
+}
+
+void expect_same_config(const run_config& a, const run_config& b) {
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.snapshot, b.snapshot);
+  EXPECT_EQ(a.output_dir, b.output_dir);
+  EXPECT_EQ(a.paths, b.paths);
+  EXPECT_EQ(a.steps, b.steps);
+  EXPECT_EQ(a.horizon_days, b.horizon_days);
+  EXPECT_EQ(a.seed, b.seed);
+  EXPECT_EQ(a.backend, b.backend);
+  EXPECT_EQ(a.threads, b.threads);
+  EXPECT_EQ(a.batch_paths, b.batch_paths);
+  EXPECT_EQ(a.hf_min_levels, b.hf_min_levels);
+  EXPECT_EQ(a.hf_sample_paths, b.hf_sample_paths);
+  EXPECT_EQ(a.model, b.model);
+  EXPECT_EQ(a.gbm.asset_ids, b.gbm.asset_ids);
+  ASSERT_EQ(a.gbm.assets.size(), b.gbm.assets.size());
+  for (std::size_t k = 0; k < a.gbm.assets.size(); ++k) {
+    EXPECT_EQ(a.gbm.assets[k].drift_annual, b.gbm.assets[k].drift_annual) << k;
+    EXPECT_EQ(a.gbm.assets[k].vol_annual, b.gbm.assets[k].vol_annual) << k;
+  }
+  EXPECT_EQ(a.gbm.correlation, b.gbm.correlation);
+  EXPECT_EQ(a.gbm.repair_correlation, b.gbm.repair_correlation);
+}
+
+TEST(RunConfig, NightlyLoadsAsWritten) {
+  const fs::path path = source_dir / "configs" / "nightly.toml";
+  const run_config c = load_run_config(path);
+  EXPECT_EQ(c.source, path.string());
+  EXPECT_EQ(c.name, "nightly");
+  // Relative paths resolve against configs/, whatever the working directory.
+  EXPECT_TRUE(c.snapshot.is_absolute());
+  EXPECT_EQ(c.snapshot, (source_dir / "data" / "sample").lexically_normal());
+  EXPECT_EQ(c.output_dir, (source_dir / "results").lexically_normal());
+  EXPECT_EQ(c.paths, 100000);
+  EXPECT_EQ(c.steps, 288);
+  EXPECT_EQ(c.horizon_days, 1.0);
+  EXPECT_EQ(c.seed, 20261124u);
+  EXPECT_EQ(c.backend, "auto");
+  EXPECT_EQ(c.threads, 0);
+  EXPECT_EQ(c.batch_paths, 0);
+  EXPECT_EQ(c.hf_min_levels, (std::vector<double>{0.01, 0.05, 0.25, 0.5}));
+  EXPECT_EQ(c.hf_sample_paths, 2048);
+  EXPECT_EQ(c.model, "gbm");
+  EXPECT_FALSE(c.gbm.repair_correlation);
+  const std::vector<std::string> ids{"BTC",  "ETH",  "SOL",  "stETH", "AVAX",
+                                     "LINK", "DOGE", "USDC", "USDT",  "DAI"};
+  EXPECT_EQ(c.gbm.asset_ids, ids);
+  const double vol_annual[] = {0.55, 0.7, 0.95, 0.7, 1.0, 0.9, 1.1, 0.0, 0.0, 0.0};
+  ASSERT_EQ(c.gbm.assets.size(), ids.size());
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    EXPECT_EQ(c.gbm.assets[k].drift_annual, 0.0) << ids[k];
+    EXPECT_EQ(c.gbm.assets[k].vol_annual, vol_annual[k]) << ids[k];
+  }
+  ASSERT_EQ(c.gbm.correlation.size(), 100u);
+  EXPECT_EQ(c.gbm.correlation[0 * 10 + 1], 0.7920);  // BTC-ETH
+  EXPECT_EQ(c.gbm.correlation[1 * 10 + 3], 0.9860);  // ETH-stETH
+  EXPECT_EQ(c.gbm.correlation[6 * 10 + 4], 0.6120);  // DOGE-AVAX
+  EXPECT_EQ(c.gbm.correlation[9 * 10 + 9], 1.0);     // DAI
+  EXPECT_EQ(c.gbm.correlation[7 * 10 + 0], 0.0);     // USDC-BTC
+  EXPECT_DOUBLE_EQ(c.dt_years(), 1.0 / 365.0 / 288.0);
+  EXPECT_EQ(c.output_file(), (source_dir / "results" / "nightly.h5").lexically_normal());
+}
+
+TEST(RunConfig, DefaultsApplyToKeysTheFileLeavesOut) {
+  const run_config c = load_run_config(write_config(run_section + model_section));
+  const run_config defaults;
+  EXPECT_EQ(c.name, defaults.name);
+  EXPECT_EQ(c.horizon_days, defaults.horizon_days);
+  EXPECT_EQ(c.seed, defaults.seed);
+  EXPECT_EQ(c.backend, defaults.backend);
+  EXPECT_EQ(c.hf_min_levels, defaults.hf_min_levels);
+  EXPECT_EQ(c.hf_sample_paths, defaults.hf_sample_paths);
+}
+
+// Every field changed from its default, with values that print inexactly at
+// the default precision (1/3, 0.1 + 0.2) and a name that needs escaping.
+TEST(RunConfig, ToTomlRoundTripsEveryField) {
+  run_config c = load_run_config(source_dir / "configs" / "nightly.toml");
+  c.name = "stress \"q\\4\"";
+  c.snapshot = "/tmp/some where/snapshot";
+  c.output_dir = "/tmp/out dir";
+  c.paths = 123457;
+  c.steps = 97;
+  c.horizon_days = 1.0 / 3.0;
+  c.seed = (1ull << 62) + 1;
+  c.backend = "cpu";
+  c.threads = 3;
+  c.batch_paths = 4099;
+  c.hf_min_levels = {0.001, 0.1 + 0.2};
+  c.hf_sample_paths = 17;
+  c.gbm.repair_correlation = true;
+  c.gbm.assets[0] = {0.1 + 0.2, 1.0 / 7.0};
+  c.gbm.assets[2].drift_annual = -0.05;
+  c.gbm.correlation[0 * 10 + 1] = c.gbm.correlation[1 * 10 + 0] = 2.0 / 3.0;
+
+  const fs::path path = fresh_test_directory() / "resolved.toml";
+  {
+    std::ofstream file(path);
+    file << to_toml(c);
+  }
+  const run_config back = load_run_config(path);
+  EXPECT_EQ(back.source, path.string());
+  expect_same_config(c, back);
+  EXPECT_EQ(to_toml(back), to_toml(c));
+}
+
+TEST(RunConfig, MissingFileIsNamed) {
+  const fs::path path = fresh_test_directory() / "absent.toml";
+  EXPECT_EQ(load_error(path), path.string() + ": configuration file not found");
+}
+
+// toml11 reports the line; the loader adds the file.
+TEST(RunConfig, InvalidTomlNamesFileAndLine) {
+  const fs::path path = write_config(run_section + "horizon_days = \n" + model_section);
+  const std::string message = load_error(path);
+  EXPECT_THAT(message, HasSubstr(path.string() + ": not valid TOML: "));
+  EXPECT_THAT(message, HasSubstr(" 5 | horizon_days"));  // line 5 of the file
+}
+
+TEST(RunConfig, UnknownKeyIsRefusedNotIgnored) {
+  const fs::path path = write_config(run_section + "pathz = 5\n" + model_section);
+  EXPECT_EQ(load_error(path), path.string() + ": unknown key 'pathz' in [run]");
+}
+
+TEST(RunConfig, UnknownSectionIsRefused) {
+  const fs::path path = write_config(run_section + model_section + "[ouput]\nx = 1\n");
+  EXPECT_EQ(load_error(path), path.string() + ": unknown key 'ouput' in the top level");
+}
+
+TEST(RunConfig, ZeroPathsIsRefused) {
+  const fs::path path = write_config("[run]\nsnapshot = \"snap\"\npaths = 0\n" + model_section);
+  EXPECT_EQ(load_error(path), path.string() + ": paths must be > 0, got 0");
+}
+
+TEST(RunConfig, NegativeStepsIsRefused) {
+  const fs::path path = write_config("[run]\nsnapshot = \"snap\"\nsteps = -5\n" + model_section);
+  EXPECT_EQ(load_error(path), path.string() + ": steps must be in [1, 1000000], got -5");
+}
+
+TEST(RunConfig, PathsOfTheWrongTypeIsRefused) {
+  const fs::path path = write_config("[run]\nsnapshot = \"snap\"\npaths = 1.5\n" + model_section);
+  EXPECT_EQ(load_error(path), path.string() + ": [run] paths must be an integer");
+}
+
+TEST(RunConfig, NanHorizonIsRefused) {
+  const fs::path path =
+      write_config(run_section + "horizon_days = nan\n" + model_section);
+  const std::string message = load_error(path);
+  EXPECT_THAT(message, HasSubstr(path.string() + ": horizon_days must be a finite number > 0"));
+  EXPECT_THAT(message, HasSubstr("got nan"));
+}
+
+// A --seed above the TOML integer range would be written into the result file's
+// resolved configuration as a number that toml11 reads back as INT64_MAX.
+TEST(RunConfig, SeedBeyondTomlIntegerRangeIsRefused) {
+  run_config c = load_run_config(source_dir / "configs" / "nightly.toml");
+  c.seed = 18446744073709551615ull;
+  try {
+    validate_run_config(c);
+    ADD_FAILURE() << "validate_run_config accepted seed " << c.seed;
+  } catch (const input_error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              c.source + ": seed must be <= 9223372036854775807, got 18446744073709551615");
+  }
+}
+
+TEST(RunConfig, NegativeSeedIsRefused) {
+  const fs::path path = write_config(run_section + "seed = -1\n" + model_section);
+  EXPECT_EQ(load_error(path), path.string() + ": [run] seed must be >= 0, got -1");
+}
+
+TEST(RunConfig, GpuIsNotABackendName) {
+  const fs::path path = write_config(run_section + "backend = \"gpu\"\n" + model_section);
+  EXPECT_EQ(load_error(path), path.string() + ": backend must be auto, cpu or cuda, got 'gpu'");
+}
+
+TEST(RunConfig, HfMinLevelAboveOneIsRefused) {
+  const fs::path path =
+      write_config(run_section + "[output]\nhf_min_levels = [0.05, 1.5]\n" + model_section);
+  EXPECT_EQ(load_error(path), path.string() + ": hf_min_levels entries must be in (0, 1), got 1.5");
+}
+
+TEST(RunConfig, MissingModelIsRefused) {
+  const fs::path path = write_config(run_section);
+  EXPECT_EQ(load_error(path), path.string() + ": [model] is missing");
+}
+
+TEST(RunConfig, ModelAssetWithoutCorrelationRowIsRefused) {
+  const fs::path path = write_config(run_section + model_section +
+                                     "[model.assets.XRP]\ndrift_annual = 0.0\nvol_annual = 1.0\n");
+  EXPECT_EQ(load_error(path),
+            path.string() + ": [model.assets.XRP] has no row in [model.correlation] assets");
+}
+
+TEST(RunConfig, CorrelationAssetWithoutParametersIsRefused) {
+  std::string text = run_section + model_section;
+  text.replace(text.find("[\"ETH\", \"USDC\"]"), 15, "[\"ETH\", \"USDC\", \"BTC\"]");
+  text.replace(text.find("[[1.0, 0.0], [0.0, 1.0]]"), 24,
+               "[[1.0, 0.0, 0.5], [0.0, 1.0, 0.0], [0.5, 0.0, 1.0]]");
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path), path.string() + ": [model.assets.BTC] is missing");
+}
+
+TEST(RunConfig, MatrixRowOfWrongLengthIsNamed) {
+  std::string text = run_section + model_section;
+  text.replace(text.find("[[1.0, 0.0], [0.0, 1.0]]"), 24, "[[1.0, 0.0], [0.0, 1.0, 0.0]]");
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path),
+            path.string() + ": [model.correlation] matrix row 2 ('USDC') must have 2 entries");
+}
+
+// The loader reads the matrix; positive semi-definiteness is checked when the
+// engine builds the model for a snapshot. [[1, a, -a], [a, 1, a], [-a, a, 1]]
+// has eigenvector (1, -1, 1) with eigenvalue 1 - 2a = -0.8 for a = 0.9.
+TEST(RunConfig, NonPsdCorrelationIsRefusedWhenTheModelIsBuilt) {
+  const std::string text =
+      run_section +
+      "[model]\n"
+      "[model.assets.BTC]\ndrift_annual = 0.0\nvol_annual = 0.5\n"
+      "[model.assets.ETH]\ndrift_annual = 0.0\nvol_annual = 0.7\n"
+      "[model.assets.SOL]\ndrift_annual = 0.0\nvol_annual = 0.9\n"
+      "[model.correlation]\n"
+      "assets = [\"BTC\", \"ETH\", \"SOL\"]\n"
+      "matrix = [[1.0, 0.9, -0.9], [0.9, 1.0, 0.9], [-0.9, 0.9, 1.0]]\n";
+  const fs::path path = write_config(text);
+  const run_config config = load_run_config(path);
+  snapshot snap;
+  snap.source = "test-snapshot";
+  snap.assets = {{"SOL", 150.0}, {"BTC", 90000.0}, {"ETH", 3000.0}};
+  std::string message;
+  try {
+    snapshot_model(config, snap);
+  } catch (const input_error& error) {
+    message = error.what();
+  }
+  EXPECT_THAT(message, HasSubstr(path.string() + ": model: correlation matrix is not positive "
+                                                 "semi-definite: smallest eigenvalue -0.8 "));
+  EXPECT_THAT(message, HasSubstr("repair_correlation"));
+
+  run_config repaired = config;
+  repaired.gbm.repair_correlation = true;
+  EXPECT_GT(snapshot_model(repaired, snap).correlation_repair_distance(), 0.0);
+}
+
+TEST(RunConfig, SnapshotAssetWithoutModelParametersIsNamed) {
+  const run_config config = load_run_config(write_config(run_section + model_section));
+  snapshot snap;
+  snap.source = "test-snapshot";
+  snap.assets = {{"ETH", 3000.0}, {"DOGE", 0.1}};
+  try {
+    snapshot_model(config, snap);
+    ADD_FAILURE() << "snapshot_model did not throw";
+  } catch (const input_error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              config.source +
+                  ": asset 'DOGE' of snapshot 'test-snapshot' has no parameters in [model.assets]");
+  }
+}
+
+}  // namespace
+}  // namespace levrisk

@@ -1,0 +1,545 @@
+// load_snapshot: the bundled sample, a small hand-written snapshot read field by
+// field, and one test per kind of bad input, each checking the exact message
+// (file, line, field and what is wrong).
+
+#include "host/snapshot/load_snapshot.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "host/snapshot/synth.hpp"
+#include "tests/host/snapshot/snapshot_fixtures.hpp"
+
+namespace levrisk {
+namespace {
+
+using snapshot_testing::expect_same_snapshot;
+using snapshot_testing::load_error;
+using snapshot_testing::test_directory;
+using snapshot_testing::write_minimal_snapshot;
+using snapshot_testing::write_text;
+
+const std::filesystem::path sample_directory = LEVRISK_SOURCE_DIR "/data/sample";
+
+TEST(LoadSnapshot, SampleLoadsWithItsDocumentedSize) {
+  const snapshot snap = load_snapshot(sample_directory);
+  EXPECT_EQ(snap.source, sample_directory.string());
+  EXPECT_EQ(snap.assets.size(), 10u);
+  EXPECT_EQ(snap.lending_markets.size(), 10u);
+  EXPECT_EQ(snap.close_factor, 0.5);
+  EXPECT_EQ(snap.lending_accounts.size(), 7000u);
+  EXPECT_EQ(snap.perp_markets.size(), 5u);
+  EXPECT_EQ(snap.perp_accounts.size(), 3000u);
+  EXPECT_GT(snap.perp_positions.size(), 3000u);
+  EXPECT_GE(snap.find_asset("BTC"), 0);
+  EXPECT_GE(snap.find_asset("USDC"), 0);
+}
+
+// data/sample must be what the generator writes today, so that the documented
+// command regenerates it (data/README.md).
+TEST(LoadSnapshot, SampleIsTheGeneratorOutputForTheDocumentedSeed) {
+  synth_options options;
+  options.lending_accounts = 7000;
+  options.perp_accounts = 3000;
+  options.seed = sample_snapshot_seed;
+  expect_same_snapshot(synthesize_snapshot(options), load_snapshot(sample_directory));
+}
+
+TEST(LoadSnapshot, MinimalSnapshotReadsFieldByField) {
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_minimal_snapshot(directory);
+  const snapshot snap = load_snapshot(directory);
+
+  ASSERT_EQ(snap.assets.size(), 3u);
+  EXPECT_EQ(snap.assets[0].id, "BTC");
+  EXPECT_EQ(snap.assets[0].spot_usd, 95000);
+  EXPECT_EQ(snap.assets[2].id, "USDC");
+
+  ASSERT_EQ(snap.lending_markets.size(), 2u);
+  EXPECT_EQ(snap.lending_markets[0].asset_index, 1);
+  EXPECT_EQ(snap.lending_markets[0].ltv, 0.8);
+  EXPECT_EQ(snap.lending_markets[0].liquidation_threshold, 0.83);
+  EXPECT_EQ(snap.lending_markets[0].liquidation_bonus, 0.05);
+  EXPECT_EQ(snap.find_lending_market(0), -1);
+  EXPECT_EQ(snap.close_factor, 0.4);
+
+  // Rows of one account need not be adjacent; accounts keep first-seen order.
+  ASSERT_EQ(snap.lending_accounts.size(), 2u);
+  EXPECT_EQ(snap.lending_accounts[0].id, "L1");
+  ASSERT_EQ(snap.lending_accounts[0].balances.size(), 2u);
+  EXPECT_EQ(snap.lending_accounts[0].balances[0].asset_index, 1);
+  EXPECT_EQ(snap.lending_accounts[0].balances[0].collateral_amount, 10);
+  EXPECT_EQ(snap.lending_accounts[0].balances[1].asset_index, 2);
+  EXPECT_EQ(snap.lending_accounts[0].balances[1].debt_amount, 20000);
+  EXPECT_EQ(snap.lending_accounts[1].id, "L2");
+
+  ASSERT_EQ(snap.perp_markets.size(), 2u);
+  EXPECT_EQ(snap.perp_markets[1].id, "ETH-PERP");
+  EXPECT_EQ(snap.perp_markets[1].asset_index, 1);
+  EXPECT_EQ(snap.perp_markets[1].maintenance_margin_fraction, 0.0075);
+  EXPECT_EQ(snap.perp_markets[1].initial_margin_fraction, 0.02);
+
+  ASSERT_EQ(snap.perp_accounts.size(), 1u);
+  EXPECT_EQ(snap.perp_accounts[0].cross_collateral_usd, 10000);
+
+  ASSERT_EQ(snap.perp_positions.size(), 4u);
+  const perp_position& cross = snap.perp_positions[0];
+  EXPECT_EQ(cross.account_id, "P1");
+  EXPECT_EQ(cross.market_index, 0);
+  EXPECT_EQ(cross.side, position_side::long_side);
+  EXPECT_EQ(cross.size, 0.5);
+  EXPECT_EQ(cross.entry_price_usd, 94000);
+  EXPECT_EQ(cross.mode, margin_mode::cross);
+  EXPECT_EQ(cross.isolated_margin_usd, 0);
+  EXPECT_EQ(snap.perp_positions[1].side, position_side::short_side);
+  const perp_position& isolated = snap.perp_positions[2];
+  EXPECT_EQ(isolated.mode, margin_mode::isolated);
+  EXPECT_EQ(isolated.isolated_margin_usd, 1000);
+  EXPECT_EQ(snap.perp_positions[3].account_id, "P2");  // isolated only: no perp_accounts row
+}
+
+TEST(LoadSnapshot, OnlyAssetsIsAValidSnapshot) {
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_text(directory / "assets.csv", "asset_id,spot_usd\nETH,3500\n");
+  const snapshot snap = load_snapshot(directory);
+  EXPECT_EQ(snap.assets.size(), 1u);
+  EXPECT_TRUE(snap.lending_markets.empty());
+  EXPECT_EQ(snap.close_factor, 0.5);  // documented default
+  EXPECT_TRUE(snap.lending_accounts.empty());
+  EXPECT_TRUE(snap.perp_positions.empty());
+}
+
+TEST(LoadSnapshot, HeaderOnlyFilesAreEmpty) {
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_minimal_snapshot(directory);
+  write_text(directory / "lending_balances.csv",
+             "account_id,asset_id,collateral_amount,debt_amount\n");
+  write_text(directory / "protocol.csv", "parameter,value\n");
+  const snapshot snap = load_snapshot(directory);
+  EXPECT_TRUE(snap.lending_accounts.empty());
+  EXPECT_EQ(snap.close_factor, 0.5);
+}
+
+TEST(LoadSnapshot, CommentsBeforeTheHeaderAndCrlfAreAccepted) {
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_minimal_snapshot(directory);
+  write_text(directory / "assets.csv",
+             "# exported from the warehouse\r\n# 2025-01-01T00:00Z\r\nasset_id,spot_usd\r\n"
+             "BTC,95000\r\nETH,3.5e3\r\nUSDC,1\r\n");
+  const snapshot snap = load_snapshot(directory);
+  EXPECT_EQ(snap.assets[1].spot_usd, 3500);
+}
+
+TEST(LoadSnapshot, ZeroAmountsAndZeroThresholdsAreAllowed) {
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_minimal_snapshot(directory);
+  write_text(
+      directory / "lending_markets.csv",
+      "asset_id,ltv,liquidation_threshold,liquidation_bonus\nETH,0,0,0\nUSDC,0.77,0.8,0.045\n");
+  write_text(directory / "lending_balances.csv",
+             "account_id,asset_id,collateral_amount,debt_amount\nL1,ETH,0,-0\n");
+  const snapshot snap = load_snapshot(directory);
+  EXPECT_EQ(snap.lending_markets[0].liquidation_threshold, 0);
+  EXPECT_EQ(snap.lending_accounts[0].balances[0].debt_amount, 0);
+  EXPECT_FALSE(std::signbit(snap.lending_accounts[0].balances[0].debt_amount));
+}
+
+// One directory per test holding the minimal snapshot; each test breaks one file.
+class LoadSnapshotError : public ::testing::Test {
+ protected:
+  void SetUp() override { write_minimal_snapshot(directory_); }
+
+  void replace(const char* file, const std::string& text) { write_text(directory_ / file, text); }
+  // "<directory>/<file>" as messages print it.
+  std::string path(const char* file) const { return (directory_ / file).string(); }
+  std::string error() const { return load_error(directory_); }
+
+  test_directory temp_;
+  const std::filesystem::path& directory_ = temp_.path();
+};
+
+const std::string assets_header = "asset_id,spot_usd\n";
+const std::string markets_header = "asset_id,ltv,liquidation_threshold,liquidation_bonus\n";
+const std::string balances_header = "account_id,asset_id,collateral_amount,debt_amount\n";
+const std::string perp_markets_header =
+    "market_id,asset_id,maintenance_margin_fraction,initial_margin_fraction\n";
+const std::string perp_accounts_header = "account_id,cross_collateral_usd\n";
+const std::string positions_header =
+    "account_id,market_id,side,size,entry_price_usd,margin_mode,isolated_margin_usd\n";
+
+// --- the directory and its files ---
+
+TEST_F(LoadSnapshotError, MissingDirectory) {
+  const auto missing = directory_ / "nope";
+  EXPECT_EQ(load_error(missing), missing.string() + ": snapshot directory not found");
+}
+
+TEST_F(LoadSnapshotError, FileInsteadOfDirectory) {
+  const auto file = directory_ / "assets.csv";
+  EXPECT_EQ(load_error(file),
+            file.string() + ": not a directory; a snapshot is a directory of CSV files");
+}
+
+TEST_F(LoadSnapshotError, MissingAssetsFile) {
+  std::filesystem::remove(directory_ / "assets.csv");
+  EXPECT_EQ(error(), path("assets.csv") + ": file not found");
+}
+
+TEST_F(LoadSnapshotError, EmptyAssetsFile) {
+  replace("assets.csv", "");
+  EXPECT_EQ(error(), path("assets.csv") + ": no header line, expected 'asset_id,spot_usd'");
+}
+
+TEST_F(LoadSnapshotError, NoAssetRows) {
+  replace("assets.csv", assets_header);
+  EXPECT_EQ(error(), path("assets.csv") + ": no assets; at least one row is required");
+}
+
+// --- headers and rows ---
+
+TEST_F(LoadSnapshotError, WrongHeaderColumnName) {
+  replace("assets.csv", "asset_id,price\nBTC,95000\n");
+  EXPECT_EQ(error(), path("assets.csv") +
+                         ":1: header column 2 must be 'spot_usd', got 'price' (expected header "
+                         "'asset_id,spot_usd')");
+}
+
+TEST_F(LoadSnapshotError, WrongHeaderColumnOrder) {
+  replace("perp_accounts.csv", "cross_collateral_usd,account_id\n");
+  EXPECT_EQ(error(), path("perp_accounts.csv") +
+                         ":1: header column 1 must be 'account_id', got 'cross_collateral_usd' "
+                         "(expected header 'account_id,cross_collateral_usd')");
+}
+
+TEST_F(LoadSnapshotError, WrongHeaderColumnCount) {
+  replace("lending_markets.csv", "asset_id,ltv,liquidation_threshold\n");
+  EXPECT_EQ(error(), path("lending_markets.csv") +
+                         ":1: header has 3 columns, expected 4: "
+                         "'asset_id,ltv,liquidation_threshold,liquidation_bonus'");
+}
+
+TEST_F(LoadSnapshotError, HeaderLineNumberCountsComments) {
+  replace("assets.csv", "# comment\nasset,spot_usd\n");
+  EXPECT_EQ(error(), path("assets.csv") +
+                         ":2: header column 1 must be 'asset_id', got 'asset' (expected header "
+                         "'asset_id,spot_usd')");
+}
+
+TEST_F(LoadSnapshotError, TooManyFieldsInARow) {
+  replace("assets.csv", assets_header + "BTC,95000\nETH,3500,extra\n");
+  EXPECT_EQ(error(), path("assets.csv") + ":3: expected 2 fields (asset_id,spot_usd), got 3");
+}
+
+TEST_F(LoadSnapshotError, TooFewFieldsInARow) {
+  replace("perp_positions.csv", positions_header + "P2,ETH-PERP,long,1.5,3400,isolated\n");
+  EXPECT_EQ(error(), path("perp_positions.csv") +
+                         ":2: expected 7 fields (account_id,market_id,side,size,entry_price_usd,"
+                         "margin_mode,isolated_margin_usd), got 6");
+}
+
+TEST_F(LoadSnapshotError, QuotedField) {
+  replace("assets.csv", assets_header + "BTC,95000\n\"ETH\",3500\n");
+  EXPECT_EQ(error(), path("assets.csv") +
+                         ":3: field 'asset_id' contains a quote character; quoted fields are not "
+                         "supported");
+}
+
+TEST_F(LoadSnapshotError, EmptyIdField) {
+  replace("assets.csv", assets_header + ",95000\n");
+  EXPECT_EQ(error(), path("assets.csv") + ":2: field 'asset_id' is empty");
+}
+
+TEST_F(LoadSnapshotError, EmptyNumberField) {
+  replace("assets.csv", assets_header + "BTC,\n");
+  EXPECT_EQ(error(), path("assets.csv") + ":2: field 'spot_usd' is empty");
+}
+
+// --- numbers ---
+
+TEST_F(LoadSnapshotError, NegativeSpot) {
+  replace("assets.csv", assets_header + "BTC,95000\nETH,3500\nUSDC,1\n\n\nDOGE,-3\n");
+  EXPECT_EQ(error(),
+            path("assets.csv") + ":7: field 'spot_usd' must be a finite number > 0, got '-3'");
+}
+
+TEST_F(LoadSnapshotError, ZeroSpot) {
+  replace("assets.csv", assets_header + "BTC,0\n");
+  EXPECT_EQ(error(),
+            path("assets.csv") + ":2: field 'spot_usd' must be a finite number > 0, got '0'");
+}
+
+TEST_F(LoadSnapshotError, TrailingGarbageInANumber) {
+  replace("assets.csv", assets_header + "BTC,12abc\n");
+  EXPECT_EQ(error(),
+            path("assets.csv") + ":2: field 'spot_usd' must be a finite number > 0, got '12abc'");
+}
+
+TEST_F(LoadSnapshotError, ThousandsSeparatorIsNotANumber) {
+  replace("assets.csv", assets_header + "BTC,95 000\n");
+  EXPECT_EQ(error(),
+            path("assets.csv") + ":2: field 'spot_usd' must be a finite number > 0, got '95 000'");
+}
+
+TEST_F(LoadSnapshotError, NanIsNotANumber) {
+  replace("assets.csv", assets_header + "BTC,nan\n");
+  EXPECT_EQ(error(),
+            path("assets.csv") + ":2: field 'spot_usd' must be a finite number > 0, got 'nan'");
+}
+
+TEST_F(LoadSnapshotError, InfinityIsNotFinite) {
+  replace("lending_balances.csv", balances_header + "L1,ETH,inf,0\n");
+  EXPECT_EQ(error(), path("lending_balances.csv") +
+                         ":2: field 'collateral_amount' must be a finite number >= 0, got 'inf'");
+}
+
+// --- ids ---
+
+TEST_F(LoadSnapshotError, DuplicateAsset) {
+  replace("assets.csv", assets_header + "BTC,95000\nETH,3500\nBTC,94000\n");
+  EXPECT_EQ(error(),
+            path("assets.csv") + ":4: field 'asset_id' repeats asset 'BTC' (first on line 2)");
+}
+
+TEST_F(LoadSnapshotError, IdWithWhitespace) {
+  replace("perp_accounts.csv", perp_accounts_header + "P 1,10000\n");
+  EXPECT_EQ(error(), path("perp_accounts.csv") +
+                         ":2: field 'account_id' must be an id without whitespace, control "
+                         "characters or quotes, got 'P 1'");
+}
+
+// --- lending_markets.csv ---
+
+TEST_F(LoadSnapshotError, LendingMarketForUnknownAsset) {
+  replace("lending_markets.csv", markets_header + "ETH,0.8,0.83,0.05\nWBTC,0.73,0.78,0.05\n");
+  EXPECT_EQ(error(), path("lending_markets.csv") +
+                         ":3: field 'asset_id' names an unknown asset 'WBTC' (not in assets.csv)");
+}
+
+TEST_F(LoadSnapshotError, DuplicateLendingMarket) {
+  replace("lending_markets.csv", markets_header + "ETH,0.8,0.83,0.05\nETH,0.7,0.75,0.05\n");
+  EXPECT_EQ(error(), path("lending_markets.csv") +
+                         ":3: field 'asset_id' repeats asset 'ETH' (first on line 2)");
+}
+
+TEST_F(LoadSnapshotError, LtvAboveLiquidationThreshold) {
+  replace("lending_markets.csv", markets_header + "ETH,0.85,0.83,0.05\n");
+  EXPECT_EQ(error(), path("lending_markets.csv") +
+                         ":2: field 'ltv' must be <= liquidation_threshold ('0.83'), got '0.85'");
+}
+
+TEST_F(LoadSnapshotError, LiquidationThresholdOfOne) {
+  replace("lending_markets.csv", markets_header + "ETH,0.8,1,0\n");
+  EXPECT_EQ(error(), path("lending_markets.csv") +
+                         ":2: field 'liquidation_threshold' must be a finite number in [0, 1), "
+                         "got '1'");
+}
+
+TEST_F(LoadSnapshotError, NegativeLiquidationBonus) {
+  replace("lending_markets.csv", markets_header + "ETH,0.8,0.83,-0.05\n");
+  EXPECT_EQ(error(), path("lending_markets.csv") +
+                         ":2: field 'liquidation_bonus' must be a finite number in [0, 1), got "
+                         "'-0.05'");
+}
+
+TEST_F(LoadSnapshotError, LiquidationSeizesMoreThanItRepays) {
+  replace("lending_markets.csv", markets_header + "ETH,0.8,0.9,0.15\n");
+  EXPECT_EQ(error(), path("lending_markets.csv") +
+                         ":2: field 'liquidation_bonus' must satisfy liquidation_threshold * (1 + "
+                         "liquidation_bonus) <= 1, got '0.9' * (1 + '0.15')");
+}
+
+// --- protocol.csv ---
+
+TEST_F(LoadSnapshotError, UnknownProtocolParameter) {
+  replace("protocol.csv", "parameter,value\nclose_factor,0.5\nreserve_factor,0.1\n");
+  EXPECT_EQ(error(), path("protocol.csv") +
+                         ":3: field 'parameter' names an unknown parameter 'reserve_factor' "
+                         "(known: close_factor)");
+}
+
+TEST_F(LoadSnapshotError, ZeroCloseFactor) {
+  replace("protocol.csv", "parameter,value\nclose_factor,0\n");
+  EXPECT_EQ(error(),
+            path("protocol.csv") + ":2: field 'value' must be a finite number in (0, 1], got '0'");
+}
+
+TEST_F(LoadSnapshotError, CloseFactorAboveOne) {
+  replace("protocol.csv", "parameter,value\nclose_factor,1.5\n");
+  EXPECT_EQ(error(), path("protocol.csv") +
+                         ":2: field 'value' must be a finite number in (0, 1], got '1.5'");
+}
+
+TEST_F(LoadSnapshotError, RepeatedProtocolParameter) {
+  replace("protocol.csv", "parameter,value\nclose_factor,0.5\nclose_factor,1\n");
+  EXPECT_EQ(error(),
+            path("protocol.csv") +
+                ":3: field 'parameter' repeats parameter 'close_factor' (first on line 2)");
+}
+
+// --- lending_balances.csv ---
+
+TEST_F(LoadSnapshotError, BalanceInUnknownAsset) {
+  replace("lending_balances.csv", balances_header + "L1,ETH,10,0\nL1,DAI,0,100\n");
+  EXPECT_EQ(error(), path("lending_balances.csv") +
+                         ":3: field 'asset_id' names an unknown asset 'DAI' (not in assets.csv)");
+}
+
+TEST_F(LoadSnapshotError, BalanceInAssetWithoutLendingMarket) {
+  replace("lending_balances.csv", balances_header + "L1,BTC,1,0\n");
+  EXPECT_EQ(error(), path("lending_balances.csv") +
+                         ":2: field 'asset_id' names asset 'BTC', which has no row in "
+                         "lending_markets.csv");
+}
+
+TEST_F(LoadSnapshotError, RepeatedAccountAssetPairNotAdjacent) {
+  replace("lending_balances.csv",
+          balances_header + "L1,ETH,10,0\nL2,USDC,5,0\nL1,USDC,0,100\nL1,ETH,0,1\n");
+  EXPECT_EQ(error(), path("lending_balances.csv") +
+                         ":5: field 'asset_id' repeats asset 'ETH' for account 'L1' (first on "
+                         "line 2)");
+}
+
+TEST_F(LoadSnapshotError, NegativeDebt) {
+  replace("lending_balances.csv", balances_header + "L1,USDC,0,-100\n");
+  EXPECT_EQ(error(), path("lending_balances.csv") +
+                         ":2: field 'debt_amount' must be a finite number >= 0, got '-100'");
+}
+
+// --- perp_markets.csv ---
+
+TEST_F(LoadSnapshotError, DuplicatePerpMarket) {
+  replace("perp_markets.csv",
+          perp_markets_header + "BTC-PERP,BTC,0.005,0.02\nBTC-PERP,BTC,0.01,0.05\n");
+  EXPECT_EQ(error(), path("perp_markets.csv") +
+                         ":3: field 'market_id' repeats market 'BTC-PERP' (first on line 2)");
+}
+
+TEST_F(LoadSnapshotError, PerpMarketOnUnknownAsset) {
+  replace("perp_markets.csv", perp_markets_header + "SOL-PERP,SOL,0.01,0.05\n");
+  EXPECT_EQ(error(), path("perp_markets.csv") +
+                         ":2: field 'asset_id' names an unknown asset 'SOL' (not in assets.csv)");
+}
+
+TEST_F(LoadSnapshotError, MaintenanceNotBelowInitialMargin) {
+  replace("perp_markets.csv", perp_markets_header + "BTC-PERP,BTC,0.05,0.05\n");
+  EXPECT_EQ(error(), path("perp_markets.csv") +
+                         ":2: field 'maintenance_margin_fraction' must be < "
+                         "initial_margin_fraction ('0.05'), got '0.05'");
+}
+
+TEST_F(LoadSnapshotError, ZeroMaintenanceMargin) {
+  replace("perp_markets.csv", perp_markets_header + "BTC-PERP,BTC,0,0.02\n");
+  EXPECT_EQ(error(), path("perp_markets.csv") +
+                         ":2: field 'maintenance_margin_fraction' must be a finite number in (0, "
+                         "1), got '0'");
+}
+
+TEST_F(LoadSnapshotError, InitialMarginAboveOne) {
+  replace("perp_markets.csv", perp_markets_header + "BTC-PERP,BTC,0.5,1.5\n");
+  EXPECT_EQ(error(), path("perp_markets.csv") +
+                         ":2: field 'initial_margin_fraction' must be a finite number in (0, 1], "
+                         "got '1.5'");
+}
+
+// --- perp_accounts.csv ---
+
+TEST_F(LoadSnapshotError, DuplicatePerpAccount) {
+  replace("perp_accounts.csv", perp_accounts_header + "P1,10000\nP1,5\n");
+  EXPECT_EQ(error(), path("perp_accounts.csv") +
+                         ":3: field 'account_id' repeats account 'P1' (first on line 2)");
+}
+
+TEST_F(LoadSnapshotError, NegativeCrossCollateral) {
+  replace("perp_accounts.csv", perp_accounts_header + "P1,-1\n");
+  EXPECT_EQ(error(), path("perp_accounts.csv") +
+                         ":2: field 'cross_collateral_usd' must be a finite number >= 0, got '-1'");
+}
+
+// --- perp_positions.csv ---
+
+TEST_F(LoadSnapshotError, PositionInUnknownMarket) {
+  replace("perp_positions.csv", positions_header + "P2,SOL-PERP,long,1,240,isolated,50\n");
+  EXPECT_EQ(error(), path("perp_positions.csv") +
+                         ":2: field 'market_id' names an unknown market 'SOL-PERP' (not in "
+                         "perp_markets.csv)");
+}
+
+TEST_F(LoadSnapshotError, UnknownSide) {
+  replace("perp_positions.csv", positions_header + "P2,ETH-PERP,buy,1,3400,isolated,600\n");
+  EXPECT_EQ(error(),
+            path("perp_positions.csv") + ":2: field 'side' must be 'long' or 'short', got 'buy'");
+}
+
+TEST_F(LoadSnapshotError, ZeroSize) {
+  replace("perp_positions.csv", positions_header + "P2,ETH-PERP,long,0,3400,isolated,600\n");
+  EXPECT_EQ(error(),
+            path("perp_positions.csv") + ":2: field 'size' must be a finite number > 0, got '0'");
+}
+
+TEST_F(LoadSnapshotError, NegativeEntryPrice) {
+  replace("perp_positions.csv", positions_header + "P2,ETH-PERP,long,1,-3400,isolated,600\n");
+  EXPECT_EQ(error(), path("perp_positions.csv") +
+                         ":2: field 'entry_price_usd' must be a finite number > 0, got '-3400'");
+}
+
+TEST_F(LoadSnapshotError, UnknownMarginMode) {
+  replace("perp_positions.csv", positions_header + "P2,ETH-PERP,long,1,3400,Isolated,600\n");
+  EXPECT_EQ(error(), path("perp_positions.csv") +
+                         ":2: field 'margin_mode' must be 'isolated' or 'cross', got 'Isolated'");
+}
+
+TEST_F(LoadSnapshotError, IsolatedPositionWithoutMargin) {
+  replace("perp_positions.csv", positions_header + "P2,ETH-PERP,long,1,3400,isolated,\n");
+  EXPECT_EQ(error(), path("perp_positions.csv") + ":2: field 'isolated_margin_usd' is empty");
+}
+
+TEST_F(LoadSnapshotError, IsolatedPositionWithZeroMargin) {
+  replace("perp_positions.csv", positions_header + "P2,ETH-PERP,long,1,3400,isolated,0\n");
+  EXPECT_EQ(error(), path("perp_positions.csv") +
+                         ":2: field 'isolated_margin_usd' must be a finite number > 0, got '0'");
+}
+
+TEST_F(LoadSnapshotError, CrossPositionWithIsolatedMargin) {
+  replace("perp_positions.csv", positions_header + "P1,ETH-PERP,long,1,3400,cross,600\n");
+  EXPECT_EQ(error(), path("perp_positions.csv") +
+                         ":2: field 'isolated_margin_usd' must be 0 or empty for a cross "
+                         "position, got '600'");
+}
+
+TEST_F(LoadSnapshotError, CrossPositionOfUnknownAccount) {
+  replace("perp_positions.csv", positions_header +
+                                    "P1,ETH-PERP,long,1,3400,cross,\n"
+                                    "P9,ETH-PERP,long,1,3400,cross,\n");
+  EXPECT_EQ(error(), path("perp_positions.csv") +
+                         ":3: field 'account_id' names account 'P9', which has no row in "
+                         "perp_accounts.csv; cross positions need one");
+}
+
+TEST_F(LoadSnapshotError, TwoIsolatedPositionsInOneMarket) {
+  replace("perp_positions.csv", positions_header +
+                                    "P2,ETH-PERP,long,1,3400,isolated,600\n"
+                                    "P1,ETH-PERP,long,1,3400,cross,\n"
+                                    "P2,ETH-PERP,short,1,3500,isolated,600\n");
+  EXPECT_EQ(error(), path("perp_positions.csv") +
+                         ":4: field 'market_id' repeats the isolated position of account 'P2' in "
+                         "market 'ETH-PERP' (first on line 2)");
+}
+
+TEST_F(LoadSnapshotError, TwoCrossPositionsInOneMarket) {
+  replace("perp_positions.csv", positions_header +
+                                    "P1,ETH-PERP,long,1,3400,cross,\n"
+                                    "P1,ETH-PERP,long,2,3300,cross,0\n");
+  EXPECT_EQ(error(), path("perp_positions.csv") +
+                         ":3: field 'market_id' repeats the cross position of account 'P1' in "
+                         "market 'ETH-PERP' (first on line 2)");
+}
+
+}  // namespace
+}  // namespace levrisk
