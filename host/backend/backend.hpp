@@ -25,8 +25,10 @@ class backend {
   virtual simulation_tallies finish() = 0;
 };
 
-// threads <= 0: OpenMP's default.
-std::unique_ptr<backend> make_cpu_backend(int threads);
+// threads <= 0: OpenMP's default. regenerate_exact_paths: take the GPU's way
+// through the exact check (regenerate a path per group of units, no scratch),
+// so that tests on the CPU cover that code too.
+std::unique_ptr<backend> make_cpu_backend(int threads, bool regenerate_exact_paths = false);
 
 struct cuda_device_info {
   int index;

@@ -48,7 +48,9 @@ std::string cpu_model_name() {
 
 class cpu_backend final : public backend {
  public:
-  explicit cpu_backend(int threads) : threads_(threads > 0 ? threads : omp_get_max_threads()) {}
+  cpu_backend(int threads, bool regenerate_exact_paths)
+      : threads_(threads > 0 ? threads : omp_get_max_threads()),
+        regenerate_exact_paths_(regenerate_exact_paths) {}
 
   std::string name() const override { return "cpu"; }
   std::string device() const override {
@@ -74,9 +76,15 @@ class cpu_backend final : public backend {
                                 active);
     }
     if (view.multi.n_units == 0) return;
-#pragma omp parallel for schedule(dynamic, 16) num_threads(threads_)
-    for (std::int64_t p = 0; p < n_paths; ++p) {
-      exact_check_path(view, first_path + static_cast<std::uint64_t>(p));
+#pragma omp parallel num_threads(threads_)
+    {
+      std::vector<float> growth_scratch(
+          static_cast<std::size_t>(view.n_steps + 1) * static_cast<std::size_t>(view.model.n_assets));
+#pragma omp for schedule(dynamic, 16)
+      for (std::int64_t p = 0; p < n_paths; ++p) {
+        exact_check_path(view, first_path + static_cast<std::uint64_t>(p),
+                         regenerate_exact_paths_ ? nullptr : growth_scratch.data());
+      }
     }
   }
 
@@ -89,13 +97,14 @@ class cpu_backend final : public backend {
 
  private:
   int threads_;
+  bool regenerate_exact_paths_;
   std::unique_ptr<plan_storage<std::vector, host_memory>> storage_;
 };
 
 }  // namespace
 
-std::unique_ptr<backend> make_cpu_backend(int threads) {
-  return std::make_unique<cpu_backend>(threads);
+std::unique_ptr<backend> make_cpu_backend(int threads, bool regenerate_exact_paths) {
+  return std::make_unique<cpu_backend>(threads, regenerate_exact_paths);
 }
 
 }  // namespace levrisk

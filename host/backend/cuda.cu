@@ -54,7 +54,7 @@ __global__ void simulate_kernel(simulation_view view, std::uint64_t first_path,
 __global__ void exact_check_kernel(simulation_view view, std::uint64_t first_path,
                                    std::int64_t n_paths) {
   const std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i < n_paths) exact_check_path(view, first_path + static_cast<std::uint64_t>(i));
+  if (i < n_paths) exact_check_path(view, first_path + static_cast<std::uint64_t>(i), nullptr);
 }
 
 class cuda_backend final : public backend {

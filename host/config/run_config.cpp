@@ -98,7 +98,7 @@ void load_run_section(const toml::value& run, run_config& config,
 void load_output_section(const toml::value& output, run_config& config) {
   const std::string& src = config.source;
   LEVRISK_REQUIRE(output.is_table(), input_error, src << ": [output] must be a table");
-  require_known_keys(output, "[output]", {"hf_min_levels", "hf_sample_paths"}, src);
+  require_known_keys(output, "[output]", {"hf_min_levels", "hf_sample_paths", "hf_sample_max_unit_steps"}, src);
   if (const auto* v = find_key(output, "hf_min_levels")) {
     LEVRISK_REQUIRE(v->is_array(), input_error,
                     src << ": [output] hf_min_levels must be an array of probabilities");
@@ -109,6 +109,9 @@ void load_output_section(const toml::value& output, run_config& config) {
   }
   if (const auto* v = find_key(output, "hf_sample_paths")) {
     config.hf_sample_paths = as_integer(*v, "[output] hf_sample_paths", src);
+  }
+  if (const auto* v = find_key(output, "hf_sample_max_unit_steps")) {
+    config.hf_sample_max_unit_steps = as_number(*v, "[output] hf_sample_max_unit_steps", src);
   }
 }
 
@@ -241,6 +244,10 @@ void validate_run_config(const run_config& c) {
                   src << ": batch_paths must be >= 0, got " << c.batch_paths);
   LEVRISK_REQUIRE(c.hf_sample_paths >= 0, input_error,
                   src << ": hf_sample_paths must be >= 0, got " << c.hf_sample_paths);
+  LEVRISK_REQUIRE(std::isfinite(c.hf_sample_max_unit_steps) && c.hf_sample_max_unit_steps >= 0,
+                  input_error,
+                  src << ": hf_sample_max_unit_steps must be a finite number >= 0, got "
+                      << c.hf_sample_max_unit_steps);
   for (const double level : c.hf_min_levels) {
     LEVRISK_REQUIRE(level > 0.0 && level < 1.0, input_error,
                     src << ": hf_min_levels entries must be in (0, 1), got " << level);
@@ -266,7 +273,8 @@ std::string to_toml(const run_config& c) {
     out << (i ? ", " : "") << number(c.hf_min_levels[i]);
   }
   out << "]\n"
-      << "hf_sample_paths = " << c.hf_sample_paths << "\n\n"
+      << "hf_sample_paths = " << c.hf_sample_paths << "\n"
+      << "hf_sample_max_unit_steps = " << number(c.hf_sample_max_unit_steps) << "\n\n"
       << "[model]\n"
       << "type = " << quoted(c.model) << "\n"
       << "repair_correlation = " << (c.gbm.repair_correlation ? "true" : "false") << "\n\n";

@@ -32,6 +32,9 @@ struct run_config {
   // Paths on which every multi-asset unit records its health-factor minimum
   // (single-asset units use all paths); see docs/methodology.md.
   std::int64_t hf_sample_paths = 2048;
+  // Upper bound on sample paths x multi-asset units x steps; hf_sample_paths is
+  // reduced to respect it (the result file records the paths used per unit).
+  double hf_sample_max_unit_steps = 2e9;
 
   // [model]
   std::string model = "gbm";

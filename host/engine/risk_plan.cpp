@@ -133,7 +133,6 @@ risk_plan build_risk_plan(const snapshot& snap, const std::vector<bool>& constan
   sim.cholesky = cholesky;
   sim.histogram_bins = settings.histogram_bins;
   sim.histogram_width = settings.histogram_width;
-  sim.hf_sample_paths = std::min(settings.hf_sample_paths, settings.paths);
   sim.term_offset.push_back(0);
 
   std::vector<std::string> ids;
@@ -261,6 +260,16 @@ risk_plan build_risk_plan(const snapshot& snap, const std::vector<bool>& constan
     sim.term_offset.push_back(static_cast<int>(sim.terms.size()));
     plan.units.push_back(std::move(unit));
   }
+
+  // The HF-minimum sample costs sample paths x exact units x steps: bound it so
+  // that a million-account snapshot does not spend hours on it.
+  const double unit_steps_per_path =
+      static_cast<double>(sim.n_multi_units()) * static_cast<double>(settings.steps + 1);
+  const double affordable =
+      unit_steps_per_path > 0.0 ? std::floor(settings.hf_sample_max_unit_steps / unit_steps_per_path)
+                                : static_cast<double>(settings.paths);
+  sim.hf_sample_paths = std::min({settings.hf_sample_paths, settings.paths,
+                                  static_cast<std::int64_t>(std::min(affordable, 9.0e18))});
 
   // Sort each ladder by descending stored threshold (ties by unit, for a stable
   // layout) and record each unit's position.

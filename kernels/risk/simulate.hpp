@@ -164,30 +164,87 @@ LEVRISK_HD void simulate_paths(const simulation_view& v, std::uint64_t first_pat
   }
 }
 
-// Exact step-by-step evaluation of the flagged units of one path.
-LEVRISK_HD inline void exact_check_path(const simulation_view& v, std::uint64_t path) {
+// The first flagged unit at or after `unit`, or n_units.
+LEVRISK_HD inline int next_flagged_unit(const std::uint32_t* flags, int n_units, int unit) {
+  while (unit < n_units) {
+    const std::uint32_t word = flags[unit / 32] >> (unit % 32);
+    if (word != 0u) {
+      int offset = 0;
+      while (((word >> offset) & 1u) == 0u) ++offset;
+      return unit + offset;
+    }
+    unit = (unit / 32 + 1) * 32;  // the rest of this word is clear
+  }
+  return n_units;
+}
+
+LEVRISK_HD inline void record_exact_outcome(const simulation_view& v, int unit, std::uint64_t path,
+                                            int liquidation_step, double hf_min,
+                                            bool sample_path) {
+  if (liquidation_step >= 0) {
+    const tally_t s = static_cast<tally_t>(liquidation_step);
+    tally_add(v.multi_tallies.liquidated + unit, 1ull);
+    tally_add(v.multi_tallies.step_sum + unit, s);
+    tally_add(v.multi_tallies.step_sq_sum + unit, s * s);
+  }
+  if (sample_path) {
+    v.multi_tallies.hf_min_sample[unit * v.multi_tallies.sample_paths + path] =
+        static_cast<float>(hf_min);
+  }
+}
+
+// Exact step-by-step evaluation of the flagged units of one path, steps 0 to
+// n_steps. Sample paths evaluate every step (they record the HF minimum); other
+// paths stop at a unit's first liquidation.
+//
+// With `growth_scratch` ((n_steps + 1) x n_assets floats) the path is generated
+// once and kept there; without (the GPU, where per-thread scratch for a whole
+// batch would not fit) it is regenerated for each group of exact_check_group
+// units. Both compute the same growth values, hence the same results.
+LEVRISK_HD inline void exact_check_path(const simulation_view& v, std::uint64_t path,
+                                        float* growth_scratch) {
   const std::uint32_t* flags = v.flags + (path - v.batch_first_path) * v.flag_words;
+  const int n_units = v.multi.n_units;
+  int next_unit = next_flagged_unit(flags, n_units, 0);
+  if (next_unit == n_units) return;
   const bool sample_path = path < static_cast<std::uint64_t>(v.multi_tallies.sample_paths);
   const int n_assets = v.model.n_assets;
-  int next_unit = 0;
-  for (;;) {
+  float x[max_assets][1];
+  gbm_draws<1> draws;
+
+  if (growth_scratch != nullptr) {
+    for (int k = 0; k < n_assets; ++k) {
+      x[k][0] = 0.0f;
+      growth_scratch[k] = 1.0f;
+    }
+    for (int step = 1; step <= v.n_steps; ++step) {
+      gbm_step<1>(v.model, v.stream, path, step - 1, draws, x);
+      for (int k = 0; k < n_assets; ++k) growth_scratch[step * n_assets + k] = exp_float(x[k][0]);
+    }
+    for (; next_unit < n_units; next_unit = next_flagged_unit(flags, n_units, next_unit + 1)) {
+      int liquidation_step = -1;
+      double hf_min = HUGE_VAL;
+      for (int step = 0; step <= v.n_steps && (liquidation_step < 0 || sample_path); ++step) {
+        const health_value h = health_at(v.multi, next_unit, growth_scratch + step * n_assets);
+        const double hf = health_factor(h);
+        hf_min = hf < hf_min ? hf : hf_min;
+        if (liquidation_step < 0 && is_liquidatable(h)) liquidation_step = step;
+      }
+      record_exact_outcome(v, next_unit, path, liquidation_step, hf_min, sample_path);
+    }
+    return;
+  }
+
+  while (next_unit < n_units) {
     int units[exact_check_group];
     int group_size = 0;
-    for (; next_unit < v.multi.n_units && group_size < exact_check_group; ++next_unit) {
-      const std::uint32_t word = flags[next_unit / 32];
-      if (word == 0u) {
-        next_unit = next_unit / 32 * 32 + 31;  // skip the rest of an empty word
-        continue;
-      }
-      if (word & (1u << (next_unit % 32))) units[group_size++] = next_unit;
+    for (; next_unit < n_units && group_size < exact_check_group;
+         next_unit = next_flagged_unit(flags, n_units, next_unit + 1)) {
+      units[group_size++] = next_unit;
     }
-    if (group_size == 0) return;
-
     int liquidation_step[exact_check_group];
     double hf_min[exact_check_group];
-    float x[max_assets][1];
     float growth[max_assets];
-    gbm_draws<1> draws;
     for (int k = 0; k < n_assets; ++k) {
       x[k][0] = 0.0f;
       growth[k] = 1.0f;
@@ -214,17 +271,7 @@ LEVRISK_HD inline void exact_check_path(const simulation_view& v, std::uint64_t 
       }
     }
     for (int i = 0; i < group_size; ++i) {
-      const int unit = units[i];
-      if (liquidation_step[i] >= 0) {
-        const tally_t s = static_cast<tally_t>(liquidation_step[i]);
-        tally_add(v.multi_tallies.liquidated + unit, 1ull);
-        tally_add(v.multi_tallies.step_sum + unit, s);
-        tally_add(v.multi_tallies.step_sq_sum + unit, s * s);
-      }
-      if (sample_path) {
-        v.multi_tallies.hf_min_sample[unit * v.multi_tallies.sample_paths + path] =
-            static_cast<float>(hf_min[i]);
-      }
+      record_exact_outcome(v, units[i], path, liquidation_step[i], hf_min[i], sample_path);
     }
   }
 }

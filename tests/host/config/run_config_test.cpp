@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <system_error>
+#include <vector>
 
 #include "host/common/error.hpp"
 #include "host/engine/engine.hpp"
@@ -28,19 +30,12 @@ const fs::path source_dir = LEVRISK_SOURCE_DIR;
 // Unique per process and test: other people run the same tests on the same machine.
 fs::path fresh_test_directory() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path directory = fs::path(::testing::TempDir()) /
-                             ("levrisk_config_" + std::to_string(::getpid()) + "_" +
-                              info->test_suite_name() + "_" + info->name());
+  const fs::path directory =
+      fs::path(::testing::TempDir()) / ("levrisk_config_" + std::to_string(::getpid()) + "_" +
+                                        info->test_suite_name() + "_" + info->name());
   fs::remove_all(directory);
   fs::create_directories(directory);
   return directory;
-}
-
-fs::path write_config(const std::string& text) {
-  const fs::path path = fresh_test_directory() / "run.toml";
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << text;
-  return path;
 }
 
 // Valid and small: two assets, every section present. Bad-input tests change one thing.
@@ -86,6 +81,7 @@ void expect_same_config(const run_config& a, const run_config& b) {
   EXPECT_EQ(a.batch_paths, b.batch_paths);
   EXPECT_EQ(a.hf_min_levels, b.hf_min_levels);
   EXPECT_EQ(a.hf_sample_paths, b.hf_sample_paths);
+  EXPECT_EQ(a.hf_sample_max_unit_steps, b.hf_sample_max_unit_steps);
   EXPECT_EQ(a.model, b.model);
   EXPECT_EQ(a.gbm.asset_ids, b.gbm.asset_ids);
   ASSERT_EQ(a.gbm.assets.size(), b.gbm.assets.size());
@@ -97,7 +93,24 @@ void expect_same_config(const run_config& a, const run_config& b) {
   EXPECT_EQ(a.gbm.repair_correlation, b.gbm.repair_correlation);
 }
 
-TEST(RunConfig, NightlyLoadsAsWritten) {
+// A fresh directory per test, removed afterwards unless the test failed.
+class RunConfig : public ::testing::Test {
+ protected:
+  void SetUp() override { dir = fresh_test_directory(); }
+  void TearDown() override {
+    std::error_code ignored;
+    if (!HasFailure()) fs::remove_all(dir, ignored);
+  }
+  fs::path write_config(const std::string& text) const {
+    const fs::path path = dir / "run.toml";
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file << text;
+    return path;
+  }
+  fs::path dir;
+};
+
+TEST_F(RunConfig, NightlyLoadsAsWritten) {
   const fs::path path = source_dir / "configs" / "nightly.toml";
   const run_config c = load_run_config(path);
   EXPECT_EQ(c.source, path.string());
@@ -136,7 +149,7 @@ TEST(RunConfig, NightlyLoadsAsWritten) {
   EXPECT_EQ(c.output_file(), (source_dir / "results" / "nightly.h5").lexically_normal());
 }
 
-TEST(RunConfig, DefaultsApplyToKeysTheFileLeavesOut) {
+TEST_F(RunConfig, DefaultsApplyToKeysTheFileLeavesOut) {
   const run_config c = load_run_config(write_config(run_section + model_section));
   const run_config defaults;
   EXPECT_EQ(c.name, defaults.name);
@@ -149,7 +162,7 @@ TEST(RunConfig, DefaultsApplyToKeysTheFileLeavesOut) {
 
 // Every field changed from its default, with values that print inexactly at
 // the default precision (1/3, 0.1 + 0.2) and a name that needs escaping.
-TEST(RunConfig, ToTomlRoundTripsEveryField) {
+TEST_F(RunConfig, ToTomlRoundTripsEveryField) {
   run_config c = load_run_config(source_dir / "configs" / "nightly.toml");
   c.name = "stress \"q\\4\"";
   c.snapshot = "/tmp/some where/snapshot";
@@ -168,7 +181,7 @@ TEST(RunConfig, ToTomlRoundTripsEveryField) {
   c.gbm.assets[2].drift_annual = -0.05;
   c.gbm.correlation[0 * 10 + 1] = c.gbm.correlation[1 * 10 + 0] = 2.0 / 3.0;
 
-  const fs::path path = fresh_test_directory() / "resolved.toml";
+  const fs::path path = dir / "resolved.toml";
   {
     std::ofstream file(path);
     file << to_toml(c);
@@ -179,47 +192,46 @@ TEST(RunConfig, ToTomlRoundTripsEveryField) {
   EXPECT_EQ(to_toml(back), to_toml(c));
 }
 
-TEST(RunConfig, MissingFileIsNamed) {
-  const fs::path path = fresh_test_directory() / "absent.toml";
+TEST_F(RunConfig, MissingFileIsNamed) {
+  const fs::path path = dir / "absent.toml";
   EXPECT_EQ(load_error(path), path.string() + ": configuration file not found");
 }
 
 // toml11 reports the line; the loader adds the file.
-TEST(RunConfig, InvalidTomlNamesFileAndLine) {
+TEST_F(RunConfig, InvalidTomlNamesFileAndLine) {
   const fs::path path = write_config(run_section + "horizon_days = \n" + model_section);
   const std::string message = load_error(path);
   EXPECT_THAT(message, HasSubstr(path.string() + ": not valid TOML: "));
   EXPECT_THAT(message, HasSubstr(" 5 | horizon_days"));  // line 5 of the file
 }
 
-TEST(RunConfig, UnknownKeyIsRefusedNotIgnored) {
+TEST_F(RunConfig, UnknownKeyIsRefusedNotIgnored) {
   const fs::path path = write_config(run_section + "pathz = 5\n" + model_section);
   EXPECT_EQ(load_error(path), path.string() + ": unknown key 'pathz' in [run]");
 }
 
-TEST(RunConfig, UnknownSectionIsRefused) {
+TEST_F(RunConfig, UnknownSectionIsRefused) {
   const fs::path path = write_config(run_section + model_section + "[ouput]\nx = 1\n");
   EXPECT_EQ(load_error(path), path.string() + ": unknown key 'ouput' in the top level");
 }
 
-TEST(RunConfig, ZeroPathsIsRefused) {
+TEST_F(RunConfig, ZeroPathsIsRefused) {
   const fs::path path = write_config("[run]\nsnapshot = \"snap\"\npaths = 0\n" + model_section);
   EXPECT_EQ(load_error(path), path.string() + ": paths must be > 0, got 0");
 }
 
-TEST(RunConfig, NegativeStepsIsRefused) {
+TEST_F(RunConfig, NegativeStepsIsRefused) {
   const fs::path path = write_config("[run]\nsnapshot = \"snap\"\nsteps = -5\n" + model_section);
   EXPECT_EQ(load_error(path), path.string() + ": steps must be in [1, 1000000], got -5");
 }
 
-TEST(RunConfig, PathsOfTheWrongTypeIsRefused) {
+TEST_F(RunConfig, PathsOfTheWrongTypeIsRefused) {
   const fs::path path = write_config("[run]\nsnapshot = \"snap\"\npaths = 1.5\n" + model_section);
   EXPECT_EQ(load_error(path), path.string() + ": [run] paths must be an integer");
 }
 
-TEST(RunConfig, NanHorizonIsRefused) {
-  const fs::path path =
-      write_config(run_section + "horizon_days = nan\n" + model_section);
+TEST_F(RunConfig, NanHorizonIsRefused) {
+  const fs::path path = write_config(run_section + "horizon_days = nan\n" + model_section);
   const std::string message = load_error(path);
   EXPECT_THAT(message, HasSubstr(path.string() + ": horizon_days must be a finite number > 0"));
   EXPECT_THAT(message, HasSubstr("got nan"));
@@ -227,7 +239,7 @@ TEST(RunConfig, NanHorizonIsRefused) {
 
 // A --seed above the TOML integer range would be written into the result file's
 // resolved configuration as a number that toml11 reads back as INT64_MAX.
-TEST(RunConfig, SeedBeyondTomlIntegerRangeIsRefused) {
+TEST_F(RunConfig, SeedBeyondTomlIntegerRangeIsRefused) {
   run_config c = load_run_config(source_dir / "configs" / "nightly.toml");
   c.seed = 18446744073709551615ull;
   try {
@@ -239,35 +251,35 @@ TEST(RunConfig, SeedBeyondTomlIntegerRangeIsRefused) {
   }
 }
 
-TEST(RunConfig, NegativeSeedIsRefused) {
+TEST_F(RunConfig, NegativeSeedIsRefused) {
   const fs::path path = write_config(run_section + "seed = -1\n" + model_section);
   EXPECT_EQ(load_error(path), path.string() + ": [run] seed must be >= 0, got -1");
 }
 
-TEST(RunConfig, GpuIsNotABackendName) {
+TEST_F(RunConfig, GpuIsNotABackendName) {
   const fs::path path = write_config(run_section + "backend = \"gpu\"\n" + model_section);
   EXPECT_EQ(load_error(path), path.string() + ": backend must be auto, cpu or cuda, got 'gpu'");
 }
 
-TEST(RunConfig, HfMinLevelAboveOneIsRefused) {
+TEST_F(RunConfig, HfMinLevelAboveOneIsRefused) {
   const fs::path path =
       write_config(run_section + "[output]\nhf_min_levels = [0.05, 1.5]\n" + model_section);
   EXPECT_EQ(load_error(path), path.string() + ": hf_min_levels entries must be in (0, 1), got 1.5");
 }
 
-TEST(RunConfig, MissingModelIsRefused) {
+TEST_F(RunConfig, MissingModelIsRefused) {
   const fs::path path = write_config(run_section);
   EXPECT_EQ(load_error(path), path.string() + ": [model] is missing");
 }
 
-TEST(RunConfig, ModelAssetWithoutCorrelationRowIsRefused) {
+TEST_F(RunConfig, ModelAssetWithoutCorrelationRowIsRefused) {
   const fs::path path = write_config(run_section + model_section +
                                      "[model.assets.XRP]\ndrift_annual = 0.0\nvol_annual = 1.0\n");
   EXPECT_EQ(load_error(path),
             path.string() + ": [model.assets.XRP] has no row in [model.correlation] assets");
 }
 
-TEST(RunConfig, CorrelationAssetWithoutParametersIsRefused) {
+TEST_F(RunConfig, CorrelationAssetWithoutParametersIsRefused) {
   std::string text = run_section + model_section;
   text.replace(text.find("[\"ETH\", \"USDC\"]"), 15, "[\"ETH\", \"USDC\", \"BTC\"]");
   text.replace(text.find("[[1.0, 0.0], [0.0, 1.0]]"), 24,
@@ -276,7 +288,7 @@ TEST(RunConfig, CorrelationAssetWithoutParametersIsRefused) {
   EXPECT_EQ(load_error(path), path.string() + ": [model.assets.BTC] is missing");
 }
 
-TEST(RunConfig, MatrixRowOfWrongLengthIsNamed) {
+TEST_F(RunConfig, MatrixRowOfWrongLengthIsNamed) {
   std::string text = run_section + model_section;
   text.replace(text.find("[[1.0, 0.0], [0.0, 1.0]]"), 24, "[[1.0, 0.0], [0.0, 1.0, 0.0]]");
   const fs::path path = write_config(text);
@@ -287,16 +299,15 @@ TEST(RunConfig, MatrixRowOfWrongLengthIsNamed) {
 // The loader reads the matrix; positive semi-definiteness is checked when the
 // engine builds the model for a snapshot. [[1, a, -a], [a, 1, a], [-a, a, 1]]
 // has eigenvector (1, -1, 1) with eigenvalue 1 - 2a = -0.8 for a = 0.9.
-TEST(RunConfig, NonPsdCorrelationIsRefusedWhenTheModelIsBuilt) {
-  const std::string text =
-      run_section +
-      "[model]\n"
-      "[model.assets.BTC]\ndrift_annual = 0.0\nvol_annual = 0.5\n"
-      "[model.assets.ETH]\ndrift_annual = 0.0\nvol_annual = 0.7\n"
-      "[model.assets.SOL]\ndrift_annual = 0.0\nvol_annual = 0.9\n"
-      "[model.correlation]\n"
-      "assets = [\"BTC\", \"ETH\", \"SOL\"]\n"
-      "matrix = [[1.0, 0.9, -0.9], [0.9, 1.0, 0.9], [-0.9, 0.9, 1.0]]\n";
+TEST_F(RunConfig, NonPsdCorrelationIsRefusedWhenTheModelIsBuilt) {
+  const std::string text = run_section +
+                           "[model]\n"
+                           "[model.assets.BTC]\ndrift_annual = 0.0\nvol_annual = 0.5\n"
+                           "[model.assets.ETH]\ndrift_annual = 0.0\nvol_annual = 0.7\n"
+                           "[model.assets.SOL]\ndrift_annual = 0.0\nvol_annual = 0.9\n"
+                           "[model.correlation]\n"
+                           "assets = [\"BTC\", \"ETH\", \"SOL\"]\n"
+                           "matrix = [[1.0, 0.9, -0.9], [0.9, 1.0, 0.9], [-0.9, 0.9, 1.0]]\n";
   const fs::path path = write_config(text);
   const run_config config = load_run_config(path);
   snapshot snap;
@@ -317,7 +328,7 @@ TEST(RunConfig, NonPsdCorrelationIsRefusedWhenTheModelIsBuilt) {
   EXPECT_GT(snapshot_model(repaired, snap).correlation_repair_distance(), 0.0);
 }
 
-TEST(RunConfig, SnapshotAssetWithoutModelParametersIsNamed) {
+TEST_F(RunConfig, SnapshotAssetWithoutModelParametersIsNamed) {
   const run_config config = load_run_config(write_config(run_section + model_section));
   snapshot snap;
   snap.source = "test-snapshot";

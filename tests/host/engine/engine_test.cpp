@@ -154,8 +154,11 @@ TEST(Engine, BitIdenticalAcrossThreadCountsAndBatchSizes) {
   const run_result two_threads = run_simulation(config, snap, *make_cpu_backend(2));
   config.batch_paths = 333;  // not a multiple of the SIMD block either
   const run_result small_batches = run_simulation(config, snap, *make_cpu_backend(2));
+  // The GPU's way through the exact check: regenerate instead of store the path.
+  const run_result regenerated = run_simulation(config, snap, *make_cpu_backend(2, true));
   expect_identical(one_thread, two_threads);
   expect_identical(one_thread, small_batches);
+  expect_identical(one_thread, regenerated);
 }
 
 }  // namespace

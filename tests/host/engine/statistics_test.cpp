@@ -47,8 +47,10 @@ TEST(BinomialEstimate, MatchesNewcombesPublishedWilsonIntervals) {
     std::int64_t successes, trials;
     double lo, hi;
   };
-  const published cases[] = {
-      {81, 263, 0.2553, 0.3662}, {15, 148, 0.0624, 0.1605}, {0, 20, 0.0, 0.1611}, {1, 29, 0.0061, 0.1718}};
+  const published cases[] = {{81, 263, 0.2553, 0.3662},
+                             {15, 148, 0.0624, 0.1605},
+                             {0, 20, 0.0, 0.1611},
+                             {1, 29, 0.0061, 0.1718}};
   for (const published& c : cases) {
     const proportion_estimate e = binomial_estimate(c.successes, c.trials);
     EXPECT_NEAR(e.lo, c.lo, 5e-5) << c.successes << " of " << c.trials;
@@ -140,11 +142,10 @@ TEST(QuantileOrderRanks, RanksStayWithinOneToN) {
 double order_statistic_coverage(std::int64_t n, double q, std::int64_t lo, std::int64_t hi) {
   double coverage = 0.0;
   for (std::int64_t b = lo; b <= hi - 1; ++b) {
-    const double log_pmf = std::lgamma(static_cast<double>(n) + 1.0) -
-                           std::lgamma(static_cast<double>(b) + 1.0) -
-                           std::lgamma(static_cast<double>(n - b) + 1.0) +
-                           static_cast<double>(b) * std::log(q) +
-                           static_cast<double>(n - b) * std::log1p(-q);
+    const double log_pmf =
+        std::lgamma(static_cast<double>(n) + 1.0) - std::lgamma(static_cast<double>(b) + 1.0) -
+        std::lgamma(static_cast<double>(n - b) + 1.0) + static_cast<double>(b) * std::log(q) +
+        static_cast<double>(n - b) * std::log1p(-q);
     coverage += std::exp(log_pmf);
   }
   return coverage;

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Configures and builds with a CMake preset: `cpu` (default) or `cuda`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset="${1:-cpu}"
+shift || true
+jobs="${LEVRISK_JOBS:-$(nproc)}"
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j "$jobs" "$@"

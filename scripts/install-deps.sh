@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the build and test dependencies from Debian 12's packages.
+# The CUDA toolkit is not a Debian package here: when /usr/local/cuda exists the
+# CUDA backend is built too, otherwise the build is CPU-only.
+set -euo pipefail
+
+packages=(
+  build-essential cmake git
+  libhdf5-dev hdf5-tools       # result files (C API) and h5dump
+  libcli11-dev                 # command line
+  libtoml11-dev                # run configuration
+  nlohmann-json3-dev           # JSON
+  libgtest-dev                 # tests
+  libbenchmark-dev             # bench/
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+echo "installing: ${missing[*]}" >&2
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

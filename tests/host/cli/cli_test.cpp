@@ -1,0 +1,309 @@
+// The levrisk executable end to end: the nightly batch on the bundled sample,
+// inspect and version, and one test per kind of bad input checking the exit
+// code (2: input error, 1: runtime failure) and that the message names the
+// file, line and field. Small path and step counts keep the suite fast.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "host/backend/backend.hpp"
+#include "host/cli/commands.hpp"
+#include "host/config/run_config.hpp"
+#include "host/output/result_reader.hpp"
+#include "host/snapshot/load_snapshot.hpp"
+#include "tests/host/cli/cli_support.hpp"
+
+namespace levrisk {
+namespace {
+
+using namespace cli_testing;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr int exit_ok = 0;
+
+// The unit ids a run must report, derived from the snapshot's own records:
+// every lending account, every isolated position, every cross account with a position.
+std::vector<std::string> expected_unit_ids(const snapshot& snap) {
+  std::vector<std::string> ids;
+  for (const lending_account& a : snap.lending_accounts) ids.push_back(a.id);
+  std::map<std::string, bool> has_cross;
+  for (const perp_position& p : snap.perp_positions) {
+    if (p.mode == margin_mode::isolated) {
+      ids.push_back(p.account_id + "/" +
+                    snap.perp_markets[static_cast<std::size_t>(p.market_index)].id);
+    } else {
+      has_cross[p.account_id] = true;
+    }
+  }
+  for (const auto& [id, unused] : has_cross) ids.push_back(id);
+  return ids;
+}
+
+// A fresh directory per test, removed afterwards unless the test failed.
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override { dir = fresh_test_directory(); }
+  void TearDown() override {
+    std::error_code ignored;
+    if (!HasFailure()) fs::remove_all(dir, ignored);
+  }
+  fs::path dir;
+};
+
+TEST_F(Cli, RunOnTheSampleWritesAResultThatReadsBack) {
+  const command_result run = run_levrisk(small_run(dir, "e2e"), dir);
+  ASSERT_EQ(run.exit_code, exit_ok) << run.err;
+  EXPECT_EQ(run.out, "");  // --quiet: nothing on stdout for a cron job
+  EXPECT_EQ(run.err, "");
+  EXPECT_EQ(file_names(dir), std::vector<std::string>{"e2e.h5"}) << "no temporary file left";
+
+  const run_result result = read_result_file(dir / "e2e.h5");
+  EXPECT_EQ(result.metadata.run_name, "e2e");
+  EXPECT_EQ(result.metadata.paths, 2000);
+  EXPECT_EQ(result.metadata.steps, 48);
+  EXPECT_EQ(result.metadata.horizon_days, 1.0);
+  EXPECT_EQ(result.metadata.seed, 20261124u);
+  EXPECT_EQ(result.metadata.backend, cuda_devices().empty() ? "cpu" : "cuda");  // backend auto
+  EXPECT_EQ(result.metadata.model, "gbm");
+  EXPECT_GT(result.metadata.wall_time_s, 0.0);
+  EXPECT_FALSE(result.metadata.created_utc.empty());
+
+  // The stored configuration is the resolved one, flags included, and loads again.
+  const fs::path resolved = dir / "resolved.toml";
+  write_text(resolved, result.metadata.resolved_config);
+  const run_config config = load_run_config(resolved);
+  EXPECT_EQ(config.paths, 2000);
+  EXPECT_EQ(config.steps, 48);
+  EXPECT_EQ(config.output_dir, dir);
+  EXPECT_EQ(config.snapshot, sample_dir.lexically_normal());
+
+  const snapshot snap = load_snapshot(sample_dir);
+  EXPECT_EQ(result.assets.size(), snap.assets.size());
+  std::vector<std::string> ids;
+  for (const unit_result& u : result.units) ids.push_back(u.id);
+  std::vector<std::string> expected = expected_unit_ids(snap);
+  ASSERT_EQ(ids.size(), expected.size());
+  std::sort(ids.begin(), ids.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(ids, expected);
+  EXPECT_TRUE(std::adjacent_find(ids.begin(), ids.end()) == ids.end()) << "unit ids repeat";
+
+  std::int64_t liquidated_units = 0;
+  for (const unit_result& u : result.units) {
+    const double p = u.liquidation_probability;
+    ASSERT_GE(p, 0.0) << u.id;
+    ASSERT_LE(p, 1.0) << u.id;
+    EXPECT_EQ(p, static_cast<double>(u.liquidated_paths) / 2000.0) << u.id;
+    EXPECT_LE(u.liquidation_probability_lo, p) << u.id;
+    EXPECT_GE(u.liquidation_probability_hi, p) << u.id;
+    EXPECT_GE(u.liquidation_probability_lo, 0.0) << u.id;
+    EXPECT_LE(u.liquidation_probability_hi, 1.0) << u.id;
+    EXPECT_GE(u.liquidation_probability_se, 0.0) << u.id;
+    EXPECT_GT(u.health_factor_initial, 1.0) << u.id << ": the sample is solvent at the snapshot";
+    liquidated_units += u.liquidated_paths > 0;
+  }
+  EXPECT_GT(liquidated_units, 0) << "a day of crypto volatility liquidates someone";
+}
+
+TEST_F(Cli, InspectListsTheUnits) {
+  ASSERT_EQ(run_levrisk(small_run(dir, "e2e", 400, 8), dir).exit_code, exit_ok);
+  const run_result result = read_result_file(dir / "e2e.h5");
+  const command_result inspect = run_levrisk("inspect " + quoted(dir / "e2e.h5"), dir);
+  ASSERT_EQ(inspect.exit_code, exit_ok) << inspect.err;
+  const std::string units = std::to_string(result.units.size());
+  EXPECT_THAT(inspect.out, HasSubstr("riskiest 20 of " + units + " units"));
+  EXPECT_THAT(inspect.out, HasSubstr("lending accounts"));
+  EXPECT_THAT(inspect.out, HasSubstr("e2e"));
+  // The riskiest unit is listed.
+  const auto riskiest = std::max_element(
+      result.units.begin(), result.units.end(), [](const unit_result& a, const unit_result& b) {
+        return a.liquidation_probability < b.liquidation_probability;
+      });
+  EXPECT_THAT(inspect.out, HasSubstr(riskiest->id));
+}
+
+TEST_F(Cli, InspectOfAMissingFileIsAnInputError) {
+  const command_result inspect = run_levrisk("inspect " + quoted(dir / "absent.h5"), dir);
+  EXPECT_EQ(inspect.exit_code, cli::exit_input_error);
+  EXPECT_THAT(inspect.err, HasSubstr((dir / "absent.h5").string()));
+}
+
+TEST_F(Cli, VersionListsTheCpuBackend) {
+  const command_result version = run_levrisk("version", dir);
+  ASSERT_EQ(version.exit_code, exit_ok) << version.err;
+  EXPECT_THAT(version.out, StartsWith("levrisk "));
+  EXPECT_THAT(version.out, HasSubstr("backends compiled in: cpu"));
+}
+
+TEST_F(Cli, MissingSnapshotDirectory) {
+  const fs::path absent = dir / "no-such-snapshot";
+  const command_result run =
+      run_levrisk(small_run(dir / "out", "x") + " --snapshot " + quoted(absent), dir);
+  EXPECT_EQ(run.exit_code, cli::exit_input_error);
+  EXPECT_EQ(run.err, "levrisk: error: " + absent.string() + ": snapshot directory not found\n");
+}
+
+TEST_F(Cli, MalformedRowNamesFileAndLine) {
+  const fs::path snap = copy_sample(dir / "snap");
+  const fs::path csv = snap / "lending_balances.csv";
+  const int line = first_data_line(csv) + 2;
+  replace_line(csv, line, "L000002,ETH,1.5");
+  const command_result run =
+      run_levrisk(small_run(dir / "out", "x") + " --snapshot " + quoted(snap), dir);
+  EXPECT_EQ(run.exit_code, cli::exit_input_error);
+  EXPECT_THAT(run.err, HasSubstr(csv.string() + ":" + std::to_string(line) +
+                                 ": expected 4 fields (account_id,asset_id,collateral_amount,"
+                                 "debt_amount), got 3"));
+}
+
+TEST_F(Cli, UnknownAssetInABalanceNamesFileLineAndField) {
+  const fs::path snap = copy_sample(dir / "snap");
+  const fs::path csv = snap / "lending_balances.csv";
+  const int line = first_data_line(csv) + 1;
+  replace_line(csv, line, with_field(line_at(csv, line), 1, "XRP"));
+  const command_result run =
+      run_levrisk(small_run(dir / "out", "x") + " --snapshot " + quoted(snap), dir);
+  EXPECT_EQ(run.exit_code, cli::exit_input_error);
+  EXPECT_THAT(run.err, HasSubstr(csv.string() + ":" + std::to_string(line) +
+                                 ": field 'asset_id' names an unknown asset 'XRP' (not in "
+                                 "assets.csv)"));
+}
+
+// Breaks the first asset's spot_usd in a copy of the sample; returns the message.
+command_result run_with_spot(const fs::path& dir, const std::string& spot, std::string* where) {
+  const fs::path snap = copy_sample(dir / "snap");
+  const fs::path csv = snap / "assets.csv";
+  const int line = first_data_line(csv);
+  replace_line(csv, line, with_field(line_at(csv, line), 1, spot));
+  *where = csv.string() + ":" + std::to_string(line) + ": field 'spot_usd' must be a finite number";
+  return run_levrisk(small_run(dir / "out", "x") + " --snapshot " + quoted(snap), dir);
+}
+
+TEST_F(Cli, NegativePriceNamesFileLineAndField) {
+  std::string where;
+  const command_result run = run_with_spot(dir, "-3500", &where);
+  EXPECT_EQ(run.exit_code, cli::exit_input_error);
+  EXPECT_THAT(run.err, HasSubstr(where));
+  EXPECT_THAT(run.err, HasSubstr("-3500"));
+}
+
+TEST_F(Cli, NanPriceNamesFileLineAndField) {
+  std::string where;
+  const command_result run = run_with_spot(dir, "nan", &where);
+  EXPECT_EQ(run.exit_code, cli::exit_input_error);
+  EXPECT_THAT(run.err, HasSubstr(where));
+  EXPECT_THAT(run.err, HasSubstr("nan"));
+}
+
+// BTC, ETH and SOL given pairwise correlations 0.9, 0.9 and -0.9: no joint
+// distribution has them (the 3 x 3 block alone has eigenvalue 1 - 2 * 0.9 < 0).
+TEST_F(Cli, NonPsdCorrelationNamesTheConfigAndTheRepairOption) {
+  run_config config = load_run_config(nightly_config);
+  const auto& ids = config.gbm.asset_ids;
+  const auto index = [&ids](const char* id) {
+    return static_cast<std::size_t>(std::find(ids.begin(), ids.end(), id) - ids.begin());
+  };
+  const std::size_t n = ids.size(), b = index("BTC"), e = index("ETH"), s = index("SOL");
+  auto set = [&](std::size_t i, std::size_t j, double value) {
+    config.gbm.correlation[i * n + j] = config.gbm.correlation[j * n + i] = value;
+  };
+  set(b, e, 0.9);
+  set(e, s, 0.9);
+  set(b, s, -0.9);
+  const fs::path bad = dir / "bad_correlation.toml";
+  write_text(bad, to_toml(config));
+
+  const command_result run =
+      run_levrisk("run --config " + quoted(bad) + " --paths 100 --steps 4 --output-dir " +
+                      quoted(dir / "out") + " --name x --quiet",
+                  dir);
+  EXPECT_EQ(run.exit_code, cli::exit_input_error);
+  EXPECT_THAT(run.err, HasSubstr(bad.string() + ": model: correlation matrix is not positive "
+                                                "semi-definite: smallest eigenvalue -"));
+  EXPECT_THAT(run.err, HasSubstr("repair_correlation"));
+}
+
+TEST_F(Cli, ZeroPathsIsAnInputError) {
+  const command_result run =
+      run_levrisk("run --config " + quoted(nightly_config) + " --paths 0 --output-dir " +
+                      quoted(dir) + " --name x --quiet",
+                  dir);
+  EXPECT_EQ(run.exit_code, cli::exit_input_error);
+  EXPECT_THAT(run.err, HasSubstr("paths must be > 0, got 0"));
+}
+
+TEST_F(Cli, UnknownBackendNameIsAnInputError) {
+  const command_result run = run_levrisk(small_run(dir, "x") + " --backend gpu", dir);
+  EXPECT_EQ(run.exit_code, cli::exit_input_error);
+  EXPECT_THAT(run.err, HasSubstr("--backend"));
+  EXPECT_THAT(run.err, HasSubstr("gpu"));
+}
+
+TEST_F(Cli, MissingConfigFileIsAnInputError) {
+  const command_result run =
+      run_levrisk("run --config " + quoted(dir / "absent.toml") + " --quiet", dir);
+  EXPECT_EQ(run.exit_code, cli::exit_input_error);
+  EXPECT_EQ(run.err, "levrisk: error: " + (dir / "absent.toml").string() +
+                         ": configuration file not found\n");
+}
+
+// The output check runs before the simulation: with a billion paths the run
+// could not end within the time limit if it simulated first.
+TEST_F(Cli, UnwritableOutputFailsBeforeSimulating) {
+  write_text(dir / "a-file", "not a directory\n");
+  const fs::path output_dir = dir / "a-file" / "results";
+  const command_result run =
+      run_levrisk("run --config " + quoted(nightly_config) + " --paths 1000000000 --output-dir " +
+                      quoted(output_dir) + " --name x --quiet",
+                  dir, 60);
+  EXPECT_EQ(run.exit_code, cli::exit_runtime_failure) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("cannot write results to '" + (output_dir / "x.h5").string()));
+  EXPECT_LT(run.seconds, 20.0);
+}
+
+// A later run that fails must leave the earlier result file as it was.
+TEST_F(Cli, FailedRunLeavesTheEarlierResultIntact) {
+  const fs::path out = dir / "out";
+  ASSERT_EQ(run_levrisk(small_run(out, "keep", 400, 8), dir).exit_code, exit_ok);
+  const run_result before = read_result_file(out / "keep.h5");
+
+  const fs::path snap = copy_sample(dir / "snap");
+  const fs::path csv = snap / "lending_balances.csv";
+  replace_line(csv, first_data_line(csv), "broken");
+  const command_result failed =
+      run_levrisk(small_run(out, "keep", 400, 8) + " --snapshot " + quoted(snap), dir);
+  EXPECT_EQ(failed.exit_code, cli::exit_input_error);
+
+  EXPECT_EQ(file_names(out), std::vector<std::string>{"keep.h5"});
+  const run_result after = read_result_file(out / "keep.h5");
+  EXPECT_EQ(after.metadata.created_utc, before.metadata.created_utc);
+  EXPECT_EQ(after.metadata.snapshot, before.metadata.snapshot);
+  ASSERT_EQ(after.units.size(), before.units.size());
+  for (std::size_t u = 0; u < before.units.size(); ++u) {
+    EXPECT_EQ(after.units[u].id, before.units[u].id);
+    EXPECT_EQ(after.units[u].liquidated_paths, before.units[u].liquidated_paths);
+  }
+}
+
+// This machine has no GPU (or the build no CUDA backend): asking for one is a
+// runtime failure with a message that says so, not a silent CPU run.
+TEST_F(Cli, CudaBackendWithoutADeviceFailsClearly) {
+  if (!cuda_devices().empty()) GTEST_SKIP() << "a CUDA device is present";
+  const command_result run = run_levrisk(small_run(dir, "x") + " --backend cuda", dir);
+  EXPECT_EQ(run.exit_code, cli::exit_runtime_failure);
+  EXPECT_THAT(run.err, StartsWith("levrisk: error: "));
+  EXPECT_THAT(run.err, HasSubstr("cuda"));
+  EXPECT_THAT(run.err, HasSubstr("--backend cpu"));
+  EXPECT_FALSE(fs::exists(dir / "x.h5"));
+}
+
+}  // namespace
+}  // namespace levrisk
