@@ -16,8 +16,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    const int code = app.exit(error);
-    return code == 0 ? 0 : levrisk::cli::exit_input_error;
+    if (error.get_exit_code() == 0) return app.exit(error);  // --help
+    std::cerr << "levrisk: error: " << error.what() << "\nRun 'levrisk --help' for usage.\n";
+    return levrisk::cli::exit_input_error;
   } catch (const levrisk::input_error& error) {
     std::cerr << "levrisk: error: " << error.what() << "\n";
     return levrisk::cli::exit_input_error;

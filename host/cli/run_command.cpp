@@ -2,6 +2,7 @@
 // snapshot in, HDF5 result file and a summary out.
 
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include "host/backend/backend.hpp"
 #include "host/cli/commands.hpp"
 #include "host/cli/progress_reporter.hpp"
+#include "host/common/error.hpp"
 #include "host/config/run_config.hpp"
 #include "host/engine/engine.hpp"
 #include "host/output/inspect.hpp"
@@ -52,6 +54,18 @@ int run(const run_options& options, const CLI::App& command) {
   if (given("--backend")) config.backend = options.backend;
   if (given("--threads")) config.threads = options.threads;
   if (given("--batch-paths")) config.batch_paths = options.batch_paths;
+  // A bad flag is named as the flag, not blamed on the configuration file.
+  LEVRISK_REQUIRE(!given("--paths") || options.paths > 0, input_error,
+                  "--paths must be > 0, got " << options.paths);
+  LEVRISK_REQUIRE(!given("--steps") || options.steps > 0, input_error,
+                  "--steps must be > 0, got " << options.steps);
+  LEVRISK_REQUIRE(!given("--horizon-days") ||
+                      (std::isfinite(options.horizon_days) && options.horizon_days > 0),
+                  input_error, "--horizon-days must be a finite number > 0, got " << options.horizon_days);
+  LEVRISK_REQUIRE(!given("--threads") || options.threads >= 0, input_error,
+                  "--threads must be >= 0, got " << options.threads);
+  LEVRISK_REQUIRE(!given("--batch-paths") || options.batch_paths >= 0, input_error,
+                  "--batch-paths must be >= 0, got " << options.batch_paths);
   validate_run_config(config);
 
   const std::filesystem::path output = config.output_file();
