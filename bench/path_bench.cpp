@@ -41,7 +41,8 @@ double generate_normals(std::int64_t n_paths, int n_steps, int blocks_per_chunk)
       for (int block = 0; block < blocks_per_chunk; ++block) {
 #pragma omp simd
         for (int lane = 0; lane < lanes; ++lane) {
-          const normal4 z = stream_normals(stream, static_cast<std::uint64_t>(first + lane), step, block);
+          const normal4 z =
+              stream_normals(stream, static_cast<std::uint64_t>(first + lane), step, block);
           acc[lane] += z.z0 + z.z1 + z.z2 + z.z3;
         }
       }
@@ -57,7 +58,8 @@ double measure_normal_rate() {
   generate_normals(paths / 8, steps, blocks);  // warm up
   const auto start = std::chrono::steady_clock::now();
   benchmark::DoNotOptimize(generate_normals(paths, steps, blocks));
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return static_cast<double>(paths) * steps * blocks * 4 / seconds;
 }
 
@@ -100,14 +102,16 @@ void gbm_paths(benchmark::State& state) {
     const auto start = std::chrono::steady_clock::now();
     cpu->begin(plan, std::min<std::int64_t>(paths, 1 << 16));
     for (std::int64_t first = 0; first < paths; first += 1 << 16) {
-      cpu->run_batch(static_cast<std::uint64_t>(first), std::min<std::int64_t>(1 << 16, paths - first));
+      cpu->run_batch(static_cast<std::uint64_t>(first),
+                     std::min<std::int64_t>(1 << 16, paths - first));
     }
     benchmark::DoNotOptimize(cpu->finish());
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
   const double path_steps = static_cast<double>(paths) * steps;
   const double iterations = static_cast<double>(state.iterations());
-  state.counters["path_steps/s"] = benchmark::Counter(path_steps, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["path_steps/s"] =
+      benchmark::Counter(path_steps, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["asset_steps/s"] =
       benchmark::Counter(path_steps * n_assets, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["vs_normals"] = path_steps * n_assets * iterations / seconds / normals_per_second;
@@ -128,8 +132,9 @@ void nightly_sample(benchmark::State& state) {
   const auto cpu = make_cpu_backend(0);
   std::size_t units = 0;
   for (auto _ : state) units = run_simulation(config, snap, *cpu).units.size();
-  state.counters["path_steps/s"] = benchmark::Counter(
-      static_cast<double>(config.paths) * config.steps, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["path_steps/s"] =
+      benchmark::Counter(static_cast<double>(config.paths) * config.steps,
+                         benchmark::Counter::kIsIterationInvariantRate);
   state.counters["units"] = static_cast<double>(units);
 }
 BENCHMARK(nightly_sample)->Arg(100000)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();

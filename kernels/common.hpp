@@ -2,8 +2,8 @@
 // Device-side code is written once and compiled by nvcc for the GPU and by the
 // host compiler for the CPU backend. Nothing under kernels/ allocates or does I/O.
 
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #if defined(__CUDACC__)

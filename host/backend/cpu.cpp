@@ -71,15 +71,16 @@ class cpu_backend final : public backend {
 #pragma omp parallel for schedule(dynamic, 4) num_threads(threads_)
     for (std::int64_t block = 0; block < n_blocks; ++block) {
       const std::int64_t first_in_batch = block * cpu_lanes;
-      const int active = static_cast<int>(std::min<std::int64_t>(cpu_lanes, n_paths - first_in_batch));
+      const int active =
+          static_cast<int>(std::min<std::int64_t>(cpu_lanes, n_paths - first_in_batch));
       simulate_paths<cpu_lanes>(view, first_path + static_cast<std::uint64_t>(first_in_batch),
                                 active);
     }
     if (view.multi.n_units == 0) return;
 #pragma omp parallel num_threads(threads_)
     {
-      std::vector<float> growth_scratch(
-          static_cast<std::size_t>(view.n_steps + 1) * static_cast<std::size_t>(view.model.n_assets));
+      std::vector<float> growth_scratch(static_cast<std::size_t>(view.n_steps + 1) *
+                                        static_cast<std::size_t>(view.model.n_assets));
 #pragma omp for schedule(dynamic, 16)
       for (std::int64_t p = 0; p < n_paths; ++p) {
         exact_check_path(view, first_path + static_cast<std::uint64_t>(p),

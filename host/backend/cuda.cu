@@ -15,12 +15,12 @@
 #include "host/backend/plan_storage.hpp"
 #include "host/common/error.hpp"
 
-#define LEVRISK_CUDA_TRY(call)                                                            \
-  do {                                                                                    \
-    const cudaError_t levrisk_status_ = (call);                                           \
-    LEVRISK_REQUIRE(levrisk_status_ == cudaSuccess, runtime_failure,                      \
-                    #call << " failed at " << __FILE__ << ":" << __LINE__ << ": "         \
-                          << cudaGetErrorString(levrisk_status_));                        \
+#define LEVRISK_CUDA_TRY(call)                                                    \
+  do {                                                                            \
+    const cudaError_t levrisk_status_ = (call);                                   \
+    LEVRISK_REQUIRE(levrisk_status_ == cudaSuccess, runtime_failure,              \
+                    #call << " failed at " << __FILE__ << ":" << __LINE__ << ": " \
+                          << cudaGetErrorString(levrisk_status_));                \
   } while (false)
 
 namespace levrisk {
@@ -107,7 +107,9 @@ class cuda_backend final : public backend {
 
 }  // namespace
 
-bool cuda_compiled_in() { return true; }
+bool cuda_compiled_in() {
+  return true;
+}
 
 std::vector<cuda_device_info> cuda_devices(std::string* problem) {
   int count = 0;
@@ -133,9 +135,9 @@ std::vector<cuda_device_info> cuda_devices(std::string* problem) {
 std::unique_ptr<backend> make_cuda_backend(int device_index) {
   std::string problem;
   const std::vector<cuda_device_info> devices = cuda_devices(&problem);
-  LEVRISK_REQUIRE(!devices.empty(), runtime_failure,
-                  "backend 'cuda' requested, but no usable GPU: " << problem
-                                                                   << "; use --backend cpu");
+  LEVRISK_REQUIRE(
+      !devices.empty(), runtime_failure,
+      "backend 'cuda' requested, but no usable GPU: " << problem << "; use --backend cpu");
   LEVRISK_REQUIRE(device_index >= 0 && device_index < static_cast<int>(devices.size()),
                   runtime_failure, "CUDA device " << device_index << " does not exist");
   return std::make_unique<cuda_backend>(device_index);

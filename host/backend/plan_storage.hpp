@@ -72,13 +72,12 @@ class plan_storage {
     view_.factors = Memory::raw(factor_views_);
     view_.histogram_bins = plan.histogram_bins;
     view_.histogram_inverse_width = static_cast<float>(1.0 / plan.histogram_width);
-    view_.multi = health_forms_view{plan.n_multi_units(), Memory::raw(term_offset_),
-                                    Memory::raw(terms_), Memory::raw(numerator_const_usd_),
-                                    Memory::raw(denominator_const_usd_)};
-    view_.multi_tallies =
-        multi_unit_tallies{Memory::raw(multi_liquidated_), Memory::raw(multi_step_sum_),
-                           Memory::raw(multi_step_sq_sum_), plan.hf_sample_paths,
-                           Memory::raw(hf_min_sample_)};
+    view_.multi =
+        health_forms_view{plan.n_multi_units(), Memory::raw(term_offset_), Memory::raw(terms_),
+                          Memory::raw(numerator_const_usd_), Memory::raw(denominator_const_usd_)};
+    view_.multi_tallies = multi_unit_tallies{
+        Memory::raw(multi_liquidated_), Memory::raw(multi_step_sum_),
+        Memory::raw(multi_step_sq_sum_), plan.hf_sample_paths, Memory::raw(hf_min_sample_)};
     view_.flag_words = flag_words;
     view_.flags = Memory::raw(flags_);
     view_.batch_first_path = 0;

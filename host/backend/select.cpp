@@ -6,7 +6,9 @@
 namespace levrisk {
 
 #if !defined(LEVRISK_WITH_CUDA)
-bool cuda_compiled_in() { return false; }
+bool cuda_compiled_in() {
+  return false;
+}
 
 std::vector<cuda_device_info> cuda_devices(std::string* problem) {
   if (problem) *problem = "this build has no CUDA backend (configured without the CUDA toolkit)";

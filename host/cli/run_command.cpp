@@ -59,9 +59,9 @@ int run(const run_options& options, const CLI::App& command) {
                   "--paths must be > 0, got " << options.paths);
   LEVRISK_REQUIRE(!given("--steps") || options.steps > 0, input_error,
                   "--steps must be > 0, got " << options.steps);
-  LEVRISK_REQUIRE(!given("--horizon-days") ||
-                      (std::isfinite(options.horizon_days) && options.horizon_days > 0),
-                  input_error, "--horizon-days must be a finite number > 0, got " << options.horizon_days);
+  LEVRISK_REQUIRE(
+      !given("--horizon-days") || (std::isfinite(options.horizon_days) && options.horizon_days > 0),
+      input_error, "--horizon-days must be a finite number > 0, got " << options.horizon_days);
   LEVRISK_REQUIRE(!given("--threads") || options.threads >= 0, input_error,
                   "--threads must be >= 0, got " << options.threads);
   LEVRISK_REQUIRE(!given("--batch-paths") || options.batch_paths >= 0, input_error,
@@ -77,10 +77,9 @@ int run(const run_options& options, const CLI::App& command) {
   run_result result;
   {
     progress_reporter progress(!options.quiet && progress_reporter::stderr_is_terminal());
-    result = run_simulation(config, snap, *executor,
-                            [&progress](std::int64_t done, std::int64_t total) {
-                              progress.update(done, total);
-                            });
+    result = run_simulation(
+        config, snap, *executor,
+        [&progress](std::int64_t done, std::int64_t total) { progress.update(done, total); });
   }
   result.metadata.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -101,7 +100,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   CLI::App* command = app.add_subcommand("run", "Simulate a snapshot and write results/<name>.h5");
   command->add_option("-c,--config", options->config_path, "Run configuration (TOML)")
       ->capture_default_str();
-  command->add_option("--name", options->name, "Run name: the output file is <output-dir>/<name>.h5");
+  command->add_option("--name", options->name,
+                      "Run name: the output file is <output-dir>/<name>.h5");
   command->add_option("--snapshot", options->snapshot, "Snapshot folder (overrides the config)");
   command->add_option("--output-dir", options->output_dir, "Folder for the result file");
   command->add_option("--paths", options->paths, "Number of Monte Carlo paths");

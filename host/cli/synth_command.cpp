@@ -31,8 +31,8 @@ void add_synth_command(CLI::App& app, int& exit_code) {
     const snapshot snap = synthesize_snapshot(options->synth);
     write_snapshot(snap, options->out);
     std::cout << "wrote " << options->out << ": " << snap.assets.size() << " assets, "
-              << snap.lending_accounts.size() << " lending accounts, "
-              << snap.perp_positions.size() << " perp positions\n";
+              << snap.lending_accounts.size() << " lending accounts, " << snap.perp_positions.size()
+              << " perp positions\n";
     exit_code = 0;
   });
 }

@@ -86,7 +86,8 @@ void load_run_section(const toml::value& run, run_config& config,
     LEVRISK_REQUIRE(seed >= 0, input_error, src << ": [run] seed must be >= 0, got " << seed);
     config.seed = static_cast<std::uint64_t>(seed);
   }
-  if (const auto* v = find_key(run, "backend")) config.backend = as_string(*v, "[run] backend", src);
+  if (const auto* v = find_key(run, "backend"))
+    config.backend = as_string(*v, "[run] backend", src);
   if (const auto* v = find_key(run, "threads")) {
     config.threads = static_cast<int>(as_integer(*v, "[run] threads", src));
   }
@@ -98,7 +99,8 @@ void load_run_section(const toml::value& run, run_config& config,
 void load_output_section(const toml::value& output, run_config& config) {
   const std::string& src = config.source;
   LEVRISK_REQUIRE(output.is_table(), input_error, src << ": [output] must be a table");
-  require_known_keys(output, "[output]", {"hf_min_levels", "hf_sample_paths", "hf_sample_max_unit_steps"}, src);
+  require_known_keys(output, "[output]",
+                     {"hf_min_levels", "hf_sample_paths", "hf_sample_max_unit_steps"}, src);
   if (const auto* v = find_key(output, "hf_min_levels")) {
     LEVRISK_REQUIRE(v->is_array(), input_error,
                     src << ": [output] hf_min_levels must be an array of probabilities");
@@ -118,7 +120,8 @@ void load_output_section(const toml::value& output, run_config& config) {
 void load_model_section(const toml::value& model, run_config& config) {
   const std::string& src = config.source;
   LEVRISK_REQUIRE(model.is_table(), input_error, src << ": [model] must be a table");
-  require_known_keys(model, "[model]", {"type", "repair_correlation", "assets", "correlation"}, src);
+  require_known_keys(model, "[model]", {"type", "repair_correlation", "assets", "correlation"},
+                     src);
   if (const auto* v = find_key(model, "type")) config.model = as_string(*v, "[model] type", src);
   LEVRISK_REQUIRE(config.model == "gbm", input_error,
                   src << ": [model] type must be \"gbm\", got \"" << config.model << "\"");
@@ -160,9 +163,9 @@ void load_model_section(const toml::value& model, run_config& config) {
   for (const auto& [id, unused] : assets->as_table()) {
     bool listed = false;
     for (const auto& known : ids) listed = listed || known == id;
-    LEVRISK_REQUIRE(listed, input_error,
-                    src << ": [model.assets." << id
-                        << "] has no row in [model.correlation] assets");
+    LEVRISK_REQUIRE(
+        listed, input_error,
+        src << ": [model.assets." << id << "] has no row in [model.correlation] assets");
   }
   config.gbm.asset_ids = ids;
   config.gbm.correlation = flat;
@@ -291,7 +294,8 @@ std::string to_toml(const run_config& c) {
   const std::size_t n = c.gbm.asset_ids.size();
   for (std::size_t i = 0; i < n; ++i) {
     out << "  [";
-    for (std::size_t j = 0; j < n; ++j) out << (j ? ", " : "") << number(c.gbm.correlation[i * n + j]);
+    for (std::size_t j = 0; j < n; ++j)
+      out << (j ? ", " : "") << number(c.gbm.correlation[i * n + j]);
     out << "],\n";
   }
   out << "]\n";

@@ -17,7 +17,7 @@ struct run_config {
 
   // [run]
   std::string name = "nightly";
-  std::filesystem::path snapshot;      // relative paths resolve against the config file's folder
+  std::filesystem::path snapshot;  // relative paths resolve against the config file's folder
   std::filesystem::path output_dir = "results";
   std::int64_t paths = 100000;
   int steps = 288;

@@ -34,7 +34,8 @@ gbm_model snapshot_model(const run_config& config, const snapshot& snap) {
     params.assets.push_back(all.assets[i]);
   }
   for (const std::size_t i : source_index) {
-    for (const std::size_t j : source_index) params.correlation.push_back(all.correlation[i * n_all + j]);
+    for (const std::size_t j : source_index)
+      params.correlation.push_back(all.correlation[i * n_all + j]);
   }
   return gbm_model(std::move(params), config.source + ": model");
 }
@@ -49,20 +50,15 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
   for (const gbm_asset_params& p : model.params().assets) {
     constant_asset.push_back(p.vol_annual == 0.0 && p.drift_annual == 0.0);
   }
-  const risk_plan_settings settings{config.seed,
-                                    config.paths,
-                                    config.steps,
-                                    config.horizon_days,
-                                    config.hf_sample_paths,
-                                    config.hf_sample_max_unit_steps,
-                                    histogram_bins,
-                                    histogram_width};
+  const risk_plan_settings settings{
+      config.seed,         config.paths,           config.steps,
+      config.horizon_days, config.hf_sample_paths, config.hf_sample_max_unit_steps,
+      histogram_bins,      histogram_width};
   const risk_plan plan = build_risk_plan(snap, constant_asset, step.drift_dt, step.vol_sqrt_dt,
                                          step.cholesky, settings);
 
-  const std::int64_t batch =
-      std::min(config.paths, config.batch_paths > 0 ? config.batch_paths
-                                                    : executor.default_batch_paths());
+  const std::int64_t batch = std::min(
+      config.paths, config.batch_paths > 0 ? config.batch_paths : executor.default_batch_paths());
   executor.begin(plan.simulation, batch);
   for (std::int64_t first = 0; first < config.paths; first += batch) {
     const std::int64_t n = std::min(batch, config.paths - first);
@@ -95,8 +91,8 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
   }
   result.correlation = model.params().correlation;
   result.hf_min_levels = config.hf_min_levels;
-  result.units = summarize_units(plan, tallies, config.horizon_days / config.steps,
-                                 config.hf_min_levels);
+  result.units =
+      summarize_units(plan, tallies, config.horizon_days / config.steps, config.hf_min_levels);
   return result;
 }
 

@@ -64,7 +64,7 @@ struct run_metadata {
 struct run_result {
   run_metadata metadata;
   std::vector<asset_result> assets;
-  std::vector<double> correlation;  // n_assets x n_assets, row-major, as simulated
+  std::vector<double> correlation;    // n_assets x n_assets, row-major, as simulated
   std::vector<double> hf_min_levels;  // probability levels of the hf_min quantiles
   std::vector<unit_result> units;
 };

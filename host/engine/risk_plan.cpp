@@ -66,8 +66,9 @@ std::vector<health_form> unit_health_forms(const snapshot& snap, std::vector<std
       const auto k = static_cast<std::size_t>(balance.asset_index);
       const int market = snap.find_lending_market(balance.asset_index);
       LEVRISK_REQUIRE(market >= 0 || balance.collateral_amount == 0.0, input_error,
-                      snap.source << ": lending account '" << account.id << "' holds collateral in '"
-                                  << snap.assets[k].id << "', which has no lending market");
+                      snap.source << ": lending account '" << account.id
+                                  << "' holds collateral in '" << snap.assets[k].id
+                                  << "', which has no lending market");
       const double lt =
           market >= 0 ? snap.lending_markets[static_cast<std::size_t>(market)].liquidation_threshold
                       : 0.0;
@@ -83,7 +84,8 @@ std::vector<health_form> unit_health_forms(const snapshot& snap, std::vector<std
     form.numerator_const_usd = position.isolated_margin_usd;
     add_perp_position(snap, position, form);
     add(std::move(form),
-        position.account_id + "/" + snap.perp_markets[static_cast<std::size_t>(position.market_index)].id,
+        position.account_id + "/" +
+            snap.perp_markets[static_cast<std::size_t>(position.market_index)].id,
         risk_unit_kind::perp_isolated);
   }
 
@@ -119,9 +121,9 @@ risk_plan build_risk_plan(const snapshot& snap, const std::vector<bool>& constan
                           const std::vector<float>& drift_dt, const std::vector<float>& vol_sqrt_dt,
                           const std::vector<float>& cholesky, const risk_plan_settings& settings) {
   const int n_assets = static_cast<int>(snap.assets.size());
-  LEVRISK_REQUIRE(n_assets <= max_assets, input_error,
-                  snap.source << ": " << n_assets << " assets; the engine supports at most "
-                              << max_assets);
+  LEVRISK_REQUIRE(
+      n_assets <= max_assets, input_error,
+      snap.source << ": " << n_assets << " assets; the engine supports at most " << max_assets);
   risk_plan plan;
   simulation_plan& sim = plan.simulation;
   sim.seed = settings.seed;
@@ -235,8 +237,9 @@ risk_plan build_risk_plan(const snapshot& snap, const std::vector<bool>& constan
       const double log_level = std::log(beta / alpha);
       const double spot_ratio =
           snap.assets[static_cast<std::size_t>(numerator_asset)].spot_usd /
-          (denominator_asset >= 0 ? snap.assets[static_cast<std::size_t>(denominator_asset)].spot_usd
-                                  : 1.0);
+          (denominator_asset >= 0
+               ? snap.assets[static_cast<std::size_t>(denominator_asset)].spot_usd
+               : 1.0);
       unit.liquidation_price = spot_ratio * (beta / alpha);
       const int index = static_cast<int>(plan.units.size());
       if (unit.rising) {
@@ -266,8 +269,9 @@ risk_plan build_risk_plan(const snapshot& snap, const std::vector<bool>& constan
   const double unit_steps_per_path =
       static_cast<double>(sim.n_multi_units()) * static_cast<double>(settings.steps + 1);
   const double affordable =
-      unit_steps_per_path > 0.0 ? std::floor(settings.hf_sample_max_unit_steps / unit_steps_per_path)
-                                : static_cast<double>(settings.paths);
+      unit_steps_per_path > 0.0
+          ? std::floor(settings.hf_sample_max_unit_steps / unit_steps_per_path)
+          : static_cast<double>(settings.paths);
   sim.hf_sample_paths = std::min({settings.hf_sample_paths, settings.paths,
                                   static_cast<std::int64_t>(std::min(affordable, 9.0e18))});
 

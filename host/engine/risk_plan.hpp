@@ -58,8 +58,9 @@ struct risk_plan_settings {
   std::int64_t paths;
   int steps;
   double horizon_days;
-  std::int64_t hf_sample_paths;  // paths whose every exact unit records its HF minimum...
-  double hf_sample_max_unit_steps;  // ...reduced so that sample paths x exact units x steps stays below this
+  std::int64_t hf_sample_paths;     // paths whose every exact unit records its HF minimum...
+  double hf_sample_max_unit_steps;  // ...reduced so that sample paths x exact units x steps stays
+                                    // below this
   int histogram_bins;
   double histogram_width;
 };

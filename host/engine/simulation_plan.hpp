@@ -23,9 +23,9 @@ struct simulation_plan {
   std::int64_t n_paths = 0;
   int n_steps = 0;
   int n_assets = 0;
-  std::vector<float> drift_dt;     // per asset, see kernels/paths/gbm_step.hpp
+  std::vector<float> drift_dt;  // per asset, see kernels/paths/gbm_step.hpp
   std::vector<float> vol_sqrt_dt;
-  std::vector<float> cholesky;     // n_assets x n_assets
+  std::vector<float> cholesky;  // n_assets x n_assets
   std::vector<factor_spec> factors;
   int histogram_bins = 0;
   double histogram_width = 0.0;  // in log-factor units

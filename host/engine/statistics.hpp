@@ -14,8 +14,7 @@ struct proportion_estimate {
   double hi;  // honest when no or every path liquidates, unlike p +- z se.
 };
 
-proportion_estimate binomial_estimate(std::int64_t successes, std::int64_t trials,
-                                      double z = z_95);
+proportion_estimate binomial_estimate(std::int64_t successes, std::int64_t trials, double z = z_95);
 
 struct mean_estimate {
   double mean;  // NaN when n == 0

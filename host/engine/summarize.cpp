@@ -57,8 +57,10 @@ void factor_quantiles(const risk_plan& plan, const simulation_tallies& tallies,
                       unit_result& out) {
   const simulation_plan& sim = plan.simulation;
   const bool increasing = unit.b * unit.c - unit.a * unit.d > 0.0;
-  const std::vector<tally_t>& histogram = increasing ? tallies.min_histogram : tallies.max_histogram;
-  const tally_t* counts = histogram.data() + static_cast<std::size_t>(unit.factor) * sim.histogram_bins;
+  const std::vector<tally_t>& histogram =
+      increasing ? tallies.min_histogram : tallies.max_histogram;
+  const tally_t* counts =
+      histogram.data() + static_cast<std::size_t>(unit.factor) * sim.histogram_bins;
   const std::int64_t n = sim.n_paths;
   // Ascending HF is descending distance from 0, so HF rank k is distance rank n - k + 1.
   auto hf_at_rank = [&](std::int64_t rank) {

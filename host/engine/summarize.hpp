@@ -10,6 +10,7 @@
 namespace levrisk {
 
 std::vector<unit_result> summarize_units(const risk_plan& plan, const simulation_tallies& tallies,
-                                         double step_days, const std::vector<double>& hf_min_levels);
+                                         double step_days,
+                                         const std::vector<double>& hf_min_levels);
 
 }  // namespace levrisk

@@ -13,7 +13,7 @@ namespace levrisk {
 
 struct health_term {
   int asset;
-  float numerator_usd;    // coefficient times spot price
+  float numerator_usd;  // coefficient times spot price
   float denominator_usd;
 };
 
@@ -46,16 +46,14 @@ LEVRISK_HD inline health_value health_at(const health_forms_view& forms, int uni
 // [growth_min, growth_max] can produce: if even these leave HF >= 1, the unit
 // cannot have been liquidated on a path whose prices stayed in the box.
 LEVRISK_HD inline health_value health_worst_case(const health_forms_view& forms, int unit,
-                                                 const float* growth_min,
-                                                 const float* growth_max) {
+                                                 const float* growth_min, const float* growth_max) {
   health_value h{forms.numerator_const_usd[unit], forms.denominator_const_usd[unit]};
   for (int t = forms.term_offset[unit]; t < forms.term_offset[unit + 1]; ++t) {
     const health_term& term = forms.terms[t];
     const float n = term.numerator_usd;
     const float d = term.denominator_usd;
     h.numerator_usd += static_cast<double>(n) * (n > 0.0f ? growth_min : growth_max)[term.asset];
-    h.denominator_usd +=
-        static_cast<double>(d) * (d > 0.0f ? growth_max : growth_min)[term.asset];
+    h.denominator_usd += static_cast<double>(d) * (d > 0.0f ? growth_max : growth_min)[term.asset];
   }
   return h;
 }

@@ -19,9 +19,9 @@ namespace levrisk {
 struct ladder_view {
   const float* threshold;  // descending; units crossed by level y are those with threshold > y
   int size;
-  tally_t* crossed_diff;       // size + 1 entries each
-  tally_t* step_sum_diff;      // sum of first-crossing steps
-  tally_t* step_sq_sum_diff;   // sum of their squares, for the standard error
+  tally_t* crossed_diff;      // size + 1 entries each
+  tally_t* step_sum_diff;     // sum of first-crossing steps
+  tally_t* step_sq_sum_diff;  // sum of their squares, for the standard error
 };
 
 // Number of thresholds above y, searching positions [first, size): those before

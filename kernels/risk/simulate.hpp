@@ -30,8 +30,8 @@ constexpr int exact_check_group = 64;  // flagged units evaluated per regenerati
 struct factor_view {
   int numerator_asset;
   int denominator_asset;
-  ladder_view falling;  // liquidated when y falls below the threshold
-  ladder_view rising;   // liquidated when y rises above it (thresholds negated)
+  ladder_view falling;     // liquidated when y falls below the threshold
+  ladder_view rising;      // liquidated when y rises above it (thresholds negated)
   tally_t* min_histogram;  // bins of -min_t y(t) over [0, bins / inverse_width)
   tally_t* max_histogram;  // bins of  max_t y(t)
 };
@@ -54,8 +54,8 @@ struct simulation_view {
   float histogram_inverse_width;
   health_forms_view multi;  // units needing the exact check
   multi_unit_tallies multi_tallies;
-  int flag_words;            // 32-bit words of flags per path
-  std::uint32_t* flags;      // batch-relative: [path_in_batch * flag_words + unit / 32]
+  int flag_words;        // 32-bit words of flags per path
+  std::uint32_t* flags;  // batch-relative: [path_in_batch * flag_words + unit / 32]
   std::uint64_t batch_first_path;
 };
 
@@ -137,11 +137,11 @@ LEVRISK_HD void simulate_paths(const simulation_view& v, std::uint64_t first_pat
   for (int lane = 0; lane < active_lanes && lane < Lanes; ++lane) {
     for (int f = 0; f < v.n_factors; ++f) {
       const factor_view& factor = v.factors[f];
-      tally_add(factor.min_histogram + histogram_bin(-y_min[f][lane], v.histogram_inverse_width,
-                                                     v.histogram_bins),
+      tally_add(factor.min_histogram +
+                    histogram_bin(-y_min[f][lane], v.histogram_inverse_width, v.histogram_bins),
                 1ull);
-      tally_add(factor.max_histogram + histogram_bin(y_max[f][lane], v.histogram_inverse_width,
-                                                     v.histogram_bins),
+      tally_add(factor.max_histogram +
+                    histogram_bin(y_max[f][lane], v.histogram_inverse_width, v.histogram_bins),
                 1ull);
     }
     if (v.multi.n_units == 0) continue;
@@ -156,8 +156,8 @@ LEVRISK_HD void simulate_paths(const simulation_view& v, std::uint64_t first_pat
     }
     for (int unit = 0; unit < v.multi.n_units; ++unit) {
       const health_value worst = health_worst_case(v.multi, unit, growth_min, growth_max);
-      if (sample_path || worst.numerator_usd <
-                             worst.denominator_usd * (1.0 + screen_relative_margin)) {
+      if (sample_path ||
+          worst.numerator_usd < worst.denominator_usd * (1.0 + screen_relative_margin)) {
         flags[unit / 32] |= 1u << (unit % 32);
       }
     }
@@ -179,8 +179,7 @@ LEVRISK_HD inline int next_flagged_unit(const std::uint32_t* flags, int n_units,
 }
 
 LEVRISK_HD inline void record_exact_outcome(const simulation_view& v, int unit, std::uint64_t path,
-                                            int liquidation_step, double hf_min,
-                                            bool sample_path) {
+                                            int liquidation_step, double hf_min, bool sample_path) {
   if (liquidation_step >= 0) {
     const tally_t s = static_cast<tally_t>(liquidation_step);
     tally_add(v.multi_tallies.liquidated + unit, 1ull);

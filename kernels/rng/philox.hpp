@@ -47,11 +47,10 @@ LEVRISK_HD LEVRISK_FORCEINLINE u32x4 philox4x32_10(u32x4 counter, philox_key key
 // words z, w the 64-bit subsequence. The engine maps one price path to one
 // subsequence, so `curand_init(seed, path, 4 * block)` reproduces this stream.
 LEVRISK_HD LEVRISK_FORCEINLINE u32x4 philox_block(std::uint64_t seed, std::uint64_t subsequence,
-                                                   std::uint64_t block_index) {
-  const u32x4 counter{static_cast<std::uint32_t>(block_index),
-                      static_cast<std::uint32_t>(block_index >> 32),
-                      static_cast<std::uint32_t>(subsequence),
-                      static_cast<std::uint32_t>(subsequence >> 32)};
+                                                  std::uint64_t block_index) {
+  const u32x4 counter{
+      static_cast<std::uint32_t>(block_index), static_cast<std::uint32_t>(block_index >> 32),
+      static_cast<std::uint32_t>(subsequence), static_cast<std::uint32_t>(subsequence >> 32)};
   const philox_key key{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)};
   return philox4x32_10(counter, key);
 }

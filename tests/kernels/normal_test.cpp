@@ -40,7 +40,8 @@ TEST(FloatMath, SinCosOfTwoPiUWithinOneMillionth) {
     const float u = static_cast<float>(i) * uniform24_scale;
     const sin_cos r = sincos_2pi(u);
     const double angle = 2.0 * M_PI * static_cast<double>(u);
-    worst = std::max({worst, std::fabs(r.sin - std::sin(angle)), std::fabs(r.cos - std::cos(angle))});
+    worst =
+        std::max({worst, std::fabs(r.sin - std::sin(angle)), std::fabs(r.cos - std::cos(angle))});
   }
   EXPECT_LT(worst, 2.0e-7);
 }

@@ -61,7 +61,8 @@ TEST(Philox, BitIdenticalToCurandHostGenerator) {
   const std::uint64_t seed = 20261124ull;
   const std::size_t blocks = 3 * 65536 + 17;
   curandGenerator_t generator = nullptr;
-  const curandStatus_t created = curandCreateGeneratorHost(&generator, CURAND_RNG_PSEUDO_PHILOX4_32_10);
+  const curandStatus_t created =
+      curandCreateGeneratorHost(&generator, CURAND_RNG_PSEUDO_PHILOX4_32_10);
   if (created != CURAND_STATUS_SUCCESS) {
     GTEST_SKIP() << "cuRAND host generator unavailable (status " << created << ")";
   }
@@ -72,8 +73,8 @@ TEST(Philox, BitIdenticalToCurandHostGenerator) {
   std::size_t mismatches = 0;
   for (std::size_t b = 0; b < blocks; ++b) {
     const u32x4 r = philox_block(seed, b % 65536, b / 65536);
-    mismatches += (r.x != words[4 * b]) + (r.y != words[4 * b + 1]) +
-                  (r.z != words[4 * b + 2]) + (r.w != words[4 * b + 3]);
+    mismatches += (r.x != words[4 * b]) + (r.y != words[4 * b + 1]) + (r.z != words[4 * b + 2]) +
+                  (r.w != words[4 * b + 3]);
   }
   EXPECT_EQ(mismatches, 0u);
 }

@@ -75,8 +75,8 @@ inline std::vector<unit_outcome> simulate(const snapshot& snap, const gbm_model&
   // normals of Philox blocks (s div 4) n ... (s div 4) n + n - 1 of subsequence `path`.
   auto draw = [&](std::int64_t path, int s, int k) {
     const int d = (s % 4) * n + k;
-    const normal4 block = normals_from_block(
-        philox_block(seed, static_cast<std::uint64_t>(path), static_cast<std::uint64_t>(s / 4) * n + d / 4));
+    const normal4 block = normals_from_block(philox_block(
+        seed, static_cast<std::uint64_t>(path), static_cast<std::uint64_t>(s / 4) * n + d / 4));
     const float words[4] = {block.z0, block.z1, block.z2, block.z3};
     return static_cast<double>(words[d % 4]);
   };
@@ -94,7 +94,8 @@ inline std::vector<unit_outcome> simulate(const snapshot& snap, const gbm_model&
           double correlated = 0.0;
           for (int j = 0; j <= k; ++j) correlated += chol[k * n + j] * z[j];
           const double sigma = params[k].vol_annual, mu = params[k].drift_annual;
-          log_return[k] += (mu - 0.5 * sigma * sigma) * dt_years + sigma * std::sqrt(dt_years) * correlated;
+          log_return[k] +=
+              (mu - 0.5 * sigma * sigma) * dt_years + sigma * std::sqrt(dt_years) * correlated;
           price[k] = spot[k] * std::exp(log_return[k]);
         }
       }

@@ -21,7 +21,9 @@ using testing_support::barrier_account;
 using testing_support::eth_usdc_config;
 using testing_support::eth_usdc_snapshot;
 
-double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+double normal_cdf(double x) {
+  return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
 
 // Reflection principle with drift: P(min_{t<=T} S_t <= L), nu = mu - s^2/2.
 double down_first_passage(double barrier_fraction, double mu, double sigma, double t) {
@@ -70,7 +72,8 @@ TEST_P(FirstPassage, MatchesReflectionPrincipleWithBgkCorrection) {
   } else {
     // Short of 1 ETH at spot with margin m: HF = (m + s (E - P)) / (mmf s P) = 1 at
     // P = (m + s E) / (s (1 + mmf)); choose m to put that at barrier_fraction spot.
-    const double spot = snap.assets[0].spot_usd, mmf = snap.perp_markets[0].maintenance_margin_fraction;
+    const double spot = snap.assets[0].spot_usd,
+                 mmf = snap.perp_markets[0].maintenance_margin_fraction;
     const double margin = c.barrier_fraction * spot * (1.0 + mmf) - spot;
     snap.perp_positions.push_back(
         {"P1", 0, position_side::short_side, 1.0, spot, margin_mode::isolated, margin});
@@ -84,13 +87,11 @@ TEST_P(FirstPassage, MatchesReflectionPrincipleWithBgkCorrection) {
       << "vol " << c.vol_annual << " drift " << c.drift_annual << " barrier " << c.barrier_fraction;
 }
 
-INSTANTIATE_TEST_SUITE_P(VolDriftBarrier, FirstPassage,
-                         ::testing::Values(passage_case{0.5, 0.0, 0.90},
-                                           passage_case{0.8, 0.3, 0.85},
-                                           passage_case{1.2, -0.4, 0.70},
-                                           passage_case{0.3, 0.1, 0.95},
-                                           passage_case{0.8, 0.0, 1.10},
-                                           passage_case{1.2, 0.5, 1.25}));
+INSTANTIATE_TEST_SUITE_P(
+    VolDriftBarrier, FirstPassage,
+    ::testing::Values(passage_case{0.5, 0.0, 0.90}, passage_case{0.8, 0.3, 0.85},
+                      passage_case{1.2, -0.4, 0.70}, passage_case{0.3, 0.1, 0.95},
+                      passage_case{0.8, 0.0, 1.10}, passage_case{1.2, 0.5, 1.25}));
 
 // A realistic small portfolio: every route (ladder on a USD factor, ladder on a
 // price ratio, exact multi-asset check, constant) against the scalar twin.
@@ -107,8 +108,8 @@ TEST(Engine, LiquidationCountsMatchTheScalarReference) {
   const auto backend = make_cpu_backend(0);
   const run_result result = run_simulation(config, snap, *backend);
   const gbm_model model = snapshot_model(config, snap);
-  const std::vector<reference::unit_outcome> expected = reference::simulate(
-      snap, model, config.seed, config.paths, config.steps, config.dt_years());
+  const std::vector<reference::unit_outcome> expected =
+      reference::simulate(snap, model, config.seed, config.paths, config.steps, config.dt_years());
   ASSERT_EQ(result.units.size(), expected.size());
   std::int64_t total_engine = 0, total_reference = 0, liquidated_units = 0;
   for (std::size_t u = 0; u < expected.size(); ++u) {
@@ -134,7 +135,8 @@ void expect_identical(const run_result& a, const run_result& b) {
     const unit_result& x = a.units[u];
     const unit_result& y = b.units[u];
     EXPECT_EQ(x.liquidated_paths, y.liquidated_paths) << x.id;
-    EXPECT_EQ(std::memcmp(&x.time_to_liquidation_days, &y.time_to_liquidation_days, sizeof(double)), 0)
+    EXPECT_EQ(std::memcmp(&x.time_to_liquidation_days, &y.time_to_liquidation_days, sizeof(double)),
+              0)
         << x.id;
     EXPECT_EQ(x.hf_min_quantile, y.hf_min_quantile) << x.id;
     EXPECT_EQ(x.hf_min_quantile_lo, y.hf_min_quantile_lo) << x.id;

@@ -1,5 +1,4 @@
-// to_string(risk_unit_kind) is declared in host/engine/results.hpp; it lives here so
-// that the engine's results.cpp, if it appears, does not have to define it.
+// Names of the result types, as written to result files and summaries.
 
 #include "host/engine/results.hpp"
 
