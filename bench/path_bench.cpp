@@ -20,7 +20,7 @@
 #include "host/config/run_config.hpp"
 #include "host/engine/engine.hpp"
 #include "host/snapshot/load_snapshot.hpp"
-#include "kernels/paths/gbm_step.hpp"
+#include "kernels/paths/market_step.hpp"
 #include "kernels/rng/normal.hpp"
 #include "models/gbm.hpp"
 

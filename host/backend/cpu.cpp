@@ -80,7 +80,7 @@ class cpu_backend final : public backend {
 #pragma omp parallel num_threads(threads_)
     {
       std::vector<float> growth_scratch(static_cast<std::size_t>(view.n_steps + 1) *
-                                        static_cast<std::size_t>(view.model.n_assets));
+                                        static_cast<std::size_t>(view.model.diffusion.n_assets));
 #pragma omp for schedule(dynamic, 16)
       for (std::int64_t p = 0; p < n_paths; ++p) {
         exact_check_path(view, first_path + static_cast<std::uint64_t>(p),

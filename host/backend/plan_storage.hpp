@@ -20,6 +20,10 @@ class plan_storage {
     drift_dt_ = plan.drift_dt;
     vol_sqrt_dt_ = plan.vol_sqrt_dt;
     cholesky_ = plan.cholesky;
+    jump_count_cdf_ = plan.jump_count_cdf;
+    jump_mean_ = plan.jump_mean;
+    jump_stdev_ = plan.jump_stdev;
+    systemic_loading_ = plan.systemic_loading;
 
     const std::vector<std::int64_t> offsets = plan.ladder_offsets();
     const std::int64_t n_ladders = static_cast<std::int64_t>(offsets.size()) - 1;
@@ -64,10 +68,17 @@ class plan_storage {
     const int flag_words = (plan.n_multi_units() + 31) / 32;
     flags_.assign(static_cast<std::size_t>(max_batch_paths) * flag_words, 0u);
 
-    view_.stream = normal_stream{plan.seed, plan.n_assets};
     view_.n_steps = plan.n_steps;
-    view_.model = gbm_view{plan.n_assets, Memory::raw(drift_dt_), Memory::raw(vol_sqrt_dt_),
-                           Memory::raw(cholesky_)};
+    view_.model.diffusion = gbm_view{plan.n_assets, Memory::raw(drift_dt_),
+                                     Memory::raw(vol_sqrt_dt_), Memory::raw(cholesky_)};
+    view_.model.jumps = jump_view{!plan.jump_count_cdf.empty(),
+                                  Memory::raw(jump_count_cdf_),
+                                  Memory::raw(jump_mean_),
+                                  Memory::raw(jump_stdev_),
+                                  Memory::raw(systemic_loading_),
+                                  plan.systemic_jump_mean,
+                                  plan.systemic_jump_stdev};
+    view_.stream = normal_stream{plan.seed, normals_per_step(view_.model)};
     view_.n_factors = static_cast<int>(plan.factors.size());
     view_.factors = Memory::raw(factor_views_);
     view_.histogram_bins = plan.histogram_bins;
@@ -119,6 +130,7 @@ class plan_storage {
   }
 
   Vec<float> drift_dt_, vol_sqrt_dt_, cholesky_, thresholds_;
+  Vec<float> jump_count_cdf_, jump_mean_, jump_stdev_, systemic_loading_;
   Vec<tally_t> crossed_diff_, step_sum_diff_, step_sq_sum_diff_, min_histogram_, max_histogram_;
   Vec<factor_view> factor_views_;
   Vec<int> term_offset_;

@@ -10,6 +10,7 @@ void add_run_command(CLI::App& app, int& exit_code);
 void add_inspect_command(CLI::App& app, int& exit_code);
 void add_synth_command(CLI::App& app, int& exit_code);
 void add_version_command(CLI::App& app, int& exit_code);
+void add_calibrate_command(CLI::App& app, int& exit_code);
 
 // Exit codes: 0 success, 1 runtime failure (I/O, device), 2 bad input.
 constexpr int exit_runtime_failure = 1;

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   levrisk::cli::add_inspect_command(app, exit_code);
   levrisk::cli::add_synth_command(app, exit_code);
   levrisk::cli::add_version_command(app, exit_code);
+  levrisk::cli::add_calibrate_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

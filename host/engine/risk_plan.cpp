@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "host/common/error.hpp"
-#include "kernels/paths/gbm_step.hpp"
+#include "kernels/paths/market_step.hpp"
 #include "kernels/risk/simulate.hpp"
 
 namespace levrisk {

@@ -23,9 +23,16 @@ struct simulation_plan {
   std::int64_t n_paths = 0;
   int n_steps = 0;
   int n_assets = 0;
-  std::vector<float> drift_dt;  // per asset, see kernels/paths/gbm_step.hpp
+  std::vector<float> drift_dt;  // per asset, see kernels/paths/market_step.hpp
   std::vector<float> vol_sqrt_dt;
   std::vector<float> cholesky;  // n_assets x n_assets
+  // Jumps (kernels/paths/jump_step.hpp); empty jump_count_cdf: no jumps.
+  std::vector<float> jump_count_cdf;  // (n_assets + 1) x jump_count_terms, systemic last
+  std::vector<float> jump_mean;
+  std::vector<float> jump_stdev;
+  std::vector<float> systemic_loading;
+  float systemic_jump_mean = 0.0f;
+  float systemic_jump_stdev = 0.0f;
   std::vector<factor_spec> factors;
   int histogram_bins = 0;
   double histogram_width = 0.0;  // in log-factor units

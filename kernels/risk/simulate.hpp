@@ -15,7 +15,7 @@
 // batch size, thread count and backend.
 
 #include "kernels/common.hpp"
-#include "kernels/paths/gbm_step.hpp"
+#include "kernels/paths/market_step.hpp"
 #include "kernels/risk/atomics.hpp"
 #include "kernels/risk/health_form.hpp"
 #include "kernels/risk/ladder.hpp"
@@ -47,7 +47,7 @@ struct multi_unit_tallies {
 struct simulation_view {
   normal_stream stream;
   int n_steps;
-  gbm_view model;
+  market_view model;
   int n_factors;
   const factor_view* factors;
   int histogram_bins;
@@ -73,7 +73,7 @@ constexpr double screen_relative_margin = 1e-5;
 template <int Lanes>
 LEVRISK_HD void simulate_paths(const simulation_view& v, std::uint64_t first_path,
                                int active_lanes) {
-  const int n_assets = v.model.n_assets;
+  const int n_assets = v.model.diffusion.n_assets;
   float x[max_assets][Lanes];
   float x_min[max_assets][Lanes];
   float x_max[max_assets][Lanes];
@@ -95,9 +95,9 @@ LEVRISK_HD void simulate_paths(const simulation_view& v, std::uint64_t first_pat
     }
   }
 
-  gbm_draws<Lanes> draws;
+  step_draws<Lanes> draws;
   for (int step = 1; step <= v.n_steps; ++step) {
-    gbm_step<Lanes>(v.model, v.stream, first_path, step - 1, draws, x);
+    market_step<Lanes>(v.model, v.stream, first_path, step - 1, draws, x);
     for (int k = 0; k < n_assets; ++k) {
 #if !defined(__CUDA_ARCH__)
 #pragma omp simd
@@ -207,9 +207,9 @@ LEVRISK_HD inline void exact_check_path(const simulation_view& v, std::uint64_t 
   int next_unit = next_flagged_unit(flags, n_units, 0);
   if (next_unit == n_units) return;
   const bool sample_path = path < static_cast<std::uint64_t>(v.multi_tallies.sample_paths);
-  const int n_assets = v.model.n_assets;
+  const int n_assets = v.model.diffusion.n_assets;
   float x[max_assets][1];
-  gbm_draws<1> draws;
+  step_draws<1> draws;
 
   if (growth_scratch != nullptr) {
     for (int k = 0; k < n_assets; ++k) {
@@ -217,7 +217,7 @@ LEVRISK_HD inline void exact_check_path(const simulation_view& v, std::uint64_t 
       growth_scratch[k] = 1.0f;
     }
     for (int step = 1; step <= v.n_steps; ++step) {
-      gbm_step<1>(v.model, v.stream, path, step - 1, draws, x);
+      market_step<1>(v.model, v.stream, path, step - 1, draws, x);
       for (int k = 0; k < n_assets; ++k) growth_scratch[step * n_assets + k] = exp_float(x[k][0]);
     }
     for (; next_unit < n_units; next_unit = next_flagged_unit(flags, n_units, next_unit + 1)) {
@@ -256,7 +256,7 @@ LEVRISK_HD inline void exact_check_path(const simulation_view& v, std::uint64_t 
       if (liquidation_step[i] == 0) --pending;
     }
     for (int step = 1; step <= v.n_steps && (pending > 0 || sample_path); ++step) {
-      gbm_step<1>(v.model, v.stream, path, step - 1, draws, x);
+      market_step<1>(v.model, v.stream, path, step - 1, draws, x);
       for (int k = 0; k < n_assets; ++k) growth[k] = exp_float(x[k][0]);
       for (int i = 0; i < group_size; ++i) {
         if (liquidation_step[i] >= 0 && !sample_path) continue;

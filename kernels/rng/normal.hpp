@@ -47,7 +47,7 @@ LEVRISK_HD LEVRISK_FORCEINLINE normal4 normals_from_block(u32x4 block) {
 
 // Draws of a path are addressed by (seed, path, chunk, block): block b of chunk c
 // is Philox block c * blocks_per_chunk + b of subsequence `path`. A model
-// decides what a chunk holds (kernels/paths/gbm_step.hpp: four steps).
+// decides what a chunk holds (kernels/paths/market_step.hpp: four steps).
 struct normal_stream {
   std::uint64_t seed;
   int blocks_per_chunk;

@@ -1,6 +1,7 @@
 #include "models/calibration/calibration.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <exception>

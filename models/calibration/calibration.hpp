@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/calibration/correlation.hpp"
+#include "models/calibration/diagnostics.hpp"
 #include "models/calibration/garch.hpp"
 #include "models/calibration/jumps.hpp"
 #include "models/calibration/price_history.hpp"
