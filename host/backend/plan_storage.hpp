@@ -71,12 +71,9 @@ class plan_storage {
     view_.n_steps = plan.n_steps;
     view_.model.diffusion = gbm_view{plan.n_assets, Memory::raw(drift_dt_),
                                      Memory::raw(vol_sqrt_dt_), Memory::raw(cholesky_)};
-    view_.model.jumps = jump_view{!plan.jump_count_cdf.empty(),
-                                  Memory::raw(jump_count_cdf_),
-                                  Memory::raw(jump_mean_),
-                                  Memory::raw(jump_stdev_),
-                                  Memory::raw(systemic_loading_),
-                                  plan.systemic_jump_mean,
+    view_.model.jumps = jump_view{!plan.jump_count_cdf.empty(),   Memory::raw(jump_count_cdf_),
+                                  Memory::raw(jump_mean_),        Memory::raw(jump_stdev_),
+                                  Memory::raw(systemic_loading_), plan.systemic_jump_mean,
                                   plan.systemic_jump_stdev};
     view_.stream = normal_stream{plan.seed, normals_per_step(view_.model)};
     view_.n_factors = static_cast<int>(plan.factors.size());

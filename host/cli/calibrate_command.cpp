@@ -21,6 +21,7 @@ void add_calibrate_command(CLI::App& app, int& exit_code) {
     double lambda = 0;
     double shrinkage = -1;
     bool raw_correlation = false;
+    std::string duplicates = "error";
     calibration::calibration_options calibration;
   };
   auto options = std::make_shared<options_t>();
@@ -41,6 +42,12 @@ void add_calibrate_command(CLI::App& app, int& exit_code) {
                       "Correlation shrinkage toward identity in [0, 1] (default: estimated)");
   command->add_flag("--raw-correlation", options->raw_correlation,
                     "Correlate raw returns instead of GARCH-standardized ones");
+  command
+      ->add_option("--duplicates", options->duplicates,
+                   "A timestamp repeated with another price: error, or first (keep the row "
+                   "nearer the top of the file)")
+      ->check(CLI::IsMember({"error", "first"}))
+      ->capture_default_str();
   command->add_flag("--estimate-drift", options->calibration.estimate_drift,
                     "Write the sample drift instead of 0");
   command->add_flag("--variance-targeting", options->calibration.garch.variance_targeting,
@@ -69,10 +76,13 @@ void add_calibrate_command(CLI::App& app, int& exit_code) {
     for (const std::string& argument : options->history) {
       sources.push_back(calibration::parse_history_argument(argument));
     }
-    const std::vector<calibration::price_series> history = calibration::load_price_history(sources);
+    const std::vector<calibration::price_series> history = calibration::load_price_history(
+        sources, options->duplicates == "first" ? calibration::duplicate_policy::keep_first
+                                                : calibration::duplicate_policy::error);
     const calibration::calibration_result result =
         calibration::calibrate(history, options->history, settings);
     calibration::print_calibration_report(std::cout, result);
+    std::cout.flush();
     for (const auto& asset : result.assets) {
       for (const std::string& warning : asset.warnings) {
         std::cerr << "levrisk: warning: " << asset.id << ": " << warning << "\n";

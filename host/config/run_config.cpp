@@ -1,5 +1,6 @@
 #include "host/config/run_config.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -120,11 +121,13 @@ void load_output_section(const toml::value& output, run_config& config) {
 void load_model_section(const toml::value& model, run_config& config) {
   const std::string& src = config.source;
   LEVRISK_REQUIRE(model.is_table(), input_error, src << ": [model] must be a table");
-  require_known_keys(model, "[model]", {"type", "repair_correlation", "assets", "correlation"},
+  require_known_keys(model, "[model]",
+                     {"type", "repair_correlation", "assets", "correlation", "systemic_jumps"},
                      src);
   if (const auto* v = find_key(model, "type")) config.model = as_string(*v, "[model] type", src);
-  LEVRISK_REQUIRE(config.model == "gbm", input_error,
-                  src << ": [model] type must be \"gbm\", got \"" << config.model << "\"");
+  LEVRISK_REQUIRE(
+      config.model == "gbm" || config.model == "merton", input_error,
+      src << ": [model] type must be \"gbm\" or \"merton\", got \"" << config.model << "\"");
   if (const auto* v = find_key(model, "repair_correlation")) {
     config.gbm.repair_correlation = as_bool(*v, "[model] repair_correlation", src);
   }
@@ -168,6 +171,8 @@ void load_model_section(const toml::value& model, run_config& config) {
         src << ": [model.assets." << id << "] has no row in [model.correlation] assets");
   }
   config.gbm.asset_ids = ids;
+  config.merton = merton_params{};
+  config.merton_diffusion_vol.clear();
   config.gbm.correlation = flat;
   config.gbm.assets.clear();
   for (const auto& id : ids) {
@@ -175,13 +180,63 @@ void load_model_section(const toml::value& model, run_config& config) {
     LEVRISK_REQUIRE(params && params->is_table(), input_error,
                     src << ": [model.assets." << id << "] is missing");
     const std::string where = "[model.assets." + id + "]";
-    require_known_keys(*params, where, {"drift_annual", "vol_annual"}, src);
+    // garch: written by `levrisk calibrate`, not simulated by this release.
+    require_known_keys(*params, where, {"drift_annual", "vol_annual", "merton", "garch"}, src);
+    merton_asset_params jumps;
+    double diffusion_vol = std::nan("");
+    if (const auto* merton = find_key(*params, "merton")) {
+      const std::string sub = "[model.assets." + id + ".merton]";
+      LEVRISK_REQUIRE(merton->is_table(), input_error, src << ": " << sub << " must be a table");
+      require_known_keys(
+          *merton, sub,
+          {"jump_intensity_annual", "jump_mean", "jump_stdev", "diffusion_vol_annual"}, src);
+      if (const auto* v = find_key(*merton, "jump_intensity_annual")) {
+        jumps.jump_intensity_annual = as_number(*v, sub + " jump_intensity_annual", src);
+      }
+      if (const auto* v = find_key(*merton, "jump_mean")) {
+        jumps.jump_mean = as_number(*v, sub + " jump_mean", src);
+      }
+      if (const auto* v = find_key(*merton, "jump_stdev")) {
+        jumps.jump_stdev = as_number(*v, sub + " jump_stdev", src);
+      }
+      if (const auto* v = find_key(*merton, "diffusion_vol_annual")) {
+        diffusion_vol = as_number(*v, sub + " diffusion_vol_annual", src);
+      }
+    }
+    config.merton.assets.push_back(jumps);
+    config.merton_diffusion_vol.push_back(diffusion_vol);
     const auto* drift = find_key(*params, "drift_annual");
     const auto* vol = find_key(*params, "vol_annual");
     LEVRISK_REQUIRE(drift && vol, input_error,
                     src << ": " << where << " needs drift_annual and vol_annual");
     config.gbm.assets.push_back(gbm_asset_params{as_number(*drift, where + " drift_annual", src),
                                                  as_number(*vol, where + " vol_annual", src)});
+  }
+  if (const auto* systemic = find_key(model, "systemic_jumps")) {
+    const std::string where = "[model.systemic_jumps]";
+    LEVRISK_REQUIRE(systemic->is_table(), input_error, src << ": " << where << " must be a table");
+    require_known_keys(*systemic, where, {"intensity_annual", "mean", "stdev", "loading"}, src);
+    if (const auto* v = find_key(*systemic, "intensity_annual")) {
+      config.merton.systemic.intensity_annual = as_number(*v, where + " intensity_annual", src);
+    }
+    if (const auto* v = find_key(*systemic, "mean")) {
+      config.merton.systemic.mean = as_number(*v, where + " mean", src);
+    }
+    if (const auto* v = find_key(*systemic, "stdev")) {
+      config.merton.systemic.stdev = as_number(*v, where + " stdev", src);
+    }
+    if (const auto* loading = find_key(*systemic, "loading")) {
+      LEVRISK_REQUIRE(loading->is_table(), input_error,
+                      src << ": [model.systemic_jumps.loading] must be a table of asset = loading");
+      for (const auto& [id, value] : loading->as_table()) {
+        const auto it = std::find(ids.begin(), ids.end(), id);
+        LEVRISK_REQUIRE(it != ids.end(), input_error,
+                        src << ": [model.systemic_jumps.loading] names asset '" << id
+                            << "', which has no row in [model.correlation] assets");
+        config.merton.assets[static_cast<std::size_t>(it - ids.begin())].systemic_loading =
+            as_number(value, "[model.systemic_jumps.loading] " + id, src);
+      }
+    }
   }
 }
 
@@ -215,7 +270,9 @@ run_config load_run_config(const std::filesystem::path& path) {
   } catch (const std::exception& error) {
     LEVRISK_FAIL(input_error, path.string() << ": not valid TOML: " << error.what());
   }
-  require_known_keys(root, "the top level", {"run", "output", "model"}, config.source);
+  // [calibration]: provenance written by `levrisk calibrate`, not read by a run.
+  require_known_keys(root, "the top level", {"run", "output", "model", "calibration"},
+                     config.source);
   const std::filesystem::path config_dir = path.parent_path();
   if (const auto* run = find_key(root, "run")) load_run_section(*run, config, config_dir);
   if (const auto* output = find_key(root, "output")) load_output_section(*output, config);
@@ -285,7 +342,28 @@ std::string to_toml(const run_config& c) {
     out << "[model.assets." << quoted(c.gbm.asset_ids[k]) << "]\n"
         << "drift_annual = " << number(c.gbm.assets[k].drift_annual) << "\n"
         << "vol_annual = " << number(c.gbm.assets[k].vol_annual) << "\n\n";
+    if (k < c.merton.assets.size()) {
+      const merton_asset_params& m = c.merton.assets[k];
+      out << "[model.assets." << quoted(c.gbm.asset_ids[k]) << ".merton]\n"
+          << "jump_intensity_annual = " << number(m.jump_intensity_annual) << "\n"
+          << "jump_mean = " << number(m.jump_mean) << "\n"
+          << "jump_stdev = " << number(m.jump_stdev) << "\n";
+      if (k < c.merton_diffusion_vol.size() && !std::isnan(c.merton_diffusion_vol[k])) {
+        out << "diffusion_vol_annual = " << number(c.merton_diffusion_vol[k]) << "\n";
+      }
+      out << "\n";
+    }
   }
+  out << "[model.systemic_jumps]\n"
+      << "intensity_annual = " << number(c.merton.systemic.intensity_annual) << "\n"
+      << "mean = " << number(c.merton.systemic.mean) << "\n"
+      << "stdev = " << number(c.merton.systemic.stdev) << "\n\n"
+      << "[model.systemic_jumps.loading]\n";
+  for (std::size_t k = 0; k < c.merton.assets.size() && k < c.gbm.asset_ids.size(); ++k) {
+    out << quoted(c.gbm.asset_ids[k]) << " = " << number(c.merton.assets[k].systemic_loading)
+        << "\n";
+  }
+  out << "\n";
   out << "[model.correlation]\nassets = [";
   for (std::size_t k = 0; k < c.gbm.asset_ids.size(); ++k) {
     out << (k ? ", " : "") << quoted(c.gbm.asset_ids[k]);

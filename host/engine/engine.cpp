@@ -1,6 +1,7 @@
 #include "host/engine/engine.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "host/common/build_info.hpp"
 #include "host/common/error.hpp"
@@ -32,6 +33,10 @@ gbm_model snapshot_model(const run_config& config, const snapshot& snap) {
     source_index.push_back(i);
     params.asset_ids.push_back(a.id);
     params.assets.push_back(all.assets[i]);
+    if (config.model == "merton" && i < config.merton_diffusion_vol.size() &&
+        !std::isnan(config.merton_diffusion_vol[i])) {
+      params.assets.back().vol_annual = config.merton_diffusion_vol[i];
+    }
   }
   for (const std::size_t i : source_index) {
     for (const std::size_t j : source_index)
@@ -40,22 +45,60 @@ gbm_model snapshot_model(const run_config& config, const snapshot& snap) {
   return gbm_model(std::move(params), config.source + ": model");
 }
 
+merton_params snapshot_jumps(const run_config& config, const snapshot& snap) {
+  merton_params jumps;
+  jumps.systemic = config.merton.systemic;
+  for (const asset& a : snap.assets) {
+    const auto it = std::find(config.gbm.asset_ids.begin(), config.gbm.asset_ids.end(), a.id);
+    const auto i = static_cast<std::size_t>(it - config.gbm.asset_ids.begin());
+    jumps.assets.push_back(i < config.merton.assets.size() ? config.merton.assets[i]
+                                                           : merton_asset_params{});
+  }
+  return jumps;
+}
+
 run_result run_simulation(const run_config& config, const snapshot& snap, backend& executor,
                           const progress_callback& progress) {
   validate_run_config(config);
   const gbm_model model = snapshot_model(config, snap);
-  const gbm_step_coefficients step = model.step_coefficients(config.dt_years());
+  gbm_step_coefficients step = model.step_coefficients(config.dt_years());
+  const bool with_jumps = config.model == "merton";
+  const merton_params jumps = snapshot_jumps(config, snap);
+  jump_step_coefficients jump_step;
+  if (with_jumps) {
+    jump_step = merton_step_coefficients(jumps, model.params().asset_ids, config.dt_years(),
+                                         config.source + ": model");
+    for (std::size_t k = 0; k < step.drift_dt.size(); ++k) {
+      const gbm_asset_params& p = model.params().assets[k];
+      step.drift_dt[k] = static_cast<float>((p.drift_annual - 0.5 * p.vol_annual * p.vol_annual) *
+                                                config.dt_years() -
+                                            jump_step.drift_compensation_dt[k]);
+    }
+  }
 
   std::vector<bool> constant_asset;
-  for (const gbm_asset_params& p : model.params().assets) {
-    constant_asset.push_back(p.vol_annual == 0.0 && p.drift_annual == 0.0);
+  for (std::size_t k = 0; k < model.params().assets.size(); ++k) {
+    const gbm_asset_params& p = model.params().assets[k];
+    const bool jumps_move_it =
+        with_jumps &&
+        (jumps.assets[k].jump_intensity_annual > 0.0 ||
+         (jumps.assets[k].systemic_loading != 0.0 && jumps.systemic.intensity_annual > 0.0));
+    constant_asset.push_back(p.vol_annual == 0.0 && p.drift_annual == 0.0 && !jumps_move_it);
   }
   const risk_plan_settings settings{
       config.seed,         config.paths,           config.steps,
       config.horizon_days, config.hf_sample_paths, config.hf_sample_max_unit_steps,
       histogram_bins,      histogram_width};
-  const risk_plan plan = build_risk_plan(snap, constant_asset, step.drift_dt, step.vol_sqrt_dt,
-                                         step.cholesky, settings);
+  risk_plan plan = build_risk_plan(snap, constant_asset, step.drift_dt, step.vol_sqrt_dt,
+                                   step.cholesky, settings);
+  if (with_jumps) {
+    plan.simulation.jump_count_cdf = jump_step.count_cdf;
+    plan.simulation.jump_mean = jump_step.mean;
+    plan.simulation.jump_stdev = jump_step.stdev;
+    plan.simulation.systemic_loading = jump_step.systemic_loading;
+    plan.simulation.systemic_jump_mean = jump_step.systemic_mean;
+    plan.simulation.systemic_jump_stdev = jump_step.systemic_stdev;
+  }
 
   const std::int64_t batch = std::min(
       config.paths, config.batch_paths > 0 ? config.batch_paths : executor.default_batch_paths());

@@ -10,6 +10,7 @@
 #include "host/engine/results.hpp"
 #include "host/snapshot/snapshot.hpp"
 #include "models/gbm.hpp"
+#include "models/merton.hpp"
 
 namespace levrisk {
 
@@ -18,7 +19,11 @@ using progress_callback = std::function<void(std::int64_t paths_done, std::int64
 
 // The configured model restricted to, and ordered as, the snapshot's assets.
 // Every snapshot asset needs parameters; extra model assets are ignored.
+// Under "merton", an asset's diffusion_vol_annual (when given) replaces its vol_annual.
 gbm_model snapshot_model(const run_config& config, const snapshot& snap);
+
+// The configured jumps in the snapshot's asset order.
+merton_params snapshot_jumps(const run_config& config, const snapshot& snap);
 
 // Runs the simulation. Metadata fields that only the caller knows (wall time,
 // created_utc) are filled by the caller; the rest is filled here.

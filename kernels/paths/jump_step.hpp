@@ -32,8 +32,8 @@ struct jump_view {
 
 // sqrt(n) for the capped counts, exact in float on both backends.
 LEVRISK_HD LEVRISK_FORCEINLINE float sqrt_count(int n) {
-  constexpr float table[jump_count_terms] = {0.0f,         1.0f,         1.41421356f, 1.73205081f,
-                                             2.0f,         2.23606798f, 2.44948974f, 2.64575131f};
+  constexpr float table[jump_count_terms] = {0.0f, 1.0f,        1.41421356f, 1.73205081f,
+                                             2.0f, 2.23606798f, 2.44948974f, 2.64575131f};
   return table[n];
 }
 

@@ -152,8 +152,8 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
       const float mean = m.jumps.mean[k], stdev = m.jumps.stdev[k];
       const float loading = m.jumps.systemic_loading[k];
       for (int lane = 0; lane < Lanes; ++lane) {
-        log_return[k][lane] +=
-            compound_jump(jump_count(cdf, u[lane]), mean, stdev, z[lane]) + loading * systemic[lane];
+        log_return[k][lane] += compound_jump(jump_count(cdf, u[lane]), mean, stdev, z[lane]) +
+                               loading * systemic[lane];
       }
     }
   }

@@ -105,6 +105,11 @@ calibration_result calibrate(const std::vector<price_series>& history,
     out.rows = static_cast<int>(series.time_ms.size());
     out.missing_values = series.missing_values;
     out.duplicate_rows = series.duplicate_rows;
+    out.conflicting_duplicates = series.conflicting_duplicates;
+    if (series.conflicting_duplicates > 0) {
+      out.warnings.push_back(std::to_string(series.conflicting_duplicates) +
+                             " timestamps repeated with another price; the first row kept");
+    }
     out.coverage = gaps(panel, a);
     returns[a] = log_returns(panel, a);
     out.n_returns = static_cast<int>(returns[a].log_return.size());
@@ -227,7 +232,8 @@ void print_calibration_report(std::ostream& out, const calibration_result& resul
         << pad(a.coverage.largest_gap_intervals ? format_timestamp(a.coverage.largest_gap_start_ms)
                                                 : "-",
                21)
-        << pad(std::to_string(a.missing_values), 8) << pad(std::to_string(a.duplicate_rows), 5)
+        << pad(std::to_string(a.missing_values), 8)
+        << pad(std::to_string(a.duplicate_rows + a.conflicting_duplicates), 5)
         << pad(std::to_string(a.dropped_returns), 8) << "\n";
   }
   out << "(empty_int: intervals without a price between an asset's first and last; dropped: "

@@ -42,6 +42,7 @@ struct asset_calibration {
   int rows = 0;  // observations read (after dropping duplicates)
   int missing_values = 0;
   int duplicate_rows = 0;
+  int conflicting_duplicates = 0;
   gap_report coverage;
   int n_returns = 0;
   int dropped_returns = 0;  // returns across an empty interval

@@ -140,6 +140,7 @@ std::string model_file_text(const calibration_result& result) {
         << "largest_gap_intervals = " << a.coverage.largest_gap_intervals << "\n"
         << "dropped_returns = " << a.dropped_returns << "\n"
         << "duplicate_rows = " << a.duplicate_rows << "\n"
+        << "conflicting_duplicates = " << a.conflicting_duplicates << "\n"
         << "warnings = [";
     for (std::size_t i = 0; i < a.warnings.size(); ++i) {
       out << (i ? ", " : "") << quoted(a.warnings[i]);

@@ -200,7 +200,7 @@ struct raw_series {
 // Ascending order (a newest-first file is reversed), duplicates of the same
 // price dropped; out-of-order rows and conflicting duplicates are errors.
 price_series finish_series(raw_series raw, const std::string& path, const std::string& time_field,
-                           const std::string& price_field) {
+                           const std::string& price_field, duplicate_policy duplicates) {
   price_series out;
   out.asset = raw.asset;
   out.source = path;
@@ -225,6 +225,15 @@ price_series finish_series(raw_series raw, const std::string& path, const std::s
                            << out.line.back() << ") in a file sorted "
                            << (out.newest_first ? "newest" : "oldest") << " first");
       if (raw.time_ms[i] == previous) {
+        if (raw.price_usd[i] != out.price_usd.back() &&
+            duplicates == duplicate_policy::keep_first) {
+          ++out.conflicting_duplicates;
+          if (raw.line[i] < out.line.back()) {
+            out.price_usd.back() = raw.price_usd[i];
+            out.line.back() = raw.line[i];
+          }
+          continue;
+        }
         LEVRISK_REQUIRE(raw.price_usd[i] == out.price_usd.back(), input_error,
                         path << ":" << raw.line[i] << ": field '" << time_field
                              << "' duplicates timestamp " << format_timestamp(previous)
@@ -305,7 +314,8 @@ std::string format_timestamp(std::int64_t time_ms) {
   return text;
 }
 
-std::vector<price_series> load_price_file(const history_source& source) {
+std::vector<price_series> load_price_file(const history_source& source,
+                                          duplicate_policy duplicates) {
   const std::string& path = source.path;
   std::ifstream file(path, std::ios::binary);
   LEVRISK_REQUIRE(file, input_error, path << ": cannot open price history file");
@@ -447,15 +457,16 @@ std::vector<price_series> load_price_file(const history_source& source) {
   for (std::size_t s = 0; s < series.size(); ++s) {
     const std::string field =
         kind == layout::wide ? names[static_cast<std::size_t>(wide_columns[s])] : price_field;
-    out.push_back(finish_series(std::move(series[s]), path, time_field, field));
+    out.push_back(finish_series(std::move(series[s]), path, time_field, field, duplicates));
   }
   return out;
 }
 
-std::vector<price_series> load_price_history(const std::vector<history_source>& sources) {
+std::vector<price_series> load_price_history(const std::vector<history_source>& sources,
+                                             duplicate_policy duplicates) {
   std::vector<price_series> all;
   for (const history_source& source : sources) {
-    for (price_series& series : load_price_file(source)) {
+    for (price_series& series : load_price_file(source, duplicates)) {
       for (const price_series& other : all) {
         LEVRISK_REQUIRE(other.asset != series.asset, input_error,
                         source.path << ": asset '" << series.asset << "' is also read from "

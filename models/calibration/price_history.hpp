@@ -31,6 +31,7 @@ struct price_series {
   std::vector<int> line;              // source line of each observation
   int missing_values = 0;             // rows with an empty, "NULL" or "NaN" price, not used
   int duplicate_rows = 0;             // repeated rows (same time and price), dropped
+  int conflicting_duplicates = 0;     // same time, another price: dropped (keep_first only)
   bool newest_first = false;          // the file was newest-first and was reversed
 };
 
@@ -44,10 +45,18 @@ bool parse_timestamp_ms(std::string_view text, std::int64_t& time_ms);
 // "2024-01-31T13:00:00Z" (UTC), the inverse of parse_timestamp_ms to the second.
 std::string format_timestamp(std::int64_t time_ms);
 
+// What to do with two rows of one timestamp and different prices: an input_error
+// (the default), or keep the row nearer the top of the file and count the other
+// (Binance's hourly BTC and ETH files repeat 2020-11-20 06:00-07:00 in both of
+// their formats, with different closes).
+enum class duplicate_policy { error, keep_first };
+
 // The series of one file, in the order the assets appear in it.
-std::vector<price_series> load_price_file(const history_source& source);
+std::vector<price_series> load_price_file(const history_source& source,
+                                          duplicate_policy duplicates = duplicate_policy::error);
 
 // All files; an asset that appears in two files is an input_error.
-std::vector<price_series> load_price_history(const std::vector<history_source>& sources);
+std::vector<price_series> load_price_history(const std::vector<history_source>& sources,
+                                             duplicate_policy duplicates = duplicate_policy::error);
 
 }  // namespace levrisk::calibration

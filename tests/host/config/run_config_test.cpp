@@ -6,7 +6,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <unistd.h>
+#include <algorithm>
 
 #include <cmath>
 #include <filesystem>
@@ -340,6 +342,46 @@ TEST_F(RunConfig, SnapshotAssetWithoutModelParametersIsNamed) {
     EXPECT_EQ(std::string(error.what()),
               config.source +
                   ": asset 'DOGE' of snapshot 'test-snapshot' has no parameters in [model.assets]");
+  }
+}
+
+}  // namespace
+}  // namespace levrisk
+
+namespace levrisk {
+namespace {
+
+TEST_F(RunConfig, JumpModelLoadsAndRoundTrips) {
+  const run_config c = load_run_config(source_dir / "configs" / "nightly_jumps.toml");
+  EXPECT_EQ(c.model, "merton");
+  const auto eth = static_cast<std::size_t>(
+      std::find(c.gbm.asset_ids.begin(), c.gbm.asset_ids.end(), "ETH") - c.gbm.asset_ids.begin());
+  EXPECT_EQ(c.merton.assets[eth].jump_intensity_annual, 8.0);
+  EXPECT_EQ(c.merton.assets[eth].jump_mean, -0.035);
+  EXPECT_EQ(c.merton.assets[eth].jump_stdev, 0.05);
+  EXPECT_EQ(c.merton.assets[eth].systemic_loading, 1.2);
+  EXPECT_EQ(c.merton_diffusion_vol[eth], 0.55);
+  EXPECT_EQ(c.merton.systemic.intensity_annual, 2.0);
+  EXPECT_EQ(c.merton.systemic.mean, -0.12);
+  const fs::path path = write_config(to_toml(c));
+  const run_config back = load_run_config(path);
+  EXPECT_EQ(to_toml(back), to_toml(c));
+}
+
+TEST_F(RunConfig, LoadingOfAnUnknownAssetIsRefused) {
+  const run_config c = load_run_config(source_dir / "configs" / "nightly_jumps.toml");
+  std::string text = to_toml(c);
+  const std::string marker = "[model.systemic_jumps.loading]\n";
+  text.insert(text.find(marker) + marker.size(), "\"XRP\" = 1.0\n");
+  const fs::path path = write_config(text);
+  try {
+    load_run_config(path);
+    FAIL() << "accepted a loading for an asset with no parameters";
+  } catch (const input_error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              path.string() +
+                  ": [model.systemic_jumps.loading] names asset 'XRP', which has no "
+                  "row in [model.correlation] assets");
   }
 }
 

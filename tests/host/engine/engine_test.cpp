@@ -144,9 +144,13 @@ void expect_identical(const run_result& a, const run_result& b) {
   }
 }
 
-TEST(Engine, BitIdenticalAcrossThreadCountsAndBatchSizes) {
+class BitIdentical : public ::testing::TestWithParam<const char*> {};
+
+// For each model: 1 vs 2 threads, two batch sizes, and the GPU's way through
+// the exact check, all bit for bit.
+TEST_P(BitIdentical, AcrossThreadCountsBatchSizesAndExactCheckPaths) {
   const snapshot snap = synthesize_snapshot(synth_options{300, 150, 11});
-  run_config config = load_run_config(LEVRISK_SOURCE_DIR "/configs/nightly.toml");
+  run_config config = load_run_config(std::string(LEVRISK_SOURCE_DIR "/configs/") + GetParam());
   config.paths = 3000;
   config.steps = 96;
   config.horizon_days = 5.0;
@@ -161,6 +165,28 @@ TEST(Engine, BitIdenticalAcrossThreadCountsAndBatchSizes) {
   expect_identical(one_thread, two_threads);
   expect_identical(one_thread, small_batches);
   expect_identical(one_thread, regenerated);
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, BitIdentical,
+                         ::testing::Values("nightly.toml", "nightly_jumps.toml"));
+
+// The jump model through every route (ladder, exact, constant): valid estimates.
+TEST(Engine, MertonRunsThroughEveryRoute) {
+  const snapshot snap = synthesize_snapshot(synth_options{200, 100, 3});
+  run_config config = load_run_config(LEVRISK_SOURCE_DIR "/configs/nightly_jumps.toml");
+  config.paths = 2000;
+  config.steps = 48;
+  config.horizon_days = 10.0;
+  const run_result result = run_simulation(config, snap, *make_cpu_backend(0));
+  EXPECT_EQ(result.metadata.model, "merton");
+  std::int64_t liquidated = 0;
+  for (const unit_result& u : result.units) {
+    EXPECT_GE(u.liquidation_probability, 0.0);
+    EXPECT_LE(u.liquidation_probability_lo, u.liquidation_probability);
+    EXPECT_GE(u.liquidation_probability_hi, u.liquidation_probability);
+    liquidated += u.liquidated_paths;
+  }
+  EXPECT_GT(liquidated, 0);
 }
 
 }  // namespace
