@@ -27,10 +27,11 @@ struct market_view {
   jump_view jumps;
 };
 
-// Normals per step: n diffusion draws; with jumps also n idiosyncratic jump
-// sizes and one systemic. Uniforms per step: with jumps, n + 1 jump counts.
+// Normals per step: n diffusion draws. Uniforms per step: with jumps, n + 1
+// jump counts (idiosyncratic, then systemic). Jump sizes are drawn on demand,
+// only for the rare (path, step, asset) that jumps, from their own blocks.
 LEVRISK_HD LEVRISK_FORCEINLINE int normals_per_step(const market_view& m) {
-  return m.jumps.enabled ? 2 * m.diffusion.n_assets + 1 : m.diffusion.n_assets;
+  return m.diffusion.n_assets;
 }
 LEVRISK_HD LEVRISK_FORCEINLINE int uniforms_per_step(const market_view& m) {
   return m.jumps.enabled ? m.diffusion.n_assets + 1 : 0;
@@ -39,13 +40,50 @@ LEVRISK_HD LEVRISK_FORCEINLINE int uniforms_per_step(const market_view& m) {
 // Uniforms come from their own half of the block-index space, so that no
 // uniform shares a Philox word with a normal.
 constexpr std::uint64_t uniform_block_base = 1ull << 62;
+// The size of jump slot j (asset j, or n for the systemic jump) at step s is
+// normal z0 of block jump_size_block_base + s (n + 1) + j.
+constexpr std::uint64_t jump_size_block_base = 1ull << 63;
+
+LEVRISK_HD inline float jump_size_normal(const normal_stream& stream, std::uint64_t path, int step,
+                                         int n_assets, int slot) {
+  const std::uint64_t block = jump_size_block_base +
+                              static_cast<std::uint64_t>(step) * (n_assets + 1) +
+                              static_cast<std::uint64_t>(slot);
+  return normals_from_block(philox_block(stream.seed, path, block)).z0;
+}
+
+// The jump of one slot for Lanes paths: counts vectorize; sizes are generated
+// only for lanes that jump (lambda dt is small: most steps have none).
+template <int Lanes>
+LEVRISK_HD LEVRISK_FORCEINLINE void slot_jumps(const normal_stream& stream,
+                                               std::uint64_t first_path, int step, int n_assets,
+                                               int slot, const float* count_cdf, float mean,
+                                               float stdev, const float (&u)[Lanes],
+                                               float (&jump)[Lanes]) {
+  int count[Lanes];
+  int any = 0;
+#if !defined(__CUDA_ARCH__)
+#pragma omp simd reduction(| : any)
+#endif
+  for (int lane = 0; lane < Lanes; ++lane) {
+    count[lane] = jump_count(count_cdf, u[lane]);
+    jump[lane] = 0.0f;
+    any |= count[lane];
+  }
+  if (any == 0) return;
+  for (int lane = 0; lane < Lanes; ++lane) {
+    if (count[lane] == 0) continue;
+    const float z = jump_size_normal(stream, first_path + lane, step, n_assets, slot);
+    jump[lane] = compound_jump(count[lane], mean, stdev, z);
+  }
+}
 
 // The draws of four consecutive steps: four steps of D draws are exactly D
 // Philox blocks, so no draw is wasted whatever D is (a one-asset step would use
 // only one normal of a block's four).
 template <int Lanes>
 struct step_draws {
-  float z[4 * (2 * max_assets + 1)][Lanes];
+  float z[4 * max_assets][Lanes];
   float u[4 * (max_assets + 1)][Lanes];
 };
 
@@ -117,14 +155,11 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
   const int n = model.n_assets;
   const int normal_base = (step % 4) * normals_per_step(m);
   const int uniform_base = (step % 4) * uniforms_per_step(m);
-  float systemic[Lanes];
+  float systemic[Lanes] = {};
   if (m.jumps.enabled) {
-    const float(&u)[Lanes] = draws.u[uniform_base + n];
-    const float(&z)[Lanes] = draws.z[normal_base + 2 * n];
-    for (int lane = 0; lane < Lanes; ++lane) {
-      systemic[lane] = compound_jump(jump_count(m.jumps.count_cdf + n * jump_count_terms, u[lane]),
-                                     m.jumps.systemic_mean, m.jumps.systemic_stdev, z[lane]);
-    }
+    slot_jumps<Lanes>(stream, first_path, step, n, n, m.jumps.count_cdf + n * jump_count_terms,
+                      m.jumps.systemic_mean, m.jumps.systemic_stdev, draws.u[uniform_base + n],
+                      systemic);
   }
   for (int k = 0; k < n; ++k) {
     float correlated[Lanes];
@@ -146,14 +181,15 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
       log_return[k][lane] += drift + vol * correlated[lane];
     }
     if (m.jumps.enabled) {
-      const float* cdf = m.jumps.count_cdf + k * jump_count_terms;
-      const float(&u)[Lanes] = draws.u[uniform_base + k];
-      const float(&z)[Lanes] = draws.z[normal_base + n + k];
-      const float mean = m.jumps.mean[k], stdev = m.jumps.stdev[k];
+      float jump[Lanes];
+      slot_jumps<Lanes>(stream, first_path, step, n, k, m.jumps.count_cdf + k * jump_count_terms,
+                        m.jumps.mean[k], m.jumps.stdev[k], draws.u[uniform_base + k], jump);
       const float loading = m.jumps.systemic_loading[k];
+#if !defined(__CUDA_ARCH__)
+#pragma omp simd
+#endif
       for (int lane = 0; lane < Lanes; ++lane) {
-        log_return[k][lane] += compound_jump(jump_count(cdf, u[lane]), mean, stdev, z[lane]) +
-                               loading * systemic[lane];
+        log_return[k][lane] += jump[lane] + loading * systemic[lane];
       }
     }
   }
