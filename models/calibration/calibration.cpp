@@ -206,6 +206,21 @@ calibration_result calibrate(const std::vector<price_series>& history,
   result.correlation = estimate_correlation(correlated, ids, options.shrinkage);
   if (result.joint_returns > options.jumps.window) {
     result.systemic = estimate_systemic_jumps(joint.log_return, result.period_days, options.jumps);
+    // The per-asset detector also counts an asset's jumps on systemic event
+    // dates; the simulator adds both components, so remove those from the
+    // idiosyncratic intensity: lambda_k -= lambda_s x (share of events in which
+    // asset k jumped).
+    const double events = static_cast<double>(result.systemic.events);
+    for (std::size_t a = 0; a < n_assets && events > 0.0; ++a) {
+      const std::vector<char> jumped = detect_jumps(joint.log_return[a], options.jumps);
+      double shared = 0.0;
+      for (const int k : result.systemic.event_index) {
+        shared += jumped[static_cast<std::size_t>(k)] != 0 ? 1.0 : 0.0;
+      }
+      merton_estimate& merton = result.assets[a].merton;
+      merton.jump_intensity_annual = std::max(
+          0.0, merton.jump_intensity_annual - result.systemic.intensity_annual * shared / events);
+    }
   } else {
     result.systemic.loading.assign(n_assets, 0.0);
     result.warnings.push_back("too few joint returns for the systemic jump estimator");
