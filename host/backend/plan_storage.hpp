@@ -112,8 +112,6 @@ class plan_storage {
     return t;
   }
 
-  // Whether path `path_in_batch` has any flagged unit: read on the host by the CPU backend.
-  const std::uint32_t* flags() const { return view_.flags; }
 
  private:
   ladder_view ladder_at(const std::vector<std::int64_t>& offsets, std::int64_t ladder) {

@@ -85,10 +85,13 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
          (jumps.assets[k].systemic_loading != 0.0 && jumps.systemic.intensity_annual > 0.0));
     constant_asset.push_back(p.vol_annual == 0.0 && p.drift_annual == 0.0 && !jumps_move_it);
   }
-  const risk_plan_settings settings{
-      config.seed,         config.paths,           config.steps,
-      config.horizon_days, config.hf_sample_paths, config.hf_sample_max_unit_steps,
-      histogram_bins,      histogram_width};
+  const risk_plan_settings settings{config.seed,
+                                    config.paths,
+                                    config.steps,
+                                    config.hf_sample_paths,
+                                    config.hf_sample_max_unit_steps,
+                                    histogram_bins,
+                                    histogram_width};
   risk_plan plan = build_risk_plan(snap, constant_asset, step.drift_dt, step.vol_sqrt_dt,
                                    step.cholesky, settings);
   if (with_jumps) {

@@ -57,7 +57,6 @@ struct risk_plan_settings {
   std::uint64_t seed;
   std::int64_t paths;
   int steps;
-  double horizon_days;
   std::int64_t hf_sample_paths;     // paths whose every exact unit records its HF minimum...
   double hf_sample_max_unit_steps;  // ...reduced so that sample paths x exact units x steps stays
                                     // below this
