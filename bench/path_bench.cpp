@@ -73,12 +73,14 @@ void normals_only(benchmark::State& state) {
 }
 BENCHMARK(normals_only)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// Price paths alone, no positions: correlated GBM, or with range(2) = 1 Merton
-// jumps (idiosyncratic and systemic) on every asset.
+// Price paths alone, no positions: correlated GBM (model 0), Merton jumps,
+// idiosyncratic and systemic, on every asset (1), or filtered historical
+// simulation from a year of hourly residuals, blocks of 6 (2).
 void price_paths(benchmark::State& state) {
   const int n_assets = static_cast<int>(state.range(0));
   const std::int64_t paths = state.range(1);
-  const bool jumps = state.range(2) != 0;
+  const bool jumps = state.range(2) == 1;
+  const bool history = state.range(2) == 2;
   const int steps = 288;
   gbm_params params;
   for (int k = 0; k < n_assets; ++k) {
@@ -112,6 +114,14 @@ void price_paths(benchmark::State& state) {
     plan.systemic_jump_mean = j.systemic_mean;
     plan.systemic_jump_stdev = j.systemic_stdev;
   }
+  if (history) {
+    const int dates = 8760;
+    for (int i = 0; i < dates * n_assets; ++i) {  // any fixed residuals serve for timing
+      plan.history_residual.push_back(static_cast<float>((i * 7919 % 2001) - 1000) / 577.0f);
+    }
+    plan.history_dates = dates;
+    plan.history_block_length = 6;
+  }
   const auto cpu = make_cpu_backend(0);
   double seconds = 0.0;
   for (auto _ : state) {
@@ -133,16 +143,18 @@ void price_paths(benchmark::State& state) {
   state.counters["vs_normals"] = path_steps * n_assets * iterations / seconds / normals_per_second;
 }
 BENCHMARK(price_paths)
-    ->ArgNames({"assets", "paths", "jumps"})
+    ->ArgNames({"assets", "paths", "model"})
     ->Args({1, 1 << 16, 0})
     ->Args({10, 1 << 16, 0})
     ->Args({1, 1 << 16, 1})
     ->Args({10, 1 << 16, 1})
+    ->Args({1, 1 << 16, 2})
+    ->Args({10, 1 << 16, 2})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 // The target of issue 2: 1M paths x 288 steps x 10 correlated assets, once.
 BENCHMARK(price_paths)
-    ->ArgNames({"assets", "paths", "jumps"})
+    ->ArgNames({"assets", "paths", "model"})
     ->Args({10, 1000000, 0})
     ->Iterations(1)
     ->Unit(benchmark::kSecond)

@@ -24,6 +24,7 @@ class plan_storage {
     jump_mean_ = plan.jump_mean;
     jump_stdev_ = plan.jump_stdev;
     systemic_loading_ = plan.systemic_loading;
+    history_residual_ = plan.history_residual;
 
     const std::vector<std::int64_t> offsets = plan.ladder_offsets();
     const std::int64_t n_ladders = static_cast<std::int64_t>(offsets.size()) - 1;
@@ -75,6 +76,8 @@ class plan_storage {
                                   Memory::raw(jump_mean_),        Memory::raw(jump_stdev_),
                                   Memory::raw(systemic_loading_), plan.systemic_jump_mean,
                                   plan.systemic_jump_stdev};
+    view_.model.history = fhs_view{!plan.history_residual.empty(), Memory::raw(history_residual_),
+                                   plan.history_dates, plan.history_block_length};
     view_.stream = normal_stream{plan.seed, normals_per_step(view_.model)};
     view_.n_factors = static_cast<int>(plan.factors.size());
     view_.factors = Memory::raw(factor_views_);
@@ -112,7 +115,6 @@ class plan_storage {
     return t;
   }
 
-
  private:
   ladder_view ladder_at(const std::vector<std::int64_t>& offsets, std::int64_t ladder) {
     const std::int64_t begin = offsets[static_cast<std::size_t>(ladder)];
@@ -125,7 +127,7 @@ class plan_storage {
   }
 
   Vec<float> drift_dt_, vol_sqrt_dt_, cholesky_, thresholds_;
-  Vec<float> jump_count_cdf_, jump_mean_, jump_stdev_, systemic_loading_;
+  Vec<float> jump_count_cdf_, jump_mean_, jump_stdev_, systemic_loading_, history_residual_;
   Vec<tally_t> crossed_diff_, step_sum_diff_, step_sq_sum_diff_, min_histogram_, max_histogram_;
   Vec<factor_view> factor_views_;
   Vec<int> term_offset_;

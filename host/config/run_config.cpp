@@ -118,16 +118,49 @@ void load_output_section(const toml::value& output, run_config& config) {
   }
 }
 
-void load_model_section(const toml::value& model, run_config& config) {
+void load_fhs_section(const toml::value& fhs, run_config& config,
+                      const std::filesystem::path& config_dir) {
+  const std::string& src = config.source;
+  const std::string where = "[model.fhs]";
+  LEVRISK_REQUIRE(fhs.is_table(), input_error, src << ": " << where << " must be a table");
+  require_known_keys(fhs, where, {"history", "frequency", "lambda", "block_length"}, src);
+  if (const auto* v = find_key(fhs, "history")) {
+    LEVRISK_REQUIRE(
+        v->is_array(), input_error,
+        src << ": " << where << " history must be an array of \"FILE\" or \"FILE:ASSET\"");
+    config.fhs.history.clear();
+    for (const auto& entry : v->as_array()) {
+      config.fhs.history.push_back(
+          resolve(config_dir, as_string(entry, where + " history entry", src)).string());
+    }
+  }
+  if (const auto* v = find_key(fhs, "frequency")) {
+    config.fhs.frequency = as_string(*v, where + " frequency", src);
+  }
+  if (const auto* v = find_key(fhs, "lambda"))
+    config.fhs.lambda = as_number(*v, where + " lambda", src);
+  if (const auto* v = find_key(fhs, "block_length")) {
+    config.fhs.block_length = static_cast<int>(as_integer(*v, where + " block_length", src));
+  }
+  LEVRISK_REQUIRE(
+      config.fhs.block_length >= 1, input_error,
+      src << ": " << where << " block_length must be >= 1, got " << config.fhs.block_length);
+  LEVRISK_REQUIRE(config.fhs.lambda >= 0.0 && config.fhs.lambda < 1.0, input_error,
+                  src << ": " << where << " lambda must be in [0, 1), got " << config.fhs.lambda);
+}
+
+void load_model_section(const toml::value& model, run_config& config,
+                        const std::filesystem::path& config_dir) {
   const std::string& src = config.source;
   LEVRISK_REQUIRE(model.is_table(), input_error, src << ": [model] must be a table");
-  require_known_keys(model, "[model]",
-                     {"type", "repair_correlation", "assets", "correlation", "systemic_jumps"},
-                     src);
+  require_known_keys(
+      model, "[model]",
+      {"type", "repair_correlation", "assets", "correlation", "systemic_jumps", "fhs"}, src);
   if (const auto* v = find_key(model, "type")) config.model = as_string(*v, "[model] type", src);
-  LEVRISK_REQUIRE(
-      config.model == "gbm" || config.model == "merton", input_error,
-      src << ": [model] type must be \"gbm\" or \"merton\", got \"" << config.model << "\"");
+  LEVRISK_REQUIRE(config.model == "gbm" || config.model == "merton" || config.model == "fhs",
+                  input_error,
+                  src << ": [model] type must be \"gbm\", \"merton\" or \"fhs\", got \""
+                      << config.model << "\"");
   if (const auto* v = find_key(model, "repair_correlation")) {
     config.gbm.repair_correlation = as_bool(*v, "[model] repair_correlation", src);
   }
@@ -238,6 +271,7 @@ void load_model_section(const toml::value& model, run_config& config) {
       }
     }
   }
+  if (const auto* fhs = find_key(model, "fhs")) load_fhs_section(*fhs, config, config_dir);
 }
 
 std::string quoted(const std::string& text) {
@@ -278,7 +312,7 @@ run_config load_run_config(const std::filesystem::path& path) {
   if (const auto* output = find_key(root, "output")) load_output_section(*output, config);
   const auto* model = find_key(root, "model");
   LEVRISK_REQUIRE(model, input_error, config.source << ": [model] is missing");
-  load_model_section(*model, config);
+  load_model_section(*model, config, config_dir);
   validate_run_config(config);
   return config;
 }
@@ -353,6 +387,15 @@ std::string to_toml(const run_config& c) {
       }
       out << "\n";
     }
+  }
+  if (!c.fhs.history.empty()) {
+    out << "[model.fhs]\nhistory = [";
+    for (std::size_t i = 0; i < c.fhs.history.size(); ++i) {
+      out << (i ? ", " : "") << quoted(c.fhs.history[i]);
+    }
+    out << "]\nfrequency = " << quoted(c.fhs.frequency) << "\n"
+        << "lambda = " << number(c.fhs.lambda) << "\n"
+        << "block_length = " << c.fhs.block_length << "\n\n";
   }
   out << "[model.systemic_jumps]\n"
       << "intensity_annual = " << number(c.merton.systemic.intensity_annual) << "\n"

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/gbm.hpp"
+#include "models/fhs.hpp"
 #include "models/merton.hpp"
 
 namespace levrisk {
@@ -38,13 +39,15 @@ struct run_config {
   double hf_sample_max_unit_steps = 2e9;
 
   // [model]
-  std::string model = "gbm";  // gbm | merton
+  std::string model = "gbm";  // gbm | merton | fhs
   gbm_params gbm;             // for merton: the diffusion part
   // Merton jumps, in gbm.asset_ids order; read for every model, used by "merton".
   merton_params merton;
   // [model.assets.ID.merton] diffusion_vol_annual: the diffusion's volatility
   // under the jump model (the total volatility minus the jumps'); NaN: vol_annual.
   std::vector<double> merton_diffusion_vol;
+  // [model.fhs]: used by "fhs"; history paths stored absolute.
+  fhs_params fhs;
 
   std::filesystem::path output_file() const { return output_dir / (name + ".h5"); }
   double dt_years() const { return horizon_days / 365.0 / steps; }

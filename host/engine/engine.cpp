@@ -7,6 +7,7 @@
 #include "host/common/error.hpp"
 #include "host/engine/risk_plan.hpp"
 #include "host/engine/summarize.hpp"
+#include "models/fhs.hpp"
 
 namespace levrisk {
 namespace {
@@ -76,6 +77,8 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
     }
   }
 
+  std::vector<float> history_residual;
+  int history_dates = 0;
   std::vector<bool> constant_asset;
   for (std::size_t k = 0; k < model.params().assets.size(); ++k) {
     const gbm_asset_params& p = model.params().assets[k];
@@ -92,8 +95,28 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
                                     config.hf_sample_max_unit_steps,
                                     histogram_bins,
                                     histogram_width};
+  if (config.model == "fhs") {
+    // Today's EWMA volatility of the history rescales its residuals; the drift
+    // keeps E[S_T] = S_0 e^{mu T} to first order, as for GBM.
+    const fhs_tables history = build_fhs_tables(config.fhs, model.params().asset_ids,
+                                                constant_asset, "", config.source + ": model");
+    const double dt = config.dt_years();
+    for (std::size_t k = 0; k < step.drift_dt.size(); ++k) {
+      const double vol = history.vol_now_annual[k];
+      step.drift_dt[k] =
+          static_cast<float>((model.params().assets[k].drift_annual - 0.5 * vol * vol) * dt);
+      step.vol_sqrt_dt[k] = static_cast<float>(vol * std::sqrt(dt));
+    }
+    history_residual = history.residual;
+    history_dates = history.n_dates;
+  }
   risk_plan plan = build_risk_plan(snap, constant_asset, step.drift_dt, step.vol_sqrt_dt,
                                    step.cholesky, settings);
+  if (!history_residual.empty()) {
+    plan.simulation.history_residual = std::move(history_residual);
+    plan.simulation.history_dates = history_dates;
+    plan.simulation.history_block_length = config.fhs.block_length;
+  }
   if (with_jumps) {
     plan.simulation.jump_count_cdf = jump_step.count_cdf;
     plan.simulation.jump_mean = jump_step.mean;

@@ -33,6 +33,10 @@ struct simulation_plan {
   std::vector<float> systemic_loading;
   float systemic_jump_mean = 0.0f;
   float systemic_jump_stdev = 0.0f;
+  // Filtered historical simulation (kernels/paths/market_step.hpp); empty: off.
+  std::vector<float> history_residual;  // history_dates x n_assets
+  int history_dates = 0;
+  int history_block_length = 1;
   std::vector<factor_spec> factors;
   int histogram_bins = 0;
   double histogram_width = 0.0;  // in log-factor units

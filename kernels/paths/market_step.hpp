@@ -22,16 +22,29 @@ struct gbm_view {
   const float* cholesky;     // lower triangle, row-major n_assets x n_assets
 };
 
+// Filtered historical simulation: each step takes one date's standardized
+// residuals for every asset (the cross-section stays whole) and rescales them by
+// today's volatility: x_k += drift_dt_k + vol_sqrt_dt_k eps_{d,k}. Dates are
+// drawn in blocks of block_length consecutive dates (a block bootstrap, which
+// keeps short-range volatility clustering), wrapping at the end of the table.
+struct fhs_view {
+  int enabled;
+  const float* residual;  // [date * n_assets + k]
+  int n_dates;
+  int block_length;
+};
+
 struct market_view {
-  gbm_view diffusion;
+  gbm_view diffusion;  // for fhs: drift_dt and vol_sqrt_dt only
   jump_view jumps;
+  fhs_view history;
 };
 
 // Normals per step: n diffusion draws. Uniforms per step: with jumps, n + 1
 // jump counts (idiosyncratic, then systemic). Jump sizes are drawn on demand,
 // only for the rare (path, step, asset) that jumps, from their own blocks.
 LEVRISK_HD LEVRISK_FORCEINLINE int normals_per_step(const market_view& m) {
-  return m.diffusion.n_assets;
+  return m.history.enabled ? 0 : m.diffusion.n_assets;
 }
 LEVRISK_HD LEVRISK_FORCEINLINE int uniforms_per_step(const market_view& m) {
   return m.jumps.enabled ? m.diffusion.n_assets + 1 : 0;
@@ -43,6 +56,9 @@ constexpr std::uint64_t uniform_block_base = 1ull << 62;
 // The size of jump slot j (asset j, or n for the systemic jump) at step s is
 // normal z0 of block jump_size_block_base + s (n + 1) + j.
 constexpr std::uint64_t jump_size_block_base = 1ull << 63;
+// The start date of a bootstrap block beginning at step s: word x of block
+// history_block_base + s, mapped to [0, n_dates) by a 64-bit multiply-high.
+constexpr std::uint64_t history_block_base = 3ull << 62;
 
 LEVRISK_HD inline float jump_size_normal(const normal_stream& stream, std::uint64_t path, int step,
                                          int n_assets, int slot) {
@@ -85,6 +101,7 @@ template <int Lanes>
 struct step_draws {
   float z[4 * max_assets][Lanes];
   float u[4 * (max_assets + 1)][Lanes];
+  int date[Lanes] = {};  // filtered historical simulation: the date of the current step
 };
 
 // Normal d of step s is normal (s mod 4) D + d of chunk s div 4, whose D blocks
@@ -150,9 +167,37 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
                                                 std::uint64_t first_path, int step,
                                                 step_draws<Lanes>& draws,
                                                 float (&log_return)[max_assets][Lanes]) {
-  if (step % 4 == 0) generate_chunk<Lanes>(m, stream, first_path, step / 4, draws);
   const gbm_view& model = m.diffusion;
   const int n = model.n_assets;
+  if (m.history.enabled) {
+    const fhs_view& h = m.history;
+    if (step % h.block_length == 0) {
+#if !defined(__CUDA_ARCH__)
+#pragma omp simd
+#endif
+      for (int lane = 0; lane < Lanes; ++lane) {
+        const std::uint32_t word =
+            philox_block(stream.seed, first_path + lane, history_block_base + step).x;
+        draws.date[lane] = static_cast<int>((static_cast<std::uint64_t>(word) * h.n_dates) >> 32);
+      }
+    } else {
+      for (int lane = 0; lane < Lanes; ++lane) {
+        draws.date[lane] = draws.date[lane] + 1 == h.n_dates ? 0 : draws.date[lane] + 1;
+      }
+    }
+    for (int k = 0; k < n; ++k) {
+      const float drift = model.drift_dt[k];
+      const float vol = model.vol_sqrt_dt[k];
+#if !defined(__CUDA_ARCH__)
+#pragma omp simd
+#endif
+      for (int lane = 0; lane < Lanes; ++lane) {
+        log_return[k][lane] += drift + vol * h.residual[draws.date[lane] * n + k];
+      }
+    }
+    return;
+  }
+  if (step % 4 == 0) generate_chunk<Lanes>(m, stream, first_path, step / 4, draws);
   const int normal_base = (step % 4) * normals_per_step(m);
   const int uniform_base = (step % 4) * uniforms_per_step(m);
   float systemic[Lanes] = {};

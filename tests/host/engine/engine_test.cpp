@@ -170,6 +170,52 @@ TEST_P(BitIdentical, AcrossThreadCountsBatchSizesAndExactCheckPaths) {
 INSTANTIATE_TEST_SUITE_P(Models, BitIdentical,
                          ::testing::Values("nightly.toml", "nightly_jumps.toml"));
 
+// Filtered historical simulation on the bundled synthetic history (BTC, ETH,
+// SOL): a portfolio over those assets, bit for bit across threads, batches and
+// exact-check paths, with liquidations happening.
+TEST(Engine, HistoricalSimulationIsBitIdenticalAndLiquidates) {
+  snapshot snap;
+  snap.source = "fhs-test";
+  snap.assets = {{"BTC", 95000.0}, {"ETH", 3500.0}, {"SOL", 240.0}, {"USDC", 1.0}};
+  snap.lending_markets = {
+      {0, 0.73, 0.78, 0.05}, {1, 0.8, 0.83, 0.05}, {2, 0.65, 0.72, 0.08}, {3, 0.77, 0.8, 0.045}};
+  snap.perp_markets = {{"SOL-PERP", 2, 0.01, 0.02}};
+  for (int i = 0; i < 60; ++i) {
+    const double hf = 1.01 + 0.01 * i;
+    const std::string id = "L" + std::to_string(i);
+    if (i % 3 == 0) {  // ETH against USDC: a ladder unit
+      snap.lending_accounts.push_back({id, {{1, 10.0, 0.0}, {3, 0.0, 10.0 * 3500.0 * 0.83 / hf}}});
+    } else if (i % 3 == 1) {  // BTC against ETH: a ratio ladder
+      snap.lending_accounts.push_back(
+          {id, {{0, 1.0, 0.0}, {1, 0.0, 95000.0 * 0.78 / hf / 3500.0}}});
+    } else {  // BTC and SOL against USDC: exact
+      const double collateral = 95000.0 * 0.78 + 100.0 * 240.0 * 0.72;
+      snap.lending_accounts.push_back(
+          {id, {{0, 1.0, 0.0}, {2, 100.0, 0.0}, {3, 0.0, collateral / hf}}});
+    }
+  }
+  snap.perp_positions.push_back(
+      {"P1", 0, position_side::long_side, 100.0, 240.0, margin_mode::isolated, 1500.0});
+  run_config config = load_run_config(LEVRISK_SOURCE_DIR "/configs/nightly.toml");
+  config.model = "fhs";
+  config.fhs.history = {LEVRISK_SOURCE_DIR "/data/history/synthetic_hourly.csv"};
+  config.fhs.frequency = "1h";
+  config.fhs.block_length = 6;
+  config.paths = 3000;
+  config.steps = 168;
+  config.horizon_days = 7.0;
+  config.hf_sample_paths = 300;
+  config.batch_paths = 1024;
+  const run_result one_thread = run_simulation(config, snap, *make_cpu_backend(1));
+  config.batch_paths = 333;
+  const run_result small_batches = run_simulation(config, snap, *make_cpu_backend(2));
+  const run_result regenerated = run_simulation(config, snap, *make_cpu_backend(2, true));
+  expect_identical(one_thread, small_batches);
+  expect_identical(one_thread, regenerated);
+  EXPECT_EQ(one_thread.metadata.model, "fhs");
+  EXPECT_GT(one_thread.units[0].liquidated_paths, 0);  // HF 1.01 over a week
+}
+
 // The jump model through every route (ladder, exact, constant): valid estimates.
 TEST(Engine, MertonRunsThroughEveryRoute) {
   const snapshot snap = synthesize_snapshot(synth_options{200, 100, 3});
