@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 #include <algorithm>
+#include <sstream>
 
 #include <cmath>
 #include <filesystem>
@@ -383,6 +384,45 @@ TEST_F(RunConfig, LoadingOfAnUnknownAssetIsRefused) {
                   ": [model.systemic_jumps.loading] names asset 'XRP', which has no "
                   "row in [model.correlation] assets");
   }
+}
+
+}  // namespace
+}  // namespace levrisk
+
+namespace levrisk {
+namespace {
+
+std::string read_text_file(const fs::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+TEST_F(RunConfig, HistoricalSimulationSectionLoadsAndRoundTrips) {
+  const std::string text = read_text_file(source_dir / "configs" / "nightly.toml");
+  std::string edited = text;
+  const std::string gbm = "type = \"gbm\"";
+  edited.replace(edited.find(gbm), gbm.size(), "type = \"fhs\"");
+  edited += "\n[model.fhs]\nhistory = [\"hist.csv:BTC\"]\nfrequency = \"1h\"\nblock_length = 12\n";
+  const fs::path path = write_config(edited);
+  const run_config c = load_run_config(path);
+  EXPECT_EQ(c.model, "fhs");
+  ASSERT_EQ(c.fhs.history.size(), 1u);
+  EXPECT_EQ(c.fhs.history[0], (dir / "hist.csv:BTC").lexically_normal().string());
+  EXPECT_EQ(c.fhs.frequency, "1h");
+  EXPECT_EQ(c.fhs.block_length, 12);
+  const run_config back = load_run_config(write_config(to_toml(c)));
+  EXPECT_EQ(to_toml(back), to_toml(c));
+}
+
+TEST_F(RunConfig, HistoricalSimulationBlockLengthZeroIsRefused) {
+  std::string text = read_text_file(source_dir / "configs" / "nightly.toml");
+  const std::string gbm = "type = \"gbm\"";
+  text.replace(text.find(gbm), gbm.size(), "type = \"fhs\"");
+  text += "\n[model.fhs]\nhistory = [\"h.csv\"]\nblock_length = 0\n";
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path), path.string() + ": [model.fhs] block_length must be >= 1, got 0");
 }
 
 }  // namespace
