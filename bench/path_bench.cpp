@@ -22,6 +22,7 @@
 #include "host/snapshot/load_snapshot.hpp"
 #include "kernels/paths/market_step.hpp"
 #include "kernels/rng/normal.hpp"
+#include "models/garch.hpp"
 #include "models/gbm.hpp"
 #include "models/merton.hpp"
 
@@ -75,12 +76,14 @@ BENCHMARK(normals_only)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Price paths alone, no positions: correlated GBM (model 0), Merton jumps,
 // idiosyncratic and systemic, on every asset (1), or filtered historical
-// simulation from a year of hourly residuals, blocks of 6 (2).
+// simulation from a year of hourly residuals, blocks of 6 (2), or GARCH(1,1)-t
+// with nu = 5 on every asset (3).
 void price_paths(benchmark::State& state) {
   const int n_assets = static_cast<int>(state.range(0));
   const std::int64_t paths = state.range(1);
   const bool jumps = state.range(2) == 1;
   const bool history = state.range(2) == 2;
+  const bool garch = state.range(2) == 3;
   const int steps = 288;
   gbm_params params;
   for (int k = 0; k < n_assets; ++k) {
@@ -122,6 +125,20 @@ void price_paths(benchmark::State& state) {
     plan.history_dates = dates;
     plan.history_block_length = 6;
   }
+  if (garch) {
+    std::vector<garch_asset_params> g(static_cast<std::size_t>(n_assets),
+                                      garch_asset_params{true, 1e-8, 0.05, 0.94, 5.0, 1e-6, 1.0});
+    const garch_step_coefficients c = garch_coefficients(
+        g, params.asset_ids, std::vector<bool>(static_cast<std::size_t>(n_assets), false), 1.0,
+        "bench");
+    plan.garch_omega = c.omega;
+    plan.garch_alpha = c.alpha;
+    plan.garch_beta = c.beta;
+    plan.garch_variance_now = c.variance_now;
+    plan.garch_nu_minus_2 = c.nu_minus_2;
+    plan.garch_gamma_d = c.gamma_d;
+    plan.garch_gamma_c = c.gamma_c;
+  }
   const auto cpu = make_cpu_backend(0);
   double seconds = 0.0;
   for (auto _ : state) {
@@ -150,6 +167,8 @@ BENCHMARK(price_paths)
     ->Args({10, 1 << 16, 1})
     ->Args({1, 1 << 16, 2})
     ->Args({10, 1 << 16, 2})
+    ->Args({1, 1 << 16, 3})
+    ->Args({10, 1 << 16, 3})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 // The target of issue 2: 1M paths x 288 steps x 10 correlated assets, once.

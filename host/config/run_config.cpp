@@ -157,9 +157,10 @@ void load_model_section(const toml::value& model, run_config& config,
       model, "[model]",
       {"type", "repair_correlation", "assets", "correlation", "systemic_jumps", "fhs"}, src);
   if (const auto* v = find_key(model, "type")) config.model = as_string(*v, "[model] type", src);
-  LEVRISK_REQUIRE(config.model == "gbm" || config.model == "merton" || config.model == "fhs",
+  LEVRISK_REQUIRE(config.model == "gbm" || config.model == "merton" || config.model == "fhs" ||
+                      config.model == "garch",
                   input_error,
-                  src << ": [model] type must be \"gbm\", \"merton\" or \"fhs\", got \""
+                  src << ": [model] type must be \"gbm\", \"merton\", \"fhs\" or \"garch\", got \""
                       << config.model << "\"");
   if (const auto* v = find_key(model, "repair_correlation")) {
     config.gbm.repair_correlation = as_bool(*v, "[model] repair_correlation", src);
@@ -206,6 +207,7 @@ void load_model_section(const toml::value& model, run_config& config,
   config.gbm.asset_ids = ids;
   config.merton = merton_params{};
   config.merton_diffusion_vol.clear();
+  config.garch.clear();
   config.gbm.correlation = flat;
   config.gbm.assets.clear();
   for (const auto& id : ids) {
@@ -213,7 +215,6 @@ void load_model_section(const toml::value& model, run_config& config,
     LEVRISK_REQUIRE(params && params->is_table(), input_error,
                     src << ": [model.assets." << id << "] is missing");
     const std::string where = "[model.assets." + id + "]";
-    // garch: written by `levrisk calibrate`, not simulated by this release.
     require_known_keys(*params, where, {"drift_annual", "vol_annual", "merton", "garch"}, src);
     merton_asset_params jumps;
     double diffusion_vol = std::nan("");
@@ -237,6 +238,29 @@ void load_model_section(const toml::value& model, run_config& config,
       }
     }
     config.merton.assets.push_back(jumps);
+    garch_asset_params garch;
+    if (const auto* table = find_key(*params, "garch")) {
+      const std::string sub = "[model.assets." + id + ".garch]";
+      LEVRISK_REQUIRE(table->is_table(), input_error, src << ": " << sub << " must be a table");
+      // The *_se keys are the calibration's standard errors: provenance, not read.
+      require_known_keys(*table, sub,
+                         {"omega", "omega_se", "alpha", "alpha_se", "beta", "beta_se", "nu",
+                          "nu_se", "variance_now", "period_days"},
+                         src);
+      auto read = [&](const char* key) {
+        const auto* v = find_key(*table, key);
+        LEVRISK_REQUIRE(v, input_error, src << ": " << sub << " needs " << key);
+        return as_number(*v, sub + " " + key, src);
+      };
+      garch.present = true;
+      garch.omega = read("omega");
+      garch.alpha = read("alpha");
+      garch.beta = read("beta");
+      garch.nu = read("nu");
+      garch.variance_now = read("variance_now");
+      garch.period_days = read("period_days");
+    }
+    config.garch.push_back(garch);
     config.merton_diffusion_vol.push_back(diffusion_vol);
     const auto* drift = find_key(*params, "drift_annual");
     const auto* vol = find_key(*params, "vol_annual");
@@ -376,6 +400,16 @@ std::string to_toml(const run_config& c) {
     out << "[model.assets." << quoted(c.gbm.asset_ids[k]) << "]\n"
         << "drift_annual = " << number(c.gbm.assets[k].drift_annual) << "\n"
         << "vol_annual = " << number(c.gbm.assets[k].vol_annual) << "\n\n";
+    if (k < c.garch.size() && c.garch[k].present) {
+      const garch_asset_params& g = c.garch[k];
+      out << "[model.assets." << quoted(c.gbm.asset_ids[k]) << ".garch]\n"
+          << "omega = " << number(g.omega) << "\n"
+          << "alpha = " << number(g.alpha) << "\n"
+          << "beta = " << number(g.beta) << "\n"
+          << "nu = " << number(g.nu) << "\n"
+          << "variance_now = " << number(g.variance_now) << "\n"
+          << "period_days = " << number(g.period_days) << "\n\n";
+    }
     if (k < c.merton.assets.size()) {
       const merton_asset_params& m = c.merton.assets[k];
       out << "[model.assets." << quoted(c.gbm.asset_ids[k]) << ".merton]\n"

@@ -10,6 +10,7 @@
 
 #include "models/gbm.hpp"
 #include "models/fhs.hpp"
+#include "models/garch.hpp"
 #include "models/merton.hpp"
 
 namespace levrisk {
@@ -39,7 +40,7 @@ struct run_config {
   double hf_sample_max_unit_steps = 2e9;
 
   // [model]
-  std::string model = "gbm";  // gbm | merton | fhs
+  std::string model = "gbm";  // gbm | merton | fhs | garch
   gbm_params gbm;             // for merton: the diffusion part
   // Merton jumps, in gbm.asset_ids order; read for every model, used by "merton".
   merton_params merton;
@@ -48,6 +49,8 @@ struct run_config {
   std::vector<double> merton_diffusion_vol;
   // [model.fhs]: used by "fhs"; history paths stored absolute.
   fhs_params fhs;
+  // [model.assets.ID.garch], in gbm.asset_ids order; used by "garch".
+  std::vector<garch_asset_params> garch;
 
   std::filesystem::path output_file() const { return output_dir / (name + ".h5"); }
   double dt_years() const { return horizon_days / 365.0 / steps; }

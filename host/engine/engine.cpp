@@ -7,7 +7,9 @@
 #include "host/common/error.hpp"
 #include "host/engine/risk_plan.hpp"
 #include "host/engine/summarize.hpp"
+#include "models/correlation.hpp"
 #include "models/fhs.hpp"
+#include "models/garch.hpp"
 
 namespace levrisk {
 namespace {
@@ -110,8 +112,42 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
     history_residual = history.residual;
     history_dates = history.n_dates;
   }
+  garch_step_coefficients garch;
+  if (config.model == "garch") {
+    std::vector<garch_asset_params> params;
+    for (const asset& a : snap.assets) {
+      const auto it = std::find(config.gbm.asset_ids.begin(), config.gbm.asset_ids.end(), a.id);
+      const auto i = static_cast<std::size_t>(it - config.gbm.asset_ids.begin());
+      params.push_back(i < config.garch.size() ? config.garch[i] : garch_asset_params{});
+    }
+    const std::string context = config.source + ": model";
+    garch = garch_coefficients(params, model.params().asset_ids, constant_asset,
+                               config.horizon_days / config.steps, context);
+    // Independent t mixing attenuates correlation: correlate the normals more.
+    const std::vector<double> normal_correlation = validated_correlation(
+        garch_normal_correlation(model.params().correlation, params, constant_asset),
+        model.params().asset_ids, model.params().repair_correlation,
+        context + ": correlation of the GARCH innovations' normals");
+    const std::vector<double> factor =
+        cholesky_lower(normal_correlation, static_cast<int>(params.size()));
+    for (std::size_t i = 0; i < factor.size(); ++i)
+      step.cholesky[i] = static_cast<float>(factor[i]);
+    for (std::size_t k = 0; k < step.drift_dt.size(); ++k) {
+      step.drift_dt[k] =
+          static_cast<float>(model.params().assets[k].drift_annual * config.dt_years());
+    }
+  }
   risk_plan plan = build_risk_plan(snap, constant_asset, step.drift_dt, step.vol_sqrt_dt,
                                    step.cholesky, settings);
+  if (!garch.omega.empty()) {
+    plan.simulation.garch_omega = garch.omega;
+    plan.simulation.garch_alpha = garch.alpha;
+    plan.simulation.garch_beta = garch.beta;
+    plan.simulation.garch_variance_now = garch.variance_now;
+    plan.simulation.garch_nu_minus_2 = garch.nu_minus_2;
+    plan.simulation.garch_gamma_d = garch.gamma_d;
+    plan.simulation.garch_gamma_c = garch.gamma_c;
+  }
   if (!history_residual.empty()) {
     plan.simulation.history_residual = std::move(history_residual);
     plan.simulation.history_dates = history_dates;

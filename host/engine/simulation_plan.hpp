@@ -33,6 +33,9 @@ struct simulation_plan {
   std::vector<float> systemic_loading;
   float systemic_jump_mean = 0.0f;
   float systemic_jump_stdev = 0.0f;
+  // GARCH(1,1)-t (kernels/paths/garch_step.hpp); empty garch_omega: off.
+  std::vector<float> garch_omega, garch_alpha, garch_beta, garch_variance_now, garch_nu_minus_2,
+      garch_gamma_d, garch_gamma_c;
   // Filtered historical simulation (kernels/paths/market_step.hpp); empty: off.
   std::vector<float> history_residual;  // history_dates x n_assets
   int history_dates = 0;

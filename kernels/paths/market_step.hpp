@@ -8,6 +8,7 @@
 // jump-diffusion with a systemic component (kernels/paths/jump_step.hpp).
 
 #include "kernels/common.hpp"
+#include "kernels/paths/garch_step.hpp"
 #include "kernels/paths/jump_step.hpp"
 #include "kernels/rng/normal.hpp"
 
@@ -35,9 +36,10 @@ struct fhs_view {
 };
 
 struct market_view {
-  gbm_view diffusion;  // for fhs: drift_dt and vol_sqrt_dt only
+  gbm_view diffusion;  // for fhs: drift_dt and vol_sqrt_dt only; for garch: mu dt and L
   jump_view jumps;
   fhs_view history;
+  garch_view garch;
 };
 
 // Normals per step: n diffusion draws. Uniforms per step: with jumps, n + 1
@@ -102,6 +104,7 @@ struct step_draws {
   float z[4 * max_assets][Lanes];
   float u[4 * (max_assets + 1)][Lanes];
   int date[Lanes] = {};  // filtered historical simulation: the date of the current step
+  float variance[max_assets][Lanes];  // GARCH: conditional variance of the next return
 };
 
 // Normal d of step s is normal (s mod 4) D + d of chunk s div 4, whose D blocks
@@ -198,6 +201,11 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
     return;
   }
   if (step % 4 == 0) generate_chunk<Lanes>(m, stream, first_path, step / 4, draws);
+  if (m.garch.enabled && step == 0) {
+    for (int k = 0; k < n; ++k) {
+      for (int lane = 0; lane < Lanes; ++lane) draws.variance[k][lane] = m.garch.variance_now[k];
+    }
+  }
   const int normal_base = (step % 4) * normals_per_step(m);
   const int uniform_base = (step % 4) * uniforms_per_step(m);
   float systemic[Lanes] = {};
@@ -218,6 +226,23 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
       for (int lane = 0; lane < Lanes; ++lane) correlated[lane] += l_kj * z[lane];
     }
     const float drift = model.drift_dt[k];
+    if (m.garch.enabled) {
+      const garch_view& g = m.garch;
+      const std::uint64_t first_block =
+          gamma_block_base +
+          (static_cast<std::uint64_t>(step) * n + static_cast<std::uint64_t>(k)) * gamma_tries;
+      for (int lane = 0; lane < Lanes; ++lane) {
+        const float chi_square = chi_square_draw(stream.seed, first_path + lane, first_block,
+                                                 g.gamma_d[k], g.gamma_c[k]);
+        const float eps = correlated[lane] * std::sqrt(g.nu_minus_2[k] / chi_square);
+        const float h = draws.variance[k][lane];
+        const float r = std::sqrt(h) * eps;
+        // -h/2: the Ito-like correction, exact for normal innovations (E[e^r] = e^{h/2}).
+        log_return[k][lane] += drift - 0.5f * h + r;
+        draws.variance[k][lane] = g.omega[k] + g.alpha[k] * r * r + g.beta[k] * h;
+      }
+      continue;
+    }
     const float vol = model.vol_sqrt_dt[k];
 #if !defined(__CUDA_ARCH__)
 #pragma omp simd

@@ -1,5 +1,6 @@
 // The calibration's model file drives a run: levrisk calibrate on the bundled
-// synthetic history, then levrisk run with the file as the model (jump model).
+// synthetic history, then levrisk run with the file as the model (jump model,
+// then GARCH).
 
 #include <gtest/gtest.h>
 
@@ -47,6 +48,19 @@ TEST(CalibrateThenRun, ModelFileLoadsIntoARun) {
   EXPECT_EQ(result.metadata.model, "merton");
   ASSERT_EQ(result.units.size(), 2u);
   EXPECT_GT(result.units[0].liquidated_paths, 0);  // HF 1.05 over a week: liquidated on some paths
+
+  // The same file under GARCH(1,1)-t, stepping once per hour: its period.
+  std::string garch_text = text;
+  garch_text.replace(garch_text.find("type = \"merton\""), 15, "type = \"garch\"");
+  write_text(dir / "garch.toml",
+             "[run]\nname = \"garch\"\nsnapshot = \"snapshot\"\n"
+             "output_dir = \"out\"\npaths = 1000\nsteps = 168\n"
+             "horizon_days = 7.0\n\n" +
+                 garch_text);
+  const command_result garch_run =
+      run_levrisk("run --quiet --config " + quoted(dir / "garch.toml"), dir);
+  ASSERT_EQ(garch_run.exit_code, 0) << garch_run.err;
+  EXPECT_EQ(read_result_file(dir / "out" / "garch.h5").metadata.model, "garch");
   fs::remove_all(dir);
 }
 

@@ -173,7 +173,9 @@ INSTANTIATE_TEST_SUITE_P(Models, BitIdentical,
 // Filtered historical simulation on the bundled synthetic history (BTC, ETH,
 // SOL): a portfolio over those assets, bit for bit across threads, batches and
 // exact-check paths, with liquidations happening.
-TEST(Engine, HistoricalSimulationIsBitIdenticalAndLiquidates) {
+// BTC, ETH, SOL and USDC (the bundled synthetic history's assets, and a
+// stablecoin): ladder, ratio-ladder and exact units near liquidation, and a perp.
+snapshot three_asset_snapshot() {
   snapshot snap;
   snap.source = "fhs-test";
   snap.assets = {{"BTC", 95000.0}, {"ETH", 3500.0}, {"SOL", 240.0}, {"USDC", 1.0}};
@@ -196,6 +198,11 @@ TEST(Engine, HistoricalSimulationIsBitIdenticalAndLiquidates) {
   }
   snap.perp_positions.push_back(
       {"P1", 0, position_side::long_side, 100.0, 240.0, margin_mode::isolated, 1500.0});
+  return snap;
+}
+
+TEST(Engine, HistoricalSimulationIsBitIdenticalAndLiquidates) {
+  const snapshot snap = three_asset_snapshot();
   run_config config = load_run_config(LEVRISK_SOURCE_DIR "/configs/nightly.toml");
   config.model = "fhs";
   config.fhs.history = {LEVRISK_SOURCE_DIR "/data/history/synthetic_hourly.csv"};
@@ -214,6 +221,30 @@ TEST(Engine, HistoricalSimulationIsBitIdenticalAndLiquidates) {
   expect_identical(one_thread, regenerated);
   EXPECT_EQ(one_thread.metadata.model, "fhs");
   EXPECT_GT(one_thread.units[0].liquidated_paths, 0);  // HF 1.01 over a week
+}
+
+// GARCH(1,1)-t at the hourly period of its parameters, bit for bit across
+// threads, batches and exact-check paths.
+TEST(Engine, GarchIsBitIdenticalAndLiquidates) {
+  const snapshot snap = three_asset_snapshot();
+  run_config config = load_run_config(LEVRISK_SOURCE_DIR "/configs/nightly.toml");
+  config.model = "garch";
+  for (std::size_t k = 0; k < config.gbm.asset_ids.size(); ++k) {
+    config.garch[k] = garch_asset_params{true, 2e-6, 0.06, 0.92, 5.0, 1e-4, 1.0 / 24.0};
+  }
+  config.paths = 3000;
+  config.steps = 168;
+  config.horizon_days = 7.0;
+  config.hf_sample_paths = 300;
+  config.batch_paths = 1024;
+  const run_result one_thread = run_simulation(config, snap, *make_cpu_backend(1));
+  config.batch_paths = 333;
+  const run_result small_batches = run_simulation(config, snap, *make_cpu_backend(2));
+  const run_result regenerated = run_simulation(config, snap, *make_cpu_backend(2, true));
+  expect_identical(one_thread, small_batches);
+  expect_identical(one_thread, regenerated);
+  EXPECT_EQ(one_thread.metadata.model, "garch");
+  EXPECT_GT(one_thread.units[0].liquidated_paths, 0);
 }
 
 // The jump model through every route (ladder, exact, constant): valid estimates.

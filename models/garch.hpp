@@ -1,0 +1,45 @@
+#pragma once
+// GARCH(1,1)-t, host side: parameters as `levrisk calibrate` writes them,
+// validation (stationarity), and the per-asset tables of
+// kernels/paths/garch_step.hpp, including the correlation the kernel's normals
+// need for the innovations to have the configured correlation.
+
+#include <string>
+#include <vector>
+
+namespace levrisk {
+
+struct garch_asset_params {
+  bool present = false;  // the asset has a [model.assets.ID.garch] table
+  double omega = 0.0;    // per period of period_days
+  double alpha = 0.0;
+  double beta = 0.0;
+  double nu = 0.0;            // degrees of freedom of the standardized t, > 2
+  double variance_now = 0.0;  // conditional variance of the next period's return
+  double period_days = 0.0;
+};
+
+struct garch_step_coefficients {
+  std::vector<float> omega, alpha, beta, variance_now, nu_minus_2, gamma_d, gamma_c;
+};
+
+// E[sqrt((nu - 2) / W)], W ~ chi^2(nu): the factor by which independent t mixing
+// scales a correlation, sqrt((nu - 2) / 2) Gamma((nu - 1) / 2) / Gamma(nu / 2).
+double t_mixing_factor(double nu);
+
+// Validates each non-constant asset's parameters (present, finite, omega > 0,
+// alpha, beta >= 0, alpha + beta < 1, nu > 2, variance_now > 0) and that the
+// run's step equals their period; constant assets get zero variance.
+garch_step_coefficients garch_coefficients(const std::vector<garch_asset_params>& params,
+                                           const std::vector<std::string>& asset_ids,
+                                           const std::vector<bool>& constant_asset,
+                                           double step_days, const std::string& context);
+
+// The normals' correlation rho_jk / (c_j c_k) (c = t_mixing_factor), so that
+// the t innovations have correlation rho (capped at +-1 where rho is already
+// that close). Unit diagonal; the caller checks positive semi-definiteness.
+std::vector<double> garch_normal_correlation(const std::vector<double>& correlation,
+                                             const std::vector<garch_asset_params>& params,
+                                             const std::vector<bool>& constant_asset);
+
+}  // namespace levrisk

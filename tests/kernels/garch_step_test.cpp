@@ -1,0 +1,219 @@
+// GARCH(1,1)-t in the market step: the unconditional variance
+// omega / (1 - alpha - beta), the decay of the autocorrelation of squared
+// returns by alpha + beta per lag, unit-variance t innovations with the t's
+// kurtosis, the configured correlation of innovations, and the same bits for
+// one lane and sixteen.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "host/common/error.hpp"
+#include "kernels/paths/market_step.hpp"
+#include "models/correlation.hpp"
+#include "models/garch.hpp"
+
+namespace levrisk {
+namespace {
+
+struct garch_market {
+  std::vector<float> drift, vol, cholesky;
+  garch_step_coefficients g;
+  market_view view() const {
+    market_view m{};
+    const int n = static_cast<int>(drift.size());
+    m.diffusion = gbm_view{n, drift.data(), vol.data(), cholesky.data()};
+    m.garch = garch_view{1,
+                         g.omega.data(),
+                         g.alpha.data(),
+                         g.beta.data(),
+                         g.variance_now.data(),
+                         g.nu_minus_2.data(),
+                         g.gamma_d.data(),
+                         g.gamma_c.data()};
+    return m;
+  }
+};
+
+garch_market make_market(const std::vector<garch_asset_params>& params, double rho) {
+  garch_market m;
+  const std::size_t n = params.size();
+  std::vector<std::string> ids;
+  for (std::size_t k = 0; k < n; ++k) ids.push_back("A" + std::to_string(k));
+  const std::vector<bool> moving(n, false);
+  m.g = garch_coefficients(params, ids, moving, 1.0, "test");
+  std::vector<double> correlation(n * n, rho);
+  for (std::size_t k = 0; k < n; ++k) correlation[k * n + k] = 1.0;
+  const std::vector<double> l =
+      cholesky_lower(garch_normal_correlation(correlation, params, moving), static_cast<int>(n));
+  for (const double v : l) m.cholesky.push_back(static_cast<float>(v));
+  m.drift.assign(n, 0.0f);
+  m.vol.assign(n, 0.0f);
+  return m;
+}
+
+// Returns r[path][step] and innovations eps = r / sqrt(h) of asset k (eps in
+// the order computed: step by step within each block of Lanes paths).
+template <int Lanes>
+void simulate(const market_view& m, int steps, int paths, int k,
+              std::vector<std::vector<double>>* r, std::vector<double>* eps) {
+  const normal_stream stream{31u, normals_per_step(m)};
+  for (int first = 0; first < paths; first += Lanes) {
+    float x[max_assets][Lanes] = {};
+    step_draws<Lanes> draws;
+    std::vector<std::vector<double>> block(Lanes);
+    for (int s = 0; s < steps; ++s) {
+      float before[Lanes], h[Lanes];
+      for (int lane = 0; lane < Lanes; ++lane) {
+        before[lane] = x[k][lane];
+        h[lane] = s == 0 ? m.garch.variance_now[k] : draws.variance[k][lane];
+      }
+      market_step<Lanes>(m, stream, static_cast<std::uint64_t>(first), s, draws, x);
+      for (int lane = 0; lane < Lanes; ++lane) {
+        const double ret = static_cast<double>(x[k][lane]) - before[lane] + 0.5 * h[lane];
+        block[static_cast<std::size_t>(lane)].push_back(ret);
+        if (eps) eps->push_back(ret / std::sqrt(static_cast<double>(h[lane])));
+      }
+    }
+    if (r) r->insert(r->end(), block.begin(), block.end());
+  }
+}
+
+const garch_asset_params stationary{true, 2e-5, 0.08, 0.87, 10.0, 2e-5 / 0.05, 1.0};
+
+TEST(GarchStep, MeanSquaredReturnIsTheUnconditionalVariance) {
+  const garch_market m = make_market({stationary}, 0.0);
+  std::vector<std::vector<double>> r;
+  simulate<16>(m.view(), 400, 4000, 0, &r, nullptr);
+  // Paths are independent: their mean squared returns give the standard error.
+  double sum = 0, sum_sq = 0;
+  for (const auto& path : r) {
+    double m2 = 0;
+    for (const double v : path) m2 += v * v;
+    m2 /= static_cast<double>(path.size());
+    sum += m2;
+    sum_sq += m2 * m2;
+  }
+  const double n = static_cast<double>(r.size());
+  const double mean = sum / n;
+  const double se = std::sqrt((sum_sq / n - mean * mean) / (n - 1));
+  EXPECT_NEAR(mean, stationary.omega / (1 - stationary.alpha - stationary.beta), 4 * se);
+}
+
+// For GARCH(1,1), corr(r_t^2, r_{t-j}^2) = rho_1 (alpha + beta)^{j-1}. The
+// ratio rho_4 / rho_1 = (alpha + beta)^3, estimated in 20 independent groups of
+// paths for its standard error.
+TEST(GarchStep, SquaredReturnsDecayByPersistencePerLag) {
+  const garch_market m = make_market({stationary}, 0.0);
+  std::vector<std::vector<double>> r;
+  simulate<16>(m.view(), 1500, 2560, 0, &r, nullptr);
+  const int groups = 20;
+  const std::size_t per_group = r.size() / groups;
+  double sum = 0, sum_sq = 0;
+  for (int g = 0; g < groups; ++g) {
+    double s0 = 0, s00 = 0, s01 = 0, s04 = 0, count = 0;
+    for (std::size_t p = g * per_group; p < (g + 1) * per_group; ++p) {
+      const auto& path = r[p];
+      for (std::size_t t = 4; t < path.size(); ++t) {
+        const double a = path[t] * path[t];
+        s0 += a;
+        s00 += a * a;
+        s01 += a * path[t - 1] * path[t - 1];
+        s04 += a * path[t - 4] * path[t - 4];
+        count += 1;
+      }
+    }
+    const double mean = s0 / count, var = s00 / count - mean * mean;
+    const double rho1 = (s01 / count - mean * mean) / var;
+    const double rho4 = (s04 / count - mean * mean) / var;
+    const double ratio = rho4 / rho1;
+    sum += ratio;
+    sum_sq += ratio * ratio;
+  }
+  const double mean = sum / groups;
+  const double se = std::sqrt((sum_sq / groups - mean * mean) / (groups - 1));
+  EXPECT_NEAR(mean, std::pow(stationary.alpha + stationary.beta, 3), 4 * se);
+}
+
+// A unit-variance t(nu) has excess kurtosis 6 / (nu - 4).
+TEST(GarchStep, InnovationsAreUnitVarianceStudentT) {
+  const garch_market m = make_market({stationary}, 0.0);
+  std::vector<double> eps;
+  simulate<16>(m.view(), 50, 20000, 0, nullptr, &eps);
+  double s2 = 0, s4 = 0, s8 = 0;
+  for (const double e : eps) {
+    s2 += e * e;
+    s4 += e * e * e * e;
+    s8 += std::pow(e, 8);
+  }
+  const double n = static_cast<double>(eps.size());
+  const double m2 = s2 / n, m4 = s4 / n;
+  EXPECT_NEAR(m2, 1.0, 4 * std::sqrt((m4 - 1) / n));
+  const double kurtosis = 3 + 6 / (stationary.nu - 4);
+  EXPECT_NEAR(m4, kurtosis, 4 * std::sqrt((s8 / n - m4 * m4) / n));
+}
+
+TEST(GarchStep, InnovationsHaveTheConfiguredCorrelation) {
+  garch_asset_params heavy = stationary;
+  heavy.nu = 5.0;
+  const garch_market m = make_market({stationary, heavy}, 0.6);
+  std::vector<double> a, b;
+  simulate<16>(m.view(), 20, 20000, 0, nullptr, &a);
+  simulate<16>(m.view(), 20, 20000, 1, nullptr, &b);
+  // Independent paths: 20 groups of 1,000 paths for the standard error.
+  const std::size_t per_group = a.size() / 20;
+  double sum = 0, sum_sq = 0;
+  for (int g = 0; g < 20; ++g) {
+    double sab = 0, saa = 0, sbb = 0;
+    for (std::size_t i = g * per_group; i < (g + 1) * per_group; ++i) {
+      sab += a[i] * b[i];
+      saa += a[i] * a[i];
+      sbb += b[i] * b[i];
+    }
+    const double c = sab / std::sqrt(saa * sbb);
+    sum += c;
+    sum_sq += c * c;
+  }
+  const double mean = sum / 20;
+  const double se = std::sqrt((sum_sq / 20 - mean * mean) / 19);
+  EXPECT_NEAR(mean, 0.6, 4 * se);
+}
+
+TEST(GarchStep, SameBitsForOneLaneAndSixteen) {
+  garch_asset_params heavy = stationary;
+  heavy.nu = 4.5;
+  const garch_market m = make_market({stationary, heavy}, 0.4);
+  std::vector<std::vector<double>> wide, narrow;  // [path][step]
+  simulate<16>(m.view(), 41, 64, 1, &wide, nullptr);
+  simulate<1>(m.view(), 41, 64, 1, &narrow, nullptr);
+  EXPECT_EQ(wide, narrow);
+}
+
+TEST(Garch, NonStationaryParametersAreRefused) {
+  garch_asset_params p = stationary;
+  p.beta = 0.95;
+  try {
+    garch_coefficients({p}, {"BTC"}, {false}, 1.0, "cfg.toml: model");
+    FAIL();
+  } catch (const input_error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "cfg.toml: model: [model.assets.BTC.garch] is not stationary: alpha + beta = 1.03 "
+              "must be < 1 (an integrated GARCH has no unconditional variance)");
+  }
+}
+
+TEST(Garch, AStepOtherThanThePeriodIsRefused) {
+  try {
+    garch_coefficients({stationary}, {"BTC"}, {false}, 1.0 / 288, "cfg.toml: model");
+    FAIL();
+  } catch (const input_error& error) {
+    EXPECT_NE(std::string(error.what()).find("parameters are per 1 days but the run's step is"),
+              std::string::npos)
+        << error.what();
+  }
+}
+
+}  // namespace
+}  // namespace levrisk
