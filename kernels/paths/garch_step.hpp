@@ -36,19 +36,36 @@ struct garch_view {
   const float* gamma_c;       // 1 / sqrt(9 d)
 };
 
-// chi^2(nu) = 2 Gamma(nu / 2) for one (path, step, asset).
+struct gamma_attempt {
+  float candidate;  // d v, meaningful when valid
+  int valid;        // 1 + c z > 0
+  int accepted;
+};
+
+// One Marsaglia-Tsang try; branch-free so that a lane loop of first tries vectorizes.
+LEVRISK_HD LEVRISK_FORCEINLINE gamma_attempt gamma_try(std::uint64_t seed, std::uint64_t path,
+                                                      std::uint64_t block, float d, float c) {
+  const u32x4 w = philox_block(seed, path, block);
+  const float z = box_muller(w.x, w.y).first;
+  const float u = uniform_open_closed(w.z);
+  const float root = 1.0f + c * z;
+  const int valid = root > 0.0f ? 1 : 0;
+  const float v = valid ? root * root * root : 1.0f;
+  const float candidate = d * v;
+  const int accepted =
+      valid && log_float(u) < 0.5f * z * z + d - candidate + d * log_float(v) ? 1 : 0;
+  return gamma_attempt{candidate, valid, accepted};
+}
+
+// chi^2(nu) = 2 Gamma(nu / 2) for one (path, step, asset): the first accepted try.
 LEVRISK_HD inline float chi_square_draw(std::uint64_t seed, std::uint64_t path,
                                         std::uint64_t first_block, float d, float c) {
   float candidate = d;
   for (int attempt = 0; attempt < gamma_tries; ++attempt) {
-    const u32x4 w = philox_block(seed, path, first_block + static_cast<std::uint64_t>(attempt));
-    const float z = box_muller(w.x, w.y).first;
-    const float u = uniform_open_closed(w.z);
-    const float root = 1.0f + c * z;
-    if (root <= 0.0f) continue;
-    const float v = root * root * root;
-    candidate = d * v;
-    if (log_float(u) < 0.5f * z * z + d - candidate + d * log_float(v)) break;
+    const gamma_attempt a =
+        gamma_try(seed, path, first_block + static_cast<std::uint64_t>(attempt), d, c);
+    if (a.valid) candidate = a.candidate;
+    if (a.accepted) break;
   }
   return 2.0f * candidate;
 }

@@ -231,15 +231,50 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
       const std::uint64_t first_block =
           gamma_block_base +
           (static_cast<std::uint64_t>(step) * n + static_cast<std::uint64_t>(k)) * gamma_tries;
+      // The first two tries for every lane in vectorized loops (over 95% accept
+      // at the first); a lane rejected twice redraws alone from its later tries.
+      // Same sequence of tries as chi_square_draw, hence the same value.
+      const float d = g.gamma_d[k], c = g.gamma_c[k];
+      float chi_square[Lanes];
+      int pending[Lanes];
       for (int lane = 0; lane < Lanes; ++lane) {
-        const float chi_square = chi_square_draw(stream.seed, first_path + lane, first_block,
-                                                 g.gamma_d[k], g.gamma_c[k]);
-        const float eps = correlated[lane] * std::sqrt(g.nu_minus_2[k] / chi_square);
+        chi_square[lane] = 2.0f * d;
+        pending[lane] = 1;
+      }
+      int any_pending = 1;
+      for (int attempt = 0; attempt < 2 && any_pending; ++attempt) {
+        any_pending = 0;
+#if !defined(__CUDA_ARCH__)
+#pragma omp simd reduction(| : any_pending)
+#endif
+        for (int lane = 0; lane < Lanes; ++lane) {
+          const gamma_attempt t =
+              gamma_try(stream.seed, first_path + lane,
+                        first_block + static_cast<std::uint64_t>(attempt), d, c);
+          const int take = pending[lane] & t.valid;
+          chi_square[lane] = take ? 2.0f * t.candidate : chi_square[lane];
+          pending[lane] = pending[lane] & (1 - t.accepted);
+          any_pending |= pending[lane];
+        }
+      }
+      if (any_pending) {
+        for (int lane = 0; lane < Lanes; ++lane) {
+          if (pending[lane])
+            chi_square[lane] = chi_square_draw(stream.seed, first_path + lane, first_block, d, c);
+        }
+      }
+      const float omega = g.omega[k], alpha = g.alpha[k], beta = g.beta[k];
+      const float nu_minus_2 = g.nu_minus_2[k];
+#if !defined(__CUDA_ARCH__)
+#pragma omp simd
+#endif
+      for (int lane = 0; lane < Lanes; ++lane) {
+        const float eps = correlated[lane] * std::sqrt(nu_minus_2 / chi_square[lane]);
         const float h = draws.variance[k][lane];
         const float r = std::sqrt(h) * eps;
         // -h/2: the Ito-like correction, exact for normal innovations (E[e^r] = e^{h/2}).
         log_return[k][lane] += drift - 0.5f * h + r;
-        draws.variance[k][lane] = g.omega[k] + g.alpha[k] * r * r + g.beta[k] * h;
+        draws.variance[k][lane] = omega + alpha * r * r + beta * h;
       }
       continue;
     }
