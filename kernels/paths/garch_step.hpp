@@ -44,7 +44,7 @@ struct gamma_attempt {
 
 // One Marsaglia-Tsang try; branch-free so that a lane loop of first tries vectorizes.
 LEVRISK_HD LEVRISK_FORCEINLINE gamma_attempt gamma_try(std::uint64_t seed, std::uint64_t path,
-                                                      std::uint64_t block, float d, float c) {
+                                                       std::uint64_t block, float d, float c) {
   const u32x4 w = philox_block(seed, path, block);
   const float z = box_muller(w.x, w.y).first;
   const float u = uniform_open_closed(w.z);
