@@ -5,11 +5,9 @@
 
 #include "host/common/build_info.hpp"
 #include "host/common/error.hpp"
+#include "host/engine/market_setup.hpp"
 #include "host/engine/risk_plan.hpp"
 #include "host/engine/summarize.hpp"
-#include "models/correlation.hpp"
-#include "models/fhs.hpp"
-#include "models/garch.hpp"
 
 namespace levrisk {
 namespace {
@@ -64,32 +62,7 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
                           const progress_callback& progress) {
   validate_run_config(config);
   const gbm_model model = snapshot_model(config, snap);
-  gbm_step_coefficients step = model.step_coefficients(config.dt_years());
-  const bool with_jumps = config.model == "merton";
-  const merton_params jumps = snapshot_jumps(config, snap);
-  jump_step_coefficients jump_step;
-  if (with_jumps) {
-    jump_step = merton_step_coefficients(jumps, model.params().asset_ids, config.dt_years(),
-                                         config.source + ": model");
-    for (std::size_t k = 0; k < step.drift_dt.size(); ++k) {
-      const gbm_asset_params& p = model.params().assets[k];
-      step.drift_dt[k] = static_cast<float>((p.drift_annual - 0.5 * p.vol_annual * p.vol_annual) *
-                                                config.dt_years() -
-                                            jump_step.drift_compensation_dt[k]);
-    }
-  }
-
-  std::vector<float> history_residual;
-  int history_dates = 0;
-  std::vector<bool> constant_asset;
-  for (std::size_t k = 0; k < model.params().assets.size(); ++k) {
-    const gbm_asset_params& p = model.params().assets[k];
-    const bool jumps_move_it =
-        with_jumps &&
-        (jumps.assets[k].jump_intensity_annual > 0.0 ||
-         (jumps.assets[k].systemic_loading != 0.0 && jumps.systemic.intensity_annual > 0.0));
-    constant_asset.push_back(p.vol_annual == 0.0 && p.drift_annual == 0.0 && !jumps_move_it);
-  }
+  const std::vector<bool> constant_asset = constant_assets(config, snap, model);
   const risk_plan_settings settings{config.seed,
                                     config.paths,
                                     config.steps,
@@ -97,70 +70,8 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
                                     config.hf_sample_max_unit_steps,
                                     histogram_bins,
                                     histogram_width};
-  if (config.model == "fhs") {
-    // Today's EWMA volatility of the history rescales its residuals; the drift
-    // keeps E[S_T] = S_0 e^{mu T} to first order, as for GBM.
-    const fhs_tables history = build_fhs_tables(config.fhs, model.params().asset_ids,
-                                                constant_asset, "", config.source + ": model");
-    const double dt = config.dt_years();
-    for (std::size_t k = 0; k < step.drift_dt.size(); ++k) {
-      const double vol = history.vol_now_annual[k];
-      step.drift_dt[k] =
-          static_cast<float>((model.params().assets[k].drift_annual - 0.5 * vol * vol) * dt);
-      step.vol_sqrt_dt[k] = static_cast<float>(vol * std::sqrt(dt));
-    }
-    history_residual = history.residual;
-    history_dates = history.n_dates;
-  }
-  garch_step_coefficients garch;
-  if (config.model == "garch") {
-    std::vector<garch_asset_params> params;
-    for (const asset& a : snap.assets) {
-      const auto it = std::find(config.gbm.asset_ids.begin(), config.gbm.asset_ids.end(), a.id);
-      const auto i = static_cast<std::size_t>(it - config.gbm.asset_ids.begin());
-      params.push_back(i < config.garch.size() ? config.garch[i] : garch_asset_params{});
-    }
-    const std::string context = config.source + ": model";
-    garch = garch_coefficients(params, model.params().asset_ids, constant_asset,
-                               config.horizon_days / config.steps, context);
-    // Independent t mixing attenuates correlation: correlate the normals more.
-    const std::vector<double> normal_correlation = validated_correlation(
-        garch_normal_correlation(model.params().correlation, params, constant_asset),
-        model.params().asset_ids, model.params().repair_correlation,
-        context + ": correlation of the GARCH innovations' normals");
-    const std::vector<double> factor =
-        cholesky_lower(normal_correlation, static_cast<int>(params.size()));
-    for (std::size_t i = 0; i < factor.size(); ++i)
-      step.cholesky[i] = static_cast<float>(factor[i]);
-    for (std::size_t k = 0; k < step.drift_dt.size(); ++k) {
-      step.drift_dt[k] =
-          static_cast<float>(model.params().assets[k].drift_annual * config.dt_years());
-    }
-  }
-  risk_plan plan = build_risk_plan(snap, constant_asset, step.drift_dt, step.vol_sqrt_dt,
-                                   step.cholesky, settings);
-  if (!garch.omega.empty()) {
-    plan.simulation.garch_omega = garch.omega;
-    plan.simulation.garch_alpha = garch.alpha;
-    plan.simulation.garch_beta = garch.beta;
-    plan.simulation.garch_variance_now = garch.variance_now;
-    plan.simulation.garch_nu_minus_2 = garch.nu_minus_2;
-    plan.simulation.garch_gamma_d = garch.gamma_d;
-    plan.simulation.garch_gamma_c = garch.gamma_c;
-  }
-  if (!history_residual.empty()) {
-    plan.simulation.history_residual = std::move(history_residual);
-    plan.simulation.history_dates = history_dates;
-    plan.simulation.history_block_length = config.fhs.block_length;
-  }
-  if (with_jumps) {
-    plan.simulation.jump_count_cdf = jump_step.count_cdf;
-    plan.simulation.jump_mean = jump_step.mean;
-    plan.simulation.jump_stdev = jump_step.stdev;
-    plan.simulation.systemic_loading = jump_step.systemic_loading;
-    plan.simulation.systemic_jump_mean = jump_step.systemic_mean;
-    plan.simulation.systemic_jump_stdev = jump_step.systemic_stdev;
-  }
+  risk_plan plan = build_risk_plan(snap, constant_asset, settings);
+  set_market(config, snap, model, constant_asset, plan.simulation);
 
   const std::int64_t batch = std::min(
       config.paths, config.batch_paths > 0 ? config.batch_paths : executor.default_batch_paths());

@@ -118,8 +118,7 @@ std::vector<health_form> unit_health_forms(const snapshot& snap, std::vector<std
 }
 
 risk_plan build_risk_plan(const snapshot& snap, const std::vector<bool>& constant_asset,
-                          const std::vector<float>& drift_dt, const std::vector<float>& vol_sqrt_dt,
-                          const std::vector<float>& cholesky, const risk_plan_settings& settings) {
+                          const risk_plan_settings& settings) {
   const int n_assets = static_cast<int>(snap.assets.size());
   LEVRISK_REQUIRE(
       n_assets <= max_assets, input_error,
@@ -130,9 +129,6 @@ risk_plan build_risk_plan(const snapshot& snap, const std::vector<bool>& constan
   sim.n_paths = settings.paths;
   sim.n_steps = settings.steps;
   sim.n_assets = n_assets;
-  sim.drift_dt = drift_dt;
-  sim.vol_sqrt_dt = vol_sqrt_dt;
-  sim.cholesky = cholesky;
   sim.histogram_bins = settings.histogram_bins;
   sim.histogram_width = settings.histogram_width;
   sim.term_offset.push_back(0);

@@ -70,9 +70,9 @@ std::vector<health_form> unit_health_forms(const snapshot& snap, std::vector<std
                                            std::vector<risk_unit_kind>* kinds);
 
 // `constant_asset[k]`: asset k's price does not move in the model (it then
-// folds into the forms' constants). Step coefficients come from the model.
+// folds into the forms' constants). The market part of the simulation plan
+// (coefficients, model tables) is set by set_market (market_setup.hpp).
 risk_plan build_risk_plan(const snapshot& snap, const std::vector<bool>& constant_asset,
-                          const std::vector<float>& drift_dt, const std::vector<float>& vol_sqrt_dt,
-                          const std::vector<float>& cholesky, const risk_plan_settings& settings);
+                          const risk_plan_settings& settings);
 
 }  // namespace levrisk

@@ -41,14 +41,9 @@ std::vector<bool> constant_assets(const snapshot& snap) {
   return constant;
 }
 
-// The step coefficients do not enter the health forms or routes; any of the right size do.
 risk_plan plan_for(const snapshot& snap) {
-  const std::size_t n = snap.assets.size();
-  std::vector<float> cholesky(n * n, 0.0f);
-  for (std::size_t k = 0; k < n; ++k) cholesky[k * n + k] = 1.0f;
   const risk_plan_settings settings{1, 1000, 10, 0, 0.0, 16, 0.01};
-  return build_risk_plan(snap, constant_assets(snap), std::vector<float>(n, 0.0f),
-                         std::vector<float>(n, 0.01f), cholesky, settings);
+  return build_risk_plan(snap, constant_assets(snap), settings);
 }
 
 planned_unit only_unit(const snapshot& snap) {

@@ -1,0 +1,117 @@
+#include "host/engine/market_setup.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "host/engine/engine.hpp"
+#include "models/correlation.hpp"
+#include "models/fhs.hpp"
+#include "models/garch.hpp"
+#include "models/merton.hpp"
+
+namespace levrisk {
+namespace {
+
+std::string model_context(const run_config& config) {
+  return config.source + ": model";
+}
+
+void set_merton(const run_config& config, const snapshot& snap, const gbm_model& model,
+                simulation_plan& sim) {
+  const jump_step_coefficients j =
+      merton_step_coefficients(snapshot_jumps(config, snap), model.params().asset_ids,
+                               config.dt_years(), model_context(config));
+  // Compensated: E[S_T] = S_0 e^{mu T} (models/merton.hpp).
+  for (std::size_t k = 0; k < sim.drift_dt.size(); ++k) {
+    const gbm_asset_params& p = model.params().assets[k];
+    sim.drift_dt[k] = static_cast<float>((p.drift_annual - 0.5 * p.vol_annual * p.vol_annual) *
+                                             config.dt_years() -
+                                         j.drift_compensation_dt[k]);
+  }
+  sim.jump_count_cdf = j.count_cdf;
+  sim.jump_mean = j.mean;
+  sim.jump_stdev = j.stdev;
+  sim.systemic_loading = j.systemic_loading;
+  sim.systemic_jump_mean = j.systemic_mean;
+  sim.systemic_jump_stdev = j.systemic_stdev;
+}
+
+void set_history(const run_config& config, const gbm_model& model,
+                 const std::vector<bool>& constant_asset, simulation_plan& sim) {
+  fhs_tables history = build_fhs_tables(config.fhs, model.params().asset_ids, constant_asset, "",
+                                        model_context(config));
+  // Today's EWMA volatility of the history rescales its residuals.
+  const double dt = config.dt_years();
+  for (std::size_t k = 0; k < sim.drift_dt.size(); ++k) {
+    const double vol = history.vol_now_annual[k];
+    sim.drift_dt[k] =
+        static_cast<float>((model.params().assets[k].drift_annual - 0.5 * vol * vol) * dt);
+    sim.vol_sqrt_dt[k] = static_cast<float>(vol * std::sqrt(dt));
+  }
+  sim.history_residual = std::move(history.residual);
+  sim.history_dates = history.n_dates;
+  sim.history_block_length = config.fhs.block_length;
+}
+
+void set_garch(const run_config& config, const snapshot& snap, const gbm_model& model,
+               const std::vector<bool>& constant_asset, simulation_plan& sim) {
+  std::vector<garch_asset_params> params;
+  for (const asset& a : snap.assets) {
+    const auto it = std::find(config.gbm.asset_ids.begin(), config.gbm.asset_ids.end(), a.id);
+    const auto i = static_cast<std::size_t>(it - config.gbm.asset_ids.begin());
+    params.push_back(i < config.garch.size() ? config.garch[i] : garch_asset_params{});
+  }
+  const garch_step_coefficients g =
+      garch_coefficients(params, model.params().asset_ids, constant_asset,
+                         config.horizon_days / config.steps, model_context(config));
+  // Independent t mixing attenuates correlation: correlate the normals more.
+  const std::vector<double> normal_correlation = validated_correlation(
+      garch_normal_correlation(model.params().correlation, params, constant_asset),
+      model.params().asset_ids, model.params().repair_correlation,
+      model_context(config) + ": correlation of the GARCH innovations' normals");
+  const std::vector<double> factor =
+      cholesky_lower(normal_correlation, static_cast<int>(params.size()));
+  for (std::size_t i = 0; i < factor.size(); ++i) sim.cholesky[i] = static_cast<float>(factor[i]);
+  for (std::size_t k = 0; k < sim.drift_dt.size(); ++k) {
+    sim.drift_dt[k] = static_cast<float>(model.params().assets[k].drift_annual * config.dt_years());
+  }
+  sim.garch_omega = g.omega;
+  sim.garch_alpha = g.alpha;
+  sim.garch_beta = g.beta;
+  sim.garch_variance_now = g.variance_now;
+  sim.garch_nu_minus_2 = g.nu_minus_2;
+  sim.garch_gamma_d = g.gamma_d;
+  sim.garch_gamma_c = g.gamma_c;
+}
+
+}  // namespace
+
+std::vector<bool> constant_assets(const run_config& config, const snapshot& snap,
+                                  const gbm_model& model) {
+  const merton_params jumps = snapshot_jumps(config, snap);
+  const bool with_jumps = config.model == "merton";
+  std::vector<bool> constant;
+  for (std::size_t k = 0; k < model.params().assets.size(); ++k) {
+    const gbm_asset_params& p = model.params().assets[k];
+    const merton_asset_params& j = jumps.assets[k];
+    const bool jumps_move_it =
+        with_jumps && (j.jump_intensity_annual > 0.0 ||
+                       (j.systemic_loading != 0.0 && jumps.systemic.intensity_annual > 0.0));
+    constant.push_back(p.vol_annual == 0.0 && p.drift_annual == 0.0 && !jumps_move_it);
+  }
+  return constant;
+}
+
+void set_market(const run_config& config, const snapshot& snap, const gbm_model& model,
+                const std::vector<bool>& constant_asset, simulation_plan& sim) {
+  const gbm_step_coefficients step = model.step_coefficients(config.dt_years());
+  sim.drift_dt = step.drift_dt;
+  sim.vol_sqrt_dt = step.vol_sqrt_dt;
+  sim.cholesky = step.cholesky;
+  if (config.model == "merton") set_merton(config, snap, model, sim);
+  if (config.model == "fhs") set_history(config, model, constant_asset, sim);
+  if (config.model == "garch") set_garch(config, snap, model, constant_asset, sim);
+}
+
+}  // namespace levrisk
