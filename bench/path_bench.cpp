@@ -19,6 +19,7 @@
 #include "host/backend/backend.hpp"
 #include "host/config/run_config.hpp"
 #include "host/engine/engine.hpp"
+#include "host/engine/market_setup.hpp"
 #include "host/snapshot/load_snapshot.hpp"
 #include "kernels/paths/market_step.hpp"
 #include "kernels/rng/normal.hpp"
@@ -110,12 +111,7 @@ void price_paths(benchmark::State& state) {
     merton.systemic = {2.0, -0.12, 0.05};
     const jump_step_coefficients j =
         merton_step_coefficients(merton, params.asset_ids, 1.0 / 365.0 / steps, "bench");
-    plan.jump_count_cdf = j.count_cdf;
-    plan.jump_mean = j.mean;
-    plan.jump_stdev = j.stdev;
-    plan.systemic_loading = j.systemic_loading;
-    plan.systemic_jump_mean = j.systemic_mean;
-    plan.systemic_jump_stdev = j.systemic_stdev;
+    set_jump_tables(j, plan);
   }
   if (history) {
     const int dates = 8760;
@@ -131,13 +127,7 @@ void price_paths(benchmark::State& state) {
     const garch_step_coefficients c = garch_coefficients(
         g, params.asset_ids, std::vector<bool>(static_cast<std::size_t>(n_assets), false), 1.0,
         "bench");
-    plan.garch_omega = c.omega;
-    plan.garch_alpha = c.alpha;
-    plan.garch_beta = c.beta;
-    plan.garch_variance_now = c.variance_now;
-    plan.garch_nu_minus_2 = c.nu_minus_2;
-    plan.garch_gamma_d = c.gamma_d;
-    plan.garch_gamma_c = c.gamma_c;
+    set_garch_tables(c, plan);
   }
   const auto cpu = make_cpu_backend(0);
   double seconds = 0.0;

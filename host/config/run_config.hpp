@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "models/gbm.hpp"
 #include "models/fhs.hpp"
 #include "models/garch.hpp"
+#include "models/gbm.hpp"
 #include "models/merton.hpp"
 
 namespace levrisk {

@@ -29,12 +29,7 @@ void set_merton(const run_config& config, const snapshot& snap, const gbm_model&
                                              config.dt_years() -
                                          j.drift_compensation_dt[k]);
   }
-  sim.jump_count_cdf = j.count_cdf;
-  sim.jump_mean = j.mean;
-  sim.jump_stdev = j.stdev;
-  sim.systemic_loading = j.systemic_loading;
-  sim.systemic_jump_mean = j.systemic_mean;
-  sim.systemic_jump_stdev = j.systemic_stdev;
+  set_jump_tables(j, sim);
 }
 
 void set_history(const run_config& config, const gbm_model& model,
@@ -76,16 +71,29 @@ void set_garch(const run_config& config, const snapshot& snap, const gbm_model& 
   for (std::size_t k = 0; k < sim.drift_dt.size(); ++k) {
     sim.drift_dt[k] = static_cast<float>(model.params().assets[k].drift_annual * config.dt_years());
   }
-  sim.garch_omega = g.omega;
-  sim.garch_alpha = g.alpha;
-  sim.garch_beta = g.beta;
-  sim.garch_variance_now = g.variance_now;
-  sim.garch_nu_minus_2 = g.nu_minus_2;
-  sim.garch_gamma_d = g.gamma_d;
-  sim.garch_gamma_c = g.gamma_c;
+  set_garch_tables(g, sim);
 }
 
 }  // namespace
+
+void set_jump_tables(const jump_step_coefficients& jumps, simulation_plan& sim) {
+  sim.jump_count_cdf = jumps.count_cdf;
+  sim.jump_mean = jumps.mean;
+  sim.jump_stdev = jumps.stdev;
+  sim.systemic_loading = jumps.systemic_loading;
+  sim.systemic_jump_mean = jumps.systemic_mean;
+  sim.systemic_jump_stdev = jumps.systemic_stdev;
+}
+
+void set_garch_tables(const garch_step_coefficients& garch, simulation_plan& sim) {
+  sim.garch_omega = garch.omega;
+  sim.garch_alpha = garch.alpha;
+  sim.garch_beta = garch.beta;
+  sim.garch_variance_now = garch.variance_now;
+  sim.garch_nu_minus_2 = garch.nu_minus_2;
+  sim.garch_gamma_d = garch.gamma_d;
+  sim.garch_gamma_c = garch.gamma_c;
+}
 
 std::vector<bool> constant_assets(const run_config& config, const snapshot& snap,
                                   const gbm_model& model) {

@@ -8,7 +8,9 @@
 #include "host/config/run_config.hpp"
 #include "host/engine/simulation_plan.hpp"
 #include "host/snapshot/snapshot.hpp"
+#include "models/garch.hpp"
 #include "models/gbm.hpp"
+#include "models/merton.hpp"
 
 namespace levrisk {
 
@@ -16,6 +18,10 @@ namespace levrisk {
 // zero drift and volatility, and no jumps under "merton".
 std::vector<bool> constant_assets(const run_config& config, const snapshot& snap,
                                   const gbm_model& model);
+
+// Copy a model's per-step tables into a plan (also used by bench/).
+void set_jump_tables(const jump_step_coefficients& jumps, simulation_plan& sim);
+void set_garch_tables(const garch_step_coefficients& garch, simulation_plan& sim);
 
 // Sets sim's drift_dt, vol_sqrt_dt and cholesky for the configured model, and
 // its jump, GARCH or history tables. `model` is snapshot_model(config, snap).

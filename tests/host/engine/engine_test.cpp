@@ -144,6 +144,23 @@ void expect_identical(const run_result& a, const run_result& b) {
   }
 }
 
+// Runs `config` with 1 thread and batches of 1024, with 2 threads and batches
+// of 333 (not a multiple of the SIMD block), and with the GPU's way through the
+// exact check (regenerate rather than store the path); expects the same bits
+// from all three and returns the first.
+run_result expect_bit_identical_runs(run_config config, const snapshot& snap) {
+  config.batch_paths = 1024;
+  const run_result one_thread = run_simulation(config, snap, *make_cpu_backend(1));
+  const run_result two_threads = run_simulation(config, snap, *make_cpu_backend(2));
+  config.batch_paths = 333;
+  const run_result small_batches = run_simulation(config, snap, *make_cpu_backend(2));
+  const run_result regenerated = run_simulation(config, snap, *make_cpu_backend(2, true));
+  expect_identical(one_thread, two_threads);
+  expect_identical(one_thread, small_batches);
+  expect_identical(one_thread, regenerated);
+  return one_thread;
+}
+
 class BitIdentical : public ::testing::TestWithParam<const char*> {};
 
 // For each model: 1 vs 2 threads, two batch sizes, and the GPU's way through
@@ -155,16 +172,7 @@ TEST_P(BitIdentical, AcrossThreadCountsBatchSizesAndExactCheckPaths) {
   config.steps = 96;
   config.horizon_days = 5.0;
   config.hf_sample_paths = 500;
-  config.batch_paths = 1024;
-  const run_result one_thread = run_simulation(config, snap, *make_cpu_backend(1));
-  const run_result two_threads = run_simulation(config, snap, *make_cpu_backend(2));
-  config.batch_paths = 333;  // not a multiple of the SIMD block either
-  const run_result small_batches = run_simulation(config, snap, *make_cpu_backend(2));
-  // The GPU's way through the exact check: regenerate instead of store the path.
-  const run_result regenerated = run_simulation(config, snap, *make_cpu_backend(2, true));
-  expect_identical(one_thread, two_threads);
-  expect_identical(one_thread, small_batches);
-  expect_identical(one_thread, regenerated);
+  expect_bit_identical_runs(config, snap);
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, BitIdentical,
@@ -212,13 +220,7 @@ TEST(Engine, HistoricalSimulationIsBitIdenticalAndLiquidates) {
   config.steps = 168;
   config.horizon_days = 7.0;
   config.hf_sample_paths = 300;
-  config.batch_paths = 1024;
-  const run_result one_thread = run_simulation(config, snap, *make_cpu_backend(1));
-  config.batch_paths = 333;
-  const run_result small_batches = run_simulation(config, snap, *make_cpu_backend(2));
-  const run_result regenerated = run_simulation(config, snap, *make_cpu_backend(2, true));
-  expect_identical(one_thread, small_batches);
-  expect_identical(one_thread, regenerated);
+  const run_result one_thread = expect_bit_identical_runs(config, snap);
   EXPECT_EQ(one_thread.metadata.model, "fhs");
   EXPECT_GT(one_thread.units[0].liquidated_paths, 0);  // HF 1.01 over a week
 }
@@ -236,13 +238,7 @@ TEST(Engine, GarchIsBitIdenticalAndLiquidates) {
   config.steps = 168;
   config.horizon_days = 7.0;
   config.hf_sample_paths = 300;
-  config.batch_paths = 1024;
-  const run_result one_thread = run_simulation(config, snap, *make_cpu_backend(1));
-  config.batch_paths = 333;
-  const run_result small_batches = run_simulation(config, snap, *make_cpu_backend(2));
-  const run_result regenerated = run_simulation(config, snap, *make_cpu_backend(2, true));
-  expect_identical(one_thread, small_batches);
-  expect_identical(one_thread, regenerated);
+  const run_result one_thread = expect_bit_identical_runs(config, snap);
   EXPECT_EQ(one_thread.metadata.model, "garch");
   EXPECT_GT(one_thread.units[0].liquidated_paths, 0);
 }
