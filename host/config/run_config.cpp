@@ -8,6 +8,7 @@
 #include <toml.hpp>
 
 #include "host/common/error.hpp"
+#include "host/common/toml_text.hpp"
 
 namespace levrisk {
 namespace {
@@ -298,23 +299,6 @@ void load_model_section(const toml::value& model, run_config& config,
   if (const auto* fhs = find_key(model, "fhs")) load_fhs_section(*fhs, config, config_dir);
 }
 
-std::string quoted(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", value);
-  std::string text = buffer;
-  if (text.find_first_of(".eEn") == std::string::npos) text += ".0";  // keep it a TOML float
-  return text;
-}
-
 }  // namespace
 
 run_config load_run_config(const std::filesystem::path& path) {
@@ -375,49 +359,49 @@ void validate_run_config(const run_config& c) {
 std::string to_toml(const run_config& c) {
   std::ostringstream out;
   out << "[run]\n"
-      << "name = " << quoted(c.name) << "\n"
-      << "snapshot = " << quoted(c.snapshot.string()) << "\n"
-      << "output_dir = " << quoted(c.output_dir.string()) << "\n"
+      << "name = " << toml_quoted(c.name) << "\n"
+      << "snapshot = " << toml_quoted(c.snapshot.string()) << "\n"
+      << "output_dir = " << toml_quoted(c.output_dir.string()) << "\n"
       << "paths = " << c.paths << "\n"
       << "steps = " << c.steps << "\n"
-      << "horizon_days = " << number(c.horizon_days) << "\n"
+      << "horizon_days = " << toml_number(c.horizon_days) << "\n"
       << "seed = " << c.seed << "\n"
-      << "backend = " << quoted(c.backend) << "\n"
+      << "backend = " << toml_quoted(c.backend) << "\n"
       << "threads = " << c.threads << "\n"
       << "batch_paths = " << c.batch_paths << "\n\n"
       << "[output]\n"
       << "hf_min_levels = [";
   for (std::size_t i = 0; i < c.hf_min_levels.size(); ++i) {
-    out << (i ? ", " : "") << number(c.hf_min_levels[i]);
+    out << (i ? ", " : "") << toml_number(c.hf_min_levels[i]);
   }
   out << "]\n"
       << "hf_sample_paths = " << c.hf_sample_paths << "\n"
-      << "hf_sample_max_unit_steps = " << number(c.hf_sample_max_unit_steps) << "\n\n"
+      << "hf_sample_max_unit_steps = " << toml_number(c.hf_sample_max_unit_steps) << "\n\n"
       << "[model]\n"
-      << "type = " << quoted(c.model) << "\n"
+      << "type = " << toml_quoted(c.model) << "\n"
       << "repair_correlation = " << (c.gbm.repair_correlation ? "true" : "false") << "\n\n";
   for (std::size_t k = 0; k < c.gbm.asset_ids.size(); ++k) {
-    out << "[model.assets." << quoted(c.gbm.asset_ids[k]) << "]\n"
-        << "drift_annual = " << number(c.gbm.assets[k].drift_annual) << "\n"
-        << "vol_annual = " << number(c.gbm.assets[k].vol_annual) << "\n\n";
+    out << "[model.assets." << toml_quoted(c.gbm.asset_ids[k]) << "]\n"
+        << "drift_annual = " << toml_number(c.gbm.assets[k].drift_annual) << "\n"
+        << "vol_annual = " << toml_number(c.gbm.assets[k].vol_annual) << "\n\n";
     if (k < c.garch.size() && c.garch[k].present) {
       const garch_asset_params& g = c.garch[k];
-      out << "[model.assets." << quoted(c.gbm.asset_ids[k]) << ".garch]\n"
-          << "omega = " << number(g.omega) << "\n"
-          << "alpha = " << number(g.alpha) << "\n"
-          << "beta = " << number(g.beta) << "\n"
-          << "nu = " << number(g.nu) << "\n"
-          << "variance_now = " << number(g.variance_now) << "\n"
-          << "period_days = " << number(g.period_days) << "\n\n";
+      out << "[model.assets." << toml_quoted(c.gbm.asset_ids[k]) << ".garch]\n"
+          << "omega = " << toml_number(g.omega) << "\n"
+          << "alpha = " << toml_number(g.alpha) << "\n"
+          << "beta = " << toml_number(g.beta) << "\n"
+          << "nu = " << toml_number(g.nu) << "\n"
+          << "variance_now = " << toml_number(g.variance_now) << "\n"
+          << "period_days = " << toml_number(g.period_days) << "\n\n";
     }
     if (k < c.merton.assets.size()) {
       const merton_asset_params& m = c.merton.assets[k];
-      out << "[model.assets." << quoted(c.gbm.asset_ids[k]) << ".merton]\n"
-          << "jump_intensity_annual = " << number(m.jump_intensity_annual) << "\n"
-          << "jump_mean = " << number(m.jump_mean) << "\n"
-          << "jump_stdev = " << number(m.jump_stdev) << "\n";
+      out << "[model.assets." << toml_quoted(c.gbm.asset_ids[k]) << ".merton]\n"
+          << "jump_intensity_annual = " << toml_number(m.jump_intensity_annual) << "\n"
+          << "jump_mean = " << toml_number(m.jump_mean) << "\n"
+          << "jump_stdev = " << toml_number(m.jump_stdev) << "\n";
       if (k < c.merton_diffusion_vol.size() && !std::isnan(c.merton_diffusion_vol[k])) {
-        out << "diffusion_vol_annual = " << number(c.merton_diffusion_vol[k]) << "\n";
+        out << "diffusion_vol_annual = " << toml_number(c.merton_diffusion_vol[k]) << "\n";
       }
       out << "\n";
     }
@@ -425,32 +409,32 @@ std::string to_toml(const run_config& c) {
   if (!c.fhs.history.empty()) {
     out << "[model.fhs]\nhistory = [";
     for (std::size_t i = 0; i < c.fhs.history.size(); ++i) {
-      out << (i ? ", " : "") << quoted(c.fhs.history[i]);
+      out << (i ? ", " : "") << toml_quoted(c.fhs.history[i]);
     }
-    out << "]\nfrequency = " << quoted(c.fhs.frequency) << "\n"
-        << "lambda = " << number(c.fhs.lambda) << "\n"
+    out << "]\nfrequency = " << toml_quoted(c.fhs.frequency) << "\n"
+        << "lambda = " << toml_number(c.fhs.lambda) << "\n"
         << "block_length = " << c.fhs.block_length << "\n\n";
   }
   out << "[model.systemic_jumps]\n"
-      << "intensity_annual = " << number(c.merton.systemic.intensity_annual) << "\n"
-      << "mean = " << number(c.merton.systemic.mean) << "\n"
-      << "stdev = " << number(c.merton.systemic.stdev) << "\n\n"
+      << "intensity_annual = " << toml_number(c.merton.systemic.intensity_annual) << "\n"
+      << "mean = " << toml_number(c.merton.systemic.mean) << "\n"
+      << "stdev = " << toml_number(c.merton.systemic.stdev) << "\n\n"
       << "[model.systemic_jumps.loading]\n";
   for (std::size_t k = 0; k < c.merton.assets.size() && k < c.gbm.asset_ids.size(); ++k) {
-    out << quoted(c.gbm.asset_ids[k]) << " = " << number(c.merton.assets[k].systemic_loading)
-        << "\n";
+    out << toml_quoted(c.gbm.asset_ids[k]) << " = "
+        << toml_number(c.merton.assets[k].systemic_loading) << "\n";
   }
   out << "\n";
   out << "[model.correlation]\nassets = [";
   for (std::size_t k = 0; k < c.gbm.asset_ids.size(); ++k) {
-    out << (k ? ", " : "") << quoted(c.gbm.asset_ids[k]);
+    out << (k ? ", " : "") << toml_quoted(c.gbm.asset_ids[k]);
   }
   out << "]\nmatrix = [\n";
   const std::size_t n = c.gbm.asset_ids.size();
   for (std::size_t i = 0; i < n; ++i) {
     out << "  [";
     for (std::size_t j = 0; j < n; ++j)
-      out << (j ? ", " : "") << number(c.gbm.correlation[i * n + j]);
+      out << (j ? ", " : "") << toml_number(c.gbm.correlation[i * n + j]);
     out << "],\n";
   }
   out << "]\n";
