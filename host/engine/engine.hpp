@@ -17,6 +17,10 @@ namespace levrisk {
 // Called after each batch with the paths done so far.
 using progress_callback = std::function<void(std::int64_t paths_done, std::int64_t paths_total)>;
 
+// For each snapshot asset, its index in config.gbm.asset_ids (the order of every
+// per-asset table of the configuration); config.gbm.asset_ids.size() if absent.
+std::vector<std::size_t> config_asset_order(const run_config& config, const snapshot& snap);
+
 // The configured model restricted to, and ordered as, the snapshot's assets.
 // Every snapshot asset needs parameters; extra model assets are ignored.
 // Under "merton", an asset's diffusion_vol_annual (when given) replaces its vol_annual.

@@ -52,9 +52,7 @@ void set_history(const run_config& config, const gbm_model& model,
 void set_garch(const run_config& config, const snapshot& snap, const gbm_model& model,
                const std::vector<bool>& constant_asset, simulation_plan& sim) {
   std::vector<garch_asset_params> params;
-  for (const asset& a : snap.assets) {
-    const auto it = std::find(config.gbm.asset_ids.begin(), config.gbm.asset_ids.end(), a.id);
-    const auto i = static_cast<std::size_t>(it - config.gbm.asset_ids.begin());
+  for (const std::size_t i : config_asset_order(config, snap)) {
     params.push_back(i < config.garch.size() ? config.garch[i] : garch_asset_params{});
   }
   const garch_step_coefficients g =
