@@ -1,6 +1,5 @@
 #include "host/engine/market_setup.hpp"
 
-#include <algorithm>
 #include <cmath>
 #include <string>
 
