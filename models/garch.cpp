@@ -3,13 +3,9 @@
 #include <cmath>
 
 #include "host/common/error.hpp"
+#include "models/t_mixing.hpp"
 
 namespace levrisk {
-
-double t_mixing_factor(double nu) {
-  return std::sqrt((nu - 2.0) / 2.0) *
-         std::exp(std::lgamma((nu - 1.0) / 2.0) - std::lgamma(nu / 2.0));
-}
 
 garch_step_coefficients garch_coefficients(const std::vector<garch_asset_params>& params,
                                            const std::vector<std::string>& asset_ids,
@@ -19,10 +15,8 @@ garch_step_coefficients garch_coefficients(const std::vector<garch_asset_params>
   for (std::size_t k = 0; k < asset_ids.size(); ++k) {
     if (constant_asset[k]) {
       for (auto* v : {&c.omega, &c.alpha, &c.beta, &c.variance_now}) v->push_back(0.0f);
-      c.nu_minus_2.push_back(1.0f);  // any valid t: the variance is 0
-      const double d = 1.5 - 1.0 / 3.0;
-      c.gamma_d.push_back(static_cast<float>(d));
-      c.gamma_c.push_back(static_cast<float>(1.0 / std::sqrt(9.0 * d)));
+      const std::vector<float> unit = t_mixing_unit_table();
+      c.mixing.insert(c.mixing.end(), unit.begin(), unit.end());
       continue;
     }
     const garch_asset_params& p = params[k];
@@ -51,32 +45,29 @@ garch_step_coefficients garch_coefficients(const std::vector<garch_asset_params>
     c.alpha.push_back(static_cast<float>(p.alpha));
     c.beta.push_back(static_cast<float>(p.beta));
     c.variance_now.push_back(static_cast<float>(p.variance_now));
-    c.nu_minus_2.push_back(static_cast<float>(p.nu - 2.0));
-    const double d = p.nu / 2.0 - 1.0 / 3.0;
-    c.gamma_d.push_back(static_cast<float>(d));
-    c.gamma_c.push_back(static_cast<float>(1.0 / std::sqrt(9.0 * d)));
+    const std::vector<float> table = t_mixing_table(p.nu);
+    c.mixing.insert(c.mixing.end(), table.begin(), table.end());
   }
   return c;
 }
 
 std::vector<double> garch_normal_correlation(const std::vector<double>& correlation,
-                                             const std::vector<garch_asset_params>& params,
+                                             const garch_step_coefficients& coefficients,
                                              const std::vector<bool>& constant_asset) {
   const std::size_t n = constant_asset.size();
-  std::vector<double> factor(n, 1.0);
-  for (std::size_t k = 0; k < n; ++k) {
-    if (!constant_asset[k] && params[k].present && params[k].nu > 2.0) {
-      factor[k] = t_mixing_factor(params[k].nu);
-    }
-  }
+  const auto table = [&](std::size_t k) {
+    const auto first =
+        coefficients.mixing.begin() + static_cast<std::ptrdiff_t>(k * t_mixing_floats);
+    return std::vector<float>(first, first + t_mixing_floats);
+  };
   std::vector<double> adjusted = correlation;
   for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < n; ++j) {
+    for (std::size_t j = i + 1; j < n; ++j) {
+      if (constant_asset[i] || constant_asset[j]) continue;
+      const double moment = t_mixing_cross_moment(table(i), table(j));
       // Capped at +-1: a pair already near +-1 cannot be raised further.
-      if (i != j) {
-        adjusted[i * n + j] =
-            std::fmax(-1.0, std::fmin(1.0, correlation[i * n + j] / (factor[i] * factor[j])));
-      }
+      const double r = std::fmax(-1.0, std::fmin(1.0, correlation[i * n + j] / moment));
+      adjusted[i * n + j] = adjusted[j * n + i] = r;
     }
   }
   return adjusted;

@@ -1,8 +1,8 @@
 #pragma once
 // GARCH(1,1)-t, host side: parameters as `levrisk calibrate` writes them,
 // validation (stationarity), and the per-asset tables of
-// kernels/paths/garch_step.hpp, including the correlation the kernel's normals
-// need for the innovations to have the configured correlation.
+// kernels/paths/garch_step.hpp (t mixing: models/t_mixing.hpp), including the correlation the
+// kernel's normals need for the innovations to have the configured correlation.
 
 #include <string>
 #include <vector>
@@ -20,12 +20,9 @@ struct garch_asset_params {
 };
 
 struct garch_step_coefficients {
-  std::vector<float> omega, alpha, beta, variance_now, nu_minus_2, gamma_d, gamma_c;
+  std::vector<float> omega, alpha, beta, variance_now;
+  std::vector<float> mixing;  // per asset, t_mixing_floats of models/t_mixing.hpp
 };
-
-// E[sqrt((nu - 2) / W)], W ~ chi^2(nu): the factor by which independent t mixing
-// scales a correlation, sqrt((nu - 2) / 2) Gamma((nu - 1) / 2) / Gamma(nu / 2).
-double t_mixing_factor(double nu);
 
 // Validates each non-constant asset's parameters (present, finite, omega > 0,
 // alpha, beta >= 0, alpha + beta < 1, nu > 2, variance_now > 0) and that the
@@ -35,11 +32,12 @@ garch_step_coefficients garch_coefficients(const std::vector<garch_asset_params>
                                            const std::vector<bool>& constant_asset,
                                            double step_days, const std::string& context);
 
-// The normals' correlation rho_jk / (c_j c_k) (c = t_mixing_factor), so that
+// The normals' correlation rho_jk / E[s_j s_k] (models/t_mixing.hpp), so that
 // the t innovations have correlation rho (capped at +-1 where rho is already
-// that close). Unit diagonal; the caller checks positive semi-definiteness.
+// that close; E[s_j s_k] = 1 for equal nu). Pairs with a constant asset keep
+// rho. Unit diagonal; the caller checks positive semi-definiteness.
 std::vector<double> garch_normal_correlation(const std::vector<double>& correlation,
-                                             const std::vector<garch_asset_params>& params,
+                                             const garch_step_coefficients& coefficients,
                                              const std::vector<bool>& constant_asset);
 
 }  // namespace levrisk

@@ -9,6 +9,7 @@
 
 #include "host/engine/simulation_plan.hpp"
 #include "kernels/risk/simulate.hpp"
+#include "models/t_mixing.hpp"
 
 namespace levrisk {
 
@@ -29,9 +30,7 @@ class plan_storage {
     garch_alpha_ = plan.garch_alpha;
     garch_beta_ = plan.garch_beta;
     garch_variance_now_ = plan.garch_variance_now;
-    garch_nu_minus_2_ = plan.garch_nu_minus_2;
-    garch_gamma_d_ = plan.garch_gamma_d;
-    garch_gamma_c_ = plan.garch_gamma_c;
+    garch_mixing_ = plan.garch_mixing;
 
     const std::vector<std::int64_t> offsets = plan.ladder_offsets();
     const std::int64_t n_ladders = static_cast<std::int64_t>(offsets.size()) - 1;
@@ -85,10 +84,15 @@ class plan_storage {
                                   plan.systemic_jump_stdev};
     view_.model.history = fhs_view{!plan.history_residual.empty(), Memory::raw(history_residual_),
                                    plan.history_dates, plan.history_block_length};
-    view_.model.garch = garch_view{!plan.garch_omega.empty(),        Memory::raw(garch_omega_),
-                                   Memory::raw(garch_alpha_),        Memory::raw(garch_beta_),
-                                   Memory::raw(garch_variance_now_), Memory::raw(garch_nu_minus_2_),
-                                   Memory::raw(garch_gamma_d_),      Memory::raw(garch_gamma_c_)};
+    view_.model.garch = garch_view{!plan.garch_omega.empty(),
+                                   Memory::raw(garch_omega_),
+                                   Memory::raw(garch_alpha_),
+                                   Memory::raw(garch_beta_),
+                                   Memory::raw(garch_variance_now_),
+                                   Memory::raw(garch_mixing_),
+                                   t_mixing_z_min,
+                                   static_cast<float>(t_mixing_intervals_per_unit),
+                                   t_mixing_intervals};
     view_.stream = normal_stream{plan.seed, normals_per_step(view_.model)};
     view_.n_factors = static_cast<int>(plan.factors.size());
     view_.factors = Memory::raw(factor_views_);
@@ -139,8 +143,7 @@ class plan_storage {
 
   Vec<float> drift_dt_, vol_sqrt_dt_, cholesky_, thresholds_;
   Vec<float> jump_count_cdf_, jump_mean_, jump_stdev_, systemic_loading_, history_residual_;
-  Vec<float> garch_omega_, garch_alpha_, garch_beta_, garch_variance_now_, garch_nu_minus_2_,
-      garch_gamma_d_, garch_gamma_c_;
+  Vec<float> garch_omega_, garch_alpha_, garch_beta_, garch_variance_now_, garch_mixing_;
   Vec<tally_t> crossed_diff_, step_sum_diff_, step_sq_sum_diff_, min_histogram_, max_histogram_;
   Vec<factor_view> factor_views_;
   Vec<int> term_offset_;

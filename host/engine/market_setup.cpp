@@ -57,9 +57,9 @@ void set_garch(const run_config& config, const snapshot& snap, const gbm_model& 
   const garch_step_coefficients g =
       garch_coefficients(params, model.params().asset_ids, constant_asset,
                          config.horizon_days / config.steps, model_context(config));
-  // Independent t mixing attenuates correlation: correlate the normals more.
+  // Mixing with different nu attenuates correlation: correlate the normals more.
   const std::vector<double> normal_correlation = validated_correlation(
-      garch_normal_correlation(model.params().correlation, params, constant_asset),
+      garch_normal_correlation(model.params().correlation, g, constant_asset),
       model.params().asset_ids, model.params().repair_correlation,
       model_context(config) + ": correlation of the GARCH innovations' normals");
   const std::vector<double> factor =
@@ -87,9 +87,7 @@ void set_garch_tables(const garch_step_coefficients& garch, simulation_plan& sim
   sim.garch_alpha = garch.alpha;
   sim.garch_beta = garch.beta;
   sim.garch_variance_now = garch.variance_now;
-  sim.garch_nu_minus_2 = garch.nu_minus_2;
-  sim.garch_gamma_d = garch.gamma_d;
-  sim.garch_gamma_c = garch.gamma_c;
+  sim.garch_mixing = garch.mixing;
 }
 
 std::vector<bool> constant_assets(const run_config& config, const snapshot& snap,

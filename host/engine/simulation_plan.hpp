@@ -34,8 +34,8 @@ struct simulation_plan {
   float systemic_jump_mean = 0.0f;
   float systemic_jump_stdev = 0.0f;
   // GARCH(1,1)-t (kernels/paths/garch_step.hpp); empty garch_omega: off.
-  std::vector<float> garch_omega, garch_alpha, garch_beta, garch_variance_now, garch_nu_minus_2,
-      garch_gamma_d, garch_gamma_c;
+  std::vector<float> garch_omega, garch_alpha, garch_beta, garch_variance_now;
+  std::vector<float> garch_mixing;  // per asset, t_mixing_floats (models/t_mixing.hpp)
   // Filtered historical simulation (kernels/paths/market_step.hpp); empty: off.
   std::vector<float> history_residual;  // history_dates x n_assets
   int history_dates = 0;

@@ -42,11 +42,12 @@ struct market_view {
   garch_view garch;
 };
 
-// Normals per step: n diffusion draws. Uniforms per step: with jumps, n + 1
+// Normals per step: n diffusion draws, then for GARCH the shared mixing normal
+// zeta (kernels/paths/garch_step.hpp). Uniforms per step: with jumps, n + 1
 // jump counts (idiosyncratic, then systemic). Jump sizes are drawn on demand,
 // only for the rare (path, step, asset) that jumps, from their own blocks.
 LEVRISK_HD LEVRISK_FORCEINLINE int normals_per_step(const market_view& m) {
-  return m.history.enabled ? 0 : m.diffusion.n_assets;
+  return m.history.enabled ? 0 : m.diffusion.n_assets + (m.garch.enabled ? 1 : 0);
 }
 LEVRISK_HD LEVRISK_FORCEINLINE int uniforms_per_step(const market_view& m) {
   return m.jumps.enabled ? m.diffusion.n_assets + 1 : 0;
@@ -101,7 +102,7 @@ LEVRISK_HD LEVRISK_FORCEINLINE void slot_jumps(const normal_stream& stream,
 // only one normal of a block's four).
 template <int Lanes>
 struct step_draws {
-  float z[4 * max_assets][Lanes];
+  float z[4 * (max_assets + 1)][Lanes];
   float u[4 * (max_assets + 1)][Lanes];
   int date[Lanes] = {};  // filtered historical simulation: the date of the current step
   float variance[max_assets][Lanes];  // GARCH: conditional variance of the next return
@@ -209,6 +210,19 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
   const int normal_base = (step % 4) * normals_per_step(m);
   const int uniform_base = (step % 4) * uniforms_per_step(m);
   float systemic[Lanes] = {};
+  int mixing_interval[Lanes] = {};  // GARCH: where the step's zeta falls on the mixing grid
+  float mixing_local[Lanes] = {};
+  if (m.garch.enabled) {
+    const float(&zeta)[Lanes] = draws.z[normal_base + n];
+#if !defined(__CUDA_ARCH__)
+#pragma omp simd
+#endif
+    for (int lane = 0; lane < Lanes; ++lane) {
+      const mixing_point p = locate_mixing(m.garch, zeta[lane]);
+      mixing_interval[lane] = p.interval;
+      mixing_local[lane] = p.local;
+    }
+  }
   if (m.jumps.enabled) {
     slot_jumps<Lanes>(stream, first_path, step, n, n, m.jumps.count_cdf + n * jump_count_terms,
                       m.jumps.systemic_mean, m.jumps.systemic_stdev, draws.u[uniform_base + n],
@@ -228,48 +242,14 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
     const float drift = model.drift_dt[k];
     if (m.garch.enabled) {
       const garch_view& g = m.garch;
-      const std::uint64_t first_block =
-          gamma_block_base +
-          (static_cast<std::uint64_t>(step) * n + static_cast<std::uint64_t>(k)) * gamma_tries;
-      // The first two tries for every lane in vectorized loops (over 95% accept
-      // at the first); a lane rejected twice redraws alone from its later tries.
-      // Same sequence of tries as chi_square_draw, hence the same value.
-      const float d = g.gamma_d[k], c = g.gamma_c[k];
-      float chi_square[Lanes];
-      int pending[Lanes];
-      for (int lane = 0; lane < Lanes; ++lane) {
-        chi_square[lane] = 2.0f * d;
-        pending[lane] = 1;
-      }
-      int any_pending = 1;
-      for (int attempt = 0; attempt < 2 && any_pending; ++attempt) {
-        any_pending = 0;
-#if !defined(__CUDA_ARCH__)
-#pragma omp simd reduction(| : any_pending)
-#endif
-        for (int lane = 0; lane < Lanes; ++lane) {
-          const gamma_attempt t =
-              gamma_try(stream.seed, first_path + lane,
-                        first_block + static_cast<std::uint64_t>(attempt), d, c);
-          const int take = pending[lane] & t.valid;
-          chi_square[lane] = take ? 2.0f * t.candidate : chi_square[lane];
-          pending[lane] = pending[lane] & (1 - t.accepted);
-          any_pending |= pending[lane];
-        }
-      }
-      if (any_pending) {
-        for (int lane = 0; lane < Lanes; ++lane) {
-          if (pending[lane])
-            chi_square[lane] = chi_square_draw(stream.seed, first_path + lane, first_block, d, c);
-        }
-      }
+      const float* table = g.mixing + k * 4 * g.mixing_intervals;
       const float omega = g.omega[k], alpha = g.alpha[k], beta = g.beta[k];
-      const float nu_minus_2 = g.nu_minus_2[k];
 #if !defined(__CUDA_ARCH__)
 #pragma omp simd
 #endif
       for (int lane = 0; lane < Lanes; ++lane) {
-        const float eps = correlated[lane] * std::sqrt(nu_minus_2 / chi_square[lane]);
+        const float eps =
+            correlated[lane] * mixing_scale(table, mixing_interval[lane], mixing_local[lane]);
         const float h = draws.variance[k][lane];
         const float r = std::sqrt(h) * eps;
         // -h/2: the Ito-like correction, exact for normal innovations (E[e^r] = e^{h/2}).

@@ -1,43 +1,11 @@
 #include "models/calibration/diagnostics.hpp"
 
 #include <cmath>
-#include <limits>
 
 #include "host/common/error.hpp"
+#include "models/incomplete_gamma.hpp"
 
 namespace levrisk::calibration {
-
-double regularized_gamma_p(double a, double x) {
-  LEVRISK_REQUIRE(a > 0 && x >= 0, input_error,
-                  "regularized gamma: needs a > 0 and x >= 0, got a = " << a << ", x = " << x);
-  if (x == 0) return 0.0;
-  const double log_prefix = a * std::log(x) - x - std::lgamma(a);
-  constexpr double epsilon = 1e-16;
-  if (x < a + 1.0) {
-    double term = 1.0 / a, sum = term;
-    for (int n = 1; n < 10000; ++n) {
-      term *= x / (a + n);
-      sum += term;
-      if (std::abs(term) < std::abs(sum) * epsilon) break;
-    }
-    return sum * std::exp(log_prefix);
-  }
-  constexpr double tiny = 1e-300;
-  double b = x + 1.0 - a, c = 1.0 / tiny, d = 1.0 / b, h = d;
-  for (int i = 1; i < 10000; ++i) {
-    const double an = -i * (i - a);
-    b += 2.0;
-    d = an * d + b;
-    if (std::abs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (std::abs(c) < tiny) c = tiny;
-    d = 1.0 / d;
-    const double delta = d * c;
-    h *= delta;
-    if (std::abs(delta - 1.0) < epsilon) break;
-  }
-  return 1.0 - std::exp(log_prefix) * h;
-}
 
 double chi_square_cdf(double x, double dof) {
   if (x <= 0) return 0.0;

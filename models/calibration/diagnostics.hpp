@@ -5,12 +5,8 @@
 
 namespace levrisk::calibration {
 
-// Regularized lower incomplete gamma P(a, x) = gamma(a, x) / Gamma(a): series for
-// x < a + 1, Lentz's continued fraction for Q = 1 - P otherwise (Press et al.,
-// Numerical Recipes, 3rd ed., section 6.2). a > 0, x >= 0.
-double regularized_gamma_p(double a, double x);
-
-// Chi-square CDF with `dof` degrees of freedom: P(dof / 2, x / 2).
+// Chi-square CDF with `dof` degrees of freedom: P(dof / 2, x / 2)
+// (models/incomplete_gamma.hpp).
 double chi_square_cdf(double x, double dof);
 
 // Akaike information criterion 2k - 2 log L.

@@ -1,8 +1,9 @@
 // GARCH(1,1)-t in the market step: the unconditional variance
 // omega / (1 - alpha - beta), the decay of the autocorrelation of squared
 // returns by alpha + beta per lag, unit-variance t innovations with the t's
-// kurtosis, the configured correlation of innovations, and the same bits for
-// one lane and sixteen.
+// kurtosis and tails, the configured correlation of innovations, the
+// co-movement of their squares that the shared mixing gives, and the same bits
+// for one lane and sixteen.
 
 #include <gtest/gtest.h>
 
@@ -14,6 +15,7 @@
 #include "kernels/paths/market_step.hpp"
 #include "models/correlation.hpp"
 #include "models/garch.hpp"
+#include "models/t_mixing.hpp"
 
 namespace levrisk {
 namespace {
@@ -30,9 +32,10 @@ struct garch_market {
                          g.alpha.data(),
                          g.beta.data(),
                          g.variance_now.data(),
-                         g.nu_minus_2.data(),
-                         g.gamma_d.data(),
-                         g.gamma_c.data()};
+                         g.mixing.data(),
+                         t_mixing_z_min,
+                         static_cast<float>(t_mixing_intervals_per_unit),
+                         t_mixing_intervals};
     return m;
   }
 };
@@ -47,7 +50,7 @@ garch_market make_market(const std::vector<garch_asset_params>& params, double r
   std::vector<double> correlation(n * n, rho);
   for (std::size_t k = 0; k < n; ++k) correlation[k * n + k] = 1.0;
   const std::vector<double> l =
-      cholesky_lower(garch_normal_correlation(correlation, params, moving), static_cast<int>(n));
+      cholesky_lower(garch_normal_correlation(correlation, m.g, moving), static_cast<int>(n));
   for (const double v : l) m.cholesky.push_back(static_cast<float>(v));
   m.drift.assign(n, 0.0f);
   m.vol.assign(n, 0.0f);
@@ -179,6 +182,46 @@ TEST(GarchStep, InnovationsHaveTheConfiguredCorrelation) {
   const double mean = sum / 20;
   const double se = std::sqrt((sum_sq / 20 - mean * mean) / 19);
   EXPECT_NEAR(mean, 0.6, 4 * se);
+}
+
+// The t(4) CDF is 1/2 + t (t^2 + 6) / (2 (t^2 + 4)^(3/2)); a unit-variance
+// t(4) is t / sqrt(2). Tail frequencies of the innovations against it.
+TEST(GarchStep, InnovationTailsFollowTheStudentT) {
+  garch_asset_params four = stationary;
+  four.nu = 4.0;
+  const garch_market m = make_market({four}, 0.0);
+  std::vector<double> eps;
+  simulate<16>(m.view(), 50, 40000, 0, nullptr, &eps);
+  const double n = static_cast<double>(eps.size());
+  for (const double x : {-4.0, -2.0, -1.0, 1.0, 3.0}) {
+    const double t = x * std::sqrt(2.0);
+    const double cdf = 0.5 + t * (t * t + 6.0) / (2.0 * std::pow(t * t + 4.0, 1.5));
+    double below = 0;
+    for (const double e : eps) below += e < x ? 1.0 : 0.0;
+    // Draws of one path are dependent only through h, which eps divides out.
+    EXPECT_NEAR(below / n, cdf, 4 * std::sqrt(cdf * (1 - cdf) / n)) << x;
+  }
+}
+
+// One shared mixing variable: with uncorrelated normals and equal nu, the
+// squared innovations still move together: cov(eps_1^2, eps_2^2) = E[s^4] - 1
+// = (nu - 2) / (nu - 4) - 1 = 2 / (nu - 4). Independent mixing would give 0.
+TEST(GarchStep, SharedMixingMakesLargeMovesComeTogether) {
+  garch_asset_params p = stationary;
+  p.nu = 12.0;
+  const garch_market m = make_market({p, p}, 0.0);
+  std::vector<double> a, b;
+  simulate<16>(m.view(), 20, 40000, 0, nullptr, &a);
+  simulate<16>(m.view(), 20, 40000, 1, nullptr, &b);
+  double sum = 0, sum_sq = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const double v = a[i] * a[i] * b[i] * b[i];
+    sum += v;
+    sum_sq += v * v;
+  }
+  const double n = static_cast<double>(a.size());
+  const double mean = sum / n;
+  EXPECT_NEAR(mean - 1.0, 2.0 / (p.nu - 4.0), 4 * std::sqrt((sum_sq / n - mean * mean) / n));
 }
 
 TEST(GarchStep, SameBitsForOneLaneAndSixteen) {
