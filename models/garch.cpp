@@ -7,6 +7,15 @@
 
 namespace levrisk {
 
+std::vector<float> garch_step_coefficients::interleaved_mixing() const {
+  const std::size_t n = mixing_tables.size();
+  std::vector<float> out(n * t_mixing_floats);
+  for (std::size_t k = 0; k < n; ++k) {
+    for (std::size_t i = 0; i < mixing_tables[k].size(); ++i) out[i * n + k] = mixing_tables[k][i];
+  }
+  return out;
+}
+
 garch_step_coefficients garch_coefficients(const std::vector<garch_asset_params>& params,
                                            const std::vector<std::string>& asset_ids,
                                            const std::vector<bool>& constant_asset,
@@ -15,8 +24,7 @@ garch_step_coefficients garch_coefficients(const std::vector<garch_asset_params>
   for (std::size_t k = 0; k < asset_ids.size(); ++k) {
     if (constant_asset[k]) {
       for (auto* v : {&c.omega, &c.alpha, &c.beta, &c.variance_now}) v->push_back(0.0f);
-      const std::vector<float> unit = t_mixing_unit_table();
-      c.mixing.insert(c.mixing.end(), unit.begin(), unit.end());
+      c.mixing_tables.push_back(t_mixing_unit_table());
       continue;
     }
     const garch_asset_params& p = params[k];
@@ -45,8 +53,7 @@ garch_step_coefficients garch_coefficients(const std::vector<garch_asset_params>
     c.alpha.push_back(static_cast<float>(p.alpha));
     c.beta.push_back(static_cast<float>(p.beta));
     c.variance_now.push_back(static_cast<float>(p.variance_now));
-    const std::vector<float> table = t_mixing_table(p.nu);
-    c.mixing.insert(c.mixing.end(), table.begin(), table.end());
+    c.mixing_tables.push_back(t_mixing_table(p.nu));
   }
   return c;
 }
@@ -55,16 +62,12 @@ std::vector<double> garch_normal_correlation(const std::vector<double>& correlat
                                              const garch_step_coefficients& coefficients,
                                              const std::vector<bool>& constant_asset) {
   const std::size_t n = constant_asset.size();
-  const auto table = [&](std::size_t k) {
-    const auto first =
-        coefficients.mixing.begin() + static_cast<std::ptrdiff_t>(k * t_mixing_floats);
-    return std::vector<float>(first, first + t_mixing_floats);
-  };
   std::vector<double> adjusted = correlation;
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = i + 1; j < n; ++j) {
       if (constant_asset[i] || constant_asset[j]) continue;
-      const double moment = t_mixing_cross_moment(table(i), table(j));
+      const double moment =
+          t_mixing_cross_moment(coefficients.mixing_tables[i], coefficients.mixing_tables[j]);
       // Capped at +-1: a pair already near +-1 cannot be raised further.
       const double r = std::fmax(-1.0, std::fmin(1.0, correlation[i * n + j] / moment));
       adjusted[i * n + j] = adjusted[j * n + i] = r;

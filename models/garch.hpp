@@ -21,7 +21,9 @@ struct garch_asset_params {
 
 struct garch_step_coefficients {
   std::vector<float> omega, alpha, beta, variance_now;
-  std::vector<float> mixing;  // per asset, t_mixing_floats of models/t_mixing.hpp
+  std::vector<std::vector<float>> mixing_tables;  // per asset (models/t_mixing.hpp)
+  // The tables as the kernel reads them: [interval][coefficient][asset].
+  std::vector<float> interleaved_mixing() const;
 };
 
 // Validates each non-constant asset's parameters (present, finite, omega > 0,

@@ -87,7 +87,7 @@ void set_garch_tables(const garch_step_coefficients& garch, simulation_plan& sim
   sim.garch_alpha = garch.alpha;
   sim.garch_beta = garch.beta;
   sim.garch_variance_now = garch.variance_now;
-  sim.garch_mixing = garch.mixing;
+  sim.garch_mixing = garch.interleaved_mixing();
 }
 
 std::vector<bool> constant_assets(const run_config& config, const snapshot& snap,

@@ -35,7 +35,7 @@ struct simulation_plan {
   float systemic_jump_stdev = 0.0f;
   // GARCH(1,1)-t (kernels/paths/garch_step.hpp); empty garch_omega: off.
   std::vector<float> garch_omega, garch_alpha, garch_beta, garch_variance_now;
-  std::vector<float> garch_mixing;  // per asset, t_mixing_floats (models/t_mixing.hpp)
+  std::vector<float> garch_mixing;  // garch_step_coefficients::interleaved_mixing()
   // Filtered historical simulation (kernels/paths/market_step.hpp); empty: off.
   std::vector<float> history_residual;  // history_dates x n_assets
   int history_dates = 0;

@@ -20,8 +20,9 @@ struct garch_view {
   const float* alpha;
   const float* beta;
   const float* variance_now;  // h at the snapshot, per period
-  // Mixing tables: per asset `intervals` cubic pieces of 4 coefficients, on the
-  // grid zeta = z_min + (i + t) / intervals_per_unit.
+  // Mixing tables: `intervals` cubic pieces on the grid
+  // zeta = z_min + (i + t) / intervals_per_unit, stored [interval][coefficient][asset]
+  // so that one lane reads the pieces of all assets at its zeta contiguously.
   const float* mixing;
   float mixing_z_min;
   float mixing_intervals_per_unit;
@@ -42,12 +43,12 @@ LEVRISK_HD LEVRISK_FORCEINLINE mixing_point locate_mixing(const garch_view& g, f
   return mixing_point{interval, x - static_cast<float>(interval)};
 }
 
-// s_k(zeta) from asset k's table (asset_table = mixing + k * 4 * intervals).
-LEVRISK_HD LEVRISK_FORCEINLINE float mixing_scale(const float* asset_table, int interval,
+// s_k(zeta) of asset k, from the pieces of zeta's interval (pieces = mixing +
+// interval * 4 * n_assets): c0 + t (c1 + t (c2 + t c3)).
+LEVRISK_HD LEVRISK_FORCEINLINE float mixing_scale(const float* pieces, int n_assets, int k,
                                                   float local) {
-  const int i = 4 * interval;
-  return asset_table[i] +
-         local * (asset_table[i + 1] + local * (asset_table[i + 2] + local * asset_table[i + 3]));
+  return pieces[k] + local * (pieces[n_assets + k] + local * (pieces[2 * n_assets + k] +
+                                                              local * pieces[3 * n_assets + k]));
 }
 
 }  // namespace levrisk

@@ -210,23 +210,42 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
   const int normal_base = (step % 4) * normals_per_step(m);
   const int uniform_base = (step % 4) * uniforms_per_step(m);
   float systemic[Lanes] = {};
-  int mixing_interval[Lanes] = {};  // GARCH: where the step's zeta falls on the mixing grid
-  float mixing_local[Lanes] = {};
+  // GARCH: every asset's mixing scale s_k(zeta) of the step.
+  float mixing[max_assets][Lanes];
   if (m.garch.enabled) {
     const float(&zeta)[Lanes] = draws.z[normal_base + n];
+    int interval[Lanes];
+    float local[Lanes];
 #if !defined(__CUDA_ARCH__)
 #pragma omp simd
 #endif
     for (int lane = 0; lane < Lanes; ++lane) {
       const mixing_point p = locate_mixing(m.garch, zeta[lane]);
-      mixing_interval[lane] = p.interval;
-      mixing_local[lane] = p.local;
+      interval[lane] = p.interval * 4 * n;
+      local[lane] = p.local;
     }
-  }
-  if (m.jumps.enabled) {
-    slot_jumps<Lanes>(stream, first_path, step, n, n, m.jumps.count_cdf + n * jump_count_terms,
-                      m.jumps.systemic_mean, m.jumps.systemic_stdev, draws.u[uniform_base + n],
-                      systemic);
+    // The same expression in either loop order; the order decides which loads
+    // vectorize: with several assets, each lane's pieces are contiguous across
+    // assets; with few, lanes gather.
+    if (n >= 4) {
+      for (int lane = 0; lane < Lanes; ++lane) {
+#if !defined(__CUDA_ARCH__)
+#pragma omp simd
+#endif
+        for (int k = 0; k < n; ++k) {
+          mixing[k][lane] = mixing_scale(m.garch.mixing + interval[lane], n, k, local[lane]);
+        }
+      }
+    } else {
+      for (int k = 0; k < n; ++k) {
+#if !defined(__CUDA_ARCH__)
+#pragma omp simd
+#endif
+        for (int lane = 0; lane < Lanes; ++lane) {
+          mixing[k][lane] = mixing_scale(m.garch.mixing + interval[lane], n, k, local[lane]);
+        }
+      }
+    }
   }
   for (int k = 0; k < n; ++k) {
     float correlated[Lanes];
@@ -242,14 +261,12 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
     const float drift = model.drift_dt[k];
     if (m.garch.enabled) {
       const garch_view& g = m.garch;
-      const float* table = g.mixing + k * 4 * g.mixing_intervals;
       const float omega = g.omega[k], alpha = g.alpha[k], beta = g.beta[k];
 #if !defined(__CUDA_ARCH__)
 #pragma omp simd
 #endif
       for (int lane = 0; lane < Lanes; ++lane) {
-        const float eps =
-            correlated[lane] * mixing_scale(table, mixing_interval[lane], mixing_local[lane]);
+        const float eps = correlated[lane] * mixing[k][lane];
         const float h = draws.variance[k][lane];
         const float r = std::sqrt(h) * eps;
         // -h/2: the Ito-like correction, exact for normal innovations (E[e^r] = e^{h/2}).

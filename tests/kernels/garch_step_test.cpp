@@ -23,6 +23,7 @@ namespace {
 struct garch_market {
   std::vector<float> drift, vol, cholesky;
   garch_step_coefficients g;
+  std::vector<float> mixing;
   market_view view() const {
     market_view m{};
     const int n = static_cast<int>(drift.size());
@@ -32,7 +33,7 @@ struct garch_market {
                          g.alpha.data(),
                          g.beta.data(),
                          g.variance_now.data(),
-                         g.mixing.data(),
+                         mixing.data(),
                          t_mixing_z_min,
                          static_cast<float>(t_mixing_intervals_per_unit),
                          t_mixing_intervals};
@@ -47,6 +48,7 @@ garch_market make_market(const std::vector<garch_asset_params>& params, double r
   for (std::size_t k = 0; k < n; ++k) ids.push_back("A" + std::to_string(k));
   const std::vector<bool> moving(n, false);
   m.g = garch_coefficients(params, ids, moving, 1.0, "test");
+  m.mixing = m.g.interleaved_mixing();
   std::vector<double> correlation(n * n, rho);
   for (std::size_t k = 0; k < n; ++k) correlation[k * n + k] = 1.0;
   const std::vector<double> l =
