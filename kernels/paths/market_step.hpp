@@ -247,6 +247,11 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
       }
     }
   }
+  if (m.jumps.enabled) {
+    slot_jumps<Lanes>(stream, first_path, step, n, n, m.jumps.count_cdf + n * jump_count_terms,
+                      m.jumps.systemic_mean, m.jumps.systemic_stdev, draws.u[uniform_base + n],
+                      systemic);
+  }
   for (int k = 0; k < n; ++k) {
     float correlated[Lanes];
     for (int lane = 0; lane < Lanes; ++lane) correlated[lane] = 0.0f;
