@@ -124,7 +124,9 @@ void load_fhs_section(const toml::value& fhs, run_config& config,
   const std::string& src = config.source;
   const std::string where = "[model.fhs]";
   LEVRISK_REQUIRE(fhs.is_table(), input_error, src << ": " << where << " must be a table");
-  require_known_keys(fhs, where, {"history", "frequency", "lambda", "block_length"}, src);
+  require_known_keys(
+      fhs, where, {"history", "frequency", "filter", "lambda", "block_length", "update_volatility"},
+      src);
   if (const auto* v = find_key(fhs, "history")) {
     LEVRISK_REQUIRE(
         v->is_array(), input_error,
@@ -138,8 +140,14 @@ void load_fhs_section(const toml::value& fhs, run_config& config,
   if (const auto* v = find_key(fhs, "frequency")) {
     config.fhs.frequency = as_string(*v, where + " frequency", src);
   }
+  if (const auto* v = find_key(fhs, "filter")) {
+    config.fhs.filter = as_string(*v, where + " filter", src);
+  }
   if (const auto* v = find_key(fhs, "lambda"))
     config.fhs.lambda = as_number(*v, where + " lambda", src);
+  if (const auto* v = find_key(fhs, "update_volatility")) {
+    config.fhs.update_volatility = as_bool(*v, where + " update_volatility", src);
+  }
   if (const auto* v = find_key(fhs, "block_length")) {
     config.fhs.block_length = static_cast<int>(as_integer(*v, where + " block_length", src));
   }
@@ -148,6 +156,9 @@ void load_fhs_section(const toml::value& fhs, run_config& config,
       src << ": " << where << " block_length must be >= 1, got " << config.fhs.block_length);
   LEVRISK_REQUIRE(config.fhs.lambda >= 0.0 && config.fhs.lambda < 1.0, input_error,
                   src << ": " << where << " lambda must be in [0, 1), got " << config.fhs.lambda);
+  LEVRISK_REQUIRE(config.fhs.filter == "ewma" || config.fhs.filter == "garch", input_error,
+                  src << ": " << where << " filter must be \"ewma\" or \"garch\", got \""
+                      << config.fhs.filter << "\"");
 }
 
 void load_model_section(const toml::value& model, run_config& config,
@@ -412,8 +423,10 @@ std::string to_toml(const run_config& c) {
       out << (i ? ", " : "") << toml_quoted(c.fhs.history[i]);
     }
     out << "]\nfrequency = " << toml_quoted(c.fhs.frequency) << "\n"
+        << "filter = " << toml_quoted(c.fhs.filter) << "\n"
         << "lambda = " << toml_number(c.fhs.lambda) << "\n"
-        << "block_length = " << c.fhs.block_length << "\n\n";
+        << "block_length = " << c.fhs.block_length << "\n"
+        << "update_volatility = " << (c.fhs.update_volatility ? "true" : "false") << "\n\n";
   }
   out << "[model.systemic_jumps]\n"
       << "intensity_annual = " << toml_number(c.merton.systemic.intensity_annual) << "\n"

@@ -35,17 +35,26 @@ void set_history(const run_config& config, const gbm_model& model,
                  const std::vector<bool>& constant_asset, simulation_plan& sim) {
   fhs_tables history = build_fhs_tables(config.fhs, model.params().asset_ids, constant_asset, "",
                                         model_context(config));
-  // Today's EWMA volatility of the history rescales its residuals.
+  sim.history_residual = std::move(history.residual);
+  sim.history_dates = history.n_dates;
+  sim.history_block_length = config.fhs.block_length;
   const double dt = config.dt_years();
+  if (config.fhs.update_volatility) {
+    set_garch_tables(
+        fhs_variance_recursion(history, config.horizon_days / config.steps, model_context(config)),
+        sim);
+    for (std::size_t k = 0; k < sim.drift_dt.size(); ++k) {
+      sim.drift_dt[k] = static_cast<float>(model.params().assets[k].drift_annual * dt);
+    }
+    return;
+  }
+  // Today's conditional volatility rescales the residuals.
   for (std::size_t k = 0; k < sim.drift_dt.size(); ++k) {
     const double vol = history.vol_now_annual[k];
     sim.drift_dt[k] =
         static_cast<float>((model.params().assets[k].drift_annual - 0.5 * vol * vol) * dt);
     sim.vol_sqrt_dt[k] = static_cast<float>(vol * std::sqrt(dt));
   }
-  sim.history_residual = std::move(history.residual);
-  sim.history_dates = history.n_dates;
-  sim.history_block_length = config.fhs.block_length;
 }
 
 void set_garch(const run_config& config, const snapshot& snap, const gbm_model& model,

@@ -43,6 +43,17 @@ LEVRISK_HD LEVRISK_FORCEINLINE mixing_point locate_mixing(const garch_view& g, f
   return mixing_point{interval, x - static_cast<float>(interval)};
 }
 
+// One asset of one path over one period: r = sqrt(h) eps moves the log-price
+// by drift - h / 2 + r (-h / 2: exact for normal innovations, E[e^r] = e^{h/2});
+// returns the next period's variance omega + alpha r^2 + beta h.
+LEVRISK_HD LEVRISK_FORCEINLINE float garch_advance(float& log_return, float h, float eps,
+                                                   float drift, float omega, float alpha,
+                                                   float beta) {
+  const float r = std::sqrt(h) * eps;
+  log_return += drift - 0.5f * h + r;
+  return omega + alpha * r * r + beta * h;
+}
+
 // s_k(zeta) of asset k, from the pieces of zeta's interval (pieces = mixing +
 // interval * 4 * n_assets): c0 + t (c1 + t (c2 + t c3)).
 LEVRISK_HD LEVRISK_FORCEINLINE float mixing_scale(const float* pieces, int n_assets, int k,

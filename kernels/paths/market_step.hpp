@@ -25,9 +25,11 @@ struct gbm_view {
 
 // Filtered historical simulation: each step takes one date's standardized
 // residuals for every asset (the cross-section stays whole) and rescales them by
-// today's volatility: x_k += drift_dt_k + vol_sqrt_dt_k eps_{d,k}. Dates are
-// drawn in blocks of block_length consecutive dates (a block bootstrap, which
-// keeps short-range volatility clustering), wrapping at the end of the table.
+// today's volatility: x_k += drift_dt_k + vol_sqrt_dt_k eps_{d,k}; or, with the
+// garch view enabled, by the filter's variance carried along the path
+// (garch_advance with eps_{d,k}). Dates are drawn in blocks of block_length
+// consecutive dates (a block bootstrap, which keeps short-range volatility
+// clustering), wrapping at the end of the table.
 struct fhs_view {
   int enabled;
   const float* residual;  // [date * n_assets + k]
@@ -36,7 +38,7 @@ struct fhs_view {
 };
 
 struct market_view {
-  gbm_view diffusion;  // for fhs: drift_dt and vol_sqrt_dt only; for garch: mu dt and L
+  gbm_view diffusion;  // fhs: drift_dt and vol_sqrt_dt only; garch: mu dt and L
   jump_view jumps;
   fhs_view history;
   garch_view garch;
@@ -173,6 +175,11 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
                                                 float (&log_return)[max_assets][Lanes]) {
   const gbm_view& model = m.diffusion;
   const int n = model.n_assets;
+  if (m.garch.enabled && step == 0) {
+    for (int k = 0; k < n; ++k) {
+      for (int lane = 0; lane < Lanes; ++lane) draws.variance[k][lane] = m.garch.variance_now[k];
+    }
+  }
   if (m.history.enabled) {
     const fhs_view& h = m.history;
     if (step % h.block_length == 0) {
@@ -191,6 +198,18 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
     }
     for (int k = 0; k < n; ++k) {
       const float drift = model.drift_dt[k];
+      if (m.garch.enabled) {  // the filter's variance recursion along the path
+        const float omega = m.garch.omega[k], alpha = m.garch.alpha[k], beta = m.garch.beta[k];
+#if !defined(__CUDA_ARCH__)
+#pragma omp simd
+#endif
+        for (int lane = 0; lane < Lanes; ++lane) {
+          draws.variance[k][lane] =
+              garch_advance(log_return[k][lane], draws.variance[k][lane],
+                            h.residual[draws.date[lane] * n + k], drift, omega, alpha, beta);
+        }
+        continue;
+      }
       const float vol = model.vol_sqrt_dt[k];
 #if !defined(__CUDA_ARCH__)
 #pragma omp simd
@@ -202,11 +221,6 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
     return;
   }
   if (step % 4 == 0) generate_chunk<Lanes>(m, stream, first_path, step / 4, draws);
-  if (m.garch.enabled && step == 0) {
-    for (int k = 0; k < n; ++k) {
-      for (int lane = 0; lane < Lanes; ++lane) draws.variance[k][lane] = m.garch.variance_now[k];
-    }
-  }
   const int normal_base = (step % 4) * normals_per_step(m);
   const int uniform_base = (step % 4) * uniforms_per_step(m);
   float systemic[Lanes] = {};
@@ -271,12 +285,9 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
 #pragma omp simd
 #endif
       for (int lane = 0; lane < Lanes; ++lane) {
-        const float eps = correlated[lane] * mixing[k][lane];
-        const float h = draws.variance[k][lane];
-        const float r = std::sqrt(h) * eps;
-        // -h/2: the Ito-like correction, exact for normal innovations (E[e^r] = e^{h/2}).
-        log_return[k][lane] += drift - 0.5f * h + r;
-        draws.variance[k][lane] = omega + alpha * r * r + beta * h;
+        draws.variance[k][lane] =
+            garch_advance(log_return[k][lane], draws.variance[k][lane],
+                          correlated[lane] * mixing[k][lane], drift, omega, alpha, beta);
       }
       continue;
     }

@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,7 @@ struct garch_market {
   std::vector<float> drift, vol, cholesky;
   garch_step_coefficients g;
   std::vector<float> mixing;
+  std::vector<float> residual;  // one asset's history: the recursion then drives FHS
   market_view view() const {
     market_view m{};
     const int n = static_cast<int>(drift.size());
@@ -37,6 +40,9 @@ struct garch_market {
                          t_mixing_z_min,
                          static_cast<float>(t_mixing_intervals_per_unit),
                          t_mixing_intervals};
+    if (!residual.empty()) {
+      m.history = fhs_view{1, residual.data(), static_cast<int>(residual.size()), 1};
+    }
     return m;
   }
 };
@@ -88,11 +94,13 @@ void simulate(const market_view& m, int steps, int paths, int k,
 
 const garch_asset_params stationary{true, 2e-5, 0.08, 0.87, 10.0, 2e-5 / 0.05, 1.0};
 
-TEST(GarchStep, MeanSquaredReturnIsTheUnconditionalVariance) {
-  const garch_market m = make_market({stationary}, 0.0);
-  std::vector<std::vector<double>> r;
-  simulate<16>(m.view(), 400, 4000, 0, &r, nullptr);
-  // Paths are independent: their mean squared returns give the standard error.
+struct estimate {
+  double mean, se;
+};
+
+// The mean squared return over r[path][step]; paths are independent, so their
+// mean squared returns give the standard error.
+estimate mean_squared_return(const std::vector<std::vector<double>>& r) {
   double sum = 0, sum_sq = 0;
   for (const auto& path : r) {
     double m2 = 0;
@@ -103,8 +111,49 @@ TEST(GarchStep, MeanSquaredReturnIsTheUnconditionalVariance) {
   }
   const double n = static_cast<double>(r.size());
   const double mean = sum / n;
-  const double se = std::sqrt((sum_sq / n - mean * mean) / (n - 1));
-  EXPECT_NEAR(mean, stationary.omega / (1 - stationary.alpha - stationary.beta), 4 * se);
+  return {mean, std::sqrt((sum_sq / n - mean * mean) / (n - 1))};
+}
+
+TEST(GarchStep, MeanSquaredReturnIsTheUnconditionalVariance) {
+  const garch_market m = make_market({stationary}, 0.0);
+  std::vector<std::vector<double>> r;
+  simulate<16>(m.view(), 400, 4000, 0, &r, nullptr);
+  const estimate m2 = mean_squared_return(r);
+  EXPECT_NEAR(m2.mean, stationary.omega / (1 - stationary.alpha - stationary.beta), 4 * m2.se);
+}
+
+// Filtered historical simulation with update_volatility: the same recursion
+// driven by resampled residuals (i.i.d. dates, block length 1) keeps the
+// unconditional variance omega / (1 - alpha - beta) of any unit-variance
+// innovations, and every innovation is a date of the table.
+TEST(GarchStep, DrivesResampledHistoricalResidualsToo) {
+  garch_market m = make_market({stationary}, 0.0);
+  std::mt19937_64 engine(3);
+  std::exponential_distribution<double> exponential(1.0);
+  std::vector<double> draw(3000);
+  double sum = 0, sum_sq = 0;
+  for (double& v : draw) {
+    v = exponential(engine) - exponential(engine) * 1.5;  // skewed, fat-tailed
+    sum += v;
+    sum_sq += v * v;
+  }
+  const double mean = sum / 3000.0, sd = std::sqrt(sum_sq / 3000.0 - mean * mean);
+  for (const double v : draw) m.residual.push_back(static_cast<float>((v - mean) / sd));
+  std::vector<std::vector<double>> r;
+  std::vector<double> eps;
+  simulate<16>(m.view(), 400, 4000, 0, &r, &eps);
+  const estimate m2 = mean_squared_return(r);
+  EXPECT_NEAR(m2.mean, stationary.omega / (1 - stationary.alpha - stationary.beta), 4 * m2.se);
+  std::vector<float> sorted = m.residual;
+  std::sort(sorted.begin(), sorted.end());
+  // eps is recovered from float log-prices: to about 1e-5.
+  for (std::size_t i = 0; i < eps.size(); i += 97) {
+    const auto above = std::lower_bound(sorted.begin(), sorted.end(), eps[i]);
+    double nearest = 1e9;
+    if (above != sorted.end()) nearest = std::abs(*above - eps[i]);
+    if (above != sorted.begin()) nearest = std::fmin(nearest, std::abs(above[-1] - eps[i]));
+    ASSERT_LT(nearest, 1e-4) << eps[i];
+  }
 }
 
 // For GARCH(1,1), corr(r_t^2, r_{t-j}^2) = rho_1 (alpha + beta)^{j-1}. The

@@ -1,5 +1,6 @@
 // Filtered historical simulation, host side: the residual table built from the
-// bundled synthetic history.
+// bundled synthetic history, EWMA and GARCH filters, and the variance recursion
+// that update_volatility carries along paths.
 
 #include "models/fhs.hpp"
 
@@ -7,6 +8,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "host/common/error.hpp"
 
@@ -48,6 +50,65 @@ TEST(FhsTables, AnAssetWithoutHistoryIsRefused) {
   } catch (const input_error& error) {
     EXPECT_EQ(std::string(error.what()),
               "cfg.toml: model: [model.fhs] history has no prices for asset 'DOGE'");
+  }
+}
+
+// Lag-1 autocorrelation of squares: the volatility clustering a filter removes.
+double squared_autocorrelation(const std::vector<double>& x) {
+  double mean = 0;
+  for (const double v : x) mean += v * v;
+  mean /= static_cast<double>(x.size());
+  double num = 0, den = 0;
+  for (std::size_t t = 0; t < x.size(); ++t) {
+    const double a = x[t] * x[t] - mean;
+    den += a * a;
+    if (t > 0) num += a * (x[t - 1] * x[t - 1] - mean);
+  }
+  return num / den;
+}
+
+// The synthetic history is GARCH(1,1) with persistence 0.985 (docs/calibration.md).
+TEST(FhsTables, GarchFilterRemovesVolatilityClustering) {
+  fhs_params params;
+  params.history = {history};
+  params.frequency = "1h";
+  params.filter = "garch";
+  const fhs_tables t = build_fhs_tables(params, {"BTC"}, {false}, "", "test");
+  std::vector<double> residual(t.residual.begin(), t.residual.end());
+  const double se = 1.0 / std::sqrt(static_cast<double>(residual.size()));
+  const fhs_filter& f = t.filter[0];
+  EXPECT_GT(f.alpha + f.beta, 0.9);
+  EXPECT_LT(f.alpha + f.beta, 1.0);
+  EXPECT_GT(f.omega, 0.0);
+  EXPECT_NEAR(t.vol_now_annual[0], std::sqrt(f.variance_now * 24 * 365), 1e-12);
+  params.filter = "ewma";
+  const fhs_tables e = build_fhs_tables(params, {"BTC"}, {false}, "", "test");
+  std::vector<double> ewma_residual(e.residual.begin(), e.residual.end());
+  // GARCH-filtered squares are uncorrelated within 4 standard errors (1 / sqrt(n)).
+  EXPECT_LT(std::abs(squared_autocorrelation(residual)), 4 * se);
+  // RiskMetrics' hourly decay (half-life 11 days) is far slower than this
+  // history's own (persistence 0.985 an hour: half-life 46 hours), so EWMA
+  // residuals keep clustering the GARCH filter removes.
+  EXPECT_GT(squared_autocorrelation(ewma_residual), 4 * se);
+}
+
+TEST(FhsTables, CarriedVolatilityNeedsTheHistorysStep) {
+  fhs_params params;
+  params.history = {history};
+  params.frequency = "1h";
+  const fhs_tables t = build_fhs_tables(params, {"BTC"}, {false}, "", "test");
+  EXPECT_NEAR(t.filter[0].beta, 0.99742, 1e-5);  // RiskMetrics' hourly decay
+  EXPECT_EQ(t.filter[0].alpha, 1.0 - t.filter[0].beta);
+  EXPECT_EQ(t.filter[0].omega, 0.0);
+  EXPECT_EQ(fhs_variance_recursion(t, 1.0 / 24.0, "test").beta[0],
+            static_cast<float>(t.filter[0].beta));
+  try {
+    fhs_variance_recursion(t, 1.0 / 288.0, "cfg.toml: model");
+    FAIL();
+  } catch (const input_error& error) {
+    EXPECT_NE(std::string(error.what()).find("update_volatility steps the filter once per"),
+              std::string::npos)
+        << error.what();
   }
 }
 

@@ -404,7 +404,9 @@ TEST_F(RunConfig, HistoricalSimulationSectionLoadsAndRoundTrips) {
   std::string edited = text;
   const std::string gbm = "type = \"gbm\"";
   edited.replace(edited.find(gbm), gbm.size(), "type = \"fhs\"");
-  edited += "\n[model.fhs]\nhistory = [\"hist.csv:BTC\"]\nfrequency = \"1h\"\nblock_length = 12\n";
+  edited +=
+      "\n[model.fhs]\nhistory = [\"hist.csv:BTC\"]\nfrequency = \"1h\"\nblock_length = 12\n"
+      "filter = \"garch\"\nupdate_volatility = true\n";
   const fs::path path = write_config(edited);
   const run_config c = load_run_config(path);
   EXPECT_EQ(c.model, "fhs");
@@ -412,6 +414,8 @@ TEST_F(RunConfig, HistoricalSimulationSectionLoadsAndRoundTrips) {
   EXPECT_EQ(c.fhs.history[0], (dir / "hist.csv:BTC").lexically_normal().string());
   EXPECT_EQ(c.fhs.frequency, "1h");
   EXPECT_EQ(c.fhs.block_length, 12);
+  EXPECT_EQ(c.fhs.filter, "garch");
+  EXPECT_TRUE(c.fhs.update_volatility);
   const run_config back = load_run_config(write_config(to_toml(c)));
   EXPECT_EQ(to_toml(back), to_toml(c));
 }
@@ -423,6 +427,16 @@ TEST_F(RunConfig, HistoricalSimulationBlockLengthZeroIsRefused) {
   text += "\n[model.fhs]\nhistory = [\"h.csv\"]\nblock_length = 0\n";
   const fs::path path = write_config(text);
   EXPECT_EQ(load_error(path), path.string() + ": [model.fhs] block_length must be >= 1, got 0");
+}
+
+TEST_F(RunConfig, HistoricalSimulationUnknownFilterIsRefused) {
+  std::string text = read_text_file(source_dir / "configs" / "nightly.toml");
+  const std::string gbm = "type = \"gbm\"";
+  text.replace(text.find(gbm), gbm.size(), "type = \"fhs\"");
+  text += "\n[model.fhs]\nhistory = [\"h.csv\"]\nfilter = \"egarch\"\n";
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path),
+            path.string() + ": [model.fhs] filter must be \"ewma\" or \"garch\", got \"egarch\"");
 }
 
 }  // namespace

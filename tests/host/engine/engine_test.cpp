@@ -225,6 +225,24 @@ TEST(Engine, HistoricalSimulationIsBitIdenticalAndLiquidates) {
   EXPECT_GT(one_thread.units[0].liquidated_paths, 0);  // HF 1.01 over a week
 }
 
+// The GARCH filter with its variance carried along the paths (hourly steps, the
+// history's period), bit for bit likewise.
+TEST(Engine, GarchFilteredHistoryWithCarriedVolatilityIsBitIdentical) {
+  const snapshot snap = three_asset_snapshot();
+  run_config config = load_run_config(LEVRISK_SOURCE_DIR "/configs/nightly.toml");
+  config.model = "fhs";
+  config.fhs.history = {LEVRISK_SOURCE_DIR "/data/history/synthetic_hourly.csv"};
+  config.fhs.frequency = "1h";
+  config.fhs.filter = "garch";
+  config.fhs.update_volatility = true;
+  config.paths = 3000;
+  config.steps = 168;
+  config.horizon_days = 7.0;
+  config.hf_sample_paths = 300;
+  const run_result one_thread = expect_bit_identical_runs(config, snap);
+  EXPECT_GT(one_thread.units[0].liquidated_paths, 0);
+}
+
 // GARCH(1,1)-t at the hourly period of its parameters, bit for bit across
 // threads, batches and exact-check paths.
 TEST(Engine, GarchIsBitIdenticalAndLiquidates) {
