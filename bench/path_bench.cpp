@@ -78,12 +78,14 @@ BENCHMARK(normals_only)->Unit(benchmark::kMillisecond)->UseRealTime();
 // Price paths alone, no positions: correlated GBM (model 0), Merton jumps,
 // idiosyncratic and systemic, on every asset (1), or filtered historical
 // simulation from a year of hourly residuals, blocks of 6 (2), or GARCH(1,1)-t
-// with nu = 5 on every asset (3).
+// with nu from 3.5 to 8 across the assets (3), or historical simulation with
+// the filter's variance carried along the paths (4: update_volatility).
 void price_paths(benchmark::State& state) {
   const int n_assets = static_cast<int>(state.range(0));
   const std::int64_t paths = state.range(1);
   const bool jumps = state.range(2) == 1;
-  const bool history = state.range(2) == 2;
+  const bool carried = state.range(2) == 4;
+  const bool history = state.range(2) == 2 || carried;
   const bool garch = state.range(2) == 3;
   const int steps = 288;
   gbm_params params;
@@ -122,12 +124,24 @@ void price_paths(benchmark::State& state) {
     plan.history_block_length = 6;
   }
   if (garch) {
-    std::vector<garch_asset_params> g(static_cast<std::size_t>(n_assets),
-                                      garch_asset_params{true, 1e-8, 0.05, 0.94, 5.0, 1e-6, 1.0});
+    std::vector<garch_asset_params> g;
+    for (int k = 0; k < n_assets; ++k) {
+      g.push_back(garch_asset_params{true, 1e-8, 0.05, 0.94, 3.5 + 0.5 * k, 1e-6, 1.0});
+    }
     const garch_step_coefficients c = garch_coefficients(
         g, params.asset_ids, std::vector<bool>(static_cast<std::size_t>(n_assets), false), 1.0,
         "bench");
     set_garch_tables(c, plan);
+  }
+  if (carried) {
+    garch_step_coefficients recursion;
+    for (int k = 0; k < n_assets; ++k) {
+      recursion.omega.push_back(1e-9f);
+      recursion.alpha.push_back(0.06f);
+      recursion.beta.push_back(0.93f);
+      recursion.variance_now.push_back(1e-6f);
+    }
+    set_garch_tables(recursion, plan);
   }
   const auto cpu = make_cpu_backend(0);
   double seconds = 0.0;
@@ -159,6 +173,8 @@ BENCHMARK(price_paths)
     ->Args({10, 1 << 16, 2})
     ->Args({1, 1 << 16, 3})
     ->Args({10, 1 << 16, 3})
+    ->Args({1, 1 << 16, 4})
+    ->Args({10, 1 << 16, 4})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 // The target of issue 2: 1M paths x 288 steps x 10 correlated assets, once.

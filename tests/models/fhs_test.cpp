@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -109,6 +110,28 @@ TEST(FhsTables, CarriedVolatilityNeedsTheHistorysStep) {
     EXPECT_NE(std::string(error.what()).find("update_volatility steps the filter once per"),
               std::string::npos)
         << error.what();
+  }
+}
+
+// Optional: the real Binance daily BTC and ETH files (skipped when
+// ../shared/data is absent), GARCH-filtered as they are.
+TEST(FhsTables, GarchFilterOnRealDailyHistory) {
+  const std::string dir = LEVRISK_SOURCE_DIR "/../shared/data/prices/daily";
+  if (!std::filesystem::exists(dir)) GTEST_SKIP() << "no " << dir;
+  fhs_params params;
+  params.history = {dir + "/Binance_BTCUSDT_d.csv:BTC", dir + "/Binance_ETHUSDT_d.csv:ETH"};
+  params.filter = "garch";
+  const fhs_tables t = build_fhs_tables(params, {"BTC", "ETH"}, {false, false}, "", "test");
+  EXPECT_GT(t.n_dates, 2500);
+  for (std::size_t k = 0; k < 2; ++k) {
+    std::vector<double> residual;
+    for (int d = 0; d < t.n_dates; ++d)
+      residual.push_back(t.residual[2 * static_cast<std::size_t>(d) + k]);
+    const double se = 1.0 / std::sqrt(static_cast<double>(residual.size()));
+    EXPECT_LT(std::abs(squared_autocorrelation(residual)), 4 * se) << k;
+    EXPECT_GT(t.filter[k].alpha + t.filter[k].beta, 0.85) << k;
+    EXPECT_GT(t.vol_now_annual[k], 0.1) << k;
+    EXPECT_LT(t.vol_now_annual[k], 3.0) << k;
   }
 }
 
