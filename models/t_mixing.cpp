@@ -40,8 +40,8 @@ constexpr std::array<double, 4> legendre_weights = {0.3626837833783620, 0.313706
                                                     0.2223810344533745, 0.1012285362903763};
 
 double table_piece(const std::vector<float>& table, int interval, double local) {
-  const float* c = table.data() + 4 * interval;
-  return c[0] + local * (c[1] + local * (c[2] + local * static_cast<double>(c[3])));
+  const std::size_t i = 4 * static_cast<std::size_t>(interval);
+  return table[i] + local * (table[i + 1] + local * (table[i + 2] + local * double{table[i + 3]}));
 }
 
 }  // namespace
@@ -80,7 +80,7 @@ std::vector<float> t_mixing_table(double nu) {
 
 std::vector<float> t_mixing_unit_table() {
   std::vector<float> table(t_mixing_floats, 0.0f);
-  for (int i = 0; i < t_mixing_intervals; ++i) table[4 * i] = 1.0f;
+  for (std::size_t i = 0; i < table.size(); i += 4) table[i] = 1.0f;
   return table;
 }
 

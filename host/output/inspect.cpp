@@ -49,11 +49,17 @@ std::string health_factor(double value) {
   return fixed(value, 3);
 }
 
-// "q1%", "q0.1%", "q50%"
+// "hf_min q1% [95% CI]", "hf_min q0.1% [95% CI]"
 std::string level_label(double level) {
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "hf_min q%g%%", level * 100.0);
+  std::snprintf(buffer, sizeof buffer, "hf_min q%g%% [95%% CI]", level * 100.0);
   return buffer;
+}
+
+// A quantile with its order-statistic interval: "0.714 [0.704, 0.724]".
+std::string health_factor_with_interval(double value, double lo, double hi) {
+  if (std::isnan(value)) return "n/a";
+  return health_factor(value) + " [" + health_factor(lo) + ", " + health_factor(hi) + "]";
 }
 
 void print_table(const std::vector<std::vector<std::string>>& rows,
@@ -196,7 +202,12 @@ void print_inspection(const run_result& result, std::ostream& out, int top_n) {
         format_probability_interval(u->liquidation_probability_lo, u->liquidation_probability_hi),
         format_value_with_se(u->time_to_liquidation_days, u->time_to_liquidation_se_days)};
     for (std::size_t l = 0; l < result.hf_min_levels.size(); ++l) {
-      row.push_back(l < u->hf_min_quantile.size() ? health_factor(u->hf_min_quantile[l]) : "");
+      const bool present = l < u->hf_min_quantile.size() && l < u->hf_min_quantile_lo.size() &&
+                           l < u->hf_min_quantile_hi.size();
+      row.push_back(present ? health_factor_with_interval(u->hf_min_quantile[l],
+                                                          u->hf_min_quantile_lo[l],
+                                                          u->hf_min_quantile_hi[l])
+                            : "");
     }
     rows.push_back(std::move(row));
   }

@@ -124,9 +124,8 @@ TEST(FhsTables, GarchFilterOnRealDailyHistory) {
   const fhs_tables t = build_fhs_tables(params, {"BTC", "ETH"}, {false, false}, "", "test");
   EXPECT_GT(t.n_dates, 2500);
   for (std::size_t k = 0; k < 2; ++k) {
-    std::vector<double> residual;
-    for (int d = 0; d < t.n_dates; ++d)
-      residual.push_back(t.residual[2 * static_cast<std::size_t>(d) + k]);
+    std::vector<double> residual(static_cast<std::size_t>(t.n_dates));
+    for (std::size_t d = 0; d < residual.size(); ++d) residual[d] = t.residual[2 * d + k];
     const double se = 1.0 / std::sqrt(static_cast<double>(residual.size()));
     EXPECT_LT(std::abs(squared_autocorrelation(residual)), 4 * se) << k;
     EXPECT_GT(t.filter[k].alpha + t.filter[k].beta, 0.85) << k;

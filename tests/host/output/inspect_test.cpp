@@ -103,8 +103,9 @@ TEST(Inspect, RowShowsEveryColumn) {
   const std::vector<std::string> table = table_of(inspection(ranked_result(), 1));
   ASSERT_EQ(table.size(), 2u);
   const std::string& header = table[0];
-  for (const char* column : {"HF0", "P(liq) ± se", "95% interval", "E[t | liq] days ± se",
-                             "hf_min q0.1%", "hf_min q1%", "hf_min q5%", "hf_min q50%"}) {
+  for (const char* column :
+       {"HF0", "P(liq) ± se", "95% interval", "E[t | liq] days ± se", "hf_min q0.1% [95% CI]",
+        "hf_min q1% [95% CI]", "hf_min q5% [95% CI]", "hf_min q50% [95% CI]"}) {
     EXPECT_NE(header.find(column), std::string::npos) << column;
   }
   const std::string& row = table[1];
@@ -113,8 +114,8 @@ TEST(Inspect, RowShowsEveryColumn) {
   EXPECT_NE(row.find("50.00% ± 0.50%"), std::string::npos) << row;
   EXPECT_NE(row.find("[49.0%, 51.0%]"), std::string::npos) << row;
   EXPECT_NE(row.find("2.52 ± 0.12"), std::string::npos) << row;
-  // hf_min quantile at the first level: 0.7 x HF0 = 0.714.
-  EXPECT_NE(row.find("0.714"), std::string::npos) << row;
+  // hf_min quantile at the first level: 0.7 x HF0 = 0.714, interval -/+ 0.01.
+  EXPECT_NE(row.find("0.714 [0.704, 0.724]"), std::string::npos) << row;
 }
 
 TEST(Inspect, NeverLiquidatedUnitShowsNoTime) {
