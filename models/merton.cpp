@@ -1,5 +1,6 @@
 #include "models/merton.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "host/common/error.hpp"
@@ -8,29 +9,39 @@
 namespace levrisk {
 namespace {
 
-// Poisson(rate) CDF at 0..jump_count_terms - 1, and the tail beyond.
-std::vector<double> poisson_cdf(double rate, double* tail) {
-  std::vector<double> cdf(jump_count_terms);
-  double term = std::exp(-rate);
+// The CDF of a Poisson(rate) count given N >= 1, at 0..jump_count_terms - 1:
+// P(1 <= N <= j) / P(N >= 1), with the Poisson terms e^-rate rate^j / j! and
+// P(N >= 1) = -expm1(-rate), accurate for small rates. Also the tail beyond.
+std::vector<double> conditional_poisson_cdf(double rate, double* tail) {
+  std::vector<double> cdf(jump_count_terms, 0.0);
+  if (rate == 0.0) {  // never jumps: any valid table
+    for (std::size_t j = 1; j < cdf.size(); ++j) cdf[j] = 1.0;
+    *tail = 0.0;
+    return cdf;
+  }
+  const double at_least_one = -std::expm1(-rate);
+  double term = std::exp(-rate) * rate;  // P(N = 1)
   double sum = 0.0;
-  for (int j = 0; j < jump_count_terms; ++j) {
+  for (int j = 1; j < jump_count_terms; ++j) {
     sum += term;
-    cdf[static_cast<std::size_t>(j)] = sum;
+    cdf[static_cast<std::size_t>(j)] = std::min(1.0, sum / at_least_one);
     term *= rate / (j + 1);
   }
-  *tail = std::max(0.0, 1.0 - sum);
+  *tail = std::max(0.0, at_least_one - sum);
   return cdf;
 }
 
-void append_cdf(double intensity_annual, double dt_years, const std::string& what,
-                const std::string& context, std::vector<float>& out) {
+void append_slot(double intensity_annual, double dt_years, const std::string& what,
+                 const std::string& context, jump_step_coefficients& out) {
   double tail = 0.0;
-  const std::vector<double> cdf = poisson_cdf(intensity_annual * dt_years, &tail);
+  const double rate = intensity_annual * dt_years;
+  const std::vector<double> cdf = conditional_poisson_cdf(rate, &tail);
   LEVRISK_REQUIRE(tail <= 1e-12, input_error,
-                  context << ": " << what << ": " << intensity_annual * dt_years
+                  context << ": " << what << ": " << rate
                           << " expected jumps per step is too many for the step's cap of "
                           << jump_count_terms - 1 << " jumps; use more steps");
-  for (const double p : cdf) out.push_back(static_cast<float>(p));
+  out.rate.push_back(static_cast<float>(rate));
+  for (const double p : cdf) out.count_cdf.push_back(static_cast<float>(p));
 }
 
 void require_jump(double intensity, double mean, double stdev, const std::string& what,
@@ -70,7 +81,7 @@ jump_step_coefficients merton_step_coefficients(const merton_params& params,
     LEVRISK_REQUIRE(
         std::isfinite(a.systemic_loading), input_error,
         context << ": " << what << ": systemic loading must be finite, got " << a.systemic_loading);
-    append_cdf(a.jump_intensity_annual, dt_years, what, context, c.count_cdf);
+    append_slot(a.jump_intensity_annual, dt_years, what, context, c);
     c.mean.push_back(static_cast<float>(a.jump_mean));
     c.stdev.push_back(static_cast<float>(a.jump_stdev));
     c.systemic_loading.push_back(static_cast<float>(a.systemic_loading));
@@ -79,7 +90,7 @@ jump_step_coefficients merton_step_coefficients(const merton_params& params,
          s.intensity_annual * jump_compensator(a.systemic_loading, s.mean, s.stdev)) *
         dt_years);
   }
-  append_cdf(s.intensity_annual, dt_years, "systemic jumps", context, c.count_cdf);
+  append_slot(s.intensity_annual, dt_years, "systemic jumps", context, c);
   return c;
 }
 

@@ -29,7 +29,8 @@ struct merton_params {
 };
 
 struct jump_step_coefficients {
-  std::vector<float> count_cdf;  // (n + 1) x jump_count_terms: P(N <= j), systemic last
+  std::vector<float> rate;       // per slot (assets, then systemic): expected jumps per step
+  std::vector<float> count_cdf;  // (n + 1) x jump_count_terms: P(N <= j | N >= 1), systemic last
   std::vector<float> mean, stdev, systemic_loading;
   float systemic_mean;
   float systemic_stdev;

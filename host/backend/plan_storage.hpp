@@ -21,6 +21,7 @@ class plan_storage {
     drift_dt_ = plan.drift_dt;
     vol_sqrt_dt_ = plan.vol_sqrt_dt;
     cholesky_ = plan.cholesky;
+    jump_rate_ = plan.jump_rate;
     jump_count_cdf_ = plan.jump_count_cdf;
     jump_mean_ = plan.jump_mean;
     jump_stdev_ = plan.jump_stdev;
@@ -78,10 +79,10 @@ class plan_storage {
     view_.n_steps = plan.n_steps;
     view_.model.diffusion = gbm_view{plan.n_assets, Memory::raw(drift_dt_),
                                      Memory::raw(vol_sqrt_dt_), Memory::raw(cholesky_)};
-    view_.model.jumps = jump_view{!plan.jump_count_cdf.empty(),   Memory::raw(jump_count_cdf_),
-                                  Memory::raw(jump_mean_),        Memory::raw(jump_stdev_),
-                                  Memory::raw(systemic_loading_), plan.systemic_jump_mean,
-                                  plan.systemic_jump_stdev};
+    view_.model.jumps = jump_view{!plan.jump_count_cdf.empty(), Memory::raw(jump_rate_),
+                                  Memory::raw(jump_count_cdf_), Memory::raw(jump_mean_),
+                                  Memory::raw(jump_stdev_),     Memory::raw(systemic_loading_),
+                                  plan.systemic_jump_mean,      plan.systemic_jump_stdev};
     view_.model.history = fhs_view{!plan.history_residual.empty(), Memory::raw(history_residual_),
                                    plan.history_dates, plan.history_block_length};
     view_.model.garch = garch_view{!plan.garch_omega.empty(),
@@ -142,7 +143,8 @@ class plan_storage {
   }
 
   Vec<float> drift_dt_, vol_sqrt_dt_, cholesky_, thresholds_;
-  Vec<float> jump_count_cdf_, jump_mean_, jump_stdev_, systemic_loading_, history_residual_;
+  Vec<float> jump_rate_, jump_count_cdf_, jump_mean_, jump_stdev_, systemic_loading_,
+      history_residual_;
   Vec<float> garch_omega_, garch_alpha_, garch_beta_, garch_variance_now_, garch_mixing_;
   Vec<tally_t> crossed_diff_, step_sum_diff_, step_sq_sum_diff_, min_histogram_, max_histogram_;
   Vec<factor_view> factor_views_;

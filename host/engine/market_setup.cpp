@@ -83,6 +83,7 @@ void set_garch(const run_config& config, const snapshot& snap, const gbm_model& 
 }  // namespace
 
 void set_jump_tables(const jump_step_coefficients& jumps, simulation_plan& sim) {
+  sim.jump_rate = jumps.rate;
   sim.jump_count_cdf = jumps.count_cdf;
   sim.jump_mean = jumps.mean;
   sim.jump_stdev = jumps.stdev;

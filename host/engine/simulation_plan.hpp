@@ -27,6 +27,7 @@ struct simulation_plan {
   std::vector<float> vol_sqrt_dt;
   std::vector<float> cholesky;  // n_assets x n_assets
   // Jumps (kernels/paths/jump_step.hpp); empty jump_count_cdf: no jumps.
+  std::vector<float> jump_rate;       // per slot: expected jumps per step, systemic last
   std::vector<float> jump_count_cdf;  // (n_assets + 1) x jump_count_terms, systemic last
   std::vector<float> jump_mean;
   std::vector<float> jump_stdev;

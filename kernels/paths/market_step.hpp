@@ -45,57 +45,39 @@ struct market_view {
 };
 
 // Normals per step: n diffusion draws, then for GARCH the shared mixing normal
-// zeta (kernels/paths/garch_step.hpp). Uniforms per step: with jumps, n + 1
-// jump counts (idiosyncratic, then systemic). Jump sizes are drawn on demand,
-// only for the rare (path, step, asset) that jumps, from their own blocks.
+// zeta (kernels/paths/garch_step.hpp). Jumps draw from their own blocks, only
+// where a slot jumps (kernels/paths/jump_step.hpp).
 LEVRISK_HD LEVRISK_FORCEINLINE int normals_per_step(const market_view& m) {
   return m.history.enabled ? 0 : m.diffusion.n_assets + (m.garch.enabled ? 1 : 0);
 }
-LEVRISK_HD LEVRISK_FORCEINLINE int uniforms_per_step(const market_view& m) {
-  return m.jumps.enabled ? m.diffusion.n_assets + 1 : 0;
-}
 
-// Uniforms come from their own half of the block-index space, so that no
-// uniform shares a Philox word with a normal.
-constexpr std::uint64_t uniform_block_base = 1ull << 62;
-// The size of jump slot j (asset j, or n for the systemic jump) at step s is
-// normal z0 of block jump_size_block_base + s (n + 1) + j.
-constexpr std::uint64_t jump_size_block_base = 1ull << 63;
-// The start date of a bootstrap block beginning at step s: word x of block
-// history_block_base + s, mapped to [0, n_dates) by a 64-bit multiply-high.
+// Block-index regions: normals from 0; jumps from 2^62 (first waits) and 2^63
+// (kernels/paths/jump_step.hpp); the start date of a bootstrap block beginning at step s: word x of
+// block history_block_base + s, mapped to [0, n_dates) by a 64-bit multiply-high.
 constexpr std::uint64_t history_block_base = 3ull << 62;
 
-LEVRISK_HD inline float jump_size_normal(const normal_stream& stream, std::uint64_t path, int step,
-                                         int n_assets, int slot) {
-  const std::uint64_t block = jump_size_block_base +
-                              static_cast<std::uint64_t>(step) * (n_assets + 1) +
-                              static_cast<std::uint64_t>(slot);
-  return normals_from_block(philox_block(stream.seed, path, block)).z0;
-}
-
-// The jump of one slot for Lanes paths: counts vectorize; sizes are generated
-// only for lanes that jump (lambda dt is small: most steps have none).
+// The jump of one slot for Lanes paths: a compare per lane finds the lanes
+// whose next jump is this step (most steps have none); only those draw.
 template <int Lanes>
-LEVRISK_HD LEVRISK_FORCEINLINE void slot_jumps(const normal_stream& stream,
+LEVRISK_HD LEVRISK_FORCEINLINE void slot_jumps(const jump_view& jumps, const normal_stream& stream,
                                                std::uint64_t first_path, int step, int n_assets,
-                                               int slot, const float* count_cdf, float mean,
-                                               float stdev, const float (&u)[Lanes],
-                                               float (&jump)[Lanes]) {
-  int count[Lanes];
+                                               int slot, float mean, float stdev,
+                                               int (&next_step)[Lanes], float (&jump)[Lanes]) {
   int any = 0;
 #if !defined(__CUDA_ARCH__)
 #pragma omp simd reduction(| : any)
 #endif
   for (int lane = 0; lane < Lanes; ++lane) {
-    count[lane] = jump_count(count_cdf, u[lane]);
     jump[lane] = 0.0f;
-    any |= count[lane];
+    any |= next_step[lane] == step ? 1 : 0;
   }
   if (any == 0) return;
   for (int lane = 0; lane < Lanes; ++lane) {
-    if (count[lane] == 0) continue;
-    const float z = jump_size_normal(stream, first_path + lane, step, n_assets, slot);
-    jump[lane] = compound_jump(count[lane], mean, stdev, z);
+    if (next_step[lane] != step) continue;
+    const jump_event e =
+        draw_jump(jumps, stream.seed, first_path + lane, step, n_assets, slot, mean, stdev);
+    jump[lane] = e.log_jump;
+    next_step[lane] = e.next_step;
   }
 }
 
@@ -105,18 +87,16 @@ LEVRISK_HD LEVRISK_FORCEINLINE void slot_jumps(const normal_stream& stream,
 template <int Lanes>
 struct step_draws {
   float z[4 * (max_assets + 1)][Lanes];
-  float u[4 * (max_assets + 1)][Lanes];
+  int next_jump[max_assets + 1][Lanes];  // jumps: each slot's next jump step
   int date[Lanes] = {};  // filtered historical simulation: the date of the current step
   float variance[max_assets][Lanes];  // GARCH: conditional variance of the next return
 };
 
 // Normal d of step s is normal (s mod 4) D + d of chunk s div 4, whose D blocks
 // are blocks (s div 4) D ... (s div 4) D + D - 1 of the path's subsequence
-// (stream.blocks_per_chunk = D = normals_per_step). Uniforms likewise from
-// uniform_block_base + (s div 4) U + b, U = uniforms_per_step.
+// (stream.blocks_per_chunk = D = normals_per_step).
 template <int Lanes>
-LEVRISK_HD LEVRISK_FORCEINLINE void generate_chunk(const market_view& m,
-                                                   const normal_stream& stream,
+LEVRISK_HD LEVRISK_FORCEINLINE void generate_chunk(const normal_stream& stream,
                                                    std::uint64_t first_path, int chunk,
                                                    step_draws<Lanes>& draws) {
   for (int block = 0; block < stream.blocks_per_chunk; ++block) {
@@ -139,29 +119,6 @@ LEVRISK_HD LEVRISK_FORCEINLINE void generate_chunk(const market_view& m,
       draws.z[4 * block + 3][lane] = z3[lane];
     }
   }
-  const int uniform_blocks = uniforms_per_step(m);
-  for (int block = 0; block < uniform_blocks; ++block) {
-    float u0[Lanes], u1[Lanes], u2[Lanes], u3[Lanes];
-    const std::uint64_t block_index = uniform_block_base +
-                                      static_cast<std::uint64_t>(chunk) * uniform_blocks +
-                                      static_cast<std::uint64_t>(block);
-#if !defined(__CUDA_ARCH__)
-#pragma omp simd
-#endif
-    for (int lane = 0; lane < Lanes; ++lane) {
-      const u32x4 w = philox_block(stream.seed, first_path + lane, block_index);
-      u0[lane] = uniform_open_closed(w.x);
-      u1[lane] = uniform_open_closed(w.y);
-      u2[lane] = uniform_open_closed(w.z);
-      u3[lane] = uniform_open_closed(w.w);
-    }
-    for (int lane = 0; lane < Lanes; ++lane) {
-      draws.u[4 * block + 0][lane] = u0[lane];
-      draws.u[4 * block + 1][lane] = u1[lane];
-      draws.u[4 * block + 2][lane] = u2[lane];
-      draws.u[4 * block + 3][lane] = u3[lane];
-    }
-  }
 }
 
 // Advances Lanes consecutive paths [first_path, first_path + Lanes) from step
@@ -178,6 +135,14 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
   if (m.garch.enabled && step == 0) {
     for (int k = 0; k < n; ++k) {
       for (int lane = 0; lane < Lanes; ++lane) draws.variance[k][lane] = m.garch.variance_now[k];
+    }
+  }
+  if (m.jumps.enabled && step == 0) {
+    for (int slot = 0; slot <= n; ++slot) {
+      for (int lane = 0; lane < Lanes; ++lane) {
+        draws.next_jump[slot][lane] =
+            first_jump_step(stream.seed, first_path + lane, slot, m.jumps.rate[slot]);
+      }
     }
   }
   if (m.history.enabled) {
@@ -220,9 +185,8 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
     }
     return;
   }
-  if (step % 4 == 0) generate_chunk<Lanes>(m, stream, first_path, step / 4, draws);
+  if (step % 4 == 0) generate_chunk<Lanes>(stream, first_path, step / 4, draws);
   const int normal_base = (step % 4) * normals_per_step(m);
-  const int uniform_base = (step % 4) * uniforms_per_step(m);
   float systemic[Lanes] = {};
   // GARCH: every asset's mixing scale s_k(zeta) of the step.
   float mixing[max_assets][Lanes];
@@ -262,9 +226,8 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
     }
   }
   if (m.jumps.enabled) {
-    slot_jumps<Lanes>(stream, first_path, step, n, n, m.jumps.count_cdf + n * jump_count_terms,
-                      m.jumps.systemic_mean, m.jumps.systemic_stdev, draws.u[uniform_base + n],
-                      systemic);
+    slot_jumps<Lanes>(m.jumps, stream, first_path, step, n, n, m.jumps.systemic_mean,
+                      m.jumps.systemic_stdev, draws.next_jump[n], systemic);
   }
   for (int k = 0; k < n; ++k) {
     float correlated[Lanes];
@@ -300,8 +263,8 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
     }
     if (m.jumps.enabled) {
       float jump[Lanes];
-      slot_jumps<Lanes>(stream, first_path, step, n, k, m.jumps.count_cdf + k * jump_count_terms,
-                        m.jumps.mean[k], m.jumps.stdev[k], draws.u[uniform_base + k], jump);
+      slot_jumps<Lanes>(m.jumps, stream, first_path, step, n, k, m.jumps.mean[k], m.jumps.stdev[k],
+                        draws.next_jump[k], jump);
       const float loading = m.jumps.systemic_loading[k];
 #if !defined(__CUDA_ARCH__)
 #pragma omp simd

@@ -17,7 +17,8 @@ namespace levrisk {
 namespace {
 
 // A one-asset market with idiosyncratic and systemic jumps, simulated by the
-// kernel's own step for `paths` paths; returns the terminal log-returns.
+// kernel's own step for `paths` paths; returns the terminal log-returns and,
+// when asked, every step's increment.
 struct one_asset_market {
   double mu, sigma, lambda, jump_mean, jump_stdev;
   double systemic_lambda, systemic_mean, systemic_stdev, loading;
@@ -25,7 +26,8 @@ struct one_asset_market {
 
 template <int Lanes>
 std::vector<double> terminal_log_returns(const one_asset_market& m, double horizon_years, int steps,
-                                         std::int64_t paths, std::uint64_t seed) {
+                                         std::int64_t paths, std::uint64_t seed,
+                                         std::vector<float>* increments = nullptr) {
   const double dt = horizon_years / steps;
   merton_params jumps;
   jumps.assets = {{m.lambda, m.jump_mean, m.jump_stdev, m.loading}};
@@ -38,6 +40,7 @@ std::vector<double> terminal_log_returns(const one_asset_market& m, double horiz
   market_view view{};
   view.diffusion = gbm_view{1, drift.data(), vol.data(), cholesky.data()};
   view.jumps = jump_view{1,
+                         j.rate.data(),
                          j.count_cdf.data(),
                          j.mean.data(),
                          j.stdev.data(),
@@ -50,7 +53,12 @@ std::vector<double> terminal_log_returns(const one_asset_market& m, double horiz
     float x[max_assets][Lanes] = {};
     step_draws<Lanes> draws;
     for (int s = 0; s < steps; ++s) {
+      float before[Lanes];
+      for (int lane = 0; lane < Lanes; ++lane) before[lane] = x[0][lane];
       market_step<Lanes>(view, stream, static_cast<std::uint64_t>(first), s, draws, x);
+      for (int lane = 0; lane < Lanes && increments; ++lane) {
+        increments->push_back(x[0][lane] - before[lane]);
+      }
     }
     for (int lane = 0; lane < Lanes && first + lane < paths; ++lane) out.push_back(x[0][lane]);
   }
@@ -165,6 +173,43 @@ TEST(MarketStep, EuropeanPutMatchesMertonsSeries) {
   const double price = sum / n;
   const double se = std::sqrt((sum_sq / n - price * price) / (n - 1));
   EXPECT_NEAR(price, merton_put(s0, strike, t, r, 0.5, 5.0, -0.10, 0.15), 4.0 * se);
+}
+
+// Jump steps come from exponential waiting times: with no diffusion and fixed
+// jump sizes of 0.01, a step's increment is 0.01 N. N must be Poisson(rate) on
+// every step and independent of the step before: the frequencies of N = 0..3
+// and of jumps on two consecutive steps, within 4 binomial standard errors.
+TEST(MarketStep, JumpCountsPerStepArePoissonAndIndependent) {
+  const double rate = 0.1, horizon_years = 1.0 / 365.0;
+  const int steps = 60;
+  const one_asset_market m{0.0, 0.0, rate * steps / horizon_years, 0.01, 0.0, 0, 0, 0, 0};
+  std::vector<float> increments;
+  terminal_log_returns<16>(m, horizon_years, steps, 16000, 11, &increments);
+  const double drift = -std::expm1(0.01) * rate;  // the compensation: -(e^0.01 - 1) rate per step
+  std::vector<double> count_frequency(4, 0.0);
+  double pairs = 0, both = 0;
+  for (std::size_t i = 0; i < increments.size(); ++i) {
+    const int n = static_cast<int>(std::lround((increments[i] - drift) / 0.01));
+    ASSERT_GE(n, 0);
+    if (n < 4) count_frequency[static_cast<std::size_t>(n)] += 1;
+    // Increments run step by step with 16 lanes interleaved: the same lane's
+    // previous step is 16 entries back, within a block of steps x 16.
+    if (i % (steps * 16) >= 16) {
+      const int before = static_cast<int>(std::lround((increments[i - 16] - drift) / 0.01));
+      pairs += 1;
+      both += (n > 0 && before > 0) ? 1 : 0;
+    }
+  }
+  const double total = static_cast<double>(increments.size());
+  double pmf = std::exp(-rate);
+  for (int n = 0; n < 4; ++n) {
+    const double f = count_frequency[static_cast<std::size_t>(n)] / total;
+    EXPECT_NEAR(f, pmf, 4 * std::sqrt(pmf * (1 - pmf) / total)) << "N = " << n;
+    pmf *= rate / (n + 1);
+  }
+  const double jump_step = -std::expm1(-rate);
+  const double p_both = jump_step * jump_step;
+  EXPECT_NEAR(both / pairs, p_both, 4 * std::sqrt(p_both * (1 - p_both) / pairs));
 }
 
 TEST(MarketStep, SameBitsForOneLaneAndSixteen) {
