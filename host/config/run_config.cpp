@@ -15,36 +15,44 @@ namespace {
 
 using table = toml::value::table_type;
 
+// "FILE:LINE" of a value read from the file, so that a message points at it
+// (a table's line is its header's).
+std::string at(const toml::value& value, const std::string& source) {
+  return source + ":" + std::to_string(value.location().line());
+}
+
 // Rejects keys the engine does not know: a typo must not silently fall back to a default.
 void require_known_keys(const toml::value& value, const std::string& where,
                         const std::set<std::string>& known, const std::string& source) {
-  for (const auto& [key, unused] : value.as_table()) {
+  for (const auto& [key, entry] : value.as_table()) {
     LEVRISK_REQUIRE(known.count(key) > 0, input_error,
-                    source << ": unknown key '" << key << "' in " << where);
+                    at(entry, source) << ": unknown key '" << key << "' in " << where);
   }
 }
 
 double as_number(const toml::value& value, const std::string& what, const std::string& source) {
   if (value.is_floating()) return value.as_floating();
   if (value.is_integer()) return static_cast<double>(value.as_integer());
-  LEVRISK_FAIL(input_error, source << ": " << what << " must be a number");
+  LEVRISK_FAIL(input_error, at(value, source) << ": " << what << " must be a number");
 }
 
 std::int64_t as_integer(const toml::value& value, const std::string& what,
                         const std::string& source) {
-  LEVRISK_REQUIRE(value.is_integer(), input_error, source << ": " << what << " must be an integer");
+  LEVRISK_REQUIRE(value.is_integer(), input_error,
+                  at(value, source) << ": " << what << " must be an integer");
   return value.as_integer();
 }
 
 std::string as_string(const toml::value& value, const std::string& what,
                       const std::string& source) {
-  LEVRISK_REQUIRE(value.is_string(), input_error, source << ": " << what << " must be a string");
+  LEVRISK_REQUIRE(value.is_string(), input_error,
+                  at(value, source) << ": " << what << " must be a string");
   return value.as_string().str;
 }
 
 bool as_bool(const toml::value& value, const std::string& what, const std::string& source) {
   LEVRISK_REQUIRE(value.is_boolean(), input_error,
-                  source << ": " << what << " must be true or false");
+                  at(value, source) << ": " << what << " must be true or false");
   return value.as_boolean();
 }
 
@@ -85,7 +93,8 @@ void load_run_section(const toml::value& run, run_config& config,
   }
   if (const auto* v = find_key(run, "seed")) {
     const std::int64_t seed = as_integer(*v, "[run] seed", src);
-    LEVRISK_REQUIRE(seed >= 0, input_error, src << ": [run] seed must be >= 0, got " << seed);
+    LEVRISK_REQUIRE(seed >= 0, input_error,
+                    at(*v, src) << ": [run] seed must be >= 0, got " << seed);
     config.seed = static_cast<std::uint64_t>(seed);
   }
   if (const auto* v = find_key(run, "backend"))
@@ -142,23 +151,26 @@ void load_fhs_section(const toml::value& fhs, run_config& config,
   }
   if (const auto* v = find_key(fhs, "filter")) {
     config.fhs.filter = as_string(*v, where + " filter", src);
+    LEVRISK_REQUIRE(config.fhs.filter == "ewma" || config.fhs.filter == "garch", input_error,
+                    at(*v, src) << ": " << where << " filter must be \"ewma\" or \"garch\", got \""
+                                << config.fhs.filter << "\"");
   }
-  if (const auto* v = find_key(fhs, "lambda"))
+  if (const auto* v = find_key(fhs, "lambda")) {
     config.fhs.lambda = as_number(*v, where + " lambda", src);
+    LEVRISK_REQUIRE(
+        config.fhs.lambda >= 0.0 && config.fhs.lambda < 1.0, input_error,
+        at(*v, src) << ": " << where << " lambda must be in [0, 1), got " << config.fhs.lambda);
+  }
   if (const auto* v = find_key(fhs, "update_volatility")) {
     config.fhs.update_volatility = as_bool(*v, where + " update_volatility", src);
   }
   if (const auto* v = find_key(fhs, "block_length")) {
-    config.fhs.block_length = static_cast<int>(as_integer(*v, where + " block_length", src));
+    const std::int64_t length = as_integer(*v, where + " block_length", src);
+    LEVRISK_REQUIRE(
+        length >= 1 && length <= 1'000'000, input_error,
+        at(*v, src) << ": " << where << " block_length must be in [1, 1000000], got " << length);
+    config.fhs.block_length = static_cast<int>(length);
   }
-  LEVRISK_REQUIRE(
-      config.fhs.block_length >= 1, input_error,
-      src << ": " << where << " block_length must be >= 1, got " << config.fhs.block_length);
-  LEVRISK_REQUIRE(config.fhs.lambda >= 0.0 && config.fhs.lambda < 1.0, input_error,
-                  src << ": " << where << " lambda must be in [0, 1), got " << config.fhs.lambda);
-  LEVRISK_REQUIRE(config.fhs.filter == "ewma" || config.fhs.filter == "garch", input_error,
-                  src << ": " << where << " filter must be \"ewma\" or \"garch\", got \""
-                      << config.fhs.filter << "\"");
 }
 
 void load_model_section(const toml::value& model, run_config& config,
@@ -168,12 +180,15 @@ void load_model_section(const toml::value& model, run_config& config,
   require_known_keys(
       model, "[model]",
       {"type", "repair_correlation", "assets", "correlation", "systemic_jumps", "fhs"}, src);
-  if (const auto* v = find_key(model, "type")) config.model = as_string(*v, "[model] type", src);
-  LEVRISK_REQUIRE(config.model == "gbm" || config.model == "merton" || config.model == "fhs" ||
-                      config.model == "garch",
-                  input_error,
-                  src << ": [model] type must be \"gbm\", \"merton\", \"fhs\" or \"garch\", got \""
-                      << config.model << "\"");
+  if (const auto* v = find_key(model, "type")) {
+    config.model = as_string(*v, "[model] type", src);
+    LEVRISK_REQUIRE(config.model == "gbm" || config.model == "merton" || config.model == "fhs" ||
+                        config.model == "garch",
+                    input_error,
+                    at(*v, src) << ": [model] type must be \"gbm\", \"merton\", \"fhs\" or "
+                                   "\"garch\", got \""
+                                << config.model << "\"");
+  }
   if (const auto* v = find_key(model, "repair_correlation")) {
     config.gbm.repair_correlation = as_bool(*v, "[model] repair_correlation", src);
   }
@@ -198,8 +213,8 @@ void load_model_section(const toml::value& model, run_config& config,
   for (std::size_t i = 0; i < n; ++i) {
     const toml::value& row = matrix->as_array()[i];
     LEVRISK_REQUIRE(row.is_array() && row.as_array().size() == n, input_error,
-                    src << ": [model.correlation] matrix row " << i + 1 << " ('" << ids[i]
-                        << "') must have " << n << " entries");
+                    at(row, src) << ": [model.correlation] matrix row " << i + 1 << " ('" << ids[i]
+                                 << "') must have " << n << " entries");
     for (const auto& entry : row.as_array()) {
       flat.push_back(as_number(entry, "[model.correlation] matrix entry", src));
     }
@@ -261,7 +276,7 @@ void load_model_section(const toml::value& model, run_config& config,
                          src);
       auto read = [&](const char* key) {
         const auto* v = find_key(*table, key);
-        LEVRISK_REQUIRE(v, input_error, src << ": " << sub << " needs " << key);
+        LEVRISK_REQUIRE(v, input_error, at(*table, src) << ": " << sub << " needs " << key);
         return as_number(*v, sub + " " + key, src);
       };
       garch.present = true;
@@ -300,8 +315,8 @@ void load_model_section(const toml::value& model, run_config& config,
       for (const auto& [id, value] : loading->as_table()) {
         const auto it = std::find(ids.begin(), ids.end(), id);
         LEVRISK_REQUIRE(it != ids.end(), input_error,
-                        src << ": [model.systemic_jumps.loading] names asset '" << id
-                            << "', which has no row in [model.correlation] assets");
+                        at(value, src) << ": [model.systemic_jumps.loading] names asset '" << id
+                                       << "', which has no row in [model.correlation] assets");
         config.merton.assets[static_cast<std::size_t>(it - ids.begin())].systemic_loading =
             as_number(value, "[model.systemic_jumps.loading] " + id, src);
       }

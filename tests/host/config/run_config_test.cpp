@@ -61,6 +61,13 @@ const std::string model_section =
     "matrix = [[1.0, 0.0], [0.0, 1.0]]\n";
 
 // The message of the input_error that loading `path` throws.
+// ":LINE" of the first line of `text` holding `needle`: where a message must point.
+std::string line_of(const std::string& text, const std::string& needle) {
+  const std::size_t at = text.find(needle);
+  return ":" + std::to_string(1 + std::count(text.begin(),
+                                             text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+}
+
 std::string load_error(const fs::path& path) {
   try {
     load_run_config(path);
@@ -209,13 +216,17 @@ TEST_F(RunConfig, InvalidTomlNamesFileAndLine) {
 }
 
 TEST_F(RunConfig, UnknownKeyIsRefusedNotIgnored) {
-  const fs::path path = write_config(run_section + "pathz = 5\n" + model_section);
-  EXPECT_EQ(load_error(path), path.string() + ": unknown key 'pathz' in [run]");
+  const std::string text = run_section + "pathz = 5\n" + model_section;
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path),
+            path.string() + line_of(text, "pathz") + ": unknown key 'pathz' in [run]");
 }
 
 TEST_F(RunConfig, UnknownSectionIsRefused) {
-  const fs::path path = write_config(run_section + model_section + "[ouput]\nx = 1\n");
-  EXPECT_EQ(load_error(path), path.string() + ": unknown key 'ouput' in the top level");
+  const std::string text = run_section + model_section + "[ouput]\nx = 1\n";
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path),
+            path.string() + line_of(text, "[ouput]") + ": unknown key 'ouput' in the top level");
 }
 
 TEST_F(RunConfig, ZeroPathsIsRefused) {
@@ -230,7 +241,7 @@ TEST_F(RunConfig, NegativeStepsIsRefused) {
 
 TEST_F(RunConfig, PathsOfTheWrongTypeIsRefused) {
   const fs::path path = write_config("[run]\nsnapshot = \"snap\"\npaths = 1.5\n" + model_section);
-  EXPECT_EQ(load_error(path), path.string() + ": [run] paths must be an integer");
+  EXPECT_EQ(load_error(path), path.string() + ":3: [run] paths must be an integer");
 }
 
 TEST_F(RunConfig, NanHorizonIsRefused) {
@@ -255,8 +266,10 @@ TEST_F(RunConfig, SeedBeyondTomlIntegerRangeIsRefused) {
 }
 
 TEST_F(RunConfig, NegativeSeedIsRefused) {
-  const fs::path path = write_config(run_section + "seed = -1\n" + model_section);
-  EXPECT_EQ(load_error(path), path.string() + ": [run] seed must be >= 0, got -1");
+  const std::string text = run_section + "seed = -1\n" + model_section;
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path),
+            path.string() + line_of(text, "seed") + ": [run] seed must be >= 0, got -1");
 }
 
 TEST_F(RunConfig, GpuIsNotABackendName) {
@@ -296,7 +309,8 @@ TEST_F(RunConfig, MatrixRowOfWrongLengthIsNamed) {
   text.replace(text.find("[[1.0, 0.0], [0.0, 1.0]]"), 24, "[[1.0, 0.0], [0.0, 1.0, 0.0]]");
   const fs::path path = write_config(text);
   EXPECT_EQ(load_error(path),
-            path.string() + ": [model.correlation] matrix row 2 ('USDC') must have 2 entries");
+            path.string() + line_of(text, "matrix") +
+                ": [model.correlation] matrix row 2 ('USDC') must have 2 entries");
 }
 
 // The loader reads the matrix; positive semi-definiteness is checked when the
@@ -380,7 +394,7 @@ TEST_F(RunConfig, LoadingOfAnUnknownAssetIsRefused) {
     FAIL() << "accepted a loading for an asset with no parameters";
   } catch (const input_error& error) {
     EXPECT_EQ(std::string(error.what()),
-              path.string() +
+              path.string() + line_of(text, "\"XRP\"") +
                   ": [model.systemic_jumps.loading] names asset 'XRP', which has no "
                   "row in [model.correlation] assets");
   }
@@ -426,7 +440,8 @@ TEST_F(RunConfig, HistoricalSimulationBlockLengthZeroIsRefused) {
   text.replace(text.find(gbm), gbm.size(), "type = \"fhs\"");
   text += "\n[model.fhs]\nhistory = [\"h.csv\"]\nblock_length = 0\n";
   const fs::path path = write_config(text);
-  EXPECT_EQ(load_error(path), path.string() + ": [model.fhs] block_length must be >= 1, got 0");
+  EXPECT_EQ(load_error(path), path.string() + line_of(text, "block_length") +
+                                  ": [model.fhs] block_length must be in [1, 1000000], got 0");
 }
 
 TEST_F(RunConfig, HistoricalSimulationUnknownFilterIsRefused) {
@@ -436,7 +451,8 @@ TEST_F(RunConfig, HistoricalSimulationUnknownFilterIsRefused) {
   text += "\n[model.fhs]\nhistory = [\"h.csv\"]\nfilter = \"egarch\"\n";
   const fs::path path = write_config(text);
   EXPECT_EQ(load_error(path),
-            path.string() + ": [model.fhs] filter must be \"ewma\" or \"garch\", got \"egarch\"");
+            path.string() + line_of(text, "filter") +
+                ": [model.fhs] filter must be \"ewma\" or \"garch\", got \"egarch\"");
 }
 
 }  // namespace
