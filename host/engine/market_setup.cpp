@@ -4,6 +4,7 @@
 #include <string>
 
 #include "host/engine/engine.hpp"
+#include "models/calibration/ewma.hpp"
 #include "models/correlation.hpp"
 #include "models/fhs.hpp"
 #include "models/garch.hpp"
@@ -31,8 +32,9 @@ void set_merton(const run_config& config, const snapshot& snap, const gbm_model&
   set_jump_tables(j, sim);
 }
 
-void set_history(const run_config& config, const gbm_model& model,
-                 const std::vector<bool>& constant_asset, simulation_plan& sim) {
+// Each returns every asset's volatility at the snapshot as simulated, annualized.
+std::vector<double> set_history(const run_config& config, const gbm_model& model,
+                                const std::vector<bool>& constant_asset, simulation_plan& sim) {
   fhs_tables history = build_fhs_tables(config.fhs, model.params().asset_ids, constant_asset, "",
                                         model_context(config));
   sim.history_residual = std::move(history.residual);
@@ -46,7 +48,7 @@ void set_history(const run_config& config, const gbm_model& model,
     for (std::size_t k = 0; k < sim.drift_dt.size(); ++k) {
       sim.drift_dt[k] = static_cast<float>(model.params().assets[k].drift_annual * dt);
     }
-    return;
+    return history.vol_now_annual;
   }
   // Today's conditional volatility rescales the residuals.
   for (std::size_t k = 0; k < sim.drift_dt.size(); ++k) {
@@ -55,10 +57,12 @@ void set_history(const run_config& config, const gbm_model& model,
         static_cast<float>((model.params().assets[k].drift_annual - 0.5 * vol * vol) * dt);
     sim.vol_sqrt_dt[k] = static_cast<float>(vol * std::sqrt(dt));
   }
+  return history.vol_now_annual;
 }
 
-void set_garch(const run_config& config, const snapshot& snap, const gbm_model& model,
-               const std::vector<bool>& constant_asset, simulation_plan& sim) {
+std::vector<double> set_garch(const run_config& config, const snapshot& snap,
+                              const gbm_model& model, const std::vector<bool>& constant_asset,
+                              simulation_plan& sim) {
   std::vector<garch_asset_params> params;
   for (const std::size_t i : config_asset_order(config, snap)) {
     params.push_back(i < config.garch.size() ? config.garch[i] : garch_asset_params{});
@@ -74,10 +78,16 @@ void set_garch(const run_config& config, const snapshot& snap, const gbm_model& 
   const std::vector<double> factor =
       cholesky_lower(normal_correlation, static_cast<int>(params.size()));
   for (std::size_t i = 0; i < factor.size(); ++i) sim.cholesky[i] = static_cast<float>(factor[i]);
+  std::vector<double> vol_now_annual;
   for (std::size_t k = 0; k < sim.drift_dt.size(); ++k) {
     sim.drift_dt[k] = static_cast<float>(model.params().assets[k].drift_annual * config.dt_years());
+    vol_now_annual.push_back(
+        constant_asset[k]
+            ? 0.0
+            : calibration::annualized_vol(params[k].variance_now, params[k].period_days));
   }
   set_garch_tables(g, sim);
+  return vol_now_annual;
 }
 
 }  // namespace
@@ -116,15 +126,19 @@ std::vector<bool> constant_assets(const run_config& config, const snapshot& snap
   return constant;
 }
 
-void set_market(const run_config& config, const snapshot& snap, const gbm_model& model,
-                const std::vector<bool>& constant_asset, simulation_plan& sim) {
+std::vector<double> set_market(const run_config& config, const snapshot& snap,
+                               const gbm_model& model, const std::vector<bool>& constant_asset,
+                               simulation_plan& sim) {
   const gbm_step_coefficients step = model.step_coefficients(config.dt_years());
   sim.drift_dt = step.drift_dt;
   sim.vol_sqrt_dt = step.vol_sqrt_dt;
   sim.cholesky = step.cholesky;
   if (config.model == "merton") set_merton(config, snap, model, sim);
-  if (config.model == "fhs") set_history(config, model, constant_asset, sim);
-  if (config.model == "garch") set_garch(config, snap, model, constant_asset, sim);
+  if (config.model == "fhs") return set_history(config, model, constant_asset, sim);
+  if (config.model == "garch") return set_garch(config, snap, model, constant_asset, sim);
+  std::vector<double> vol_annual;  // gbm; merton: the diffusion's (snapshot_model)
+  for (const gbm_asset_params& p : model.params().assets) vol_annual.push_back(p.vol_annual);
+  return vol_annual;
 }
 
 }  // namespace levrisk

@@ -25,7 +25,11 @@ void set_garch_tables(const garch_step_coefficients& garch, simulation_plan& sim
 
 // Sets sim's drift_dt, vol_sqrt_dt and cholesky for the configured model, and
 // its jump, GARCH or history tables. `model` is snapshot_model(config, snap).
-void set_market(const run_config& config, const snapshot& snap, const gbm_model& model,
-                const std::vector<bool>& constant_asset, simulation_plan& sim);
+// Returns each asset's annualized volatility at the snapshot as simulated: the
+// configured (merton: diffusion) vol_annual; garch: from variance_now; fhs: the
+// filter's today.
+std::vector<double> set_market(const run_config& config, const snapshot& snap,
+                               const gbm_model& model, const std::vector<bool>& constant_asset,
+                               simulation_plan& sim);
 
 }  // namespace levrisk

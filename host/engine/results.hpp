@@ -41,7 +41,7 @@ struct asset_result {
   std::string id;
   double spot_usd;
   double drift_annual;
-  double vol_annual;
+  double vol_annual;  // at the snapshot, as simulated (garch: variance_now; fhs: the filter's)
 };
 
 struct run_metadata {

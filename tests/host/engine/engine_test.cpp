@@ -259,6 +259,9 @@ TEST(Engine, GarchIsBitIdenticalAndLiquidates) {
   const run_result one_thread = expect_bit_identical_runs(config, snap);
   EXPECT_EQ(one_thread.metadata.model, "garch");
   EXPECT_GT(one_thread.units[0].liquidated_paths, 0);
+  // The result's volatility is the simulated one: sqrt(variance_now x periods a year).
+  EXPECT_NEAR(one_thread.assets[0].vol_annual, std::sqrt(1e-4 * 24 * 365), 1e-12);
+  EXPECT_EQ(one_thread.assets[3].vol_annual, 0.0);  // USDC, pegged
 }
 
 // The jump model through every route (ladder, exact, constant): valid estimates.
