@@ -92,10 +92,9 @@ fhs_tables build_fhs_tables(const fhs_params& params, const std::vector<std::str
     }
     tables.vol_now_annual[k] = annualized_vol(filter.variance_now, tables.period_days);
   }
-  tables.window =
-      std::to_string(n_dates) + " dates, " +
-      format_timestamp(panel.interval_start_ms(static_cast<std::size_t>(joint.interval.front()))) +
-      " .. " +
+  tables.window_start =
+      format_timestamp(panel.interval_start_ms(static_cast<std::size_t>(joint.interval.front())));
+  tables.window_end =
       format_timestamp(panel.interval_start_ms(static_cast<std::size_t>(joint.interval.back())));
   return tables;
 }

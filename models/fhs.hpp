@@ -34,10 +34,10 @@ struct fhs_filter {
 struct fhs_tables {
   int n_dates = 0;
   double period_days = 0.0;
-  std::vector<float> residual;         // [date * n_assets + k]; 0 for constant assets
-  std::vector<double> vol_now_annual;  // today's conditional volatility; 0 for constant
-  std::vector<fhs_filter> filter;      // per asset; zeros for constant assets
-  std::string window;                  // first .. last date used, for messages and metadata
+  std::vector<float> residual;           // [date * n_assets + k]; 0 for constant assets
+  std::vector<double> vol_now_annual;    // today's conditional volatility; 0 for constant
+  std::vector<fhs_filter> filter;        // per asset; zeros for constant assets
+  std::string window_start, window_end;  // first and last date used (ISO 8601 UTC)
 };
 
 // Loads the history (paths relative to base_dir), keeps the dates on which every

@@ -77,8 +77,7 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
                                     histogram_bins,
                                     histogram_width};
   risk_plan plan = build_risk_plan(snap, constant_asset, settings);
-  const std::vector<double> vol_now_annual =
-      set_market(config, snap, model, constant_asset, plan.simulation);
+  const market_summary market = set_market(config, snap, model, constant_asset, plan.simulation);
 
   const std::int64_t batch = std::min(
       config.paths, config.batch_paths > 0 ? config.batch_paths : executor.default_batch_paths());
@@ -105,11 +104,13 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
   run_config resolved = config;
   resolved.backend = executor.name();
   result.metadata.resolved_config = to_toml(resolved);
+  result.metadata.model_fit = market.fit_toml;
   result.metadata.wall_time_s = 0.0;
 
   for (std::size_t k = 0; k < snap.assets.size(); ++k) {
     result.assets.push_back(asset_result{snap.assets[k].id, snap.assets[k].spot_usd,
-                                         model.params().assets[k].drift_annual, vol_now_annual[k]});
+                                         model.params().assets[k].drift_annual,
+                                         market.vol_now_annual[k]});
   }
   result.correlation = model.params().correlation;
   result.hf_min_levels = config.hf_min_levels;

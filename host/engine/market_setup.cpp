@@ -1,8 +1,10 @@
 #include "host/engine/market_setup.hpp"
 
 #include <cmath>
+#include <sstream>
 #include <string>
 
+#include "host/common/toml_text.hpp"
 #include "host/engine/engine.hpp"
 #include "models/calibration/ewma.hpp"
 #include "models/correlation.hpp"
@@ -32,9 +34,31 @@ void set_merton(const run_config& config, const snapshot& snap, const gbm_model&
   set_jump_tables(j, sim);
 }
 
-// Each returns every asset's volatility at the snapshot as simulated, annualized.
-std::vector<double> set_history(const run_config& config, const gbm_model& model,
-                                const std::vector<bool>& constant_asset, simulation_plan& sim) {
+// The history's window and each asset's filter, for the result file.
+std::string history_fit_toml(const run_config& config, const fhs_tables& history,
+                             const std::vector<std::string>& asset_ids) {
+  std::ostringstream out;
+  out << "[fhs]\nfilter = " << toml_quoted(config.fhs.filter) << "\n"
+      << "dates = " << history.n_dates << "\n"
+      << "window_start = " << toml_quoted(history.window_start) << "\n"
+      << "window_end = " << toml_quoted(history.window_end) << "\n"
+      << "period_days = " << toml_number(history.period_days) << "\n";
+  for (std::size_t k = 0; k < asset_ids.size(); ++k) {
+    const fhs_filter& f = history.filter[k];
+    if (history.vol_now_annual[k] == 0.0) continue;  // pegged: not filtered
+    out << "\n[fhs.assets." << toml_key(asset_ids[k]) << "]\n"
+        << "omega = " << toml_number(f.omega) << "\n"
+        << "alpha = " << toml_number(f.alpha) << "\n"
+        << "beta = " << toml_number(f.beta) << "\n"
+        << "variance_now = " << toml_number(f.variance_now) << "\n"
+        << "vol_now_annual = " << toml_number(history.vol_now_annual[k]) << "\n";
+  }
+  return out.str();
+}
+
+// Each returns what set_market does for its model.
+market_summary set_history(const run_config& config, const gbm_model& model,
+                           const std::vector<bool>& constant_asset, simulation_plan& sim) {
   fhs_tables history = build_fhs_tables(config.fhs, model.params().asset_ids, constant_asset, "",
                                         model_context(config));
   sim.history_residual = std::move(history.residual);
@@ -48,7 +72,7 @@ std::vector<double> set_history(const run_config& config, const gbm_model& model
     for (std::size_t k = 0; k < sim.drift_dt.size(); ++k) {
       sim.drift_dt[k] = static_cast<float>(model.params().assets[k].drift_annual * dt);
     }
-    return history.vol_now_annual;
+    return {history.vol_now_annual, history_fit_toml(config, history, model.params().asset_ids)};
   }
   // Today's conditional volatility rescales the residuals.
   for (std::size_t k = 0; k < sim.drift_dt.size(); ++k) {
@@ -57,12 +81,11 @@ std::vector<double> set_history(const run_config& config, const gbm_model& model
         static_cast<float>((model.params().assets[k].drift_annual - 0.5 * vol * vol) * dt);
     sim.vol_sqrt_dt[k] = static_cast<float>(vol * std::sqrt(dt));
   }
-  return history.vol_now_annual;
+  return {history.vol_now_annual, history_fit_toml(config, history, model.params().asset_ids)};
 }
 
-std::vector<double> set_garch(const run_config& config, const snapshot& snap,
-                              const gbm_model& model, const std::vector<bool>& constant_asset,
-                              simulation_plan& sim) {
+market_summary set_garch(const run_config& config, const snapshot& snap, const gbm_model& model,
+                         const std::vector<bool>& constant_asset, simulation_plan& sim) {
   std::vector<garch_asset_params> params;
   for (const std::size_t i : config_asset_order(config, snap)) {
     params.push_back(i < config.garch.size() ? config.garch[i] : garch_asset_params{});
@@ -87,7 +110,7 @@ std::vector<double> set_garch(const run_config& config, const snapshot& snap,
             : calibration::annualized_vol(params[k].variance_now, params[k].period_days));
   }
   set_garch_tables(g, sim);
-  return vol_now_annual;
+  return {vol_now_annual, ""};
 }
 
 }  // namespace
@@ -126,9 +149,8 @@ std::vector<bool> constant_assets(const run_config& config, const snapshot& snap
   return constant;
 }
 
-std::vector<double> set_market(const run_config& config, const snapshot& snap,
-                               const gbm_model& model, const std::vector<bool>& constant_asset,
-                               simulation_plan& sim) {
+market_summary set_market(const run_config& config, const snapshot& snap, const gbm_model& model,
+                          const std::vector<bool>& constant_asset, simulation_plan& sim) {
   const gbm_step_coefficients step = model.step_coefficients(config.dt_years());
   sim.drift_dt = step.drift_dt;
   sim.vol_sqrt_dt = step.vol_sqrt_dt;
@@ -136,9 +158,11 @@ std::vector<double> set_market(const run_config& config, const snapshot& snap,
   if (config.model == "merton") set_merton(config, snap, model, sim);
   if (config.model == "fhs") return set_history(config, model, constant_asset, sim);
   if (config.model == "garch") return set_garch(config, snap, model, constant_asset, sim);
-  std::vector<double> vol_annual;  // gbm; merton: the diffusion's (snapshot_model)
-  for (const gbm_asset_params& p : model.params().assets) vol_annual.push_back(p.vol_annual);
-  return vol_annual;
+  market_summary summary;  // gbm; merton: the diffusion's vol (snapshot_model)
+  for (const gbm_asset_params& p : model.params().assets) {
+    summary.vol_now_annual.push_back(p.vol_annual);
+  }
+  return summary;
 }
 
 }  // namespace levrisk

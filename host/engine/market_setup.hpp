@@ -3,6 +3,7 @@
 // coefficients and tables of the configured model (gbm, merton, fhs, garch) in
 // the snapshot's asset order, written into a simulation plan.
 
+#include <string>
 #include <vector>
 
 #include "host/config/run_config.hpp"
@@ -25,11 +26,17 @@ void set_garch_tables(const garch_step_coefficients& garch, simulation_plan& sim
 
 // Sets sim's drift_dt, vol_sqrt_dt and cholesky for the configured model, and
 // its jump, GARCH or history tables. `model` is snapshot_model(config, snap).
-// Returns each asset's annualized volatility at the snapshot as simulated: the
-// configured (merton: diffusion) vol_annual; garch: from variance_now; fhs: the
-// filter's today.
-std::vector<double> set_market(const run_config& config, const snapshot& snap,
-                               const gbm_model& model, const std::vector<bool>& constant_asset,
-                               simulation_plan& sim);
+struct market_summary {
+  // Each asset's annualized volatility at the snapshot as simulated: the
+  // configured (merton: diffusion) vol_annual; garch: from variance_now; fhs:
+  // the filter's today.
+  std::vector<double> vol_now_annual;
+  // What the run fitted from data, as TOML (fhs: the history's window and each
+  // asset's filter); empty when the configuration holds every parameter.
+  std::string fit_toml;
+};
+
+market_summary set_market(const run_config& config, const snapshot& snap, const gbm_model& model,
+                          const std::vector<bool>& constant_asset, simulation_plan& sim);
 
 }  // namespace levrisk

@@ -57,6 +57,7 @@ struct run_metadata {
   std::string model;    // "gbm"
   std::string snapshot;
   std::string resolved_config;  // the full configuration as TOML
+  std::string model_fit;        // what the run fitted from data (TOML); empty if nothing
   std::string created_utc;      // ISO 8601
   double wall_time_s;
 };

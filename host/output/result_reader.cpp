@@ -325,6 +325,10 @@ run_metadata read_run_group(const hdf5_reader& reader, hid_t file) {
   m.model = reader.string_attribute(g, at, "model");
   m.snapshot = reader.string_attribute(g, at, "snapshot");
   m.resolved_config = reader.string_attribute(g, at, "resolved_config");
+  // Added after format_version 1 was fixed: absent from older files.
+  if (reader.has_attribute(g, at, "model_fit")) {
+    m.model_fit = reader.string_attribute(g, at, "model_fit");
+  }
   m.created_utc = reader.string_attribute(g, at, "created_utc");
   m.wall_time_s = reader.scalar_attribute<double>(g, at, "wall_time_s");
   return m;

@@ -230,6 +230,7 @@ void write_run_group(const hdf5_writer& writer, hid_t file, const run_metadata& 
   // A variable-length string keeps its text in the global heap, so the 64 KiB limit on
   // an object header does not bound the size of the configuration.
   writer.string_attribute(g, at, "resolved_config", m.resolved_config);
+  writer.string_attribute(g, at, "model_fit", m.model_fit);
   writer.string_attribute(g, at, "created_utc", m.created_utc);
   writer.scalar_attribute<double>(g, at, "wall_time_s", m.wall_time_s);
 }

@@ -8,9 +8,12 @@
 
 #include <cmath>
 #include <cstring>
+#include <sstream>
 #include <string>
+#include <toml.hpp>
 
 #include "host/snapshot/synth.hpp"
+#include "models/fhs.hpp"
 #include "tests/host/engine/engine_fixtures.hpp"
 #include "tests/reference/scalar_engine.hpp"
 
@@ -241,6 +244,16 @@ TEST(Engine, GarchFilteredHistoryWithCarriedVolatilityIsBitIdentical) {
   config.hf_sample_paths = 300;
   const run_result one_thread = expect_bit_identical_runs(config, snap);
   EXPECT_GT(one_thread.units[0].liquidated_paths, 0);
+  // The result records the fitted filters and today's volatility they give.
+  const fhs_tables tables = build_fhs_tables(config.fhs, {"BTC", "ETH", "SOL", "USDC"},
+                                             {false, false, false, true}, "", "test");
+  std::istringstream fit(one_thread.metadata.model_fit);
+  const toml::value parsed = toml::parse(fit, "model_fit");
+  EXPECT_EQ(toml::find<std::string>(parsed, "fhs", "filter"), "garch");
+  EXPECT_EQ(toml::find<int>(parsed, "fhs", "dates"), tables.n_dates);
+  EXPECT_EQ(toml::find<double>(parsed, "fhs", "assets", "ETH", "beta"), tables.filter[1].beta);
+  EXPECT_FALSE(toml::find(parsed, "fhs", "assets").contains("USDC"));
+  EXPECT_EQ(one_thread.assets[1].vol_annual, tables.vol_now_annual[1]);
 }
 
 // GARCH(1,1)-t at the hourly period of its parameters, bit for bit across

@@ -99,6 +99,7 @@ inline run_result sample_result() {
   m.model = "gbm";
   m.snapshot = "data/snapshot.json";
   m.resolved_config = "[run]\nname = \"nightly\"\nseed = 42\n";
+  m.model_fit = "[fhs]\nfilter = \"garch\"\n";
   m.created_utc = "2024-06-01T02:00:00Z";
   m.wall_time_s = 12.375;
   r.assets = {{"BTC", 67000.5, 0.0, 0.55}, {"ETH", 3500.25, 0.01, 0.7}, {"SOL", 160.0, 0.02, 0.9}};
@@ -144,6 +145,7 @@ inline void expect_same_result(const run_result& a, const run_result& b) {
   EXPECT_EQ(x.model, y.model);
   EXPECT_EQ(x.snapshot, y.snapshot);
   EXPECT_EQ(x.resolved_config, y.resolved_config);
+  EXPECT_EQ(x.model_fit, y.model_fit);
   EXPECT_EQ(x.created_utc, y.created_utc);
   EXPECT_TRUE(same_double(x.wall_time_s, y.wall_time_s));
 
