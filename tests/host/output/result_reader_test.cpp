@@ -181,6 +181,14 @@ TEST(ResultReader, MissingRunAttribute) {
   EXPECT_EQ(read_error(path), prefix(path) + "attribute 'seed' of '/run' is missing");
 }
 
+// model_fit came after format_version 1: a file without it reads, as empty.
+TEST(ResultReader, FileWithoutModelFitReads) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) { H5Adelete_by_name(file, "run", "model_fit", H5P_DEFAULT); });
+  EXPECT_EQ(read_result_file(path).metadata.model_fit, "");
+}
+
 TEST(ResultReader, RunAttributeOfTheWrongType) {
   scratch_directory dir;
   const fs::path path = valid_file(dir);
