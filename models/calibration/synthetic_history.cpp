@@ -154,6 +154,51 @@ synthetic_history_options synthetic_hourly_options() {
   return o;
 }
 
+synthetic_history_options sample_assets_hourly_options() {
+  synthetic_history_options o;
+  auto asset = [](const char* id, double price, double vol_annual, double alpha,
+                  double jumps_per_year, double jump_stdev, double loading) {
+    synthetic_asset a;
+    a.id = id;
+    a.start_price_usd = price;
+    a.alpha = alpha;
+    a.beta = 0.985 - alpha;  // persistence 0.985 an hour: a half-life of 46 hours
+    a.omega = vol_annual * vol_annual / 8760.0 * (1.0 - 0.985);
+    a.jump_probability = jumps_per_year / 8760.0;
+    a.jump_mean = -0.01;
+    a.jump_stdev = jump_stdev;
+    a.systemic_loading = loading;
+    return a;
+  };
+  // configs/nightly.toml's volatilities; stETH moves with ETH (correlation 0.97).
+  o.assets = {asset("BTC", 95000.0, 0.55, 0.06, 6.0, 0.05, 1.0),
+              asset("ETH", 3500.0, 0.70, 0.07, 8.0, 0.06, 1.2),
+              asset("SOL", 240.0, 0.95, 0.08, 12.0, 0.08, 1.5),
+              asset("stETH", 3493.0, 0.70, 0.07, 2.0, 0.03, 1.2),
+              asset("AVAX", 38.0, 1.00, 0.08, 12.0, 0.08, 1.5),
+              asset("LINK", 23.0, 0.90, 0.08, 10.0, 0.07, 1.4),
+              asset("DOGE", 0.38, 1.10, 0.09, 14.0, 0.10, 1.6)};
+  // Two factors, the market and ether: rho_ij = b_i . b_j off the diagonal, a
+  // valid correlation since every row of loadings has norm below 1.
+  const double loadings[7][2] = {{0.90, 0.00}, {0.90, 0.40}, {0.82, 0.10}, {0.89, 0.42},
+                                 {0.80, 0.05}, {0.80, 0.05}, {0.72, 0.00}};
+  for (std::size_t i = 0; i < 7; ++i) {
+    for (std::size_t j = 0; j < 7; ++j) {
+      o.correlation.push_back(
+          i == j ? 1.0 : loadings[i][0] * loadings[j][0] + loadings[i][1] * loadings[j][1]);
+    }
+  }
+  o.nu = 5.0;
+  o.periods = 8760;
+  o.start_ms = 1732406400000LL;  // 2024-11-24T00:00:00Z
+  o.period_ms = 3'600'000;
+  o.systemic_jump_probability = 3.0 / 8760.0;
+  o.systemic_jump_mean = -0.06;
+  o.systemic_jump_stdev = 0.04;
+  o.seed = 20261124;
+  return o;
+}
+
 void write_wide_csv(const std::string& path, const synthetic_history& history,
                     const std::vector<std::string>& assets) {
   std::ofstream file(path, std::ios::binary);

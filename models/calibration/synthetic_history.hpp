@@ -52,6 +52,12 @@ synthetic_history simulate_history(const synthetic_history_options& options);
 // The configuration of data/history/synthetic_hourly.csv (docs/calibration.md).
 synthetic_history_options synthetic_hourly_options();
 
+// The configuration of data/history/sample_assets_hourly.csv: one year, hourly,
+// for the moving assets of the bundled sample snapshot, at the nightly
+// configuration's volatilities; the history behind configs/weekly_garch.toml
+// and configs/weekly_fhs.toml.
+synthetic_history_options sample_assets_hourly_options();
+
 // Wide CSV `timestamp,<ID>,...`, ISO-8601 UTC timestamps, prices with 10
 // significant digits, missing prices as empty fields.
 void write_wide_csv(const std::string& path, const synthetic_history& history,

@@ -113,6 +113,31 @@ TEST_F(Cli, RunOnTheSampleWritesAResultThatReadsBack) {
   EXPECT_GT(liquidated_units, 0) << "a day of crypto volatility liquidates someone";
 }
 
+// Every configuration in configs/ runs as shipped (with 200 paths), under its model.
+TEST_F(Cli, EveryShippedConfigurationRuns) {
+  const std::map<std::string, std::string> models = {{"nightly", "gbm"},
+                                                     {"nightly_jumps", "merton"},
+                                                     {"weekly_garch", "garch"},
+                                                     {"weekly_fhs", "fhs"}};
+  std::size_t ran = 0;
+  for (const auto& entry : fs::directory_iterator(source_dir / "configs")) {
+    const std::string name = entry.path().stem().string();
+    ASSERT_EQ(models.count(name), 1u) << name << ": a new configuration needs its model here";
+    const command_result run =
+        run_levrisk("run --config " + quoted(entry.path()) + " --paths 200 --output-dir " +
+                        quoted(dir) + " --name " + name + " --quiet",
+                    dir);
+    ASSERT_EQ(run.exit_code, exit_ok) << name << ": " << run.err;
+    const run_result result = read_result_file(dir / (name + ".h5"));
+    EXPECT_EQ(result.metadata.model, models.at(name));
+    std::int64_t liquidated = 0;
+    for (const unit_result& u : result.units) liquidated += u.liquidated_paths;
+    EXPECT_GT(liquidated, 0) << name;
+    ++ran;
+  }
+  EXPECT_EQ(ran, models.size());
+}
+
 TEST_F(Cli, InspectListsTheUnits) {
   ASSERT_EQ(run_levrisk(small_run(dir, "e2e", 400, 8), dir).exit_code, exit_ok);
   const run_result result = read_result_file(dir / "e2e.h5");

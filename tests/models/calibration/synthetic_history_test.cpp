@@ -12,6 +12,7 @@ namespace levrisk::calibration {
 namespace {
 
 const std::string committed = LEVRISK_SOURCE_DIR "/data/history/synthetic_hourly.csv";
+const std::string committed_sample = LEVRISK_SOURCE_DIR "/data/history/sample_assets_hourly.csv";
 
 std::vector<std::string> ids(const synthetic_history_options& o) {
   std::vector<std::string> out;
@@ -19,28 +20,40 @@ std::vector<std::string> ids(const synthetic_history_options& o) {
   return out;
 }
 
-// Regenerates data/history/synthetic_hourly.csv:
+std::string read_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// The committed file is exactly what the generator writes.
+void expect_generator_output(const std::string& committed_path,
+                             const synthetic_history_options& o) {
+  const std::string path = testing::write_test_file("generated.csv", "");
+  write_wide_csv(path, simulate_history(o), ids(o));
+  const std::string expected = read_file(path);
+  ASSERT_FALSE(expected.empty());
+  EXPECT_TRUE(read_file(committed_path) == expected)
+      << committed_path << " differs from the generator; regenerate it (DISABLED_WriteHourly)";
+}
+
+// Regenerates data/history/synthetic_hourly.csv and sample_assets_hourly.csv:
 //   test_models_calibration --gtest_also_run_disabled_tests
 //                           --gtest_filter=SyntheticHistory.DISABLED_WriteHourly
 TEST(SyntheticHistory, DISABLED_WriteHourly) {
   const synthetic_history_options o = synthetic_hourly_options();
   write_wide_csv(committed, simulate_history(o), ids(o));
+  const synthetic_history_options sample = sample_assets_hourly_options();
+  write_wide_csv(committed_sample, simulate_history(sample), ids(sample));
 }
 
 TEST(SyntheticHistory, CommittedFileIsTheGeneratorOutput) {
-  const synthetic_history_options o = synthetic_hourly_options();
-  const std::string path = testing::write_test_file("synthetic_hourly.csv", "");
-  write_wide_csv(path, simulate_history(o), ids(o));
-  auto read = [](const std::string& p) {
-    std::ifstream file(p, std::ios::binary);
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
-  };
-  const std::string expected = read(path);
-  ASSERT_FALSE(expected.empty());
-  EXPECT_TRUE(read(committed) == expected)
-      << committed << " differs from the generator; regenerate it (see DISABLED_WriteHourly)";
+  expect_generator_output(committed, synthetic_hourly_options());
+}
+
+TEST(SyntheticHistory, CommittedSampleAssetsFileIsTheGeneratorOutput) {
+  expect_generator_output(committed_sample, sample_assets_hourly_options());
 }
 
 TEST(SyntheticHistory, InnovationsAreStandardizedStudentT) {
