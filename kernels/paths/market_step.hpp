@@ -52,8 +52,9 @@ LEVRISK_HD LEVRISK_FORCEINLINE int normals_per_step(const market_view& m) {
 }
 
 // Block-index regions: normals from 0; jumps from 2^62 (first waits) and 2^63
-// (kernels/paths/jump_step.hpp); the start date of a bootstrap block beginning at step s: word x of
-// block history_block_base + s, mapped to [0, n_dates) by a 64-bit multiply-high.
+// (kernels/paths/jump_step.hpp); bootstrap blocks from 3 2^62: the start date of
+// a block beginning at step s is word x of block history_block_base + s, mapped
+// to [0, n_dates) by a 64-bit multiply-high.
 constexpr std::uint64_t history_block_base = 3ull << 62;
 
 // The jump of one slot for Lanes paths: a compare per lane finds the lanes
