@@ -54,6 +54,22 @@ LEVRISK_HD LEVRISK_FORCEINLINE float garch_advance(float& log_return, float h, f
   return omega + alpha * r * r + beta * h;
 }
 
+// Asset k of Lanes paths over one period, innovations eps: garch_advance per lane.
+template <int Lanes>
+LEVRISK_HD LEVRISK_FORCEINLINE void garch_advance_lanes(const garch_view& g, int k, float drift,
+                                                        const float (&eps)[Lanes],
+                                                        float (&variance)[Lanes],
+                                                        float (&log_return)[Lanes]) {
+  const float omega = g.omega[k], alpha = g.alpha[k], beta = g.beta[k];
+#if !defined(__CUDA_ARCH__)
+#pragma omp simd
+#endif
+  for (int lane = 0; lane < Lanes; ++lane) {
+    variance[lane] =
+        garch_advance(log_return[lane], variance[lane], eps[lane], drift, omega, alpha, beta);
+  }
+}
+
 // s_k(zeta) of asset k, from the pieces of zeta's interval (pieces = mixing +
 // interval * 4 * n_assets): c0 + t (c1 + t (c2 + t c3)).
 LEVRISK_HD LEVRISK_FORCEINLINE float mixing_scale(const float* pieces, int n_assets, int k,

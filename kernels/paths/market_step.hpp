@@ -165,15 +165,12 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
     for (int k = 0; k < n; ++k) {
       const float drift = model.drift_dt[k];
       if (m.garch.enabled) {  // the filter's variance recursion along the path
-        const float omega = m.garch.omega[k], alpha = m.garch.alpha[k], beta = m.garch.beta[k];
+        float eps[Lanes];
 #if !defined(__CUDA_ARCH__)
 #pragma omp simd
 #endif
-        for (int lane = 0; lane < Lanes; ++lane) {
-          draws.variance[k][lane] =
-              garch_advance(log_return[k][lane], draws.variance[k][lane],
-                            h.residual[draws.date[lane] * n + k], drift, omega, alpha, beta);
-        }
+        for (int lane = 0; lane < Lanes; ++lane) eps[lane] = h.residual[draws.date[lane] * n + k];
+        garch_advance_lanes<Lanes>(m.garch, k, drift, eps, draws.variance[k], log_return[k]);
         continue;
       }
       const float vol = model.vol_sqrt_dt[k];
@@ -243,16 +240,12 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_step(const market_view& m, const norm
     }
     const float drift = model.drift_dt[k];
     if (m.garch.enabled) {
-      const garch_view& g = m.garch;
-      const float omega = g.omega[k], alpha = g.alpha[k], beta = g.beta[k];
+      float eps[Lanes];
 #if !defined(__CUDA_ARCH__)
 #pragma omp simd
 #endif
-      for (int lane = 0; lane < Lanes; ++lane) {
-        draws.variance[k][lane] =
-            garch_advance(log_return[k][lane], draws.variance[k][lane],
-                          correlated[lane] * mixing[k][lane], drift, omega, alpha, beta);
-      }
+      for (int lane = 0; lane < Lanes; ++lane) eps[lane] = correlated[lane] * mixing[k][lane];
+      garch_advance_lanes<Lanes>(m.garch, k, drift, eps, draws.variance[k], log_return[k]);
       continue;
     }
     const float vol = model.vol_sqrt_dt[k];
