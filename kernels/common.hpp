@@ -3,6 +3,7 @@
 // host compiler for the CPU backend. Nothing under kernels/ allocates or does I/O.
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 

@@ -91,7 +91,8 @@ LEVRISK_HD inline jump_event draw_jump(const jump_view& jumps, std::uint64_t see
   const std::uint64_t block = jump_block_base + static_cast<std::uint64_t>(step) * (n_assets + 1) +
                               static_cast<std::uint64_t>(slot);
   const u32x4 w = philox_block(seed, path, block);
-  const int count = jump_count(jumps.count_cdf + slot * jump_count_terms, uniform_open_closed(w.z));
+  const float* cdf = jumps.count_cdf + static_cast<std::ptrdiff_t>(slot) * jump_count_terms;
+  const int count = jump_count(cdf, uniform_open_closed(w.z));
   return jump_event{compound_jump(count, mean, stdev, box_muller(w.x, w.y).first),
                     next_jump_step(step, jumps.rate[slot], w.w)};
 }

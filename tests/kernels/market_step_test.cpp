@@ -194,7 +194,7 @@ TEST(MarketStep, JumpCountsPerStepArePoissonAndIndependent) {
     if (n < 4) count_frequency[static_cast<std::size_t>(n)] += 1;
     // Increments run step by step with 16 lanes interleaved: the same lane's
     // previous step is 16 entries back, within a block of steps x 16.
-    if (i % (steps * 16) >= 16) {
+    if (i % static_cast<std::size_t>(steps * 16) >= 16) {
       const int before = static_cast<int>(std::lround((increments[i - 16] - drift) / 0.01));
       pairs += 1;
       both += (n > 0 && before > 0) ? 1 : 0;
