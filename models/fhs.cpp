@@ -30,7 +30,12 @@ fhs_tables build_fhs_tables(const fhs_params& params, const std::vector<std::str
     source.path = (base_dir / source.path).lexically_normal().string();
     sources.push_back(source);
   }
-  const std::vector<price_series> all = load_price_history(sources);
+  LEVRISK_REQUIRE(params.duplicates == "error" || params.duplicates == "first", input_error,
+                  context << ": [model.fhs] duplicates must be \"error\" or \"first\", got \""
+                          << params.duplicates << "\"");
+  const std::vector<price_series> all =
+      load_price_history(sources, params.duplicates == "first" ? duplicate_policy::keep_first
+                                                               : duplicate_policy::error);
   const std::int64_t period_ms = parse_frequency(params.frequency);
 
   // The panel holds the simulated non-constant assets, in the model's order.

@@ -19,6 +19,7 @@ namespace levrisk {
 struct fhs_params {
   std::vector<std::string> history;  // "FILE" or "FILE:ASSET", as for levrisk calibrate
   std::string frequency = "1d";      // resampling period of the history: 1h, 1d, ...
+  std::string duplicates = "error";  // a timestamp repeated with another price: "error" or "first"
   std::string filter = "ewma";       // "ewma" or "garch" (GARCH(1,1)-t fitted by ML)
   double lambda = 0.0;               // EWMA decay; 0: RiskMetrics' for the frequency
   int block_length = 1;              // steps per bootstrap block (consecutive dates)

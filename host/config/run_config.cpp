@@ -133,9 +133,10 @@ void load_fhs_section(const toml::value& fhs, run_config& config,
   const std::string& src = config.source;
   const std::string where = "[model.fhs]";
   LEVRISK_REQUIRE(fhs.is_table(), input_error, src << ": " << where << " must be a table");
-  require_known_keys(
-      fhs, where, {"history", "frequency", "filter", "lambda", "block_length", "update_volatility"},
-      src);
+  require_known_keys(fhs, where,
+                     {"history", "frequency", "duplicates", "filter", "lambda", "block_length",
+                      "update_volatility"},
+                     src);
   if (const auto* v = find_key(fhs, "history")) {
     LEVRISK_REQUIRE(
         v->is_array(), input_error,
@@ -148,6 +149,13 @@ void load_fhs_section(const toml::value& fhs, run_config& config,
   }
   if (const auto* v = find_key(fhs, "frequency")) {
     config.fhs.frequency = as_string(*v, where + " frequency", src);
+  }
+  if (const auto* v = find_key(fhs, "duplicates")) {
+    config.fhs.duplicates = as_string(*v, where + " duplicates", src);
+    LEVRISK_REQUIRE(
+        config.fhs.duplicates == "error" || config.fhs.duplicates == "first", input_error,
+        at(*v, src) << ": " << where << " duplicates must be \"error\" or \"first\", got \""
+                    << config.fhs.duplicates << "\"");
   }
   if (const auto* v = find_key(fhs, "filter")) {
     config.fhs.filter = as_string(*v, where + " filter", src);
@@ -438,6 +446,7 @@ std::string to_toml(const run_config& c) {
       out << (i ? ", " : "") << toml_quoted(c.fhs.history[i]);
     }
     out << "]\nfrequency = " << toml_quoted(c.fhs.frequency) << "\n"
+        << "duplicates = " << toml_quoted(c.fhs.duplicates) << "\n"
         << "filter = " << toml_quoted(c.fhs.filter) << "\n"
         << "lambda = " << toml_number(c.fhs.lambda) << "\n"
         << "block_length = " << c.fhs.block_length << "\n"

@@ -134,5 +134,24 @@ TEST(FhsTables, GarchFilterOnRealDailyHistory) {
   }
 }
 
+// Optional: the real Binance hourly BTC file holds conflicting duplicate rows
+// (its 2020-11-20 format switch): refused by default, read with "first".
+TEST(FhsTables, RealHourlyHistoryNeedsADuplicatePolicy) {
+  const std::string file =
+      LEVRISK_SOURCE_DIR "/../shared/data/prices/hourly/Binance_BTCUSDT_1h.csv";
+  if (!std::filesystem::exists(file)) GTEST_SKIP() << "no " << file;
+  fhs_params params;
+  params.history = {file + ":BTC"};
+  params.frequency = "1h";
+  params.filter = "garch";
+  EXPECT_THROW(build_fhs_tables(params, {"BTC"}, {false}, "", "test"), input_error);
+  params.duplicates = "first";
+  const fhs_tables t = build_fhs_tables(params, {"BTC"}, {false}, "", "test");
+  EXPECT_GT(t.n_dates, 30000);
+  std::vector<double> residual(t.residual.begin(), t.residual.end());
+  EXPECT_LT(std::abs(squared_autocorrelation(residual)),
+            4.0 / std::sqrt(static_cast<double>(residual.size())));
+}
+
 }  // namespace
 }  // namespace levrisk

@@ -420,7 +420,7 @@ TEST_F(RunConfig, HistoricalSimulationSectionLoadsAndRoundTrips) {
   edited.replace(edited.find(gbm), gbm.size(), "type = \"fhs\"");
   edited +=
       "\n[model.fhs]\nhistory = [\"hist.csv:BTC\"]\nfrequency = \"1h\"\nblock_length = 12\n"
-      "filter = \"garch\"\nupdate_volatility = true\n";
+      "filter = \"garch\"\nupdate_volatility = true\nduplicates = \"first\"\n";
   const fs::path path = write_config(edited);
   const run_config c = load_run_config(path);
   EXPECT_EQ(c.model, "fhs");
@@ -430,6 +430,7 @@ TEST_F(RunConfig, HistoricalSimulationSectionLoadsAndRoundTrips) {
   EXPECT_EQ(c.fhs.block_length, 12);
   EXPECT_EQ(c.fhs.filter, "garch");
   EXPECT_TRUE(c.fhs.update_volatility);
+  EXPECT_EQ(c.fhs.duplicates, "first");
   const run_config back = load_run_config(write_config(to_toml(c)));
   EXPECT_EQ(to_toml(back), to_toml(c));
 }
