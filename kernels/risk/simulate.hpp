@@ -224,7 +224,8 @@ LEVRISK_HD inline void exact_check_path(const simulation_view& v, std::uint64_t 
       int liquidation_step = -1;
       double hf_min = HUGE_VAL;
       for (int step = 0; step <= v.n_steps && (liquidation_step < 0 || sample_path); ++step) {
-        const health_value h = health_at(v.multi, next_unit, growth_scratch + step * n_assets);
+        const health_value h = health_at(
+            v.multi, next_unit, growth_scratch + static_cast<std::ptrdiff_t>(step) * n_assets);
         const double hf = health_factor(h);
         hf_min = hf < hf_min ? hf : hf_min;
         if (liquidation_step < 0 && is_liquidatable(h)) liquidation_step = step;
