@@ -4,7 +4,9 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 #include <string>
+#include <toml.hpp>
 #include <vector>
 
 namespace levrisk {
@@ -79,6 +81,24 @@ void print_table(const std::vector<std::vector<std::string>>& rows,
     }
     line.erase(line.find_last_not_of(' ') + 1);
     out << line << '\n';
+  }
+}
+
+// "8,760 dates, 2024-11-24T01:00:00Z .. 2025-11-24T00:00:00Z, garch filter" from
+// the FHS part of a model_fit; empty when there is none.
+std::string history_window(const std::string& model_fit) {
+  if (model_fit.empty()) return "";
+  try {
+    std::istringstream text(model_fit);
+    const toml::value fit = toml::parse(text, "model_fit");
+    if (!fit.contains("fhs")) return "";
+    const toml::value& fhs = toml::find(fit, "fhs");
+    return format_count(toml::find_or<long long>(fhs, "dates", 0)) + " dates, " +
+           toml::find_or<std::string>(fhs, "window_start", "?") + " .. " +
+           toml::find_or<std::string>(fhs, "window_end", "?") + ", " +
+           toml::find_or<std::string>(fhs, "filter", "?") + " filter";
+  } catch (const std::exception&) {
+    return "(the model_fit attribute is not valid TOML)";  // shown, not fatal: provenance only
   }
 }
 
@@ -175,6 +195,9 @@ void print_inspection(const run_result& result, std::ostream& out, int top_n) {
       {"wall time", fixed(m.wall_time_s, 1) + " s"},
       {"assets", std::to_string(result.assets.size())},
   };
+  if (const std::string history = history_window(m.model_fit); !history.empty()) {
+    summary.push_back({"history", history});
+  }
   std::array<std::size_t, 3> counts{0, 0, 0};
   for (const unit_result& unit : result.units) ++counts[static_cast<std::size_t>(unit.kind)];
   const risk_unit_kind kinds[3] = {risk_unit_kind::lending_account, risk_unit_kind::perp_isolated,

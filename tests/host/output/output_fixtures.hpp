@@ -99,7 +99,9 @@ inline run_result sample_result() {
   m.model = "gbm";
   m.snapshot = "data/snapshot.json";
   m.resolved_config = "[run]\nname = \"nightly\"\nseed = 42\n";
-  m.model_fit = "[fhs]\nfilter = \"garch\"\n";
+  m.model_fit =
+      "[fhs]\nfilter = \"garch\"\ndates = 8760\nwindow_start = \"2024-11-24T01:00:00Z\"\n"
+      "window_end = \"2025-11-24T00:00:00Z\"\n";
   m.created_utc = "2024-06-01T02:00:00Z";
   m.wall_time_s = 12.375;
   r.assets = {{"BTC", 67000.5, 0.0, 0.55}, {"ETH", 3500.25, 0.01, 0.7}, {"SOL", 160.0, 0.02, 0.9}};
