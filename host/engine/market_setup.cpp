@@ -65,21 +65,20 @@ market_summary set_history(const run_config& config, const gbm_model& model,
   sim.history_dates = history.n_dates;
   sim.history_block_length = config.fhs.block_length;
   const double dt = config.dt_years();
+  for (std::size_t k = 0; k < sim.drift_dt.size(); ++k) {
+    const double drift = model.params().assets[k].drift_annual;
+    const double vol = history.vol_now_annual[k];
+    if (config.fhs.update_volatility) {  // the kernel's -h/2 replaces the Ito term
+      sim.drift_dt[k] = static_cast<float>(drift * dt);
+    } else {  // today's conditional volatility rescales the residuals
+      sim.drift_dt[k] = static_cast<float>((drift - 0.5 * vol * vol) * dt);
+      sim.vol_sqrt_dt[k] = static_cast<float>(vol * std::sqrt(dt));
+    }
+  }
   if (config.fhs.update_volatility) {
     set_garch_tables(
         fhs_variance_recursion(history, config.horizon_days / config.steps, model_context(config)),
         sim);
-    for (std::size_t k = 0; k < sim.drift_dt.size(); ++k) {
-      sim.drift_dt[k] = static_cast<float>(model.params().assets[k].drift_annual * dt);
-    }
-    return {history.vol_now_annual, history_fit_toml(config, history, model.params().asset_ids)};
-  }
-  // Today's conditional volatility rescales the residuals.
-  for (std::size_t k = 0; k < sim.drift_dt.size(); ++k) {
-    const double vol = history.vol_now_annual[k];
-    sim.drift_dt[k] =
-        static_cast<float>((model.params().assets[k].drift_annual - 0.5 * vol * vol) * dt);
-    sim.vol_sqrt_dt[k] = static_cast<float>(vol * std::sqrt(dt));
   }
   return {history.vol_now_annual, history_fit_toml(config, history, model.params().asset_ids)};
 }
