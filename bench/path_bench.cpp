@@ -1,5 +1,6 @@
 // Path-step throughput of the CPU backend against the cost of generating the
-// same number of normal variates alone (BRIEF.md, performance model).
+// same number of normal variates alone, measured in the same process: the
+// practical ceiling on this machine (docs/performance.md).
 //
 //   build/cpu/levrisk_bench                      all benchmarks
 //   build/cpu/levrisk_bench --benchmark_filter=price_paths
@@ -114,8 +115,10 @@ void price_paths(benchmark::State& state) {
     const jump_step_coefficients j =
         merton_step_coefficients(merton, params.asset_ids, 1.0 / 365.0 / steps, "bench");
     set_jump_tables(j, plan);
+    plan.model = market_kind::merton;
   }
   if (history) {
+    plan.model = carried ? market_kind::historical_carried : market_kind::historical;
     const int dates = 8760;
     for (int i = 0; i < dates * n_assets; ++i) {  // any fixed residuals serve for timing
       plan.history_residual.push_back(static_cast<float>((i * 7919 % 2001) - 1000) / 577.0f);
@@ -132,6 +135,7 @@ void price_paths(benchmark::State& state) {
         g, params.asset_ids, std::vector<bool>(static_cast<std::size_t>(n_assets), false), 1.0,
         "bench");
     set_garch_tables(c, plan);
+    plan.model = market_kind::garch_t;
   }
   if (carried) {
     garch_step_coefficients recursion;

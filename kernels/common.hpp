@@ -15,6 +15,17 @@
 #define LEVRISK_FORCEINLINE inline __attribute__((always_inline))
 #endif
 
+// Lane loops (one iteration per path of a block) vectorize across paths on the
+// CPU through OpenMP SIMD; on the GPU a block is one path, so the pragma goes.
+#define LEVRISK_PRAGMA(text) _Pragma(#text)
+#if defined(__CUDA_ARCH__)
+#define LEVRISK_SIMD
+#define LEVRISK_SIMD_OR(flag)
+#else
+#define LEVRISK_SIMD LEVRISK_PRAGMA(omp simd)
+#define LEVRISK_SIMD_OR(flag) LEVRISK_PRAGMA(omp simd reduction(| : flag))
+#endif
+
 namespace levrisk {
 
 LEVRISK_HD LEVRISK_FORCEINLINE std::uint32_t float_bits(float value) {

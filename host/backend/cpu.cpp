@@ -1,6 +1,6 @@
 // CPU backend: OpenMP threads over blocks of cpu_lanes paths; inside a block the
-// kernels' lane loops vectorize across paths (BRIEF.md: vectorize across paths,
-// not along one path).
+// kernels' lane loops vectorize across paths, not along one path. Each thread
+// keeps one path state on its stack.
 
 #include <omp.h>
 
@@ -12,12 +12,16 @@
 
 #include "host/backend/backend.hpp"
 #include "host/backend/plan_storage.hpp"
+#include "host/backend/shapes.hpp"
 #include "host/common/error.hpp"
+#include "kernels/risk/exact_check.hpp"
+#include "kernels/risk/simulate.hpp"
 
 namespace levrisk {
 namespace {
 
-constexpr int cpu_lanes = 16;  // one AVX-512 register of floats
+constexpr int cpu_lanes = 16;        // one AVX-512 register of floats
+constexpr int cpu_exact_group = 64;  // units per pass over a regenerated path
 
 struct host_memory {
   template <class T>
@@ -67,26 +71,13 @@ class cpu_backend final : public backend {
   void run_batch(std::uint64_t first_path, std::int64_t n_paths) override {
     LEVRISK_REQUIRE(storage_, runtime_failure, "cpu backend: run_batch before begin");
     const simulation_view& view = storage_->start_batch(first_path);
-    const std::int64_t n_blocks = (n_paths + cpu_lanes - 1) / cpu_lanes;
-#pragma omp parallel for schedule(dynamic, 4) num_threads(threads_)
-    for (std::int64_t block = 0; block < n_blocks; ++block) {
-      const std::int64_t first_in_batch = block * cpu_lanes;
-      const int active =
-          static_cast<int>(std::min<std::int64_t>(cpu_lanes, n_paths - first_in_batch));
-      simulate_paths<cpu_lanes>(view, first_path + static_cast<std::uint64_t>(first_in_batch),
-                                active);
-    }
-    if (view.multi.n_units == 0) return;
-#pragma omp parallel num_threads(threads_)
-    {
-      std::vector<float> growth_scratch(static_cast<std::size_t>(view.n_steps + 1) *
-                                        static_cast<std::size_t>(view.model.diffusion.n_assets));
-#pragma omp for schedule(dynamic, 16)
-      for (std::int64_t p = 0; p < n_paths; ++p) {
-        exact_check_path(view, first_path + static_cast<std::uint64_t>(p),
-                         regenerate_exact_paths_ ? nullptr : growth_scratch.data());
+    with_kernel_shape(view.model.diffusion.n_assets, view.ladders.n_factors, [&](auto shape) {
+      using shape_t = decltype(shape);
+      simulate_batch<shape_t::max_assets, shape_t::max_factors>(view, first_path, n_paths);
+      if (view.exact.forms.n_units > 0) {
+        exact_check_batch<shape_t::max_assets>(view, first_path, n_paths);
       }
-    }
+    });
   }
 
   simulation_tallies finish() override {
@@ -100,6 +91,40 @@ class cpu_backend final : public backend {
   int threads_;
   bool regenerate_exact_paths_;
   std::unique_ptr<plan_storage<std::vector, host_memory>> storage_;
+
+  template <int MaxAssets, int MaxFactors>
+  void simulate_batch(const simulation_view& view, std::uint64_t first_path,
+                      std::int64_t n_paths) const {
+    const std::int64_t n_blocks = (n_paths + cpu_lanes - 1) / cpu_lanes;
+#pragma omp parallel num_threads(threads_)
+    {
+      path_state<cpu_lanes, MaxAssets, MaxFactors> state{};
+#pragma omp for schedule(dynamic, 4)
+      for (std::int64_t block = 0; block < n_blocks; ++block) {
+        const std::int64_t first_in_batch = block * cpu_lanes;
+        const int active =
+            static_cast<int>(std::min<std::int64_t>(cpu_lanes, n_paths - first_in_batch));
+        simulate_paths(view, first_path + static_cast<std::uint64_t>(first_in_batch), active,
+                       state);
+      }
+    }
+  }
+
+  template <int MaxAssets>
+  void exact_check_batch(const simulation_view& view, std::uint64_t first_path,
+                         std::int64_t n_paths) const {
+#pragma omp parallel num_threads(threads_)
+    {
+      std::vector<float> growth_scratch(static_cast<std::size_t>(view.n_steps + 1) *
+                                        static_cast<std::size_t>(view.model.diffusion.n_assets));
+      exact_state<MaxAssets, cpu_exact_group> state{};
+#pragma omp for schedule(dynamic, 16)
+      for (std::int64_t p = 0; p < n_paths; ++p) {
+        exact_check_path(view, first_path + static_cast<std::uint64_t>(p),
+                         regenerate_exact_paths_ ? nullptr : growth_scratch.data(), state);
+      }
+    }
+  }
 };
 
 }  // namespace

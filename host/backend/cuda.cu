@@ -1,5 +1,5 @@
 // CUDA backend: one path per thread, the kernels of kernels/risk/simulate.hpp
-// compiled from the same source as the CPU backend's.
+// and exact_check.hpp compiled from the same source as the CPU backend's.
 
 #include <cuda_runtime.h>
 #include <thrust/copy.h>
@@ -13,7 +13,10 @@
 
 #include "host/backend/backend.hpp"
 #include "host/backend/plan_storage.hpp"
+#include "host/backend/shapes.hpp"
 #include "host/common/error.hpp"
+#include "kernels/risk/exact_check.hpp"
+#include "kernels/risk/simulate.hpp"
 
 #define LEVRISK_CUDA_TRY(call)                                                    \
   do {                                                                            \
@@ -26,7 +29,11 @@
 namespace levrisk {
 namespace {
 
-constexpr int threads_per_block = 128;
+constexpr int max_threads_per_block = 128;
+constexpr int gpu_exact_group = 16;  // units per pass over a regenerated path
+// Shared memory a block may take for path states: two blocks fit an SM of
+// 228 KB (H100, H200) with room for the L1 share.
+constexpr std::size_t shared_state_budget_bytes = 96 * 1024;
 
 struct device_memory {
   template <class T>
@@ -45,16 +52,56 @@ struct device_memory {
   }
 };
 
-__global__ void simulate_kernel(simulation_view view, std::uint64_t first_path,
-                                std::int64_t n_paths) {
-  const std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i < n_paths) simulate_paths<1>(view, first_path + static_cast<std::uint64_t>(i), 1);
+// Each thread's path state lives in dynamic shared memory, one slice per
+// thread at an odd stride in 32-bit words, so that the threads of a warp
+// reading the same member hit 32 different banks. Members are indexed at run
+// time (by asset, factor or unit); in registers they could not be, and local
+// memory would make the kernel bandwidth-bound (docs/performance.md).
+template <class State>
+constexpr std::size_t state_stride_words() {
+  static_assert(alignof(State) <= 4, "shared path states hold 32-bit members only");
+  constexpr std::size_t words = (sizeof(State) + 3) / 4;
+  return words % 2 == 1 ? words : words + 1;
 }
 
-__global__ void exact_check_kernel(simulation_view view, std::uint64_t first_path,
-                                   std::int64_t n_paths) {
+template <class State>
+__device__ State& thread_state() {
+  extern __shared__ std::uint32_t shared_words[];
+  return *reinterpret_cast<State*>(shared_words + threadIdx.x * state_stride_words<State>());
+}
+
+template <int MaxAssets, int MaxFactors>
+__global__ void __launch_bounds__(max_threads_per_block)
+    simulate_kernel(simulation_view view, std::uint64_t first_path, std::int64_t n_paths) {
   const std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i < n_paths) exact_check_path(view, first_path + static_cast<std::uint64_t>(i), nullptr);
+  if (i >= n_paths) return;
+  simulate_paths(view, first_path + static_cast<std::uint64_t>(i), 1,
+                 thread_state<path_state<1, MaxAssets, MaxFactors>>());
+}
+
+// At most 128 registers (65536 / (128 x 4)): four blocks of 128 per SM.
+template <int MaxAssets>
+__global__ void __launch_bounds__(max_threads_per_block, 4)
+    exact_check_kernel(simulation_view view, std::uint64_t first_path, std::int64_t n_paths) {
+  const std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i >= n_paths) return;
+  exact_check_path(view, first_path + static_cast<std::uint64_t>(i), nullptr,
+                   thread_state<exact_state<MaxAssets, gpu_exact_group>>());
+}
+
+// Launches `kernel` over n_paths threads with a shared state slice each.
+template <class State, class Kernel>
+void launch_with_shared_state(Kernel kernel, const simulation_view& view, std::uint64_t first_path,
+                              std::int64_t n_paths) {
+  const std::size_t stride_bytes = state_stride_words<State>() * 4;
+  const int fit = static_cast<int>(shared_state_budget_bytes / stride_bytes) / 32 * 32;
+  const int threads = fit < 32 ? 32 : (fit > max_threads_per_block ? max_threads_per_block : fit);
+  const std::size_t shared_bytes = stride_bytes * static_cast<std::size_t>(threads);
+  LEVRISK_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                        static_cast<int>(shared_bytes)));
+  const unsigned blocks = static_cast<unsigned>((n_paths + threads - 1) / threads);
+  kernel<<<blocks, threads, shared_bytes>>>(view, first_path, n_paths);
+  LEVRISK_CUDA_TRY(cudaGetLastError());
 }
 
 class cuda_backend final : public backend {
@@ -81,14 +128,16 @@ class cuda_backend final : public backend {
   void run_batch(std::uint64_t first_path, std::int64_t n_paths) override {
     LEVRISK_REQUIRE(storage_, runtime_failure, "cuda backend: run_batch before begin");
     const simulation_view& view = storage_->start_batch(first_path);
-    const unsigned blocks =
-        static_cast<unsigned>((n_paths + threads_per_block - 1) / threads_per_block);
-    simulate_kernel<<<blocks, threads_per_block>>>(view, first_path, n_paths);
-    LEVRISK_CUDA_TRY(cudaGetLastError());
-    if (view.multi.n_units > 0) {
-      exact_check_kernel<<<blocks, threads_per_block>>>(view, first_path, n_paths);
-      LEVRISK_CUDA_TRY(cudaGetLastError());
-    }
+    with_kernel_shape(view.model.diffusion.n_assets, view.ladders.n_factors, [&](auto shape) {
+      using shape_t = decltype(shape);
+      constexpr int assets = shape_t::max_assets;
+      launch_with_shared_state<path_state<1, assets, shape_t::max_factors>>(
+          simulate_kernel<assets, shape_t::max_factors>, view, first_path, n_paths);
+      if (view.exact.forms.n_units > 0) {
+        launch_with_shared_state<exact_state<assets, gpu_exact_group>>(exact_check_kernel<assets>,
+                                                                       view, first_path, n_paths);
+      }
+    });
     LEVRISK_CUDA_TRY(cudaDeviceSynchronize());
   }
 

@@ -77,16 +77,16 @@ class plan_storage {
     flags_.assign(static_cast<std::size_t>(max_batch_paths) * flag_words, 0u);
 
     view_.n_steps = plan.n_steps;
+    view_.model.kind = plan.model;
     view_.model.diffusion = gbm_view{plan.n_assets, Memory::raw(drift_dt_),
                                      Memory::raw(vol_sqrt_dt_), Memory::raw(cholesky_)};
-    view_.model.jumps = jump_view{!plan.jump_count_cdf.empty(), Memory::raw(jump_rate_),
-                                  Memory::raw(jump_count_cdf_), Memory::raw(jump_mean_),
-                                  Memory::raw(jump_stdev_),     Memory::raw(systemic_loading_),
-                                  plan.systemic_jump_mean,      plan.systemic_jump_stdev};
-    view_.model.history = fhs_view{!plan.history_residual.empty(), Memory::raw(history_residual_),
-                                   plan.history_dates, plan.history_block_length};
-    view_.model.garch = garch_view{!plan.garch_omega.empty(),
-                                   Memory::raw(garch_omega_),
+    view_.model.jumps =
+        jump_view{Memory::raw(jump_rate_),  Memory::raw(jump_count_cdf_),   Memory::raw(jump_mean_),
+                  Memory::raw(jump_stdev_), Memory::raw(systemic_loading_), plan.systemic_jump_mean,
+                  plan.systemic_jump_stdev};
+    view_.model.history =
+        fhs_view{Memory::raw(history_residual_), plan.history_dates, plan.history_block_length};
+    view_.model.garch = garch_view{Memory::raw(garch_omega_),
                                    Memory::raw(garch_alpha_),
                                    Memory::raw(garch_beta_),
                                    Memory::raw(garch_variance_now_),
@@ -95,25 +95,22 @@ class plan_storage {
                                    static_cast<float>(t_mixing_intervals_per_unit),
                                    t_mixing_intervals};
     view_.stream = normal_stream{plan.seed, normals_per_step(view_.model)};
-    view_.n_factors = static_cast<int>(plan.factors.size());
-    view_.factors = Memory::raw(factor_views_);
-    view_.histogram_bins = plan.histogram_bins;
-    view_.histogram_inverse_width = static_cast<float>(1.0 / plan.histogram_width);
-    view_.multi =
+    view_.ladders =
+        factor_ladders_view{static_cast<int>(plan.factors.size()), Memory::raw(factor_views_),
+                            plan.histogram_bins, static_cast<float>(1.0 / plan.histogram_width)};
+    view_.exact.forms =
         health_forms_view{plan.n_multi_units(), Memory::raw(term_offset_), Memory::raw(terms_),
                           Memory::raw(numerator_const_usd_), Memory::raw(denominator_const_usd_)};
-    view_.multi_tallies = multi_unit_tallies{
+    view_.exact.tallies = multi_unit_tallies{
         Memory::raw(multi_liquidated_), Memory::raw(multi_step_sum_),
         Memory::raw(multi_step_sq_sum_), plan.hf_sample_paths, Memory::raw(hf_min_sample_)};
-    view_.flag_words = flag_words;
-    view_.flags = Memory::raw(flags_);
-    view_.batch_first_path = 0;
+    view_.exact.flags = path_flags{flag_words, Memory::raw(flags_), 0};
   }
 
   // The view for a batch starting at first_path, with its flags cleared.
   const simulation_view& start_batch(std::uint64_t first_path) {
     Memory::fill_zero(flags_);
-    view_.batch_first_path = first_path;
+    view_.exact.flags.batch_first_path = first_path;
     return view_;
   }
 

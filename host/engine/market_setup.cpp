@@ -154,7 +154,16 @@ market_summary set_market(const run_config& config, const snapshot& snap, const 
   sim.drift_dt = step.drift_dt;
   sim.vol_sqrt_dt = step.vol_sqrt_dt;
   sim.cholesky = step.cholesky;
-  if (config.model == "merton") set_merton(config, snap, model, sim);
+  sim.model = market_kind::gbm;
+  if (config.model == "merton") {
+    sim.model = market_kind::merton;
+    set_merton(config, snap, model, sim);
+  }
+  if (config.model == "fhs") {
+    sim.model =
+        config.fhs.update_volatility ? market_kind::historical_carried : market_kind::historical;
+  }
+  if (config.model == "garch") sim.model = market_kind::garch_t;
   if (config.model == "fhs") return set_history(config, model, constant_asset, sim);
   if (config.model == "garch") return set_garch(config, snap, model, constant_asset, sim);
   market_summary summary;  // gbm; merton: the diffusion's vol (snapshot_model)

@@ -8,7 +8,9 @@
 
 #include "host/common/error.hpp"
 #include "kernels/paths/market_step.hpp"
+#include "kernels/risk/factor_ladders.hpp"
 #include "kernels/risk/simulate.hpp"
+#include "kernels/rng/stream_layout.hpp"
 
 namespace levrisk {
 namespace {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/paths/market_step.hpp"
 #include "kernels/risk/atomics.hpp"
 #include "kernels/risk/health_form.hpp"
 
@@ -23,10 +24,11 @@ struct simulation_plan {
   std::int64_t n_paths = 0;
   int n_steps = 0;
   int n_assets = 0;
-  std::vector<float> drift_dt;  // per asset, see kernels/paths/market_step.hpp
+  market_kind model = market_kind::gbm;  // which tables below the kernels read
+  std::vector<float> drift_dt;           // per asset, see kernels/paths/market_step.hpp
   std::vector<float> vol_sqrt_dt;
   std::vector<float> cholesky;  // n_assets x n_assets
-  // Jumps (kernels/paths/jump_step.hpp); empty jump_count_cdf: no jumps.
+  // Jumps (kernels/paths/jump_step.hpp), for merton.
   std::vector<float> jump_rate;       // per slot: expected jumps per step, systemic last
   std::vector<float> jump_count_cdf;  // (n_assets + 1) x jump_count_terms, systemic last
   std::vector<float> jump_mean;
@@ -34,10 +36,10 @@ struct simulation_plan {
   std::vector<float> systemic_loading;
   float systemic_jump_mean = 0.0f;
   float systemic_jump_stdev = 0.0f;
-  // GARCH(1,1)-t (kernels/paths/garch_step.hpp); empty garch_omega: off.
+  // GARCH(1,1)-t (kernels/paths/garch_step.hpp), for garch_t and historical_carried.
   std::vector<float> garch_omega, garch_alpha, garch_beta, garch_variance_now;
   std::vector<float> garch_mixing;  // garch_step_coefficients::interleaved_mixing()
-  // Filtered historical simulation (kernels/paths/market_step.hpp); empty: off.
+  // Filtered historical simulation (kernels/paths/history_step.hpp), historical kinds.
   std::vector<float> history_residual;  // history_dates x n_assets
   int history_dates = 0;
   int history_block_length = 1;

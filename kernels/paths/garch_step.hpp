@@ -11,11 +11,13 @@
 // correlation beforehand. s_k is read from a table of cubic pieces in zeta.
 
 #include "kernels/common.hpp"
+#include "kernels/paths/gbm_step.hpp"
+#include "kernels/paths/innovations.hpp"
+#include "kernels/paths/market_state.hpp"
 
 namespace levrisk {
 
 struct garch_view {
-  int enabled;
   const float* omega;  // per period
   const float* alpha;
   const float* beta;
@@ -61,9 +63,7 @@ LEVRISK_HD LEVRISK_FORCEINLINE void garch_advance_lanes(const garch_view& g, int
                                                         float (&variance)[Lanes],
                                                         float (&log_return)[Lanes]) {
   const float omega = g.omega[k], alpha = g.alpha[k], beta = g.beta[k];
-#if !defined(__CUDA_ARCH__)
-#pragma omp simd
-#endif
+  LEVRISK_SIMD
   for (int lane = 0; lane < Lanes; ++lane) {
     variance[lane] =
         garch_advance(log_return[lane], variance[lane], eps[lane], drift, omega, alpha, beta);
@@ -76,6 +76,61 @@ LEVRISK_HD LEVRISK_FORCEINLINE float mixing_scale(const float* pieces, int n_ass
                                                   float local) {
   return pieces[k] + local * (pieces[n_assets + k] + local * (pieces[2 * n_assets + k] +
                                                               local * pieces[3 * n_assets + k]));
+}
+
+// Every asset's mixing scale s_k(zeta) of the step into state.mixing. The same
+// expression in either loop order; the order decides which loads vectorize:
+// with several assets, each lane's pieces are contiguous across assets; with
+// few, lanes gather.
+template <int Lanes, int MaxAssets>
+LEVRISK_HD LEVRISK_FORCEINLINE void mixing_scales(const garch_view& g, int n,
+                                                  const float (&zeta)[Lanes],
+                                                  market_state<Lanes, MaxAssets>& state) {
+  int interval[Lanes];
+  float local[Lanes];
+  LEVRISK_SIMD
+  for (int lane = 0; lane < Lanes; ++lane) {
+    const mixing_point p = locate_mixing(g, zeta[lane]);
+    interval[lane] = p.interval * 4 * n;
+    local[lane] = p.local;
+  }
+  if (n >= 4) {
+    for (int lane = 0; lane < Lanes; ++lane) {
+      LEVRISK_SIMD
+      for (int k = 0; k < n; ++k) {
+        state.mixing[k][lane] = mixing_scale(g.mixing + interval[lane], n, k, local[lane]);
+      }
+    }
+  } else {
+    for (int k = 0; k < n; ++k) {
+      LEVRISK_SIMD
+      for (int lane = 0; lane < Lanes; ++lane) {
+        state.mixing[k][lane] = mixing_scale(g.mixing + interval[lane], n, k, local[lane]);
+      }
+    }
+  }
+}
+
+// Lanes paths from `step` to `step + 1` under GARCH(1,1)-t: normals n_assets
+// diffusion draws, then the shared mixing normal zeta. model holds mu dt and
+// the Cholesky factor of the normals' (mixing-adjusted) correlation.
+template <int Lanes, int MaxAssets>
+LEVRISK_HD LEVRISK_FORCEINLINE void garch_t_step(const gbm_view& model, const garch_view& g,
+                                                 const normal_stream& stream,
+                                                 std::uint64_t first_path, int step,
+                                                 market_state<Lanes, MaxAssets>& state) {
+  const int n = model.n_assets;
+  const int normal_base = step_normals(stream, first_path, step, state);
+  mixing_scales(g, n, state.z[normal_base + n], state);
+  for (int k = 0; k < n; ++k) {
+    float correlated[Lanes];
+    correlated_normal(model.cholesky, n, k, normal_base, state, correlated);
+    float eps[Lanes];
+    LEVRISK_SIMD
+    for (int lane = 0; lane < Lanes; ++lane) eps[lane] = correlated[lane] * state.mixing[k][lane];
+    garch_advance_lanes<Lanes>(g, k, model.drift_dt[k], eps, state.variance[k],
+                               state.log_return[k]);
+  }
 }
 
 }  // namespace levrisk

@@ -17,14 +17,16 @@
 // jumps. The drift compensation (E[e^J] - 1 per jump) is in the diffusion's
 // drift_dt (models/merton.hpp).
 //
-// Draws, addressed by (path, step, slot): the first wait of slot j is word x of
-// Philox block jump_start_block_base + j; a jump of slot j at step s reads block
+// Draws, addressed by (path, step, slot) in the regions of
+// kernels/rng/stream_layout.hpp: the first wait of slot j is word x of Philox
+// block jump_start_block_base + j; a jump of slot j at step s reads block
 // jump_block_base + s (n + 1) + j: its size normal from words x, y, its count
 // from word z and the wait to its next jump from word w.
 
 #include "kernels/common.hpp"
 #include "kernels/math/float_math.hpp"
 #include "kernels/rng/normal.hpp"
+#include "kernels/rng/stream_layout.hpp"
 
 namespace levrisk {
 
@@ -33,13 +35,10 @@ namespace levrisk {
 // it exceeds 1e-12.
 constexpr int jump_count_terms = 8;
 
-constexpr std::uint64_t jump_start_block_base = 1ull << 62;
-constexpr std::uint64_t jump_block_base = 1ull << 63;
 // A wait that leaves every horizon: larger than any step count.
 constexpr int no_jump_step = 1 << 30;
 
 struct jump_view {
-  int enabled;
   const float* rate;       // per slot (assets, then systemic): lambda dt, expected jumps per step
   const float* count_cdf;  // [slot * jump_count_terms + i] = P(N <= i | N >= 1)
   const float* mean;       // per asset, log-jump mean m_k
@@ -95,6 +94,29 @@ LEVRISK_HD inline jump_event draw_jump(const jump_view& jumps, std::uint64_t see
   const int count = jump_count(cdf, uniform_open_closed(w.z));
   return jump_event{compound_jump(count, mean, stdev, box_muller(w.x, w.y).first),
                     next_jump_step(step, jumps.rate[slot], w.w)};
+}
+
+// The jumps of one slot for Lanes paths at `step`: a compare per lane finds the
+// lanes whose next jump is this step (most steps have none); only those draw.
+template <int Lanes>
+LEVRISK_HD LEVRISK_FORCEINLINE void slot_jumps(const jump_view& jumps, const normal_stream& stream,
+                                               std::uint64_t first_path, int step, int n_assets,
+                                               int slot, float mean, float stdev,
+                                               int (&next_step)[Lanes], float (&jump)[Lanes]) {
+  int any = 0;
+  LEVRISK_SIMD_OR(any)
+  for (int lane = 0; lane < Lanes; ++lane) {
+    jump[lane] = 0.0f;
+    any |= next_step[lane] == step ? 1 : 0;
+  }
+  if (any == 0) return;
+  for (int lane = 0; lane < Lanes; ++lane) {
+    if (next_step[lane] != step) continue;
+    const jump_event e =
+        draw_jump(jumps, stream.seed, first_path + lane, step, n_assets, slot, mean, stdev);
+    jump[lane] = e.log_jump;
+    next_step[lane] = e.next_step;
+  }
 }
 
 }  // namespace levrisk

@@ -44,16 +44,20 @@ LEVRISK_HD inline health_value health_at(const health_forms_view& forms, int uni
 
 // Lowest numerator and highest denominator any price vector in the box
 // [growth_min, growth_max] can produce: if even these leave HF >= 1, the unit
-// cannot have been liquidated on a path whose prices stayed in the box.
+// cannot have been liquidated on a path whose prices stayed in the box. Asset
+// k's bounds are growth_min[k * stride] and growth_max[k * stride] (a stride
+// reads one lane of a block's [asset][lane] arrays).
 LEVRISK_HD inline health_value health_worst_case(const health_forms_view& forms, int unit,
-                                                 const float* growth_min, const float* growth_max) {
+                                                 const float* growth_min, const float* growth_max,
+                                                 int stride = 1) {
   health_value h{forms.numerator_const_usd[unit], forms.denominator_const_usd[unit]};
   for (int t = forms.term_offset[unit]; t < forms.term_offset[unit + 1]; ++t) {
     const health_term& term = forms.terms[t];
     const float n = term.numerator_usd;
     const float d = term.denominator_usd;
-    h.numerator_usd += static_cast<double>(n) * (n > 0.0f ? growth_min : growth_max)[term.asset];
-    h.denominator_usd += static_cast<double>(d) * (d > 0.0f ? growth_max : growth_min)[term.asset];
+    const std::ptrdiff_t at = static_cast<std::ptrdiff_t>(term.asset) * stride;
+    h.numerator_usd += static_cast<double>(n) * (n > 0.0f ? growth_min : growth_max)[at];
+    h.denominator_usd += static_cast<double>(d) * (d > 0.0f ? growth_max : growth_min)[at];
   }
   return h;
 }

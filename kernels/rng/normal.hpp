@@ -11,6 +11,7 @@
 #include "kernels/common.hpp"
 #include "kernels/math/float_math.hpp"
 #include "kernels/rng/philox.hpp"
+#include "kernels/rng/stream_layout.hpp"
 
 namespace levrisk {
 
@@ -46,8 +47,9 @@ LEVRISK_HD LEVRISK_FORCEINLINE normal4 normals_from_block(u32x4 block) {
 }
 
 // Draws of a path are addressed by (seed, path, chunk, block): block b of chunk c
-// is Philox block c * blocks_per_chunk + b of subsequence `path`. A model
-// decides what a chunk holds (kernels/paths/market_step.hpp: four steps).
+// is Philox block normal_block_base + c * blocks_per_chunk + b of subsequence
+// `path` (kernels/rng/stream_layout.hpp). A model decides what a chunk holds
+// (kernels/paths/innovations.hpp: four steps).
 struct normal_stream {
   std::uint64_t seed;
   int blocks_per_chunk;
@@ -56,6 +58,7 @@ struct normal_stream {
 LEVRISK_HD LEVRISK_FORCEINLINE normal4 stream_normals(const normal_stream& stream,
                                                       std::uint64_t path, int chunk, int block) {
   const std::uint64_t block_index =
+      normal_block_base +
       static_cast<std::uint64_t>(chunk) * static_cast<std::uint64_t>(stream.blocks_per_chunk) +
       static_cast<std::uint64_t>(block);
   return normals_from_block(philox_block(stream.seed, path, block_index));

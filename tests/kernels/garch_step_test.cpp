@@ -29,10 +29,10 @@ struct garch_market {
   std::vector<float> residual;  // one asset's history: the recursion then drives FHS
   market_view view() const {
     market_view m{};
+    m.kind = residual.empty() ? market_kind::garch_t : market_kind::historical_carried;
     const int n = static_cast<int>(drift.size());
     m.diffusion = gbm_view{n, drift.data(), vol.data(), cholesky.data()};
-    m.garch = garch_view{1,
-                         g.omega.data(),
+    m.garch = garch_view{g.omega.data(),
                          g.alpha.data(),
                          g.beta.data(),
                          g.variance_now.data(),
@@ -41,7 +41,7 @@ struct garch_market {
                          static_cast<float>(t_mixing_intervals_per_unit),
                          t_mixing_intervals};
     if (!residual.empty()) {
-      m.history = fhs_view{1, residual.data(), static_cast<int>(residual.size()), 1};
+      m.history = fhs_view{residual.data(), static_cast<int>(residual.size()), 1};
     }
     return m;
   }
@@ -72,16 +72,17 @@ void simulate(const market_view& m, int steps, int paths, int k,
               std::vector<std::vector<double>>* r, std::vector<double>* eps) {
   const normal_stream stream{31u, normals_per_step(m)};
   for (int first = 0; first < paths; first += Lanes) {
-    float x[max_assets][Lanes] = {};
-    step_draws<Lanes> draws;
+    market_state<Lanes, max_assets> state{};
+    market_begin(m, stream, static_cast<std::uint64_t>(first), state);
+    const float(&x)[max_assets][Lanes] = state.log_return;
     std::vector<std::vector<double>> block(Lanes);
     for (int s = 0; s < steps; ++s) {
       float before[Lanes], h[Lanes];
       for (int lane = 0; lane < Lanes; ++lane) {
         before[lane] = x[k][lane];
-        h[lane] = s == 0 ? m.garch.variance_now[k] : draws.variance[k][lane];
+        h[lane] = state.variance[k][lane];
       }
-      market_step<Lanes>(m, stream, static_cast<std::uint64_t>(first), s, draws, x);
+      market_step(m, stream, static_cast<std::uint64_t>(first), s, state);
       for (int lane = 0; lane < Lanes; ++lane) {
         const double ret = static_cast<double>(x[k][lane]) - before[lane] + 0.5 * h[lane];
         block[static_cast<std::size_t>(lane)].push_back(ret);

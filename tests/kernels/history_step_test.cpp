@@ -21,8 +21,9 @@ struct history_market {
   std::vector<float> cholesky{1.0f, 0.0f, 0.0f, 1.0f};
   market_view view(int block_length) const {
     market_view m{};
+    m.kind = market_kind::historical;
     m.diffusion = gbm_view{2, drift.data(), vol.data(), cholesky.data()};
-    m.history = fhs_view{1, residual.data(), static_cast<int>(residual.size() / 2), block_length};
+    m.history = fhs_view{residual.data(), static_cast<int>(residual.size() / 2), block_length};
     return m;
   }
 };
@@ -46,12 +47,12 @@ std::vector<float> simulate(const market_view& m, int steps, std::int64_t paths,
   const normal_stream stream{99u, normals_per_step(m)};
   std::vector<float> out;
   for (std::int64_t first = 0; first < paths; first += Lanes) {
-    float x[max_assets][Lanes] = {};
-    step_draws<Lanes> draws;
+    market_state<Lanes, 2> state{};
+    market_begin(m, stream, static_cast<std::uint64_t>(first), state);
     for (int s = 0; s < steps; ++s) {
-      market_step<Lanes>(m, stream, static_cast<std::uint64_t>(first), s, draws, x);
+      market_step(m, stream, static_cast<std::uint64_t>(first), s, state);
     }
-    for (int lane = 0; lane < Lanes; ++lane) out.push_back(x[k][lane]);
+    for (int lane = 0; lane < Lanes; ++lane) out.push_back(state.log_return[k][lane]);
   }
   return out;
 }
@@ -98,15 +99,15 @@ TEST(HistoryStep, BlocksAreConsecutiveDatesAndWrap) {
   const market_view m = h.view(3);
   const normal_stream stream{5u, normals_per_step(m)};
   for (std::uint64_t path = 0; path < 64; ++path) {
-    float x[max_assets][1] = {};
-    step_draws<1> draws;
+    market_state<1, 2> state{};
+    market_begin(m, stream, path, state);
     int previous = -1;
     for (int s = 0; s < 9; ++s) {
-      market_step<1>(m, stream, path, s, draws, x);
+      market_step(m, stream, path, s, state);
       if (s % 3 != 0) {
-        EXPECT_EQ(draws.date[0], (previous + 1) % 7) << "path " << path;
+        EXPECT_EQ(state.date[0], (previous + 1) % 7) << "path " << path;
       }
-      previous = draws.date[0];
+      previous = state.date[0];
     }
   }
 }

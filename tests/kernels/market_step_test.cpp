@@ -38,24 +38,21 @@ std::vector<double> terminal_log_returns(const one_asset_market& m, double horiz
   const std::vector<float> vol{static_cast<float>(m.sigma * std::sqrt(dt))};
   const std::vector<float> cholesky{1.0f};
   market_view view{};
+  view.kind = market_kind::merton;
   view.diffusion = gbm_view{1, drift.data(), vol.data(), cholesky.data()};
-  view.jumps = jump_view{1,
-                         j.rate.data(),
-                         j.count_cdf.data(),
-                         j.mean.data(),
-                         j.stdev.data(),
-                         j.systemic_loading.data(),
-                         j.systemic_mean,
+  view.jumps = jump_view{j.rate.data(),   j.count_cdf.data(),        j.mean.data(),
+                         j.stdev.data(),  j.systemic_loading.data(), j.systemic_mean,
                          j.systemic_stdev};
   const normal_stream stream{seed, normals_per_step(view)};
   std::vector<double> out;
   for (std::int64_t first = 0; first < paths; first += Lanes) {
-    float x[max_assets][Lanes] = {};
-    step_draws<Lanes> draws;
+    market_state<Lanes, 1> state{};
+    market_begin(view, stream, static_cast<std::uint64_t>(first), state);
+    const float(&x)[1][Lanes] = state.log_return;
     for (int s = 0; s < steps; ++s) {
       float before[Lanes];
       for (int lane = 0; lane < Lanes; ++lane) before[lane] = x[0][lane];
-      market_step<Lanes>(view, stream, static_cast<std::uint64_t>(first), s, draws, x);
+      market_step(view, stream, static_cast<std::uint64_t>(first), s, state);
       for (int lane = 0; lane < Lanes && increments; ++lane) {
         increments->push_back(x[0][lane] - before[lane]);
       }
