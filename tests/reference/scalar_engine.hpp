@@ -5,7 +5,8 @@
 // compare the engine's liquidation counts and times against it.
 //
 // It shares only the normal stream with the engine (whose bits are checked
-// against cuRAND and the standard normal separately).
+// against cuRAND and the standard normal separately). The other market models'
+// twins, with their own generator, are in tests/reference/scalar_models.hpp.
 
 #include <cmath>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // Normals from the Philox stream: moments and tail frequencies against the
-// standard normal, within stated standard errors; the float math they use
-// against libm in double precision.
+// standard normal, within stated standard errors (the float math they use is
+// tested in tests/kernels/math/float_math_test.cpp).
 
 #include "kernels/rng/normal.hpp"
 
@@ -9,42 +9,8 @@
 #include <cmath>
 #include <cstdint>
 
-#include "kernels/math/float_math.hpp"
-
 namespace levrisk {
 namespace {
-
-TEST(FloatMath, LogWithinTwoUlpOfLibmOnTheUniformGrid) {
-  double worst = 0.0;
-  for (std::uint32_t i = 1; i <= (1u << 24); i += 3) {
-    const float u = static_cast<float>(i) * uniform24_scale;
-    const double exact = std::log(static_cast<double>(u));
-    const double error = std::fabs(log_float(u) - exact);
-    worst = std::max(worst, error / std::max(std::fabs(exact), 1e-30));
-  }
-  EXPECT_LT(worst, 2.4e-7);  // 2 ulp of float
-}
-
-TEST(FloatMath, ExpWithinTwoUlpOfLibm) {
-  double worst = 0.0;
-  for (float x = -80.0f; x < 80.0f; x += 0.00731f) {
-    const double exact = std::exp(static_cast<double>(x));
-    worst = std::max(worst, std::fabs(exp_float(x) - exact) / exact);
-  }
-  EXPECT_LT(worst, 2.4e-7);
-}
-
-TEST(FloatMath, SinCosOfTwoPiUWithinOneMillionth) {
-  double worst = 0.0;
-  for (std::uint32_t i = 0; i < (1u << 24); i += 5) {
-    const float u = static_cast<float>(i) * uniform24_scale;
-    const sin_cos r = sincos_2pi(u);
-    const double angle = 2.0 * M_PI * static_cast<double>(u);
-    worst =
-        std::max({worst, std::fabs(r.sin - std::sin(angle)), std::fabs(r.cos - std::cos(angle))});
-  }
-  EXPECT_LT(worst, 2.0e-7);
-}
 
 // Moments of n = 4M normals. Standard errors: mean 1/sqrt(n), variance
 // sqrt(2/n), skewness sqrt(6/n), excess kurtosis sqrt(24/n). Tolerance 4 se.
