@@ -12,6 +12,7 @@ packages=(
   nlohmann-json3-dev           # JSON
   libgtest-dev                 # tests
   libbenchmark-dev             # bench/
+  clang-tidy                   # scripts/tidy-kernels.sh (CI)
 )
 
 missing=()

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "host/backend/backend.hpp"
+#include "host/backend/gpu_launch.hpp"
 #include "host/backend/plan_storage.hpp"
 #include "host/backend/shapes.hpp"
 #include "host/common/error.hpp"
@@ -28,12 +29,6 @@
 
 namespace levrisk {
 namespace {
-
-constexpr int max_threads_per_block = 128;
-constexpr int gpu_exact_group = 16;  // units per pass over a regenerated path
-// Shared memory a block may take for path states: two blocks fit an SM of
-// 228 KB (H100, H200) with room for the L1 share.
-constexpr std::size_t shared_state_budget_bytes = 96 * 1024;
 
 struct device_memory {
   template <class T>
@@ -52,18 +47,7 @@ struct device_memory {
   }
 };
 
-// Each thread's path state lives in dynamic shared memory, one slice per
-// thread at an odd stride in 32-bit words, so that the threads of a warp
-// reading the same member hit 32 different banks. Members are indexed at run
-// time (by asset, factor or unit); in registers they could not be, and local
-// memory would make the kernel bandwidth-bound (docs/performance.md).
-template <class State>
-constexpr std::size_t state_stride_words() {
-  static_assert(alignof(State) <= 4, "shared path states hold 32-bit members only");
-  constexpr std::size_t words = (sizeof(State) + 3) / 4;
-  return words % 2 == 1 ? words : words + 1;
-}
-
+// This thread's slice of the block's dynamic shared memory (host/backend/gpu_launch.hpp).
 template <class State>
 __device__ State& thread_state() {
   extern __shared__ std::uint32_t shared_words[];
@@ -71,7 +55,7 @@ __device__ State& thread_state() {
 }
 
 template <int MaxAssets, int MaxFactors>
-__global__ void __launch_bounds__(max_threads_per_block)
+__global__ void __launch_bounds__(gpu_max_threads_per_block)
     simulate_kernel(simulation_view view, std::uint64_t first_path, std::int64_t n_paths) {
   const std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (i >= n_paths) return;
@@ -81,7 +65,7 @@ __global__ void __launch_bounds__(max_threads_per_block)
 
 // At most 128 registers (65536 / (128 x 4)): four blocks of 128 per SM.
 template <int MaxAssets>
-__global__ void __launch_bounds__(max_threads_per_block, 4)
+__global__ void __launch_bounds__(gpu_max_threads_per_block, 4)
     exact_check_kernel(simulation_view view, std::uint64_t first_path, std::int64_t n_paths) {
   const std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (i >= n_paths) return;
@@ -93,10 +77,8 @@ __global__ void __launch_bounds__(max_threads_per_block, 4)
 template <class State, class Kernel>
 void launch_with_shared_state(Kernel kernel, const simulation_view& view, std::uint64_t first_path,
                               std::int64_t n_paths) {
-  const std::size_t stride_bytes = state_stride_words<State>() * 4;
-  const int fit = static_cast<int>(shared_state_budget_bytes / stride_bytes) / 32 * 32;
-  const int threads = fit < 32 ? 32 : (fit > max_threads_per_block ? max_threads_per_block : fit);
-  const std::size_t shared_bytes = stride_bytes * static_cast<std::size_t>(threads);
+  constexpr int threads = threads_for_shared_state<State>();
+  const std::size_t shared_bytes = state_stride_words<State>() * 4 * threads;
   LEVRISK_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                         static_cast<int>(shared_bytes)));
   const unsigned blocks = static_cast<unsigned>((n_paths + threads - 1) / threads);
