@@ -9,6 +9,7 @@
 
 #include "host/common/error.hpp"
 #include "host/common/toml_text.hpp"
+#include "kernels/rng/stream_layout.hpp"
 
 namespace levrisk {
 namespace {
@@ -366,8 +367,8 @@ void validate_run_config(const run_config& c) {
   LEVRISK_REQUIRE(!c.snapshot.empty(), input_error,
                   src << ": no snapshot given ([run] snapshot or --snapshot)");
   LEVRISK_REQUIRE(c.paths > 0, input_error, src << ": paths must be > 0, got " << c.paths);
-  LEVRISK_REQUIRE(c.steps > 0 && c.steps <= 1000000, input_error,
-                  src << ": steps must be in [1, 1000000], got " << c.steps);
+  LEVRISK_REQUIRE(c.steps > 0 && c.steps <= max_steps, input_error,
+                  src << ": steps must be in [1, " << max_steps << "], got " << c.steps);
   LEVRISK_REQUIRE(std::isfinite(c.horizon_days) && c.horizon_days > 0, input_error,
                   src << ": horizon_days must be a finite number > 0, got " << c.horizon_days);
   LEVRISK_REQUIRE(c.backend == "auto" || c.backend == "cpu" || c.backend == "cuda", input_error,
