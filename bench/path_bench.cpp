@@ -4,6 +4,7 @@
 //
 //   build/cpu/levrisk_bench                      all benchmarks
 //   build/cpu/levrisk_bench --benchmark_filter=price_paths
+//   LEVRISK_BENCH_BACKEND=cuda build/cuda/levrisk_bench   on the GPU
 //
 // Counters: path_steps/s; asset_steps/s (= normals consumed per second); and
 // vs_normals = asset_steps/s over the normals-only rate of this process,
@@ -15,7 +16,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <memory>
 
 #include "host/backend/backend.hpp"
 #include "host/config/run_config.hpp"
@@ -33,6 +36,13 @@ namespace {
 
 constexpr int lanes = 16;
 double normals_per_second = 0.0;  // the baseline, measured once in main
+
+// LEVRISK_BENCH_BACKEND=cpu (default), cuda or auto: where the price paths and
+// the nightly run execute. The normals-only baseline always runs on the CPU.
+std::unique_ptr<backend> bench_backend() {
+  const char* choice = std::getenv("LEVRISK_BENCH_BACKEND");
+  return make_backend(choice != nullptr ? choice : "cpu", 0);
+}
 
 // Philox4x32-10 + Box-Muller over blocks of lanes, all cores: normals only.
 double generate_normals(std::int64_t n_paths, int n_steps, int blocks_per_chunk) {
@@ -147,16 +157,16 @@ void price_paths(benchmark::State& state) {
     }
     set_garch_tables(recursion, plan);
   }
-  const auto cpu = make_cpu_backend(0);
+  const auto executor = bench_backend();
   double seconds = 0.0;
   for (auto _ : state) {
     const auto start = std::chrono::steady_clock::now();
-    cpu->begin(plan, std::min<std::int64_t>(paths, 1 << 16));
+    executor->begin(plan, std::min<std::int64_t>(paths, 1 << 16));
     for (std::int64_t first = 0; first < paths; first += 1 << 16) {
-      cpu->run_batch(static_cast<std::uint64_t>(first),
-                     std::min<std::int64_t>(1 << 16, paths - first));
+      executor->run_batch(static_cast<std::uint64_t>(first),
+                          std::min<std::int64_t>(1 << 16, paths - first));
     }
-    benchmark::DoNotOptimize(cpu->finish());
+    benchmark::DoNotOptimize(executor->finish());
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
   const double path_steps = static_cast<double>(paths) * steps;
@@ -194,9 +204,9 @@ void nightly_sample(benchmark::State& state) {
   run_config config = load_run_config(LEVRISK_SOURCE_DIR "/configs/nightly.toml");
   config.paths = state.range(0);
   const snapshot snap = load_snapshot(config.snapshot);
-  const auto cpu = make_cpu_backend(0);
+  const auto executor = bench_backend();
   std::size_t units = 0;
-  for (auto _ : state) units = run_simulation(config, snap, *cpu).units.size();
+  for (auto _ : state) units = run_simulation(config, snap, *executor).units.size();
   state.counters["path_steps/s"] =
       benchmark::Counter(static_cast<double>(config.paths) * config.steps,
                          benchmark::Counter::kIsIterationInvariantRate);
@@ -210,8 +220,9 @@ BENCHMARK(nightly_sample)->Arg(100000)->Iterations(1)->Unit(benchmark::kSecond)-
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   levrisk::normals_per_second = levrisk::measure_normal_rate();
-  std::printf("baseline: %.3e normals/s (Philox4x32-10 + Box-Muller, %d threads)\n",
+  std::printf("baseline: %.3e normals/s (Philox4x32-10 + Box-Muller, %d CPU threads)\n",
               levrisk::normals_per_second, omp_get_max_threads());
+  std::printf("backend: %s\n", levrisk::bench_backend()->device().c_str());
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
 }
