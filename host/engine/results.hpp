@@ -48,10 +48,10 @@ struct run_metadata {
   std::string engine_version;
   std::string git_revision;
   std::string run_name;
-  std::uint64_t seed;
-  std::int64_t paths;
-  int steps;
-  double horizon_days;
+  std::uint64_t seed = 0;
+  std::int64_t paths = 0;
+  int steps = 0;
+  double horizon_days = 0.0;
   std::string backend;  // "cpu" or "cuda"
   std::string device;   // human-readable device description
   std::string model;    // "gbm"
@@ -59,7 +59,7 @@ struct run_metadata {
   std::string resolved_config;  // the full configuration as TOML
   std::string model_fit;        // what the run fitted from data (TOML); empty if nothing
   std::string created_utc;      // ISO 8601
-  double wall_time_s;
+  double wall_time_s = 0.0;
 };
 
 struct run_result {
