@@ -1,5 +1,5 @@
 // Path-step throughput of the CPU backend against the cost of generating the
-// same number of normal variates alone (BRIEF.md, performance model).
+// same number of normal variates alone (docs/performance.md).
 //
 //   build/cpu/levrisk_bench                      all benchmarks
 //   build/cpu/levrisk_bench --benchmark_filter=price_paths

@@ -1,6 +1,6 @@
 // CPU backend: OpenMP threads over blocks of cpu_lanes paths; inside a block the
-// kernels' lane loops vectorize across paths (BRIEF.md: vectorize across paths,
-// not along one path).
+// kernels' lane loops vectorize across paths, not along one path: the steps of a
+// path depend on each other, the paths do not (docs/performance.md).
 
 #include <omp.h>
 

@@ -1,6 +1,6 @@
 #pragma once
 // The fused path kernel: generate, step and evaluate in one pass, keeping only
-// small per-path accumulators (BRIEF.md, performance model).
+// small per-path accumulators (docs/architecture.md, data flow).
 //
 // simulate_paths  advances a block of paths through the horizon. It tracks each
 //                 factor's running extremes on the liquidation ladders, bins the
