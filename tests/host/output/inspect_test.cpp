@@ -118,6 +118,22 @@ TEST(Inspect, RowShowsEveryColumn) {
   EXPECT_NE(row.find("0.714 [0.704, 0.724]"), std::string::npos) << row;
 }
 
+TEST(Inspect, BoundsShowAsAtMost) {
+  run_result r = ranked_result();
+  r.units[4].hf_min_quantile_bound[0] = 1;  // p50_hf102, the first row
+  r.units[4].hf_min_quantile_lo_bound[0] = 1;
+  const std::string text = inspection(r, 1);
+  const std::vector<std::string> table = table_of(text);
+  ASSERT_GE(table.size(), 2u);
+  // 0.7 x HF0 = 0.714, interval -/+ 0.01; the upper end is no bound.
+  EXPECT_NE(table[1].find("≤ 0.714 [≤ 0.704, 0.724]"), std::string::npos) << table[1];
+  EXPECT_NE(text.find("≤ x: at most x"), std::string::npos) << text;
+}
+
+TEST(Inspect, NoBoundsNoNote) {
+  EXPECT_EQ(inspection(ranked_result(), 10).find("≤"), std::string::npos);
+}
+
 TEST(Inspect, NeverLiquidatedUnitShowsNoTime) {
   const std::vector<std::string> table = table_of(inspection(ranked_result(), 10));
   const std::string& last = table.back();

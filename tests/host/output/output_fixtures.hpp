@@ -79,6 +79,9 @@ inline unit_result make_unit(const std::string& id, risk_unit_kind kind, double 
     u.hf_min_quantile_lo.push_back(q - 0.01);
     u.hf_min_quantile_hi.push_back(q + 0.01);
   }
+  u.hf_min_quantile_bound.assign(levels, 0);
+  u.hf_min_quantile_lo_bound.assign(levels, 0);
+  u.hf_min_quantile_hi_bound.assign(levels, 0);
   return u;
 }
 
@@ -117,6 +120,9 @@ inline run_result sample_result() {
       make_unit("erin/ETH-PERP", risk_unit_kind::perp_isolated, 1.1, 1, 1'000'000, levels),
       make_unit("frank", risk_unit_kind::lending_account, 1.01, 480'000, 1'000'000, levels),
   };
+  // frank's lowest quantile and its interval's lower end lie beyond the histogram.
+  r.units[5].hf_min_quantile_bound[0] = 1;
+  r.units[5].hf_min_quantile_lo_bound[0] = 1;
   return r;
 }
 
@@ -179,6 +185,9 @@ inline void expect_same_result(const run_result& a, const run_result& b) {
     expect_same_doubles(u.hf_min_quantile, v.hf_min_quantile, "hf_min_quantile");
     expect_same_doubles(u.hf_min_quantile_lo, v.hf_min_quantile_lo, "hf_min_quantile_lo");
     expect_same_doubles(u.hf_min_quantile_hi, v.hf_min_quantile_hi, "hf_min_quantile_hi");
+    EXPECT_EQ(u.hf_min_quantile_bound, v.hf_min_quantile_bound);
+    EXPECT_EQ(u.hf_min_quantile_lo_bound, v.hf_min_quantile_lo_bound);
+    EXPECT_EQ(u.hf_min_quantile_hi_bound, v.hf_min_quantile_hi_bound);
     EXPECT_EQ(u.hf_min_paths, v.hf_min_paths);
   }
 }
