@@ -1,8 +1,8 @@
 // Path-step throughput of the CPU backend against the cost of generating the
 // same number of normal variates alone (docs/performance.md).
 //
-//   build/cpu/levrisk_bench                      all benchmarks
-//   build/cpu/levrisk_bench --benchmark_filter=price_paths
+//   build/native/levrisk_bench                      all benchmarks
+//   build/native/levrisk_bench --benchmark_filter=price_paths
 //
 // Counters: path_steps/s; asset_steps/s (= normals consumed per second); and
 // vs_normals = asset_steps/s over the normals-only rate of this process,
