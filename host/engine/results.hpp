@@ -72,6 +72,8 @@ struct run_metadata {
   std::string model_fit;        // what the run fitted from data (TOML); empty if nothing
   std::string created_utc;      // ISO 8601
   double wall_time_s = 0.0;
+  std::int64_t batch_paths = 0;          // paths per batch (host/engine/batch_planner.hpp)
+  std::int64_t memory_budget_bytes = 0;  // the budget the batch was chosen within
 };
 
 struct run_result {

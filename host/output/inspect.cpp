@@ -9,6 +9,8 @@
 #include <toml.hpp>
 #include <vector>
 
+#include "host/config/memory_size.hpp"
+
 namespace levrisk {
 
 namespace {
@@ -209,6 +211,11 @@ void print_inspection(const run_result& result, std::ostream& out, int top_n) {
       {"wall time", fixed(m.wall_time_s, 1) + " s"},
       {"assets", std::to_string(result.assets.size())},
   };
+  if (m.batch_paths > 0) {  // files written before these attributes have 0
+    summary.insert(summary.begin() + 8,
+                   {"batch", format_count(m.batch_paths) + " paths (memory budget " +
+                                 format_bytes(m.memory_budget_bytes) + ")"});
+  }
   if (const std::string history = history_window(m.model_fit); !history.empty()) {
     summary.push_back({"history", history});
   }

@@ -8,6 +8,7 @@
 #include <string>
 #include <system_error>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "host/output/hdf5_handle.hpp"
@@ -337,6 +338,12 @@ run_metadata read_run_group(const hdf5_reader& reader, hid_t file) {
   }
   m.created_utc = reader.string_attribute(g, at, "created_utc");
   m.wall_time_s = reader.scalar_attribute<double>(g, at, "wall_time_s");
+  // Added after format_version 1 was fixed: absent from older files, read as 0.
+  for (auto [name, field] : {std::pair{"batch_paths", &m.batch_paths},
+                             std::pair{"memory_budget_bytes", &m.memory_budget_bytes}}) {
+    if (reader.has_attribute(g, at, name))
+      *field = reader.scalar_attribute<std::int64_t>(g, at, name);
+  }
   return m;
 }
 

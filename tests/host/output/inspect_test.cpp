@@ -147,7 +147,7 @@ TEST(Inspect, PrintsRunMetadataAndCounts) {
   for (const char* expected :
        {"nightly", "2024-06-01T02:00:00Z", "levrisk 0.1.0, revision 0123456789ab-dirty",
         "cpu (2 OpenMP threads)", "gbm", "data/snapshot.json", "18446744073709551609", "1,000,000",
-        "96 of 0.0729 days", "7 days", "12.4 s",
+        "96 of 0.0729 days", "7 days", "12.4 s", "16,384 paths (memory budget 11.2 GiB)",
         "8,760 dates, 2024-11-24T01:00:00Z .. 2025-11-24T00:00:00Z, garch filter"}) {
     EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
   }
