@@ -2,8 +2,8 @@
 // same number of normal variates alone, measured in the same process: the
 // practical ceiling on this machine (docs/performance.md).
 //
-//   build/cpu/levrisk_bench                      all benchmarks
-//   build/cpu/levrisk_bench --benchmark_filter=price_paths
+//   build/native/levrisk_bench                      all benchmarks
+//   build/native/levrisk_bench --benchmark_filter=price_paths
 //   LEVRISK_BENCH_BACKEND=cuda build/cuda/levrisk_bench   on the GPU
 //
 // Counters: path_steps/s; asset_steps/s (= normals consumed per second); and

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Configures and builds with a CMake preset: `cpu` (default) or `cuda`.
+# Configures and builds with a CMake preset: `cpu` (default, portable), `native`
+# (tuned for this machine: -march=native), `cuda` or `debug`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${1:-cpu}"

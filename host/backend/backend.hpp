@@ -20,6 +20,12 @@ class backend {
   virtual std::string device() const = 0;  // e.g. "2 OpenMP threads", "NVIDIA H100 (sm_90)"
   // Batches hold at most max_batch_paths paths; results do not depend on it.
   virtual std::int64_t default_batch_paths() const = 0;
+  // Memory a run may use where the backend keeps its plan, in bytes, when no
+  // budget is given (host/engine/batch_planner.hpp), and where the figure comes from.
+  virtual std::int64_t available_memory_bytes() const = 0;
+  virtual std::string available_memory_source() const = 0;
+  // Worker threads that each hold one stored path for the exact check (0: none).
+  virtual int scratch_threads() const { return 0; }
   virtual void begin(const simulation_plan& plan, std::int64_t max_batch_paths) = 0;
   virtual void run_batch(std::uint64_t first_path, std::int64_t n_paths) = 0;
   virtual simulation_tallies finish() = 0;

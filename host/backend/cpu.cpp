@@ -1,8 +1,10 @@
 // CPU backend: OpenMP threads over blocks of cpu_lanes paths; inside a block the
-// kernels' lane loops vectorize across paths, not along one path. Each thread
+// kernels' lane loops vectorize across paths, not along one path: the steps of a
+// path depend on each other, the paths do not (docs/performance.md). Each thread
 // keeps one path state on its stack.
 
 #include <omp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -38,6 +40,26 @@ struct host_memory {
   }
 };
 
+// Half of MemAvailable (/proc/meminfo: the kernel's estimate of the memory that
+// can be allocated without swapping, which counts reclaimable page cache), so that
+// a run leaves room for the rest of the machine; the physical pages free
+// (sysconf) where /proc is not mounted.
+std::int64_t half_of_available_ram() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  long long kib = 0;
+  std::string unit;
+  while (meminfo >> key >> kib) {
+    std::getline(meminfo, unit);
+    if (key == "MemAvailable:") return static_cast<std::int64_t>(kib) * 1024 / 2;
+  }
+  const long pages = sysconf(_SC_AVPHYS_PAGES);
+  const long page_bytes = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page_bytes > 0
+             ? static_cast<std::int64_t>(pages) * static_cast<std::int64_t>(page_bytes) / 2
+             : 0;
+}
+
 std::string cpu_model_name() {
   std::ifstream cpuinfo("/proc/cpuinfo");
   std::string line;
@@ -63,6 +85,9 @@ class cpu_backend final : public backend {
     return out.str();
   }
   std::int64_t default_batch_paths() const override { return 16384; }
+  std::int64_t available_memory_bytes() const override { return half_of_available_ram(); }
+  std::string available_memory_source() const override { return "half of MemAvailable"; }
+  int scratch_threads() const override { return regenerate_exact_paths_ ? 0 : threads_; }
 
   void begin(const simulation_plan& plan, std::int64_t max_batch_paths) override {
     storage_ = std::make_unique<plan_storage<std::vector, host_memory>>(plan, max_batch_paths);

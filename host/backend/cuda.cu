@@ -101,6 +101,13 @@ class cuda_backend final : public backend {
   std::string name() const override { return "cuda"; }
   std::string device() const override { return device_; }
   std::int64_t default_batch_paths() const override { return 1 << 20; }
+  std::int64_t available_memory_bytes() const override {
+    std::size_t free_bytes = 0, total_bytes = 0;
+    LEVRISK_CUDA_TRY(cudaSetDevice(device_index_));
+    LEVRISK_CUDA_TRY(cudaMemGetInfo(&free_bytes, &total_bytes));
+    return static_cast<std::int64_t>(free_bytes);
+  }
+  std::string available_memory_source() const override { return "free GPU memory"; }
 
   void begin(const simulation_plan& plan, std::int64_t max_batch_paths) override {
     storage_ =

@@ -13,6 +13,7 @@
 #include "host/cli/commands.hpp"
 #include "host/cli/progress_reporter.hpp"
 #include "host/common/error.hpp"
+#include "host/config/memory_size.hpp"
 #include "host/config/run_config.hpp"
 #include "host/engine/engine.hpp"
 #include "host/output/inspect.hpp"
@@ -24,7 +25,7 @@ namespace {
 
 struct run_options {
   std::string config_path = "configs/nightly.toml";
-  std::string name, snapshot, output_dir, backend;
+  std::string name, snapshot, output_dir, backend, memory_budget;
   std::int64_t paths = 0, batch_paths = 0;
   int steps = 0, threads = 0, top = 10;
   double horizon_days = 0.0;
@@ -54,6 +55,10 @@ int run(const run_options& options, const CLI::App& command) {
   if (given("--backend")) config.backend = options.backend;
   if (given("--threads")) config.threads = options.threads;
   if (given("--batch-paths")) config.batch_paths = options.batch_paths;
+  if (given("--memory-budget")) {
+    config.memory_budget_bytes = parse_memory_size(options.memory_budget, "--memory-budget");
+    config.memory_budget_source = "--memory-budget";
+  }
   // A bad flag is named as the flag, not blamed on the configuration file.
   LEVRISK_REQUIRE(!given("--paths") || options.paths > 0, input_error,
                   "--paths must be > 0, got " << options.paths);
@@ -79,7 +84,10 @@ int run(const run_options& options, const CLI::App& command) {
     progress_reporter progress(!options.quiet && progress_reporter::stderr_is_terminal());
     result = run_simulation(
         config, snap, *executor,
-        [&progress](std::int64_t done, std::int64_t total) { progress.update(done, total); });
+        [&progress](std::int64_t done, std::int64_t total) { progress.update(done, total); },
+        [&options](const batch_plan& plan) {
+          if (!options.quiet) std::cerr << "batch: " << describe(plan) << "\n";
+        });
   }
   result.metadata.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -112,7 +120,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   command->add_option("--threads", options->threads, "CPU backend threads (0: all cores)");
   command->add_option("--batch-paths", options->batch_paths,
-                      "Paths per batch (memory bound; results do not depend on it)");
+                      "Paths per batch (0: the largest the memory budget allows, up to the "
+                      "backend's default; results do not depend on it)");
+  command->add_option("--memory-budget", options->memory_budget,
+                      "Memory the run may use, e.g. 8GiB, 500MB or bytes (default: half of "
+                      "MemAvailable on the CPU, the free GPU memory)");
   command->add_option("--top", options->top, "Riskiest units listed in the summary")
       ->capture_default_str();
   command->add_flag("-q,--quiet", options->quiet, "No progress and no summary (batch mode)");

@@ -9,6 +9,7 @@
 
 #include "host/common/error.hpp"
 #include "host/common/toml_text.hpp"
+#include "host/config/memory_size.hpp"
 #include "kernels/rng/stream_layout.hpp"
 
 namespace levrisk {
@@ -76,7 +77,7 @@ void load_run_section(const toml::value& run, run_config& config,
   LEVRISK_REQUIRE(run.is_table(), input_error, src << ": [run] must be a table");
   require_known_keys(run, "[run]",
                      {"name", "snapshot", "output_dir", "paths", "steps", "horizon_days", "seed",
-                      "backend", "threads", "batch_paths"},
+                      "backend", "threads", "batch_paths", "memory_budget"},
                      src);
   if (const auto* v = find_key(run, "name")) config.name = as_string(*v, "[run] name", src);
   if (const auto* v = find_key(run, "snapshot")) {
@@ -105,6 +106,20 @@ void load_run_section(const toml::value& run, run_config& config,
   }
   if (const auto* v = find_key(run, "batch_paths")) {
     config.batch_paths = as_integer(*v, "[run] batch_paths", src);
+  }
+  if (const auto* v = find_key(run, "memory_budget")) {
+    const std::string where = at(*v, src) + ": [run] memory_budget";
+    if (v->is_string()) {
+      config.memory_budget_bytes = parse_memory_size(v->as_string().str, where);
+    } else {
+      LEVRISK_REQUIRE(v->is_integer(), input_error,
+                      where << " must be a size such as \"8GiB\" or \"500MB\", or a number of "
+                               "bytes (0: the backend's own)");
+      config.memory_budget_bytes = v->as_integer();
+      LEVRISK_REQUIRE(config.memory_budget_bytes >= 0, input_error,
+                      where << " must be >= 0 bytes, got " << config.memory_budget_bytes);
+    }
+    config.memory_budget_source = where;
   }
 }
 
@@ -379,6 +394,8 @@ void validate_run_config(const run_config& c) {
   LEVRISK_REQUIRE(c.threads >= 0, input_error, src << ": threads must be >= 0, got " << c.threads);
   LEVRISK_REQUIRE(c.batch_paths >= 0, input_error,
                   src << ": batch_paths must be >= 0, got " << c.batch_paths);
+  LEVRISK_REQUIRE(c.memory_budget_bytes >= 0, input_error,
+                  src << ": memory_budget must be >= 0 bytes, got " << c.memory_budget_bytes);
   LEVRISK_REQUIRE(c.hf_sample_paths >= 0, input_error,
                   src << ": hf_sample_paths must be >= 0, got " << c.hf_sample_paths);
   LEVRISK_REQUIRE(std::isfinite(c.hf_sample_max_unit_steps) && c.hf_sample_max_unit_steps >= 0,
@@ -403,7 +420,8 @@ std::string to_toml(const run_config& c) {
       << "seed = " << c.seed << "\n"
       << "backend = " << toml_quoted(c.backend) << "\n"
       << "threads = " << c.threads << "\n"
-      << "batch_paths = " << c.batch_paths << "\n\n"
+      << "batch_paths = " << c.batch_paths << "\n"
+      << "memory_budget = " << c.memory_budget_bytes << "\n\n"
       << "[output]\n"
       << "hf_min_levels = [";
   for (std::size_t i = 0; i < c.hf_min_levels.size(); ++i) {

@@ -29,6 +29,10 @@ struct run_config {
   std::string backend = "auto";  // auto | cpu | cuda
   int threads = 0;               // CPU backend threads; 0 = all cores
   std::int64_t batch_paths = 0;  // 0 = the backend's default; results do not depend on it
+  // Bytes the run may use where the backend keeps its plan; 0 = the backend's own
+  // figure (half of MemAvailable on the CPU, the GPU's free memory). Sets the batch.
+  std::int64_t memory_budget_bytes = 0;
+  std::string memory_budget_source = "[run] memory_budget";  // where it was set, for messages
 
   // [output]
   std::vector<double> hf_min_levels{0.01, 0.05, 0.25, 0.5};

@@ -5,6 +5,7 @@
 
 #include "host/common/build_info.hpp"
 #include "host/common/error.hpp"
+#include "host/engine/batch_planner.hpp"
 #include "host/engine/market_setup.hpp"
 #include "host/engine/risk_plan.hpp"
 #include "host/engine/summarize.hpp"
@@ -64,23 +65,41 @@ merton_params snapshot_jumps(const run_config& config, const snapshot& snap) {
   return jumps;
 }
 
+risk_plan_settings plan_settings(const run_config& config) {
+  return risk_plan_settings{config.seed,
+                            config.paths,
+                            config.steps,
+                            config.hf_sample_paths,
+                            config.hf_sample_max_unit_steps,
+                            histogram_bins,
+                            histogram_width};
+}
+
+batch_plan choose_batch(const run_config& config, const simulation_plan& plan,
+                        const backend& executor) {
+  batch_request request;
+  request.budget_given = config.memory_budget_bytes > 0;
+  request.budget_bytes =
+      request.budget_given ? config.memory_budget_bytes : executor.available_memory_bytes();
+  request.budget_source =
+      request.budget_given ? config.memory_budget_source : executor.available_memory_source();
+  request.paths = config.paths;
+  request.preferred_batch = executor.default_batch_paths();
+  request.explicit_batch = config.batch_paths;
+  return plan_batch(plan_footprint(plan, executor.scratch_threads()), request);
+}
+
 run_result run_simulation(const run_config& config, const snapshot& snap, backend& executor,
-                          const progress_callback& progress) {
+                          const progress_callback& progress, const batch_callback& on_batch) {
   validate_run_config(config);
   const gbm_model model = snapshot_model(config, snap);
   const std::vector<bool> constant_asset = constant_assets(config, snap, model);
-  const risk_plan_settings settings{config.seed,
-                                    config.paths,
-                                    config.steps,
-                                    config.hf_sample_paths,
-                                    config.hf_sample_max_unit_steps,
-                                    histogram_bins,
-                                    histogram_width};
-  risk_plan plan = build_risk_plan(snap, constant_asset, settings);
+  risk_plan plan = build_risk_plan(snap, constant_asset, plan_settings(config));
   const market_summary market = set_market(config, snap, model, constant_asset, plan.simulation);
 
-  const std::int64_t batch = std::min(
-      config.paths, config.batch_paths > 0 ? config.batch_paths : executor.default_batch_paths());
+  const batch_plan batching = choose_batch(config, plan.simulation, executor);
+  if (on_batch) on_batch(batching);
+  const std::int64_t batch = batching.batch_paths;
   executor.begin(plan.simulation, batch);
   for (std::int64_t first = 0; first < config.paths; first += batch) {
     const std::int64_t n = std::min(batch, config.paths - first);
@@ -106,6 +125,8 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
   result.metadata.resolved_config = to_toml(resolved);
   result.metadata.model_fit = market.fit_toml;
   result.metadata.wall_time_s = 0.0;
+  result.metadata.batch_paths = batch;
+  result.metadata.memory_budget_bytes = batching.budget_bytes;
 
   for (std::size_t k = 0; k < snap.assets.size(); ++k) {
     result.assets.push_back(asset_result{snap.assets[k].id, snap.assets[k].spot_usd,

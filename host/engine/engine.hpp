@@ -7,7 +7,9 @@
 
 #include "host/backend/backend.hpp"
 #include "host/config/run_config.hpp"
+#include "host/engine/batch_planner.hpp"
 #include "host/engine/results.hpp"
+#include "host/engine/risk_plan.hpp"
 #include "host/snapshot/snapshot.hpp"
 #include "models/gbm.hpp"
 #include "models/merton.hpp"
@@ -29,9 +31,22 @@ gbm_model snapshot_model(const run_config& config, const snapshot& snap);
 // The configured jumps in the snapshot's asset order.
 merton_params snapshot_jumps(const run_config& config, const snapshot& snap);
 
+// Called once, before the first batch, with the batch chosen and why.
+using batch_callback = std::function<void(const batch_plan& plan)>;
+
+// The risk plan's settings for a run: paths, steps, the HF-minimum sample and
+// the HF-minimum histograms (8192 bins of 0.0005 in log-factor units).
+risk_plan_settings plan_settings(const run_config& config);
+
+// The batch for `plan` on `executor`: from config.memory_budget_bytes, or the
+// backend's available memory, and config.batch_paths (batch_planner.hpp).
+batch_plan choose_batch(const run_config& config, const simulation_plan& plan,
+                        const backend& executor);
+
 // Runs the simulation. Metadata fields that only the caller knows (wall time,
 // created_utc) are filled by the caller; the rest is filled here.
 run_result run_simulation(const run_config& config, const snapshot& snap, backend& executor,
-                          const progress_callback& progress = {});
+                          const progress_callback& progress = {},
+                          const batch_callback& on_batch = {});
 
 }  // namespace levrisk

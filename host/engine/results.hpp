@@ -2,6 +2,7 @@
 // What a run produces, independent of how it is stored. Every Monte Carlo
 // figure carries its standard error or a confidence interval.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -34,8 +35,19 @@ struct unit_result {
   std::vector<double> hf_min_quantile;
   std::vector<double> hf_min_quantile_lo;
   std::vector<double> hf_min_quantile_hi;
+  // 1 where the value beside it is only an upper bound: the quantile fell beyond the
+  // range of the factor's histogram, and the true value is at most the one given.
+  // Same length as the values, or empty (no bounds, as in files written before it).
+  std::vector<std::uint8_t> hf_min_quantile_bound;
+  std::vector<std::uint8_t> hf_min_quantile_lo_bound;
+  std::vector<std::uint8_t> hf_min_quantile_hi_bound;
   std::int64_t hf_min_paths;
 };
+
+// Whether entry `level` of one of unit_result's *_bound vectors marks a bound.
+inline bool is_bound(const std::vector<std::uint8_t>& bound, std::size_t level) {
+  return level < bound.size() && bound[level] != 0;
+}
 
 struct asset_result {
   std::string id;
@@ -48,10 +60,10 @@ struct run_metadata {
   std::string engine_version;
   std::string git_revision;
   std::string run_name;
-  std::uint64_t seed;
-  std::int64_t paths;
-  int steps;
-  double horizon_days;
+  std::uint64_t seed = 0;
+  std::int64_t paths = 0;
+  int steps = 0;
+  double horizon_days = 0.0;
   std::string backend;  // "cpu" or "cuda"
   std::string device;   // human-readable device description
   std::string model;    // "gbm"
@@ -59,7 +71,9 @@ struct run_metadata {
   std::string resolved_config;  // the full configuration as TOML
   std::string model_fit;        // what the run fitted from data (TOML); empty if nothing
   std::string created_utc;      // ISO 8601
-  double wall_time_s;
+  double wall_time_s = 0.0;
+  std::int64_t batch_paths = 0;          // paths per batch (host/engine/batch_planner.hpp)
+  std::int64_t memory_budget_bytes = 0;  // the budget the batch was chosen within
 };
 
 struct run_result {

@@ -49,9 +49,13 @@ double ratio_health(const planned_unit& unit, double y) {
 
 // HF minimum quantiles of a single-factor unit. Its HF is monotone in r = e^y,
 // so its path minimum is HF at the path's minimum of y (HF increasing) or
-// maximum (decreasing), whose distribution the factor's histograms hold. Each
-// value is read at the bin edge farther from 0, which errs toward a lower HF by
-// at most one bin width.
+// maximum (decreasing), whose distribution the factor's histograms hold. The HF
+// falls as the distance from 0 grows. Bin b < bins - 1 holds distances in
+// [b w, (b + 1) w): its value is read at the far edge, which errs toward a lower
+// HF by at most one bin width. The last bin holds every distance from its lower
+// edge (bins - 1) w on (histogram_bin in kernels/risk/simulate.hpp clamps into
+// it), with no far edge: the true HF there is at most HF at the lower edge, so
+// that is the value given, marked as a bound.
 void factor_quantiles(const risk_plan& plan, const simulation_tallies& tallies,
                       const planned_unit& unit, const std::vector<double>& levels,
                       unit_result& out) {
@@ -63,16 +67,19 @@ void factor_quantiles(const risk_plan& plan, const simulation_tallies& tallies,
       histogram.data() + static_cast<std::size_t>(unit.factor) * sim.histogram_bins;
   const std::int64_t n = sim.n_paths;
   // Ascending HF is descending distance from 0, so HF rank k is distance rank n - k + 1.
-  auto hf_at_rank = [&](std::int64_t rank) {
+  auto read_rank = [&](std::int64_t rank, std::vector<double>& value,
+                       std::vector<std::uint8_t>& bound) {
     const int bin = histogram_bin_at_rank(counts, sim.histogram_bins, n - rank + 1);
-    const double distance = (bin + 1) * sim.histogram_width;
-    return ratio_health(unit, increasing ? -distance : distance);
+    const bool clamped = bin == sim.histogram_bins - 1;
+    const double distance = (clamped ? bin : bin + 1) * sim.histogram_width;
+    value.push_back(ratio_health(unit, increasing ? -distance : distance));
+    bound.push_back(clamped ? 1 : 0);
   };
   for (const double level : levels) {
     const quantile_ranks ranks = quantile_order_ranks(level, n);
-    out.hf_min_quantile.push_back(hf_at_rank(ranks.point));
-    out.hf_min_quantile_lo.push_back(hf_at_rank(ranks.lo));
-    out.hf_min_quantile_hi.push_back(hf_at_rank(ranks.hi));
+    read_rank(ranks.point, out.hf_min_quantile, out.hf_min_quantile_bound);
+    read_rank(ranks.lo, out.hf_min_quantile_lo, out.hf_min_quantile_lo_bound);
+    read_rank(ranks.hi, out.hf_min_quantile_hi, out.hf_min_quantile_hi_bound);
   }
   out.hf_min_paths = n;
 }
@@ -157,6 +164,11 @@ std::vector<unit_result> summarize_units(const risk_plan& plan, const simulation
       out.hf_min_quantile_hi = out.hf_min_quantile;
       out.hf_min_paths = n;
     }
+    // Only a histogram's clamped last bin gives bounds (factor_quantiles); the
+    // sample's values are the path minima themselves.
+    out.hf_min_quantile_bound.resize(levels.size(), 0);
+    out.hf_min_quantile_lo_bound.resize(levels.size(), 0);
+    out.hf_min_quantile_hi_bound.resize(levels.size(), 0);
     results.push_back(std::move(out));
   }
   return results;

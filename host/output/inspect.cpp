@@ -9,6 +9,8 @@
 #include <toml.hpp>
 #include <vector>
 
+#include "host/config/memory_size.hpp"
+
 namespace levrisk {
 
 namespace {
@@ -58,10 +60,24 @@ std::string level_label(double level) {
   return buffer;
 }
 
-// A quantile with its order-statistic interval: "0.714 [0.704, 0.724]".
-std::string health_factor_with_interval(double value, double lo, double hi) {
-  if (std::isnan(value)) return "n/a";
-  return health_factor(value) + " [" + health_factor(lo) + ", " + health_factor(hi) + "]";
+// "≤ 0.020" where the value is only an upper bound (results.hpp).
+std::string health_factor_or_bound(double value, bool bound) {
+  return (bound ? "≤ " : "") + health_factor(value);
+}
+
+// A quantile with its order-statistic interval: "0.714 [0.704, 0.724]", or with
+// bounds "≤ 0.020 [≤ 0.020, 0.031]".
+std::string health_factor_with_interval(const unit_result& u, std::size_t level) {
+  if (std::isnan(u.hf_min_quantile[level])) return "n/a";
+  return health_factor_or_bound(u.hf_min_quantile[level],
+                                is_bound(u.hf_min_quantile_bound, level)) +
+         " [" +
+         health_factor_or_bound(u.hf_min_quantile_lo[level],
+                                is_bound(u.hf_min_quantile_lo_bound, level)) +
+         ", " +
+         health_factor_or_bound(u.hf_min_quantile_hi[level],
+                                is_bound(u.hf_min_quantile_hi_bound, level)) +
+         "]";
 }
 
 void print_table(const std::vector<std::vector<std::string>>& rows,
@@ -195,6 +211,11 @@ void print_inspection(const run_result& result, std::ostream& out, int top_n) {
       {"wall time", fixed(m.wall_time_s, 1) + " s"},
       {"assets", std::to_string(result.assets.size())},
   };
+  if (m.batch_paths > 0) {  // files written before these attributes have 0
+    summary.insert(summary.begin() + 8,
+                   {"batch", format_count(m.batch_paths) + " paths (memory budget " +
+                                 format_bytes(m.memory_budget_bytes) + ")"});
+  }
   if (const std::string history = history_window(m.model_fit); !history.empty()) {
     summary.push_back({"history", history});
   }
@@ -227,16 +248,26 @@ void print_inspection(const run_result& result, std::ostream& out, int top_n) {
     for (std::size_t l = 0; l < result.hf_min_levels.size(); ++l) {
       const bool present = l < u->hf_min_quantile.size() && l < u->hf_min_quantile_lo.size() &&
                            l < u->hf_min_quantile_hi.size();
-      row.push_back(present ? health_factor_with_interval(u->hf_min_quantile[l],
-                                                          u->hf_min_quantile_lo[l],
-                                                          u->hf_min_quantile_hi[l])
-                            : "");
+      row.push_back(present ? health_factor_with_interval(*u, l) : "");
     }
     rows.push_back(std::move(row));
   }
   std::vector<bool> right_aligned(header.size(), true);
   right_aligned[0] = right_aligned[1] = false;
   print_table(rows, right_aligned, out);
+  const bool any_bound = std::any_of(riskiest.begin(), riskiest.end(), [](const unit_result* u) {
+    for (const auto* flags :
+         {&u->hf_min_quantile_bound, &u->hf_min_quantile_lo_bound, &u->hf_min_quantile_hi_bound}) {
+      if (std::any_of(flags->begin(), flags->end(), [](std::uint8_t f) { return f != 0; })) {
+        return true;
+      }
+    }
+    return false;
+  });
+  if (any_bound) {
+    out << "≤ x: at most x; the price move lies beyond the HF-minimum histogram's range "
+           "(docs/methodology.md)\n";
+  }
 }
 
 }  // namespace levrisk

@@ -8,6 +8,7 @@
 #include <string>
 #include <system_error>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "host/output/hdf5_handle.hpp"
@@ -37,6 +38,12 @@ struct memory_type<std::int64_t> {
 template <>
 struct memory_type<std::uint64_t> {
   static hid_t get() { return H5T_NATIVE_UINT64; }
+  static const char* describe() { return "an integer"; }
+};
+
+template <>
+struct memory_type<std::uint8_t> {
+  static hid_t get() { return H5T_NATIVE_UINT8; }
   static const char* describe() { return "an integer"; }
 };
 
@@ -331,6 +338,12 @@ run_metadata read_run_group(const hdf5_reader& reader, hid_t file) {
   }
   m.created_utc = reader.string_attribute(g, at, "created_utc");
   m.wall_time_s = reader.scalar_attribute<double>(g, at, "wall_time_s");
+  // Added after format_version 1 was fixed: absent from older files, read as 0.
+  for (auto [name, field] : {std::pair{"batch_paths", &m.batch_paths},
+                             std::pair{"memory_budget_bytes", &m.memory_budget_bytes}}) {
+    if (reader.has_attribute(g, at, name))
+      *field = reader.scalar_attribute<std::int64_t>(g, at, name);
+  }
   return m;
 }
 
@@ -396,6 +409,15 @@ std::vector<unit_result> read_unit_group(const hdf5_reader& reader, hid_t file,
   const auto quantile = quantiles("hf_min_quantile");
   const auto quantile_lo = quantiles("hf_min_quantile_lo");
   const auto quantile_hi = quantiles("hf_min_quantile_hi");
+  // Added after format_version 1 was fixed: files written before have no bounds.
+  const auto bounds = [&](const char* name) {
+    return reader.has_link(g, at, name)
+               ? reader.numeric_dataset<std::uint8_t>(g, at, name, n, n_levels, rows)
+               : std::vector<std::uint8_t>(static_cast<std::size_t>(n * n_levels), 0);
+  };
+  const auto quantile_bound = bounds("hf_min_quantile_bound");
+  const auto quantile_lo_bound = bounds("hf_min_quantile_lo_bound");
+  const auto quantile_hi_bound = bounds("hf_min_quantile_hi_bound");
 
   std::vector<unit_result> units(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -411,13 +433,17 @@ std::vector<unit_result> read_unit_group(const hdf5_reader& reader, hid_t file,
     u.time_to_liquidation_days = time_days[i];
     u.time_to_liquidation_se_days = time_se_days[i];
     u.hf_min_paths = hf_min_paths[i];
-    const auto row = [&](const std::vector<double>& table) {
+    const auto row = [&](const auto& table) {
       const auto begin = table.begin() + static_cast<std::ptrdiff_t>(i * n_levels);
-      return std::vector<double>(begin, begin + static_cast<std::ptrdiff_t>(n_levels));
+      using value_type = typename std::decay_t<decltype(table)>::value_type;
+      return std::vector<value_type>(begin, begin + static_cast<std::ptrdiff_t>(n_levels));
     };
     u.hf_min_quantile = row(quantile);
     u.hf_min_quantile_lo = row(quantile_lo);
     u.hf_min_quantile_hi = row(quantile_hi);
+    u.hf_min_quantile_bound = row(quantile_bound);
+    u.hf_min_quantile_lo_bound = row(quantile_lo_bound);
+    u.hf_min_quantile_hi_bound = row(quantile_hi_bound);
   }
   return units;
 }

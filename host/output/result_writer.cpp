@@ -59,6 +59,12 @@ struct hdf5_types<std::uint64_t> {
   static hid_t memory() { return H5T_NATIVE_UINT64; }
 };
 
+template <>
+struct hdf5_types<std::uint8_t> {
+  static hid_t file() { return H5T_STD_U8LE; }
+  static hid_t memory() { return H5T_NATIVE_UINT8; }
+};
+
 class hdf5_writer {
  public:
   explicit hdf5_writer(const hdf5::error_context& context) : context_(context) {}
@@ -209,6 +215,16 @@ void validate_shapes(const run_result& result, const fs::path& path) {
                              " (one per hf_min level)");
       }
     }
+    const std::size_t bound_sizes[3] = {unit.hf_min_quantile_bound.size(),
+                                        unit.hf_min_quantile_lo_bound.size(),
+                                        unit.hf_min_quantile_hi_bound.size()};
+    for (const std::size_t size : bound_sizes) {
+      if (size != 0 && size != n_levels) {
+        fail_write(path, "unit '" + unit.id + "' has " + std::to_string(size) +
+                             " hf_min bound flags, expected " + std::to_string(n_levels) +
+                             " (one per hf_min level) or none");
+      }
+    }
   }
 }
 
@@ -233,6 +249,8 @@ void write_run_group(const hdf5_writer& writer, hid_t file, const run_metadata& 
   writer.string_attribute(g, at, "model_fit", m.model_fit);
   writer.string_attribute(g, at, "created_utc", m.created_utc);
   writer.scalar_attribute<double>(g, at, "wall_time_s", m.wall_time_s);
+  writer.scalar_attribute<std::int64_t>(g, at, "batch_paths", m.batch_paths);
+  writer.scalar_attribute<std::int64_t>(g, at, "memory_budget_bytes", m.memory_budget_bytes);
 }
 
 void write_assets_group(const hdf5_writer& writer, hid_t file, const run_result& result) {
@@ -270,6 +288,13 @@ void write_unit_group(const hdf5_writer& writer, hid_t file, const run_result& r
   std::vector<std::int64_t> unit_index, liquidated_paths, hf_min_paths;
   std::vector<double> health_factor_initial, probability, probability_se, probability_lo,
       probability_hi, time_days, time_se_days, quantile, quantile_lo, quantile_hi;
+  std::vector<std::uint8_t> quantile_bound, quantile_lo_bound, quantile_hi_bound;
+  const std::size_t n_levels = result.hf_min_levels.size();
+  // Empty flags (a result built without them) are written as "no bound".
+  const auto append_flags = [n_levels](std::vector<std::uint8_t>& table,
+                                       const std::vector<std::uint8_t>& flags) {
+    for (std::size_t l = 0; l < n_levels; ++l) table.push_back(is_bound(flags, l) ? 1 : 0);
+  };
   for (std::size_t i = 0; i < result.units.size(); ++i) {
     const unit_result& u = result.units[i];
     if (u.kind != kind_group.kind) continue;
@@ -287,6 +312,9 @@ void write_unit_group(const hdf5_writer& writer, hid_t file, const run_result& r
     quantile.insert(quantile.end(), u.hf_min_quantile.begin(), u.hf_min_quantile.end());
     quantile_lo.insert(quantile_lo.end(), u.hf_min_quantile_lo.begin(), u.hf_min_quantile_lo.end());
     quantile_hi.insert(quantile_hi.end(), u.hf_min_quantile_hi.begin(), u.hf_min_quantile_hi.end());
+    append_flags(quantile_bound, u.hf_min_quantile_bound);
+    append_flags(quantile_lo_bound, u.hf_min_quantile_lo_bound);
+    append_flags(quantile_hi_bound, u.hf_min_quantile_hi_bound);
   }
   const hsize_t n = id.size();
   const hsize_t levels = result.hf_min_levels.size();
@@ -304,6 +332,9 @@ void write_unit_group(const hdf5_writer& writer, hid_t file, const run_result& r
   writer.numeric_dataset(g, at, "hf_min_quantile", quantile, n, levels);
   writer.numeric_dataset(g, at, "hf_min_quantile_lo", quantile_lo, n, levels);
   writer.numeric_dataset(g, at, "hf_min_quantile_hi", quantile_hi, n, levels);
+  writer.numeric_dataset(g, at, "hf_min_quantile_bound", quantile_bound, n, levels);
+  writer.numeric_dataset(g, at, "hf_min_quantile_lo_bound", quantile_lo_bound, n, levels);
+  writer.numeric_dataset(g, at, "hf_min_quantile_hi_bound", quantile_hi_bound, n, levels);
 }
 
 // The new file's bytes must be on disk before the rename makes it the result; otherwise

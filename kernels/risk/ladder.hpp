@@ -1,5 +1,5 @@
 #pragma once
-// The liquidation ladder (BRIEF.md, performance model). A unit whose health
+// The liquidation ladder (docs/methodology.md, routes). A unit whose health
 // factor depends on prices through one factor y (a log-return, or a log price
 // ratio) is liquidated on a path exactly when the running minimum of y falls
 // below its threshold (or the running maximum rises above it). With thresholds

@@ -113,6 +113,38 @@ TEST_F(Cli, RunOnTheSampleWritesAResultThatReadsBack) {
   EXPECT_GT(liquidated_units, 0) << "a day of crypto volatility liquidates someone";
 }
 
+// Without --quiet the run says on stderr which batch it chose; the file records it.
+TEST_F(Cli, RunSaysWhichBatchItChose) {
+  std::string arguments = small_run(dir, "batch", 1000, 8);
+  arguments.erase(arguments.find(" --quiet"));
+  const command_result run =
+      run_levrisk(arguments + " --backend cpu --batch-paths 300 --memory-budget 2GiB", dir);
+  ASSERT_EQ(run.exit_code, exit_ok) << run.err;
+  EXPECT_THAT(run.err, StartsWith("batch: 300 paths (memory budget 2 GiB: plan "));
+  EXPECT_THAT(run.err, HasSubstr(" per path; as batch_paths asks)\n"));
+  const run_result result = read_result_file(dir / "batch.h5");
+  EXPECT_EQ(result.metadata.batch_paths, 300);
+  EXPECT_EQ(result.metadata.memory_budget_bytes, 2LL << 30);
+}
+
+TEST_F(Cli, MemoryBudgetThatIsNoSizeIsAnInputError) {
+  const command_result run = run_levrisk(small_run(dir, "x") + " --memory-budget lots", dir);
+  EXPECT_EQ(run.exit_code, cli::exit_input_error);
+  EXPECT_EQ(run.err,
+            "levrisk: error: --memory-budget must be a size such as 8GiB, 500MB or a number of "
+            "bytes, got 'lots'\n");
+}
+
+TEST_F(Cli, MemoryBudgetBelowThePlanIsAnInputError) {
+  const command_result run =
+      run_levrisk(small_run(dir, "x") + " --backend cpu --memory-budget 1KiB", dir);
+  EXPECT_EQ(run.exit_code, cli::exit_input_error);
+  EXPECT_THAT(run.err, StartsWith("levrisk: error: the run needs "));
+  EXPECT_THAT(run.err, HasSubstr(" before its first batch (the plan and its tallies), more than "
+                                 "the memory budget of 1 KiB (--memory-budget)\n"));
+  EXPECT_TRUE(file_names(dir).empty()) << "nothing written";
+}
+
 // Every configuration in configs/ runs as shipped (with 200 paths), under its model.
 TEST_F(Cli, EveryShippedConfigurationRuns) {
   const std::map<std::string, std::string> models = {{"nightly", "gbm"},

@@ -89,6 +89,7 @@ void expect_same_config(const run_config& a, const run_config& b) {
   EXPECT_EQ(a.backend, b.backend);
   EXPECT_EQ(a.threads, b.threads);
   EXPECT_EQ(a.batch_paths, b.batch_paths);
+  EXPECT_EQ(a.memory_budget_bytes, b.memory_budget_bytes);
   EXPECT_EQ(a.hf_min_levels, b.hf_min_levels);
   EXPECT_EQ(a.hf_sample_paths, b.hf_sample_paths);
   EXPECT_EQ(a.hf_sample_max_unit_steps, b.hf_sample_max_unit_steps);
@@ -184,6 +185,7 @@ TEST_F(RunConfig, ToTomlRoundTripsEveryField) {
   c.backend = "cpu";
   c.threads = 3;
   c.batch_paths = 4099;
+  c.memory_budget_bytes = 8589934593;
   c.hf_min_levels = {0.001, 0.1 + 0.2};
   c.hf_sample_paths = 17;
   c.gbm.repair_correlation = true;
@@ -227,6 +229,63 @@ TEST_F(RunConfig, UnknownSectionIsRefused) {
   const fs::path path = write_config(text);
   EXPECT_EQ(load_error(path),
             path.string() + line_of(text, "[ouput]") + ": unknown key 'ouput' in the top level");
+}
+
+TEST_F(RunConfig, MemoryBudgetAsASize) {
+  const std::string text = run_section + "memory_budget = \"8GiB\"\n" + model_section;
+  const fs::path path = write_config(text);
+  const run_config c = load_run_config(path);
+  EXPECT_EQ(c.memory_budget_bytes, 8589934592);
+  EXPECT_EQ(c.memory_budget_source,
+            path.string() + line_of(text, "memory_budget") + ": [run] memory_budget");
+}
+
+TEST_F(RunConfig, MemoryBudgetInBytes) {
+  const fs::path path = write_config(run_section + "memory_budget = 500000000\n" + model_section);
+  EXPECT_EQ(load_run_config(path).memory_budget_bytes, 500000000);
+}
+
+TEST_F(RunConfig, MemoryBudgetDefaultsToTheBackends) {
+  const fs::path path = write_config(run_section + model_section);
+  EXPECT_EQ(load_run_config(path).memory_budget_bytes, 0);
+}
+
+TEST_F(RunConfig, MemoryBudgetWithAnUnknownUnitIsRefused) {
+  const std::string text = run_section + "memory_budget = \"8XB\"\n" + model_section;
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path), path.string() + line_of(text, "memory_budget") +
+                                  ": [run] memory_budget: unknown unit 'XB' in '8XB' (B, kB, MB, "
+                                  "GB, TB, KiB, MiB, GiB or TiB)");
+}
+
+TEST_F(RunConfig, MemoryBudgetThatIsNoSizeIsRefused) {
+  const std::string text = run_section + "memory_budget = \"lots\"\n" + model_section;
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path), path.string() + line_of(text, "memory_budget") +
+                                  ": [run] memory_budget must be a size such as 8GiB, 500MB or a "
+                                  "number of bytes, got 'lots'");
+}
+
+TEST_F(RunConfig, MemoryBudgetOfTheWrongTypeIsRefused) {
+  const std::string text = run_section + "memory_budget = 1.5\n" + model_section;
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path), path.string() + line_of(text, "memory_budget") +
+                                  ": [run] memory_budget must be a size such as \"8GiB\" or "
+                                  "\"500MB\", or a number of bytes (0: the backend's own)");
+}
+
+TEST_F(RunConfig, NegativeMemoryBudgetIsRefused) {
+  const std::string text = run_section + "memory_budget = -1\n" + model_section;
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path), path.string() + line_of(text, "memory_budget") +
+                                  ": [run] memory_budget must be >= 0 bytes, got -1");
+}
+
+TEST_F(RunConfig, ZeroSizedMemoryBudgetIsRefused) {
+  const std::string text = run_section + "memory_budget = \"0GiB\"\n" + model_section;
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path), path.string() + line_of(text, "memory_budget") +
+                                  ": [run] memory_budget must be at least 1 byte, got '0GiB'");
 }
 
 TEST_F(RunConfig, ZeroPathsIsRefused) {

@@ -144,6 +144,9 @@ void expect_identical(const run_result& a, const run_result& b) {
     EXPECT_EQ(x.hf_min_quantile, y.hf_min_quantile) << x.id;
     EXPECT_EQ(x.hf_min_quantile_lo, y.hf_min_quantile_lo) << x.id;
     EXPECT_EQ(x.hf_min_quantile_hi, y.hf_min_quantile_hi) << x.id;
+    EXPECT_EQ(x.hf_min_quantile_bound, y.hf_min_quantile_bound) << x.id;
+    EXPECT_EQ(x.hf_min_quantile_lo_bound, y.hf_min_quantile_lo_bound) << x.id;
+    EXPECT_EQ(x.hf_min_quantile_hi_bound, y.hf_min_quantile_hi_bound) << x.id;
   }
 }
 

@@ -118,6 +118,22 @@ TEST(Inspect, RowShowsEveryColumn) {
   EXPECT_NE(row.find("0.714 [0.704, 0.724]"), std::string::npos) << row;
 }
 
+TEST(Inspect, BoundsShowAsAtMost) {
+  run_result r = ranked_result();
+  r.units[4].hf_min_quantile_bound[0] = 1;  // p50_hf102, the first row
+  r.units[4].hf_min_quantile_lo_bound[0] = 1;
+  const std::string text = inspection(r, 1);
+  const std::vector<std::string> table = table_of(text);
+  ASSERT_GE(table.size(), 2u);
+  // 0.7 x HF0 = 0.714, interval -/+ 0.01; the upper end is no bound.
+  EXPECT_NE(table[1].find("≤ 0.714 [≤ 0.704, 0.724]"), std::string::npos) << table[1];
+  EXPECT_NE(text.find("≤ x: at most x"), std::string::npos) << text;
+}
+
+TEST(Inspect, NoBoundsNoNote) {
+  EXPECT_EQ(inspection(ranked_result(), 10).find("≤"), std::string::npos);
+}
+
 TEST(Inspect, NeverLiquidatedUnitShowsNoTime) {
   const std::vector<std::string> table = table_of(inspection(ranked_result(), 10));
   const std::string& last = table.back();
@@ -131,7 +147,7 @@ TEST(Inspect, PrintsRunMetadataAndCounts) {
   for (const char* expected :
        {"nightly", "2024-06-01T02:00:00Z", "levrisk 0.1.0, revision 0123456789ab-dirty",
         "cpu (2 OpenMP threads)", "gbm", "data/snapshot.json", "18446744073709551609", "1,000,000",
-        "96 of 0.0729 days", "7 days", "12.4 s",
+        "96 of 0.0729 days", "7 days", "12.4 s", "16,384 paths (memory budget 11.2 GiB)",
         "8,760 dates, 2024-11-24T01:00:00Z .. 2025-11-24T00:00:00Z, garch filter"}) {
     EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
   }

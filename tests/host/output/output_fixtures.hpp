@@ -79,6 +79,9 @@ inline unit_result make_unit(const std::string& id, risk_unit_kind kind, double 
     u.hf_min_quantile_lo.push_back(q - 0.01);
     u.hf_min_quantile_hi.push_back(q + 0.01);
   }
+  u.hf_min_quantile_bound.assign(levels, 0);
+  u.hf_min_quantile_lo_bound.assign(levels, 0);
+  u.hf_min_quantile_hi_bound.assign(levels, 0);
   return u;
 }
 
@@ -104,6 +107,8 @@ inline run_result sample_result() {
       "window_end = \"2025-11-24T00:00:00Z\"\n";
   m.created_utc = "2024-06-01T02:00:00Z";
   m.wall_time_s = 12.375;
+  m.batch_paths = 16384;
+  m.memory_budget_bytes = 12'000'000'000;
   r.assets = {{"BTC", 67000.5, 0.0, 0.55}, {"ETH", 3500.25, 0.01, 0.7}, {"SOL", 160.0, 0.02, 0.9}};
   r.correlation = {1.0, 0.8, 0.7, 0.8, 1.0, 0.75, 0.7, 0.75, 1.0};
   r.hf_min_levels = {0.001, 0.01, 0.05, 0.5};
@@ -117,6 +122,9 @@ inline run_result sample_result() {
       make_unit("erin/ETH-PERP", risk_unit_kind::perp_isolated, 1.1, 1, 1'000'000, levels),
       make_unit("frank", risk_unit_kind::lending_account, 1.01, 480'000, 1'000'000, levels),
   };
+  // frank's lowest quantile and its interval's lower end lie beyond the histogram.
+  r.units[5].hf_min_quantile_bound[0] = 1;
+  r.units[5].hf_min_quantile_lo_bound[0] = 1;
   return r;
 }
 
@@ -150,6 +158,8 @@ inline void expect_same_result(const run_result& a, const run_result& b) {
   EXPECT_EQ(x.model_fit, y.model_fit);
   EXPECT_EQ(x.created_utc, y.created_utc);
   EXPECT_TRUE(same_double(x.wall_time_s, y.wall_time_s));
+  EXPECT_EQ(x.batch_paths, y.batch_paths);
+  EXPECT_EQ(x.memory_budget_bytes, y.memory_budget_bytes);
 
   ASSERT_EQ(a.assets.size(), b.assets.size());
   for (std::size_t i = 0; i < a.assets.size(); ++i) {
@@ -179,6 +189,9 @@ inline void expect_same_result(const run_result& a, const run_result& b) {
     expect_same_doubles(u.hf_min_quantile, v.hf_min_quantile, "hf_min_quantile");
     expect_same_doubles(u.hf_min_quantile_lo, v.hf_min_quantile_lo, "hf_min_quantile_lo");
     expect_same_doubles(u.hf_min_quantile_hi, v.hf_min_quantile_hi, "hf_min_quantile_hi");
+    EXPECT_EQ(u.hf_min_quantile_bound, v.hf_min_quantile_bound);
+    EXPECT_EQ(u.hf_min_quantile_lo_bound, v.hf_min_quantile_lo_bound);
+    EXPECT_EQ(u.hf_min_quantile_hi_bound, v.hf_min_quantile_hi_bound);
     EXPECT_EQ(u.hf_min_paths, v.hf_min_paths);
   }
 }

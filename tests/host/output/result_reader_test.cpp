@@ -189,6 +189,52 @@ TEST(ResultReader, FileWithoutModelFitReads) {
   EXPECT_EQ(read_result_file(path).metadata.model_fit, "");
 }
 
+// batch_paths and memory_budget_bytes came after format_version 1: absent, they read as 0.
+TEST(ResultReader, FileWithoutBatchAttributesReads) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) {
+    H5Adelete_by_name(file, "run", "batch_paths", H5P_DEFAULT);
+    H5Adelete_by_name(file, "run", "memory_budget_bytes", H5P_DEFAULT);
+  });
+  const run_metadata m = read_result_file(path).metadata;
+  EXPECT_EQ(m.batch_paths, 0);
+  EXPECT_EQ(m.memory_budget_bytes, 0);
+}
+
+// The *_bound flags came after format_version 1: a file without them reads as no bounds.
+TEST(ResultReader, FileWithoutBoundFlagsReadsAsNoBounds) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) {
+    for (const char* group :
+         {"lending_accounts", "perp_isolated_positions", "perp_cross_accounts"}) {
+      for (const char* name :
+           {"hf_min_quantile_bound", "hf_min_quantile_lo_bound", "hf_min_quantile_hi_bound"}) {
+        H5Ldelete(file, (std::string(group) + "/" + name).c_str(), H5P_DEFAULT);
+      }
+    }
+  });
+  const run_result result = read_result_file(path);
+  for (const unit_result& unit : result.units) {
+    EXPECT_EQ(unit.hf_min_quantile_bound, std::vector<std::uint8_t>(4, 0)) << unit.id;
+    EXPECT_EQ(unit.hf_min_quantile_lo_bound, std::vector<std::uint8_t>(4, 0)) << unit.id;
+    EXPECT_EQ(unit.hf_min_quantile_hi_bound, std::vector<std::uint8_t>(4, 0)) << unit.id;
+  }
+}
+
+TEST(ResultReader, BoundFlagsOfTheWrongRank) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) {
+    H5Ldelete(file, "lending_accounts/hf_min_quantile_bound", H5P_DEFAULT);
+    write_int_dataset(file, "lending_accounts/hf_min_quantile_bound", {0, 0, 1});
+  });
+  EXPECT_EQ(read_error(path), prefix(path) +
+                                  "dataset '/lending_accounts/hf_min_quantile_bound' must have "
+                                  "rank 2, but has rank 1");
+}
+
 TEST(ResultReader, RunAttributeOfTheWrongType) {
   scratch_directory dir;
   const fs::path path = valid_file(dir);

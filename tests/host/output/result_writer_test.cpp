@@ -156,6 +156,9 @@ TEST(ResultWriter, RoundTripWithoutQuantileLevels) {
     u.hf_min_quantile.clear();
     u.hf_min_quantile_lo.clear();
     u.hf_min_quantile_hi.clear();
+    u.hf_min_quantile_bound.clear();
+    u.hf_min_quantile_lo_bound.clear();
+    u.hf_min_quantile_hi_bound.clear();
   }
   write_result_file(written, dir / "run.h5");
   expect_same_result(written, read_result_file(dir / "run.h5"));
@@ -211,6 +214,51 @@ TEST(ResultWriter, LayoutMatchesTheDocumentation) {
         "hf_min_quantile_lo", "hf_min_quantile_hi"}) {
     EXPECT_TRUE(raw.exists(std::string("/perp_isolated_positions/") + name)) << name;
   }
+}
+
+TEST(ResultWriter, BoundFlagsAreUint8BesideTheQuantiles) {
+  scratch_directory dir;
+  write_result_file(sample_result(), dir / "run.h5");
+  const raw_file raw(dir / "run.h5");
+  for (const char* name :
+       {"hf_min_quantile_bound", "hf_min_quantile_lo_bound", "hf_min_quantile_hi_bound"}) {
+    const std::string path = std::string("/lending_accounts/") + name;
+    EXPECT_EQ(raw.dims(path), (std::vector<hsize_t>{3, 4})) << name;
+    const hid_t d = H5Dopen2(raw.id, path.c_str(), H5P_DEFAULT);
+    const hid_t t = H5Dget_type(d);
+    EXPECT_GT(H5Tequal(t, H5T_STD_U8LE), 0) << name;
+    H5Tclose(t);
+    H5Dclose(d);
+  }
+  // frank (lending row 2): levels[0] and its interval's lower end are bounds.
+  EXPECT_EQ(raw.doubles("/lending_accounts/hf_min_quantile_bound"),
+            (std::vector<double>{0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0}));
+  EXPECT_EQ(raw.doubles("/lending_accounts/hf_min_quantile_lo_bound"),
+            (std::vector<double>{0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0}));
+  EXPECT_EQ(raw.doubles("/lending_accounts/hf_min_quantile_hi_bound"),
+            std::vector<double>(12, 0.0));
+}
+
+TEST(ResultWriter, UnitWithoutBoundFlagsIsWrittenAsNoBounds) {
+  scratch_directory dir;
+  run_result result = sample_result();
+  result.units[5].hf_min_quantile_bound.clear();
+  result.units[5].hf_min_quantile_lo_bound.clear();
+  write_result_file(result, dir / "run.h5");
+  const raw_file raw(dir / "run.h5");
+  EXPECT_EQ(raw.doubles("/lending_accounts/hf_min_quantile_bound"), std::vector<double>(12, 0.0));
+}
+
+TEST(ResultWriter, MismatchedBoundFlagCountIsAnError) {
+  scratch_directory dir;
+  run_result bad = sample_result();
+  bad.units[4].hf_min_quantile_lo_bound.pop_back();
+  const std::string message =
+      message_of<runtime_failure>([&] { write_result_file(bad, dir / "run.h5"); });
+  EXPECT_EQ(message, "cannot write results to '" + (dir / "run.h5").string() +
+                         "': unit 'erin/ETH-PERP' has 3 hf_min bound flags, expected 4 (one per "
+                         "hf_min level) or none");
+  EXPECT_TRUE(dir.entries().empty());
 }
 
 TEST(ResultWriter, CompressesNumericColumnsWithShuffleAndDeflate) {

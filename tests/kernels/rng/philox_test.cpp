@@ -56,7 +56,8 @@ TEST(Philox, BlockAddressingPutsSeedInKeyAndPathInHighCounterWords) {
 
 #if defined(LEVRISK_HAVE_CURAND)
 // cuRAND's host generator (CUDA 13, default ordering) emits block b of its
-// output from subsequence b mod 65536 at block index b div 65536 (BRIEF.md).
+// output from subsequence b mod 65536 at block index b div 65536 (docs/methodology.md,
+// random stream); this test is what establishes it, block by block.
 TEST(Philox, BitIdenticalToCurandHostGenerator) {
   const std::uint64_t seed = 20261124ull;
   const std::size_t blocks = 3 * 65536 + 17;
