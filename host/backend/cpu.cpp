@@ -10,9 +10,9 @@
 #include <sstream>
 #include <string>
 
+#include "common/error.hpp"
 #include "host/backend/backend.hpp"
 #include "host/backend/plan_storage.hpp"
-#include "host/common/error.hpp"
 
 namespace levrisk {
 namespace {

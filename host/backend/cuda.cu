@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "common/error.hpp"
 #include "host/backend/backend.hpp"
 #include "host/backend/plan_storage.hpp"
-#include "host/common/error.hpp"
 
 #define LEVRISK_CUDA_TRY(call)                                                    \
   do {                                                                            \

@@ -9,10 +9,10 @@
 #include <memory>
 #include <string>
 
+#include "common/error.hpp"
 #include "host/backend/backend.hpp"
 #include "host/cli/commands.hpp"
 #include "host/cli/progress_reporter.hpp"
-#include "host/common/error.hpp"
 #include "host/config/run_config.hpp"
 #include "host/engine/engine.hpp"
 #include "host/output/inspect.hpp"

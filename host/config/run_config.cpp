@@ -7,8 +7,8 @@
 #include <sstream>
 #include <toml.hpp>
 
-#include "host/common/error.hpp"
-#include "host/common/toml_text.hpp"
+#include "common/error.hpp"
+#include "common/toml_text.hpp"
 
 namespace levrisk {
 namespace {

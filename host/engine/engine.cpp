@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/error.hpp"
 #include "host/common/build_info.hpp"
-#include "host/common/error.hpp"
 #include "host/engine/market_setup.hpp"
 #include "host/engine/risk_plan.hpp"
 #include "host/engine/summarize.hpp"

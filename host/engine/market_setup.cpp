@@ -4,7 +4,7 @@
 #include <sstream>
 #include <string>
 
-#include "host/common/toml_text.hpp"
+#include "common/toml_text.hpp"
 #include "host/engine/engine.hpp"
 #include "models/calibration/ewma.hpp"
 #include "models/correlation.hpp"

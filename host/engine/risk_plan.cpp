@@ -6,7 +6,7 @@
 #include <map>
 #include <utility>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "kernels/paths/market_step.hpp"
 #include "kernels/risk/simulate.hpp"
 

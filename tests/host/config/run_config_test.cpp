@@ -18,7 +18,7 @@
 #include <system_error>
 #include <vector>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "host/engine/engine.hpp"
 #include "host/snapshot/snapshot.hpp"
 
