@@ -5,7 +5,7 @@
 #include <string>
 
 #include "common/toml_text.hpp"
-#include "host/engine/engine.hpp"
+#include "host/engine/snapshot_model.hpp"
 #include "models/calibration/ewma.hpp"
 #include "models/correlation.hpp"
 #include "models/fhs.hpp"

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "common/error.hpp"
-#include "host/engine/engine.hpp"
+#include "host/engine/snapshot_model.hpp"
 #include "host/snapshot/snapshot.hpp"
 
 namespace levrisk {
