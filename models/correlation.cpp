@@ -8,7 +8,7 @@
 #include <numeric>
 #include <sstream>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 
 namespace levrisk {
 namespace {

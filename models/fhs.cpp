@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "models/calibration/calibration.hpp"
 #include "models/calibration/ewma.hpp"
 #include "models/calibration/garch.hpp"

@@ -5,7 +5,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "models/correlation.hpp"
 
 namespace levrisk {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "kernels/paths/jump_step.hpp"
 
 namespace levrisk {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "host/engine/simulation_plan.hpp"
+#include "host/plan/simulation_plan.hpp"
 
 namespace levrisk {
 

@@ -12,10 +12,11 @@
 #include <sstream>
 #include <string>
 
+#include "common/error.hpp"
 #include "host/backend/backend.hpp"
 #include "host/backend/plan_storage.hpp"
 #include "host/backend/shapes.hpp"
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "kernels/risk/exact_check.hpp"
 #include "kernels/risk/simulate.hpp"
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "host/engine/simulation_plan.hpp"
+#include "host/plan/simulation_plan.hpp"
 #include "kernels/risk/simulate.hpp"
 #include "models/t_mixing.hpp"
 

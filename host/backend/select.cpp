@@ -1,7 +1,7 @@
 #include <string>
 
+#include "common/error.hpp"
 #include "host/backend/backend.hpp"
-#include "host/common/error.hpp"
 
 namespace levrisk {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "common/error.hpp"
 #include "host/cli/commands.hpp"
-#include "host/common/error.hpp"
 #include "models/calibration/calibration.hpp"
 #include "models/calibration/model_file.hpp"
 

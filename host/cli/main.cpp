@@ -2,8 +2,8 @@
 
 #include <iostream>
 
+#include "common/error.hpp"
 #include "host/cli/commands.hpp"
-#include "host/common/error.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"levrisk: Monte Carlo liquidation risk for leveraged crypto positions"};

@@ -9,10 +9,11 @@
 #include <memory>
 #include <string>
 
+#include "common/error.hpp"
 #include "host/backend/backend.hpp"
 #include "host/cli/commands.hpp"
 #include "host/cli/progress_reporter.hpp"
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "host/config/memory_size.hpp"
 #include "host/config/run_config.hpp"
 #include "host/engine/engine.hpp"

@@ -4,8 +4,8 @@
 #include <memory>
 #include <string>
 
+#include "common/error.hpp"
 #include "host/cli/commands.hpp"
-#include "host/common/error.hpp"
 #include "host/snapshot/synth.hpp"
 #include "host/snapshot/write_snapshot.hpp"
 

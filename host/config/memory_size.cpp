@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 
 namespace levrisk {
 

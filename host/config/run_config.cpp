@@ -7,8 +7,8 @@
 #include <sstream>
 #include <toml.hpp>
 
-#include "host/common/error.hpp"
-#include "host/common/toml_text.hpp"
+#include "common/error.hpp"
+#include "common/toml_text.hpp"
 #include "host/config/memory_size.hpp"
 #include "kernels/rng/stream_layout.hpp"
 

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <vector>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "kernels/risk/simulate.hpp"
 
 namespace levrisk {

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "host/config/memory_size.hpp"
-#include "host/engine/simulation_plan.hpp"
+#include "host/plan/simulation_plan.hpp"
 
 namespace levrisk {
 

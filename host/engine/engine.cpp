@@ -1,13 +1,13 @@
 #include "host/engine/engine.hpp"
 
 #include <algorithm>
-#include <cmath>
 
 #include "host/common/build_info.hpp"
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "host/engine/batch_planner.hpp"
 #include "host/engine/market_setup.hpp"
 #include "host/engine/risk_plan.hpp"
+#include "host/engine/snapshot_model.hpp"
 #include "host/engine/summarize.hpp"
 
 namespace levrisk {
@@ -19,51 +19,6 @@ constexpr int histogram_bins = 8192;
 constexpr double histogram_width = 0.0005;
 
 }  // namespace
-
-std::vector<std::size_t> config_asset_order(const run_config& config, const snapshot& snap) {
-  std::vector<std::size_t> order;
-  for (const asset& a : snap.assets) {
-    const auto it = std::find(config.gbm.asset_ids.begin(), config.gbm.asset_ids.end(), a.id);
-    order.push_back(static_cast<std::size_t>(it - config.gbm.asset_ids.begin()));
-  }
-  return order;
-}
-
-gbm_model snapshot_model(const run_config& config, const snapshot& snap) {
-  const gbm_params& all = config.gbm;
-  const std::size_t n_all = all.asset_ids.size();
-  gbm_params params;
-  params.repair_correlation = all.repair_correlation;
-  const std::vector<std::size_t> source_index = config_asset_order(config, snap);
-  for (std::size_t k = 0; k < snap.assets.size(); ++k) {
-    const asset& a = snap.assets[k];
-    const std::size_t i = source_index[k];
-    LEVRISK_REQUIRE(i < n_all, input_error,
-                    config.source << ": asset '" << a.id << "' of snapshot '" << snap.source
-                                  << "' has no parameters in [model.assets]");
-    params.asset_ids.push_back(a.id);
-    params.assets.push_back(all.assets[i]);
-    if (config.model == "merton" && i < config.merton_diffusion_vol.size() &&
-        !std::isnan(config.merton_diffusion_vol[i])) {
-      params.assets.back().vol_annual = config.merton_diffusion_vol[i];
-    }
-  }
-  for (const std::size_t i : source_index) {
-    for (const std::size_t j : source_index)
-      params.correlation.push_back(all.correlation[i * n_all + j]);
-  }
-  return gbm_model(std::move(params), config.source + ": model");
-}
-
-merton_params snapshot_jumps(const run_config& config, const snapshot& snap) {
-  merton_params jumps;
-  jumps.systemic = config.merton.systemic;
-  for (const std::size_t i : config_asset_order(config, snap)) {
-    jumps.assets.push_back(i < config.merton.assets.size() ? config.merton.assets[i]
-                                                           : merton_asset_params{});
-  }
-  return jumps;
-}
 
 risk_plan_settings plan_settings(const run_config& config) {
   return risk_plan_settings{config.seed,

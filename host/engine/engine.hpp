@@ -1,6 +1,7 @@
 #pragma once
-// Run orchestration: model set-up in the snapshot's asset order, the risk plan,
-// batches of paths through a backend, and the summary into a run_result.
+// Run orchestration: model set-up in the snapshot's asset order
+// (snapshot_model.hpp), the risk plan, batches of paths through a backend, and
+// the summary into a run_result.
 
 #include <cstdint>
 #include <functional>
@@ -11,25 +12,11 @@
 #include "host/engine/results.hpp"
 #include "host/engine/risk_plan.hpp"
 #include "host/snapshot/snapshot.hpp"
-#include "models/gbm.hpp"
-#include "models/merton.hpp"
 
 namespace levrisk {
 
 // Called after each batch with the paths done so far.
 using progress_callback = std::function<void(std::int64_t paths_done, std::int64_t paths_total)>;
-
-// For each snapshot asset, its index in config.gbm.asset_ids (the order of every
-// per-asset table of the configuration); config.gbm.asset_ids.size() if absent.
-std::vector<std::size_t> config_asset_order(const run_config& config, const snapshot& snap);
-
-// The configured model restricted to, and ordered as, the snapshot's assets.
-// Every snapshot asset needs parameters; extra model assets are ignored.
-// Under "merton", an asset's diffusion_vol_annual (when given) replaces its vol_annual.
-gbm_model snapshot_model(const run_config& config, const snapshot& snap);
-
-// The configured jumps in the snapshot's asset order.
-merton_params snapshot_jumps(const run_config& config, const snapshot& snap);
 
 // Called once, before the first batch, with the batch chosen and why.
 using batch_callback = std::function<void(const batch_plan& plan)>;

@@ -4,8 +4,8 @@
 #include <sstream>
 #include <string>
 
-#include "host/common/toml_text.hpp"
-#include "host/engine/engine.hpp"
+#include "common/toml_text.hpp"
+#include "host/engine/snapshot_model.hpp"
 #include "models/calibration/ewma.hpp"
 #include "models/correlation.hpp"
 #include "models/fhs.hpp"

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "host/config/run_config.hpp"
-#include "host/engine/simulation_plan.hpp"
+#include "host/plan/simulation_plan.hpp"
 #include "host/snapshot/snapshot.hpp"
 #include "models/garch.hpp"
 #include "models/gbm.hpp"

@@ -6,7 +6,7 @@
 #include <map>
 #include <utility>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "kernels/paths/market_step.hpp"
 #include "kernels/risk/factor_ladders.hpp"
 #include "kernels/risk/simulate.hpp"
@@ -45,58 +45,59 @@ double health_at_spot(const health_form& form) {
   return numerator / denominator;
 }
 
-struct ladder_entry {
-  double threshold;  // stored value: log level, negated for rising ladders
-  int unit;
-};
+// Where unit_health_forms writes: the forms, and the ids and kinds when asked for.
+struct unit_form_sink {
+  std::vector<health_form>& forms;
+  std::vector<std::string>* ids;
+  std::vector<risk_unit_kind>* kinds;
 
-}  // namespace
-
-std::vector<health_form> unit_health_forms(const snapshot& snap, std::vector<std::string>* ids,
-                                           std::vector<risk_unit_kind>* kinds) {
-  const std::size_t n_assets = snap.assets.size();
-  std::vector<health_form> forms;
-  auto add = [&](health_form form, std::string id, risk_unit_kind kind) {
+  void add(health_form form, std::string id, risk_unit_kind kind) const {
     forms.push_back(std::move(form));
     if (ids) ids->push_back(std::move(id));
     if (kinds) kinds->push_back(kind);
-  };
-
-  for (const lending_account& account : snap.lending_accounts) {
-    health_form form = empty_form(n_assets);
-    for (const lending_balance& balance : account.balances) {
-      const auto k = static_cast<std::size_t>(balance.asset_index);
-      const int market = snap.find_lending_market(balance.asset_index);
-      LEVRISK_REQUIRE(market >= 0 || balance.collateral_amount == 0.0, input_error,
-                      snap.source << ": lending account '" << account.id
-                                  << "' holds collateral in '" << snap.assets[k].id
-                                  << "', which has no lending market");
-      const double lt =
-          market >= 0 ? snap.lending_markets[static_cast<std::size_t>(market)].liquidation_threshold
-                      : 0.0;
-      form.numerator_usd[k] += balance.collateral_amount * lt * snap.assets[k].spot_usd;
-      form.denominator_usd[k] += balance.debt_amount * snap.assets[k].spot_usd;
-    }
-    add(std::move(form), account.id, risk_unit_kind::lending_account);
   }
+};
 
+// Collateral weighted by its liquidation threshold over debt, both at spot.
+health_form lending_account_form(const snapshot& snap, const lending_account& account) {
+  health_form form = empty_form(snap.assets.size());
+  for (const lending_balance& balance : account.balances) {
+    const auto k = static_cast<std::size_t>(balance.asset_index);
+    const int market = snap.find_lending_market(balance.asset_index);
+    LEVRISK_REQUIRE(market >= 0 || balance.collateral_amount == 0.0, input_error,
+                    snap.source << ": lending account '" << account.id << "' holds collateral in '"
+                                << snap.assets[k].id << "', which has no lending market");
+    const double lt =
+        market >= 0 ? snap.lending_markets[static_cast<std::size_t>(market)].liquidation_threshold
+                    : 0.0;
+    form.numerator_usd[k] += balance.collateral_amount * lt * snap.assets[k].spot_usd;
+    form.denominator_usd[k] += balance.debt_amount * snap.assets[k].spot_usd;
+  }
+  return form;
+}
+
+void add_isolated_position_forms(const snapshot& snap, const unit_form_sink& out) {
   for (const perp_position& position : snap.perp_positions) {
     if (position.mode != margin_mode::isolated) continue;
-    health_form form = empty_form(n_assets);
+    health_form form = empty_form(snap.assets.size());
     form.numerator_const_usd = position.isolated_margin_usd;
     add_perp_position(snap, position, form);
-    add(std::move(form),
-        position.account_id + "/" +
-            snap.perp_markets[static_cast<std::size_t>(position.market_index)].id,
-        risk_unit_kind::perp_isolated);
+    out.add(std::move(form),
+            position.account_id + "/" +
+                snap.perp_markets[static_cast<std::size_t>(position.market_index)].id,
+            risk_unit_kind::perp_isolated);
   }
+}
 
+// One form per perp account that holds a cross-margin position, in the order of
+// perp_accounts.csv.
+void add_cross_account_forms(const snapshot& snap, const unit_form_sink& out) {
   std::map<std::string, std::size_t> cross_index;
   std::vector<health_form> cross_forms;
   std::vector<std::string> cross_ids;
   for (const perp_account& account : snap.perp_accounts) {
     cross_index.emplace(account.id, cross_forms.size());
-    health_form form = empty_form(n_assets);
+    health_form form = empty_form(snap.assets.size());
     form.numerator_const_usd = account.cross_collateral_usd;
     cross_forms.push_back(std::move(form));
     cross_ids.push_back(account.id);
@@ -113,9 +114,229 @@ std::vector<health_form> unit_health_forms(const snapshot& snap, std::vector<std
   }
   for (std::size_t i = 0; i < cross_forms.size(); ++i) {
     if (has_cross_position[i]) {
-      add(std::move(cross_forms[i]), cross_ids[i], risk_unit_kind::perp_cross);
+      out.add(std::move(cross_forms[i]), cross_ids[i], risk_unit_kind::perp_cross);
     }
   }
+}
+
+// A unit's form with the assets whose price the model holds fixed folded into
+// the constants.
+struct folded_form {
+  double numerator_const;
+  double denominator_const;
+  std::vector<int> moving;  // assets with a non-zero coefficient whose price moves
+  bool has_denominator;     // debt or a position, on any asset or in the constant
+};
+
+folded_form fold_constant_assets(const health_form& form, const std::vector<bool>& constant_asset,
+                                 int n_assets) {
+  folded_form folded{
+      form.numerator_const_usd, form.denominator_const_usd, {}, form.denominator_const_usd != 0.0};
+  for (int k = 0; k < n_assets; ++k) {
+    const double n = form.numerator_usd[static_cast<std::size_t>(k)];
+    const double d = form.denominator_usd[static_cast<std::size_t>(k)];
+    if (d != 0.0) folded.has_denominator = true;
+    if (n == 0.0 && d == 0.0) continue;
+    if (constant_asset[static_cast<std::size_t>(k)]) {
+      folded.numerator_const += n;
+      folded.denominator_const += d;
+    } else {
+      folded.moving.push_back(k);
+    }
+  }
+  return folded;
+}
+
+// The factor a unit's health factor depends on, as (numerator asset,
+// denominator asset or -1 for USD), with the unit's a, b, c, d; {-1, -1} when it
+// depends on more than one factor. One factor: y = x_A (constants allowed) or
+// y = x_A - x_B (no constants: divide both forms by P_B and the health factor
+// depends on P_A / P_B only).
+std::pair<int, int> single_factor(const health_form& form, const folded_form& folded,
+                                  planned_unit& unit) {
+  if (folded.moving.size() == 1) {
+    const int numerator_asset = folded.moving[0];
+    const auto k = static_cast<std::size_t>(numerator_asset);
+    unit.a = folded.numerator_const;
+    unit.b = form.numerator_usd[k];
+    unit.c = folded.denominator_const;
+    unit.d = form.denominator_usd[k];
+    return {numerator_asset, -1};
+  }
+  if (folded.moving.size() == 2 && folded.numerator_const == 0.0 &&
+      folded.denominator_const == 0.0) {
+    const int numerator_asset = folded.moving[0];
+    const int denominator_asset = folded.moving[1];
+    const auto ka = static_cast<std::size_t>(numerator_asset);
+    const auto kb = static_cast<std::size_t>(denominator_asset);
+    unit.a = form.numerator_usd[kb];
+    unit.b = form.numerator_usd[ka];
+    unit.c = form.denominator_usd[kb];
+    unit.d = form.denominator_usd[ka];
+    return {numerator_asset, denominator_asset};
+  }
+  return {-1, -1};
+}
+
+struct ladder_entry {
+  double threshold;  // stored value: log level, negated for rising ladders
+  int unit;
+};
+
+// The factors of the plan (one per asset pair, at most max_factors) and their
+// ladders while units are being routed.
+class factor_ladders {
+ public:
+  explicit factor_ladders(simulation_plan& sim) : sim_(sim) {}
+
+  // The pair has a factor, or there is room for one more.
+  bool available(const std::pair<int, int>& pair) const {
+    return pair.first >= 0 && (factor_of_pair_.count(pair) > 0 ||
+                               static_cast<int>(factor_of_pair_.size()) < max_factors);
+  }
+
+  // The pair's factor, added to the plan the first time a unit asks for it.
+  int factor(const std::pair<int, int>& pair) {
+    auto found = factor_of_pair_.find(pair);
+    if (found == factor_of_pair_.end()) {
+      found = factor_of_pair_.emplace(pair, static_cast<int>(sim_.factors.size())).first;
+      sim_.factors.push_back(factor_spec{pair.first, pair.second, {}, {}});
+      falling_.emplace_back();
+      rising_.emplace_back();
+    }
+    return found->second;
+  }
+
+  void add(int factor, bool rising, double log_level, int unit) {
+    const auto f = static_cast<std::size_t>(factor);
+    if (rising) {
+      rising_[f].push_back({-log_level, unit});
+    } else {
+      falling_[f].push_back({log_level, unit});
+    }
+  }
+
+  // Sorts each ladder by descending stored threshold (ties by unit, for a stable
+  // layout) into the plan's factors, and records each unit's position.
+  void finish(std::vector<planned_unit>& units) {
+    for (std::size_t f = 0; f < sim_.factors.size(); ++f) {
+      finish_ladder(falling_[f], sim_.factors[f].falling_threshold, units);
+      finish_ladder(rising_[f], sim_.factors[f].rising_threshold_negated, units);
+    }
+  }
+
+ private:
+  static void finish_ladder(std::vector<ladder_entry>& entries, std::vector<float>& out,
+                            std::vector<planned_unit>& units) {
+    std::sort(entries.begin(), entries.end(), [](const ladder_entry& l, const ladder_entry& r) {
+      return l.threshold != r.threshold ? l.threshold > r.threshold : l.unit < r.unit;
+    });
+    out.reserve(entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      out.push_back(static_cast<float>(entries[i].threshold));
+      units[static_cast<std::size_t>(entries[i].unit)].ladder_position = static_cast<int>(i);
+    }
+  }
+
+  simulation_plan& sim_;
+  std::map<std::pair<int, int>, int> factor_of_pair_;
+  std::vector<std::vector<ladder_entry>> falling_, rising_;
+};
+
+// A unit whose health factor moves with one factor: constant when the factor
+// cannot bring HF across 1 (or always has), else on the factor's ladder.
+void route_factor_unit(const snapshot& snap, const std::pair<int, int>& pair, int index,
+                       planned_unit& unit, factor_ladders& ladders) {
+  unit.factor = ladders.factor(pair);  // its histograms give the HF minimum, whatever the route
+  // Liquidated when a + b r < c + d r, i.e. alpha r < beta.
+  const double alpha = unit.b - unit.d;
+  const double beta = unit.c - unit.a;
+  const bool never = (alpha > 0.0 && beta <= 0.0) || (alpha == 0.0 && beta <= 0.0);
+  const bool always = (alpha < 0.0 && beta >= 0.0) || (alpha == 0.0 && beta > 0.0);
+  if (never || always) {
+    unit.route = unit_route::constant;
+    unit.always_liquidated = always;
+    return;
+  }
+  unit.route = unit_route::ladder;
+  unit.rising = alpha < 0.0;
+  const double log_level = std::log(beta / alpha);
+  const double spot_ratio =
+      snap.assets[static_cast<std::size_t>(pair.first)].spot_usd /
+      (pair.second >= 0 ? snap.assets[static_cast<std::size_t>(pair.second)].spot_usd : 1.0);
+  unit.liquidation_price = spot_ratio * (beta / alpha);
+  ladders.add(unit.factor, unit.rising, log_level, index);
+}
+
+// A multi-factor unit: its folded constants and one term per moving asset.
+void add_exact_unit(const health_form& form, const folded_form& folded, planned_unit& unit,
+                    simulation_plan& sim) {
+  unit.route = unit_route::exact;
+  unit.exact_index = sim.n_multi_units();
+  sim.numerator_const_usd.push_back(folded.numerator_const);
+  sim.denominator_const_usd.push_back(folded.denominator_const);
+  for (const int k : folded.moving) {
+    const auto kk = static_cast<std::size_t>(k);
+    sim.terms.push_back(health_term{k, static_cast<float>(form.numerator_usd[kk]),
+                                    static_cast<float>(form.denominator_usd[kk])});
+  }
+  sim.term_offset.push_back(static_cast<int>(sim.terms.size()));
+}
+
+// Routes unit `index` (constant, ladder or exact) and returns it without id and kind.
+planned_unit plan_unit(const snapshot& snap, const health_form& form,
+                       const std::vector<bool>& constant_asset, int index, factor_ladders& ladders,
+                       simulation_plan& sim) {
+  planned_unit unit{};
+  unit.health_factor_initial = health_at_spot(form);
+  unit.factor = -1;
+  unit.exact_index = -1;
+  unit.liquidation_price = std::numeric_limits<double>::quiet_NaN();
+
+  const folded_form folded = fold_constant_assets(form, constant_asset, sim.n_assets);
+  if (!folded.has_denominator) {  // no debt, no position: nothing to liquidate
+    unit.route = unit_route::constant;
+    unit.always_liquidated = false;
+    return unit;
+  }
+  if (folded.moving.empty()) {
+    unit.route = unit_route::constant;
+    unit.always_liquidated = folded.numerator_const < folded.denominator_const;
+    return unit;
+  }
+  const std::pair<int, int> pair = single_factor(form, folded, unit);
+  if (ladders.available(pair)) {
+    route_factor_unit(snap, pair, index, unit, ladders);
+  } else {
+    add_exact_unit(form, folded, unit, sim);
+  }
+  return unit;
+}
+
+// The HF-minimum sample costs sample paths x exact units x steps: bound it so
+// that a million-account snapshot does not spend hours on it.
+std::int64_t hf_sample_paths(const simulation_plan& sim, const risk_plan_settings& settings) {
+  const double unit_steps_per_path =
+      static_cast<double>(sim.n_multi_units()) * static_cast<double>(settings.steps + 1);
+  const double affordable =
+      unit_steps_per_path > 0.0
+          ? std::floor(settings.hf_sample_max_unit_steps / unit_steps_per_path)
+          : static_cast<double>(settings.paths);
+  return std::min({settings.hf_sample_paths, settings.paths,
+                   static_cast<std::int64_t>(std::min(affordable, 9.0e18))});
+}
+
+}  // namespace
+
+std::vector<health_form> unit_health_forms(const snapshot& snap, std::vector<std::string>* ids,
+                                           std::vector<risk_unit_kind>* kinds) {
+  std::vector<health_form> forms;
+  const unit_form_sink out{forms, ids, kinds};
+  for (const lending_account& account : snap.lending_accounts) {
+    out.add(lending_account_form(snap, account), account.id, risk_unit_kind::lending_account);
+  }
+  add_isolated_position_forms(snap, out);
+  add_cross_account_forms(snap, out);
   return forms;
 }
 
@@ -138,157 +359,17 @@ risk_plan build_risk_plan(const snapshot& snap, const std::vector<bool>& constan
   std::vector<std::string> ids;
   std::vector<risk_unit_kind> kinds;
   const std::vector<health_form> forms = unit_health_forms(snap, &ids, &kinds);
-
-  std::map<std::pair<int, int>, int> factor_of_pair;
-  std::vector<std::vector<ladder_entry>> falling, rising;
+  factor_ladders ladders(sim);
   plan.units.reserve(forms.size());
-
   for (std::size_t u = 0; u < forms.size(); ++u) {
-    const health_form& form = forms[u];
-    planned_unit unit{};
-    unit.id = ids[u];
+    planned_unit unit = plan_unit(snap, forms[u], constant_asset,
+                                  static_cast<int>(plan.units.size()), ladders, sim);
+    unit.id = std::move(ids[u]);
     unit.kind = kinds[u];
-    unit.health_factor_initial = health_at_spot(form);
-    unit.factor = -1;
-    unit.exact_index = -1;
-    unit.liquidation_price = std::numeric_limits<double>::quiet_NaN();
-
-    // Fold assets whose price the model holds fixed into the constants.
-    double numerator_const = form.numerator_const_usd;
-    double denominator_const = form.denominator_const_usd;
-    std::vector<int> moving;
-    bool has_denominator = denominator_const != 0.0;
-    for (int k = 0; k < n_assets; ++k) {
-      const double n = form.numerator_usd[static_cast<std::size_t>(k)];
-      const double d = form.denominator_usd[static_cast<std::size_t>(k)];
-      if (d != 0.0) has_denominator = true;
-      if (n == 0.0 && d == 0.0) continue;
-      if (constant_asset[static_cast<std::size_t>(k)]) {
-        numerator_const += n;
-        denominator_const += d;
-      } else {
-        moving.push_back(k);
-      }
-    }
-
-    if (!has_denominator) {  // no debt, no position: nothing to liquidate
-      unit.route = unit_route::constant;
-      unit.always_liquidated = false;
-      plan.units.push_back(std::move(unit));
-      continue;
-    }
-    if (moving.empty()) {
-      unit.route = unit_route::constant;
-      unit.always_liquidated = numerator_const < denominator_const;
-      plan.units.push_back(std::move(unit));
-      continue;
-    }
-
-    // One factor: y = x_A (constants allowed) or y = x_A - x_B (no constants:
-    // divide both forms by P_B and the health factor depends on P_A / P_B only).
-    int numerator_asset = -1;
-    int denominator_asset = -1;
-    if (moving.size() == 1) {
-      numerator_asset = moving[0];
-      const auto k = static_cast<std::size_t>(numerator_asset);
-      unit.a = numerator_const;
-      unit.b = form.numerator_usd[k];
-      unit.c = denominator_const;
-      unit.d = form.denominator_usd[k];
-    } else if (moving.size() == 2 && numerator_const == 0.0 && denominator_const == 0.0) {
-      numerator_asset = moving[0];
-      denominator_asset = moving[1];
-      const auto ka = static_cast<std::size_t>(numerator_asset);
-      const auto kb = static_cast<std::size_t>(denominator_asset);
-      unit.a = form.numerator_usd[kb];
-      unit.b = form.numerator_usd[ka];
-      unit.c = form.denominator_usd[kb];
-      unit.d = form.denominator_usd[ka];
-    }
-    const std::pair<int, int> pair{numerator_asset, denominator_asset};
-    const bool factor_available =
-        numerator_asset >= 0 &&
-        (factor_of_pair.count(pair) > 0 || static_cast<int>(factor_of_pair.size()) < max_factors);
-
-    if (factor_available) {
-      auto found = factor_of_pair.find(pair);
-      if (found == factor_of_pair.end()) {
-        found = factor_of_pair.emplace(pair, static_cast<int>(sim.factors.size())).first;
-        sim.factors.push_back(factor_spec{numerator_asset, denominator_asset, {}, {}});
-        falling.emplace_back();
-        rising.emplace_back();
-      }
-      unit.factor = found->second;  // its histograms give the HF minimum, whatever the route
-      // Liquidated when a + b r < c + d r, i.e. alpha r < beta.
-      const double alpha = unit.b - unit.d;
-      const double beta = unit.c - unit.a;
-      const bool never = (alpha > 0.0 && beta <= 0.0) || (alpha == 0.0 && beta <= 0.0);
-      const bool always = (alpha < 0.0 && beta >= 0.0) || (alpha == 0.0 && beta > 0.0);
-      if (never || always) {
-        unit.route = unit_route::constant;
-        unit.always_liquidated = always;
-        plan.units.push_back(std::move(unit));
-        continue;
-      }
-      unit.route = unit_route::ladder;
-      unit.rising = alpha < 0.0;
-      const double log_level = std::log(beta / alpha);
-      const double spot_ratio =
-          snap.assets[static_cast<std::size_t>(numerator_asset)].spot_usd /
-          (denominator_asset >= 0
-               ? snap.assets[static_cast<std::size_t>(denominator_asset)].spot_usd
-               : 1.0);
-      unit.liquidation_price = spot_ratio * (beta / alpha);
-      const int index = static_cast<int>(plan.units.size());
-      if (unit.rising) {
-        rising[static_cast<std::size_t>(unit.factor)].push_back({-log_level, index});
-      } else {
-        falling[static_cast<std::size_t>(unit.factor)].push_back({log_level, index});
-      }
-      plan.units.push_back(std::move(unit));
-      continue;
-    }
-
-    unit.route = unit_route::exact;
-    unit.exact_index = sim.n_multi_units();
-    sim.numerator_const_usd.push_back(numerator_const);
-    sim.denominator_const_usd.push_back(denominator_const);
-    for (const int k : moving) {
-      const auto kk = static_cast<std::size_t>(k);
-      sim.terms.push_back(health_term{k, static_cast<float>(form.numerator_usd[kk]),
-                                      static_cast<float>(form.denominator_usd[kk])});
-    }
-    sim.term_offset.push_back(static_cast<int>(sim.terms.size()));
     plan.units.push_back(std::move(unit));
   }
-
-  // The HF-minimum sample costs sample paths x exact units x steps: bound it so
-  // that a million-account snapshot does not spend hours on it.
-  const double unit_steps_per_path =
-      static_cast<double>(sim.n_multi_units()) * static_cast<double>(settings.steps + 1);
-  const double affordable =
-      unit_steps_per_path > 0.0
-          ? std::floor(settings.hf_sample_max_unit_steps / unit_steps_per_path)
-          : static_cast<double>(settings.paths);
-  sim.hf_sample_paths = std::min({settings.hf_sample_paths, settings.paths,
-                                  static_cast<std::int64_t>(std::min(affordable, 9.0e18))});
-
-  // Sort each ladder by descending stored threshold (ties by unit, for a stable
-  // layout) and record each unit's position.
-  auto finish_ladder = [&plan](std::vector<ladder_entry>& entries, std::vector<float>& out) {
-    std::sort(entries.begin(), entries.end(), [](const ladder_entry& l, const ladder_entry& r) {
-      return l.threshold != r.threshold ? l.threshold > r.threshold : l.unit < r.unit;
-    });
-    out.reserve(entries.size());
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      out.push_back(static_cast<float>(entries[i].threshold));
-      plan.units[static_cast<std::size_t>(entries[i].unit)].ladder_position = static_cast<int>(i);
-    }
-  };
-  for (std::size_t f = 0; f < sim.factors.size(); ++f) {
-    finish_ladder(falling[f], sim.factors[f].falling_threshold);
-    finish_ladder(rising[f], sim.factors[f].rising_threshold_negated);
-  }
+  sim.hf_sample_paths = hf_sample_paths(sim, settings);
+  ladders.finish(plan.units);
   return plan;
 }
 

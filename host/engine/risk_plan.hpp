@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "host/engine/results.hpp"
-#include "host/engine/simulation_plan.hpp"
+#include "host/plan/simulation_plan.hpp"
 #include "host/snapshot/snapshot.hpp"
 
 namespace levrisk {

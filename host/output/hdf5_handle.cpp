@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 
 namespace levrisk::hdf5 {
 

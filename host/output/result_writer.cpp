@@ -11,7 +11,7 @@
 #include <system_error>
 #include <vector>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "host/output/hdf5_handle.hpp"
 #include "host/output/result_format.hpp"
 

@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "host/common/error.hpp"
-#include "host/snapshot/csv_reader.hpp"
+#include "common/csv_reader.hpp"
+#include "common/error.hpp"
 #include "host/snapshot/snapshot_format.hpp"
 
 namespace levrisk {

@@ -7,8 +7,8 @@
 #include <system_error>
 #include <vector>
 
-#include "host/common/error.hpp"
-#include "host/snapshot/csv_reader.hpp"
+#include "common/csv_reader.hpp"
+#include "common/error.hpp"
 #include "host/snapshot/snapshot_format.hpp"
 
 namespace levrisk {

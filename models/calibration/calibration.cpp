@@ -8,7 +8,7 @@
 #include <ostream>
 #include <sstream>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "models/calibration/diagnostics.hpp"
 #include "models/calibration/ewma.hpp"
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "models/incomplete_gamma.hpp"
 
 namespace levrisk::calibration {

@@ -6,7 +6,7 @@
 #include <functional>
 #include <limits>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 
 namespace levrisk::calibration {
 namespace {

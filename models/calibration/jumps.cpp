@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "models/calibration/returns.hpp"
 
 namespace levrisk::calibration {

@@ -3,8 +3,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "host/common/error.hpp"
-#include "host/common/toml_text.hpp"
+#include "common/error.hpp"
+#include "common/toml_text.hpp"
 #include "models/calibration/ewma.hpp"
 
 namespace levrisk::calibration {

@@ -9,8 +9,8 @@
 #include <map>
 #include <sstream>
 
-#include "host/common/error.hpp"
-#include "host/snapshot/csv_reader.hpp"
+#include "common/csv_reader.hpp"
+#include "common/error.hpp"
 
 namespace levrisk::calibration {
 namespace {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 
 namespace levrisk::calibration {
 namespace {

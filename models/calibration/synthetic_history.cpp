@@ -6,7 +6,7 @@
 #include <limits>
 #include <random>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "models/calibration/price_history.hpp"
 #include "models/correlation.hpp"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 
 namespace levrisk {
 namespace {

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 
 namespace levrisk {
 namespace {

@@ -18,8 +18,8 @@
 #include <system_error>
 #include <vector>
 
-#include "host/common/error.hpp"
-#include "host/engine/engine.hpp"
+#include "common/error.hpp"
+#include "host/engine/snapshot_model.hpp"
 #include "host/snapshot/snapshot.hpp"
 
 namespace levrisk {

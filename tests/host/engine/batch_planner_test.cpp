@@ -7,10 +7,11 @@
 #include <string>
 
 #include "host/backend/backend.hpp"
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "host/config/run_config.hpp"
 #include "host/engine/engine.hpp"
 #include "host/engine/market_setup.hpp"
+#include "host/engine/snapshot_model.hpp"
 #include "host/engine/risk_plan.hpp"
 #include "host/snapshot/synth.hpp"
 #include "kernels/risk/simulate.hpp"

@@ -12,6 +12,7 @@
 #include <string>
 #include <toml.hpp>
 
+#include "host/engine/snapshot_model.hpp"
 #include "host/snapshot/synth.hpp"
 #include "models/fhs.hpp"
 #include "tests/host/engine/engine_fixtures.hpp"

@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "tests/host/output/output_fixtures.hpp"
 
 namespace levrisk {

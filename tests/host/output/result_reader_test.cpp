@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "host/output/result_writer.hpp"
 #include "tests/host/output/output_fixtures.hpp"
 

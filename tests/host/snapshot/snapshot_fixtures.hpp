@@ -9,7 +9,7 @@
 #include <fstream>
 #include <string>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "host/snapshot/load_snapshot.hpp"
 #include "host/snapshot/snapshot.hpp"
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "kernels/paths/market_step.hpp"
 #include "models/correlation.hpp"
 #include "models/garch.hpp"

@@ -8,7 +8,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "models/calibration/synthetic_history.hpp"
 #include "tests/models/calibration/test_files.hpp"
 

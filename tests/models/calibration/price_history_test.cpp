@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 #include "tests/models/calibration/test_files.hpp"
 
 namespace levrisk::calibration {

@@ -1,7 +1,7 @@
 #pragma once
-// One error path for the host: typed exceptions carrying a message with context
-// (file, line, field), thrown by LEVRISK_REQUIRE; the CLI turns them into a
-// message on stderr and a non-zero exit code.
+// One error path for models/ and host/: typed exceptions carrying a message with
+// context (file, line, field), thrown by LEVRISK_REQUIRE; the CLI turns them
+// into a message on stderr and a non-zero exit code.
 
 #include <sstream>
 #include <stdexcept>

@@ -1,7 +1,8 @@
 #pragma once
 // Everything a backend needs to simulate a run, as flat host arrays ready for
 // upload, and the integer tallies it hands back. Built by build_risk_plan
-// (risk_plan.hpp); backends never see the snapshot.
+// (host/engine/risk_plan.hpp) and set_market (market_setup.hpp); backends never
+// see the snapshot.
 
 #include <cstdint>
 #include <vector>

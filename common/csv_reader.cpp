@@ -1,4 +1,4 @@
-#include "host/snapshot/csv_reader.hpp"
+#include "common/csv_reader.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include <system_error>
 #include <utility>
 
-#include "host/common/error.hpp"
+#include "common/error.hpp"
 
 namespace levrisk {
 

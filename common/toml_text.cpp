@@ -1,4 +1,4 @@
-#include "host/common/toml_text.hpp"
+#include "common/toml_text.hpp"
 
 #include <cctype>
 #include <charconv>

@@ -1,4 +1,4 @@
-#include "host/engine/simulation_plan.hpp"
+#include "host/plan/simulation_plan.hpp"
 
 namespace levrisk {
 

@@ -1,7 +1,7 @@
 // The CSV reader on its own: what it accepts around the data (BOM, CRLF,
 // comments, blank lines), how it parses numbers and ids, and its messages.
 
-#include "host/snapshot/csv_reader.hpp"
+#include "common/csv_reader.hpp"
 
 #include <gtest/gtest.h>
 
