@@ -111,13 +111,13 @@ void price_paths(benchmark::State& state) {
   plan.seed = 7;
   plan.n_paths = paths;
   plan.n_steps = steps;
-  plan.n_assets = n_assets;
-  plan.drift_dt = step.drift_dt;
-  plan.vol_sqrt_dt = step.vol_sqrt_dt;
-  plan.cholesky = step.cholesky;
-  plan.histogram_bins = 1;
-  plan.histogram_width = 1.0;
-  plan.term_offset = {0};
+  plan.market.n_assets = n_assets;
+  plan.market.diffusion.drift_dt = step.drift_dt;
+  plan.market.diffusion.vol_sqrt_dt = step.vol_sqrt_dt;
+  plan.market.diffusion.cholesky = step.cholesky;
+  plan.ladders.histogram_bins = 1;
+  plan.ladders.histogram_width = 1.0;
+  plan.multi.term_offset = {0};
   if (jumps) {
     merton_params merton;
     for (int k = 0; k < n_assets; ++k) merton.assets.push_back({10.0, -0.04, 0.06, 1.2});
@@ -125,16 +125,16 @@ void price_paths(benchmark::State& state) {
     const jump_step_coefficients j =
         merton_step_coefficients(merton, params.asset_ids, 1.0 / 365.0 / steps, "bench");
     set_jump_tables(j, plan);
-    plan.model = market_kind::merton;
+    plan.market.kind = market_kind::merton;
   }
   if (history) {
-    plan.model = carried ? market_kind::historical_carried : market_kind::historical;
+    plan.market.kind = carried ? market_kind::historical_carried : market_kind::historical;
     const int dates = 8760;
     for (int i = 0; i < dates * n_assets; ++i) {  // any fixed residuals serve for timing
-      plan.history_residual.push_back(static_cast<float>((i * 7919 % 2001) - 1000) / 577.0f);
+      plan.market.history.residual.push_back(static_cast<float>((i * 7919 % 2001) - 1000) / 577.0f);
     }
-    plan.history_dates = dates;
-    plan.history_block_length = 6;
+    plan.market.history.dates = dates;
+    plan.market.history.block_length = 6;
   }
   if (garch) {
     std::vector<garch_asset_params> g;
@@ -145,7 +145,7 @@ void price_paths(benchmark::State& state) {
         g, params.asset_ids, std::vector<bool>(static_cast<std::size_t>(n_assets), false), 1.0,
         "bench");
     set_garch_tables(c, plan);
-    plan.model = market_kind::garch_t;
+    plan.market.kind = market_kind::garch_t;
   }
   if (carried) {
     garch_step_coefficients recursion;

@@ -7,6 +7,11 @@
 #
 #   scripts/compare-results.sh BIN_A BIN_B [PATHS]     PATHS defaults to 4000
 #
+# BIN_B may be a newer release than BIN_A (scripts/compare-revision.sh): with
+# LEVRISK_COMPARE_NEWER=1, datasets and /run attributes that only BIN_B writes
+# are listed and left out, and so is the resolved configuration (a newer release
+# records its new keys); every dataset both write must still be the same.
+#
 # CI compares the portable build with the -march=native one (.ci/run): the
 # engine's float code uses only exactly-rounded operations, so the two must agree.
 set -euo pipefail
@@ -26,6 +31,8 @@ done
 # Provenance of the build and the run, not results: revision, device, clock, and
 # the memory budget (a share of the RAM free at the time of the run).
 ignored=(git_revision device created_utc wall_time_s memory_budget_bytes)
+newer="${LEVRISK_COMPARE_NEWER:-0}"
+[[ "$newer" == 1 ]] && ignored+=(resolved_config)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -50,8 +57,18 @@ run_attributes() {
   local file=$1 name
   for name in $(h5dump -A -g /run "$file" | sed -n 's/^ *ATTRIBUTE "\([^"]*\)".*/\1/p'); do
     if [[ " ${ignored[*]} " == *" $name "* ]]; then continue; fi
+    if [[ "$newer" == 1 && " $(attribute_names "$work/a.h5") " != *" $name "* ]]; then continue; fi
     h5dump -a "/run/$name" "$file" | tail -n +2
   done
+}
+
+attribute_names() {
+  h5dump -A -g /run "$1" | sed -n 's/^ *ATTRIBUTE "\([^"]*\)".*/\1/p' | tr '\n' ' '
+}
+
+# Objects (groups and datasets) of a file, one path per line.
+object_paths() {
+  h5ls -r "$1" | awk '{print $1}' | sort
 }
 
 status=0
@@ -64,8 +81,15 @@ for config in "${configs[@]}"; do
   run_one "$bin_b" "$config" "$work/b.h5" || exit 2
   # h5diff: 0 same, 1 different, 2 error. --exclude-attribute /run leaves out every
   # /run attribute; the ones that are results of the run are compared below.
+  excluded=()
+  if [[ "$newer" == 1 ]]; then
+    for path in $(comm -13 <(object_paths "$work/a.h5") <(object_paths "$work/b.h5")); do
+      excluded+=(--exclude-path "$path")
+      echo "  new in B: $path"
+    done
+  fi
   set +e
-  h5diff --exclude-attribute /run "$work/a.h5" "$work/b.h5" >"$work/diff" 2>&1
+  h5diff --exclude-attribute /run "${excluded[@]}" "$work/a.h5" "$work/b.h5" >"$work/diff" 2>&1
   datasets=$?
   set -e
   if [[ $datasets -eq 0 ]] && cmp -s <(run_attributes "$work/a.h5") <(run_attributes "$work/b.h5");

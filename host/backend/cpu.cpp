@@ -14,9 +14,7 @@
 
 #include "common/error.hpp"
 #include "host/backend/backend.hpp"
-#include "host/backend/plan_storage.hpp"
-#include "host/backend/shapes.hpp"
-#include "common/error.hpp"
+#include "host/backend/plan_backend.hpp"
 #include "kernels/risk/exact_check.hpp"
 #include "kernels/risk/simulate.hpp"
 
@@ -27,6 +25,8 @@ constexpr int cpu_lanes = 16;        // one AVX-512 register of floats
 constexpr int cpu_exact_group = 64;  // units per pass over a regenerated path
 
 struct host_memory {
+  template <class T>
+  using vector = std::vector<T>;
   template <class T>
   static T* raw(std::vector<T>& v) {
     return v.data();
@@ -73,50 +73,37 @@ std::string cpu_model_name() {
   return "unknown CPU";
 }
 
-class cpu_backend final : public backend {
+class cpu_device {
  public:
-  cpu_backend(int threads, bool regenerate_exact_paths)
+  using memory = host_memory;
+
+  cpu_device(int threads, bool regenerate_exact_paths)
       : threads_(threads > 0 ? threads : omp_get_max_threads()),
         regenerate_exact_paths_(regenerate_exact_paths) {}
 
-  std::string name() const override { return "cpu"; }
-  std::string device() const override {
+  std::string name() const { return "cpu"; }
+  std::string description() const {
     std::ostringstream out;
     out << threads_ << " OpenMP thread" << (threads_ == 1 ? "" : "s") << " on " << cpu_model_name();
     return out.str();
   }
-  std::int64_t default_batch_paths() const override { return 16384; }
-  std::int64_t available_memory_bytes() const override { return half_of_available_ram(); }
-  std::string available_memory_source() const override { return "half of MemAvailable"; }
-  int scratch_threads() const override { return regenerate_exact_paths_ ? 0 : threads_; }
+  std::int64_t default_batch_paths() const { return 16384; }
+  std::int64_t available_memory_bytes() const { return half_of_available_ram(); }
+  std::string available_memory_source() const { return "half of MemAvailable"; }
+  int scratch_threads() const { return regenerate_exact_paths_ ? 0 : threads_; }
 
-  void begin(const simulation_plan& plan, std::int64_t max_batch_paths) override {
-    storage_ = std::make_unique<plan_storage<std::vector, host_memory>>(plan, max_batch_paths);
-  }
-
-  void run_batch(std::uint64_t first_path, std::int64_t n_paths) override {
-    LEVRISK_REQUIRE(storage_, runtime_failure, "cpu backend: run_batch before begin");
-    const simulation_view& view = storage_->start_batch(first_path);
-    with_kernel_shape(view.model.diffusion.n_assets, view.ladders.n_factors, [&](auto shape) {
-      using shape_t = decltype(shape);
-      simulate_batch<shape_t::max_assets, shape_t::max_factors>(view, first_path, n_paths);
-      if (view.exact.forms.n_units > 0) {
-        exact_check_batch<shape_t::max_assets>(view, first_path, n_paths);
-      }
-    });
-  }
-
-  simulation_tallies finish() override {
-    LEVRISK_REQUIRE(storage_, runtime_failure, "cpu backend: finish before begin");
-    simulation_tallies tallies = storage_->download();
-    storage_.reset();
-    return tallies;
+  template <class Shape>
+  void run(Shape, const simulation_view& view, std::uint64_t first_path,
+           std::int64_t n_paths) const {
+    simulate_batch<Shape::max_assets, Shape::max_factors>(view, first_path, n_paths);
+    if (view.exact.forms.n_units > 0) {
+      exact_check_batch<Shape::max_assets>(view, first_path, n_paths);
+    }
   }
 
  private:
   int threads_;
   bool regenerate_exact_paths_;
-  std::unique_ptr<plan_storage<std::vector, host_memory>> storage_;
 
   template <int MaxAssets, int MaxFactors>
   void simulate_batch(const simulation_view& view, std::uint64_t first_path,
@@ -156,7 +143,7 @@ class cpu_backend final : public backend {
 }  // namespace
 
 std::unique_ptr<backend> make_cpu_backend(int threads, bool regenerate_exact_paths) {
-  return std::make_unique<cpu_backend>(threads, regenerate_exact_paths);
+  return std::make_unique<plan_backend<cpu_device>>(cpu_device(threads, regenerate_exact_paths));
 }
 
 }  // namespace levrisk

@@ -14,9 +14,7 @@
 #include "common/error.hpp"
 #include "host/backend/backend.hpp"
 #include "host/backend/gpu_launch.hpp"
-#include "host/backend/plan_storage.hpp"
-#include "host/backend/shapes.hpp"
-#include "common/error.hpp"
+#include "host/backend/plan_backend.hpp"
 #include "kernels/risk/exact_check.hpp"
 #include "kernels/risk/simulate.hpp"
 
@@ -32,6 +30,8 @@ namespace levrisk {
 namespace {
 
 struct device_memory {
+  template <class T>
+  using vector = thrust::device_vector<T>;
   template <class T>
   static T* raw(thrust::device_vector<T>& v) {
     return thrust::raw_pointer_cast(v.data());
@@ -87,61 +87,48 @@ void launch_with_shared_state(Kernel kernel, const simulation_view& view, std::u
   LEVRISK_CUDA_TRY(cudaGetLastError());
 }
 
-class cuda_backend final : public backend {
+class cuda_device {
  public:
-  explicit cuda_backend(int device_index) : device_index_(device_index) {
+  using memory = device_memory;
+
+  explicit cuda_device(int device_index) : device_index_(device_index) {
     LEVRISK_CUDA_TRY(cudaSetDevice(device_index));
     cudaDeviceProp properties{};
     LEVRISK_CUDA_TRY(cudaGetDeviceProperties(&properties, device_index));
     std::ostringstream out;
     out << properties.name << " (sm_" << properties.major << properties.minor << ", "
         << properties.totalGlobalMem / (1024 * 1024) << " MiB)";
-    device_ = out.str();
+    description_ = out.str();
   }
 
-  std::string name() const override { return "cuda"; }
-  std::string device() const override { return device_; }
-  std::int64_t default_batch_paths() const override { return 1 << 20; }
-  std::int64_t available_memory_bytes() const override {
+  std::string name() const { return "cuda"; }
+  std::string description() const { return description_; }
+  std::int64_t default_batch_paths() const { return 1 << 20; }
+  std::int64_t available_memory_bytes() const {
     std::size_t free_bytes = 0, total_bytes = 0;
     LEVRISK_CUDA_TRY(cudaSetDevice(device_index_));
     LEVRISK_CUDA_TRY(cudaMemGetInfo(&free_bytes, &total_bytes));
     return static_cast<std::int64_t>(free_bytes);
   }
-  std::string available_memory_source() const override { return "free GPU memory"; }
+  std::string available_memory_source() const { return "free GPU memory"; }
+  int scratch_threads() const { return 0; }
 
-  void begin(const simulation_plan& plan, std::int64_t max_batch_paths) override {
-    storage_ =
-        std::make_unique<plan_storage<thrust::device_vector, device_memory>>(plan, max_batch_paths);
-  }
-
-  void run_batch(std::uint64_t first_path, std::int64_t n_paths) override {
-    LEVRISK_REQUIRE(storage_, runtime_failure, "cuda backend: run_batch before begin");
-    const simulation_view& view = storage_->start_batch(first_path);
-    with_kernel_shape(view.model.diffusion.n_assets, view.ladders.n_factors, [&](auto shape) {
-      using shape_t = decltype(shape);
-      constexpr int assets = shape_t::max_assets;
-      launch_with_shared_state<path_state<1, assets, shape_t::max_factors>>(
-          simulate_kernel<assets, shape_t::max_factors>, view, first_path, n_paths);
-      if (view.exact.forms.n_units > 0) {
-        launch_with_shared_state<exact_state<assets, gpu_exact_group>>(exact_check_kernel<assets>,
-                                                                       view, first_path, n_paths);
-      }
-    });
+  template <class Shape>
+  void run(Shape, const simulation_view& view, std::uint64_t first_path,
+           std::int64_t n_paths) const {
+    constexpr int assets = Shape::max_assets;
+    launch_with_shared_state<path_state<1, assets, Shape::max_factors>>(
+        simulate_kernel<assets, Shape::max_factors>, view, first_path, n_paths);
+    if (view.exact.forms.n_units > 0) {
+      launch_with_shared_state<exact_state<assets, gpu_exact_group>>(exact_check_kernel<assets>,
+                                                                     view, first_path, n_paths);
+    }
     LEVRISK_CUDA_TRY(cudaDeviceSynchronize());
-  }
-
-  simulation_tallies finish() override {
-    LEVRISK_REQUIRE(storage_, runtime_failure, "cuda backend: finish before begin");
-    simulation_tallies tallies = storage_->download();
-    storage_.reset();
-    return tallies;
   }
 
  private:
   int device_index_;
-  std::string device_;
-  std::unique_ptr<plan_storage<thrust::device_vector, device_memory>> storage_;
+  std::string description_;
 };
 
 }  // namespace
@@ -179,7 +166,7 @@ std::unique_ptr<backend> make_cuda_backend(int device_index) {
       "backend 'cuda' requested, but no usable GPU: " << problem << "; use --backend cpu");
   LEVRISK_REQUIRE(device_index >= 0 && device_index < static_cast<int>(devices.size()),
                   runtime_failure, "CUDA device " << device_index << " does not exist");
-  return std::make_unique<cuda_backend>(device_index);
+  return std::make_unique<plan_backend<cuda_device>>(cuda_device(device_index));
 }
 
 }  // namespace levrisk

@@ -36,31 +36,33 @@ std::string budget_words(const batch_request& request) {
 }  // namespace
 
 memory_footprint plan_footprint(const simulation_plan& plan, int scratch_threads) {
-  const std::vector<std::int64_t> offsets = plan.ladder_offsets();
+  const std::vector<std::int64_t> offsets = plan.ladders.ladder_offsets();
   const std::int64_t n_ladders = static_cast<std::int64_t>(offsets.size()) - 1;
   const std::int64_t n_thresholds = offsets.back();
-  const std::int64_t n_factors = static_cast<std::int64_t>(plan.factors.size());
-  const std::int64_t n_multi = plan.n_multi_units();
+  const std::int64_t n_factors = static_cast<std::int64_t>(plan.ladders.factors.size());
+  const std::int64_t n_multi = plan.multi.n_units();
 
   std::int64_t model = 0;
   for (const std::vector<float>* table :
-       {&plan.drift_dt, &plan.vol_sqrt_dt, &plan.cholesky, &plan.jump_rate, &plan.jump_count_cdf,
-        &plan.jump_mean, &plan.jump_stdev, &plan.systemic_loading, &plan.history_residual,
-        &plan.garch_omega, &plan.garch_alpha, &plan.garch_beta, &plan.garch_variance_now,
-        &plan.garch_mixing}) {
+       {&plan.market.diffusion.drift_dt, &plan.market.diffusion.vol_sqrt_dt,
+        &plan.market.diffusion.cholesky, &plan.market.jumps.rate, &plan.market.jumps.count_cdf,
+        &plan.market.jumps.mean, &plan.market.jumps.stdev, &plan.market.jumps.systemic_loading,
+        &plan.market.history.residual, &plan.market.garch.omega, &plan.market.garch.alpha,
+        &plan.market.garch.beta, &plan.market.garch.variance_now, &plan.market.garch.mixing}) {
     model += bytes_of(*table);
   }
   const std::int64_t ladders =
       bytes_of(n_thresholds, sizeof(float)) + bytes_of(n_factors, sizeof(factor_view));
-  const std::int64_t forms = bytes_of(plan.term_offset) + bytes_of(plan.terms) +
-                             bytes_of(plan.numerator_const_usd) +
-                             bytes_of(plan.denominator_const_usd);
+  const std::int64_t forms = bytes_of(plan.multi.term_offset) + bytes_of(plan.multi.terms) +
+                             bytes_of(plan.multi.numerator_const_usd) +
+                             bytes_of(plan.multi.denominator_const_usd);
   // Tallies: the ladders' three difference arrays, two histograms per factor, three
   // counters per multi-asset unit and its HF-minimum sample.
-  const std::int64_t tallies = bytes_of(3 * (n_thresholds + n_ladders), sizeof(tally_t)) +
-                               bytes_of(2 * n_factors * plan.histogram_bins, sizeof(tally_t)) +
-                               bytes_of(3 * n_multi, sizeof(tally_t)) +
-                               bytes_of(n_multi * plan.hf_sample_paths, sizeof(float));
+  const std::int64_t tallies =
+      bytes_of(3 * (n_thresholds + n_ladders), sizeof(tally_t)) +
+      bytes_of(2 * n_factors * plan.ladders.histogram_bins, sizeof(tally_t)) +
+      bytes_of(3 * n_multi, sizeof(tally_t)) +
+      bytes_of(n_multi * plan.multi.hf_sample_paths, sizeof(float));
 
   memory_footprint footprint;
   // finish() hands the tallies back as a copy while the backend's are still held.
@@ -68,7 +70,7 @@ memory_footprint plan_footprint(const simulation_plan& plan, int scratch_threads
   footprint.bytes_per_path = bytes_of((n_multi + 31) / 32, sizeof(std::uint32_t));
   if (n_multi > 0 && scratch_threads > 0) {
     footprint.bytes_per_thread =
-        bytes_of(static_cast<std::int64_t>(plan.n_steps + 1) * plan.n_assets, sizeof(float));
+        bytes_of(static_cast<std::int64_t>(plan.n_steps + 1) * plan.market.n_assets, sizeof(float));
     footprint.threads = scratch_threads;
   }
   return footprint;

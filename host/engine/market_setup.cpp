@@ -11,6 +11,7 @@
 #include "models/fhs.hpp"
 #include "models/garch.hpp"
 #include "models/merton.hpp"
+#include "models/t_mixing.hpp"
 
 namespace levrisk {
 namespace {
@@ -25,11 +26,11 @@ void set_merton(const run_config& config, const snapshot& snap, const gbm_model&
       merton_step_coefficients(snapshot_jumps(config, snap), model.params().asset_ids,
                                config.dt_years(), model_context(config));
   // Compensated: E[S_T] = S_0 e^{mu T} (models/merton.hpp).
-  for (std::size_t k = 0; k < sim.drift_dt.size(); ++k) {
+  for (std::size_t k = 0; k < sim.market.diffusion.drift_dt.size(); ++k) {
     const gbm_asset_params& p = model.params().assets[k];
-    sim.drift_dt[k] = static_cast<float>((p.drift_annual - 0.5 * p.vol_annual * p.vol_annual) *
-                                             config.dt_years() -
-                                         j.drift_compensation_dt[k]);
+    sim.market.diffusion.drift_dt[k] = static_cast<float>(
+        (p.drift_annual - 0.5 * p.vol_annual * p.vol_annual) * config.dt_years() -
+        j.drift_compensation_dt[k]);
   }
   set_jump_tables(j, sim);
 }
@@ -61,18 +62,18 @@ market_summary set_history(const run_config& config, const gbm_model& model,
                            const std::vector<bool>& constant_asset, simulation_plan& sim) {
   fhs_tables history = build_fhs_tables(config.fhs, model.params().asset_ids, constant_asset, "",
                                         model_context(config));
-  sim.history_residual = std::move(history.residual);
-  sim.history_dates = history.n_dates;
-  sim.history_block_length = config.fhs.block_length;
+  sim.market.history.residual = std::move(history.residual);
+  sim.market.history.dates = history.n_dates;
+  sim.market.history.block_length = config.fhs.block_length;
   const double dt = config.dt_years();
-  for (std::size_t k = 0; k < sim.drift_dt.size(); ++k) {
+  for (std::size_t k = 0; k < sim.market.diffusion.drift_dt.size(); ++k) {
     const double drift = model.params().assets[k].drift_annual;
     const double vol = history.vol_now_annual[k];
     if (config.fhs.update_volatility) {  // the kernel's -h/2 replaces the Ito term
-      sim.drift_dt[k] = static_cast<float>(drift * dt);
+      sim.market.diffusion.drift_dt[k] = static_cast<float>(drift * dt);
     } else {  // today's conditional volatility rescales the residuals
-      sim.drift_dt[k] = static_cast<float>((drift - 0.5 * vol * vol) * dt);
-      sim.vol_sqrt_dt[k] = static_cast<float>(vol * std::sqrt(dt));
+      sim.market.diffusion.drift_dt[k] = static_cast<float>((drift - 0.5 * vol * vol) * dt);
+      sim.market.diffusion.vol_sqrt_dt[k] = static_cast<float>(vol * std::sqrt(dt));
     }
   }
   if (config.fhs.update_volatility) {
@@ -99,10 +100,12 @@ market_summary set_garch(const run_config& config, const snapshot& snap, const g
       model_context(config) + ": correlation of the GARCH innovations' normals");
   const std::vector<double> factor =
       cholesky_lower(normal_correlation, static_cast<int>(params.size()));
-  for (std::size_t i = 0; i < factor.size(); ++i) sim.cholesky[i] = static_cast<float>(factor[i]);
+  for (std::size_t i = 0; i < factor.size(); ++i)
+    sim.market.diffusion.cholesky[i] = static_cast<float>(factor[i]);
   std::vector<double> vol_now_annual;
-  for (std::size_t k = 0; k < sim.drift_dt.size(); ++k) {
-    sim.drift_dt[k] = static_cast<float>(model.params().assets[k].drift_annual * config.dt_years());
+  for (std::size_t k = 0; k < sim.market.diffusion.drift_dt.size(); ++k) {
+    sim.market.diffusion.drift_dt[k] =
+        static_cast<float>(model.params().assets[k].drift_annual * config.dt_years());
     vol_now_annual.push_back(
         constant_asset[k]
             ? 0.0
@@ -115,21 +118,24 @@ market_summary set_garch(const run_config& config, const snapshot& snap, const g
 }  // namespace
 
 void set_jump_tables(const jump_step_coefficients& jumps, simulation_plan& sim) {
-  sim.jump_rate = jumps.rate;
-  sim.jump_count_cdf = jumps.count_cdf;
-  sim.jump_mean = jumps.mean;
-  sim.jump_stdev = jumps.stdev;
-  sim.systemic_loading = jumps.systemic_loading;
-  sim.systemic_jump_mean = jumps.systemic_mean;
-  sim.systemic_jump_stdev = jumps.systemic_stdev;
+  sim.market.jumps.rate = jumps.rate;
+  sim.market.jumps.count_cdf = jumps.count_cdf;
+  sim.market.jumps.mean = jumps.mean;
+  sim.market.jumps.stdev = jumps.stdev;
+  sim.market.jumps.systemic_loading = jumps.systemic_loading;
+  sim.market.jumps.systemic_mean = jumps.systemic_mean;
+  sim.market.jumps.systemic_stdev = jumps.systemic_stdev;
 }
 
 void set_garch_tables(const garch_step_coefficients& garch, simulation_plan& sim) {
-  sim.garch_omega = garch.omega;
-  sim.garch_alpha = garch.alpha;
-  sim.garch_beta = garch.beta;
-  sim.garch_variance_now = garch.variance_now;
-  sim.garch_mixing = garch.interleaved_mixing();
+  sim.market.garch.omega = garch.omega;
+  sim.market.garch.alpha = garch.alpha;
+  sim.market.garch.beta = garch.beta;
+  sim.market.garch.variance_now = garch.variance_now;
+  sim.market.garch.mixing = garch.interleaved_mixing();
+  sim.market.garch.mixing_z_min = t_mixing_z_min;
+  sim.market.garch.mixing_intervals_per_unit = static_cast<float>(t_mixing_intervals_per_unit);
+  sim.market.garch.mixing_intervals = t_mixing_intervals;
 }
 
 std::vector<bool> constant_assets(const run_config& config, const snapshot& snap,
@@ -151,19 +157,19 @@ std::vector<bool> constant_assets(const run_config& config, const snapshot& snap
 market_summary set_market(const run_config& config, const snapshot& snap, const gbm_model& model,
                           const std::vector<bool>& constant_asset, simulation_plan& sim) {
   const gbm_step_coefficients step = model.step_coefficients(config.dt_years());
-  sim.drift_dt = step.drift_dt;
-  sim.vol_sqrt_dt = step.vol_sqrt_dt;
-  sim.cholesky = step.cholesky;
-  sim.model = market_kind::gbm;
+  sim.market.diffusion.drift_dt = step.drift_dt;
+  sim.market.diffusion.vol_sqrt_dt = step.vol_sqrt_dt;
+  sim.market.diffusion.cholesky = step.cholesky;
+  sim.market.kind = market_kind::gbm;
   if (config.model == "merton") {
-    sim.model = market_kind::merton;
+    sim.market.kind = market_kind::merton;
     set_merton(config, snap, model, sim);
   }
   if (config.model == "fhs") {
-    sim.model =
+    sim.market.kind =
         config.fhs.update_volatility ? market_kind::historical_carried : market_kind::historical;
   }
-  if (config.model == "garch") sim.model = market_kind::garch_t;
+  if (config.model == "garch") sim.market.kind = market_kind::garch_t;
   if (config.model == "fhs") return set_history(config, model, constant_asset, sim);
   if (config.model == "garch") return set_garch(config, snap, model, constant_asset, sim);
   market_summary summary;  // gbm; merton: the diffusion's vol (snapshot_model)

@@ -199,8 +199,8 @@ class factor_ladders {
   int factor(const std::pair<int, int>& pair) {
     auto found = factor_of_pair_.find(pair);
     if (found == factor_of_pair_.end()) {
-      found = factor_of_pair_.emplace(pair, static_cast<int>(sim_.factors.size())).first;
-      sim_.factors.push_back(factor_spec{pair.first, pair.second, {}, {}});
+      found = factor_of_pair_.emplace(pair, static_cast<int>(sim_.ladders.factors.size())).first;
+      sim_.ladders.factors.push_back(factor_spec{pair.first, pair.second, {}, {}});
       falling_.emplace_back();
       rising_.emplace_back();
     }
@@ -219,9 +219,9 @@ class factor_ladders {
   // Sorts each ladder by descending stored threshold (ties by unit, for a stable
   // layout) into the plan's factors, and records each unit's position.
   void finish(std::vector<planned_unit>& units) {
-    for (std::size_t f = 0; f < sim_.factors.size(); ++f) {
-      finish_ladder(falling_[f], sim_.factors[f].falling_threshold, units);
-      finish_ladder(rising_[f], sim_.factors[f].rising_threshold_negated, units);
+    for (std::size_t f = 0; f < sim_.ladders.factors.size(); ++f) {
+      finish_ladder(falling_[f], sim_.ladders.factors[f].falling_threshold, units);
+      finish_ladder(rising_[f], sim_.ladders.factors[f].rising_threshold_negated, units);
     }
   }
 
@@ -272,15 +272,15 @@ void route_factor_unit(const snapshot& snap, const std::pair<int, int>& pair, in
 void add_exact_unit(const health_form& form, const folded_form& folded, planned_unit& unit,
                     simulation_plan& sim) {
   unit.route = unit_route::exact;
-  unit.exact_index = sim.n_multi_units();
-  sim.numerator_const_usd.push_back(folded.numerator_const);
-  sim.denominator_const_usd.push_back(folded.denominator_const);
+  unit.exact_index = sim.multi.n_units();
+  sim.multi.numerator_const_usd.push_back(folded.numerator_const);
+  sim.multi.denominator_const_usd.push_back(folded.denominator_const);
   for (const int k : folded.moving) {
     const auto kk = static_cast<std::size_t>(k);
-    sim.terms.push_back(health_term{k, static_cast<float>(form.numerator_usd[kk]),
-                                    static_cast<float>(form.denominator_usd[kk])});
+    sim.multi.terms.push_back(health_term{k, static_cast<float>(form.numerator_usd[kk]),
+                                          static_cast<float>(form.denominator_usd[kk])});
   }
-  sim.term_offset.push_back(static_cast<int>(sim.terms.size()));
+  sim.multi.term_offset.push_back(static_cast<int>(sim.multi.terms.size()));
 }
 
 // Routes unit `index` (constant, ladder or exact) and returns it without id and kind.
@@ -293,7 +293,7 @@ planned_unit plan_unit(const snapshot& snap, const health_form& form,
   unit.exact_index = -1;
   unit.liquidation_price = std::numeric_limits<double>::quiet_NaN();
 
-  const folded_form folded = fold_constant_assets(form, constant_asset, sim.n_assets);
+  const folded_form folded = fold_constant_assets(form, constant_asset, sim.market.n_assets);
   if (!folded.has_denominator) {  // no debt, no position: nothing to liquidate
     unit.route = unit_route::constant;
     unit.always_liquidated = false;
@@ -317,7 +317,7 @@ planned_unit plan_unit(const snapshot& snap, const health_form& form,
 // that a million-account snapshot does not spend hours on it.
 std::int64_t hf_sample_paths(const simulation_plan& sim, const risk_plan_settings& settings) {
   const double unit_steps_per_path =
-      static_cast<double>(sim.n_multi_units()) * static_cast<double>(settings.steps + 1);
+      static_cast<double>(sim.multi.n_units()) * static_cast<double>(settings.steps + 1);
   const double affordable =
       unit_steps_per_path > 0.0
           ? std::floor(settings.hf_sample_max_unit_steps / unit_steps_per_path)
@@ -351,10 +351,10 @@ risk_plan build_risk_plan(const snapshot& snap, const std::vector<bool>& constan
   sim.seed = settings.seed;
   sim.n_paths = settings.paths;
   sim.n_steps = settings.steps;
-  sim.n_assets = n_assets;
-  sim.histogram_bins = settings.histogram_bins;
-  sim.histogram_width = settings.histogram_width;
-  sim.term_offset.push_back(0);
+  sim.market.n_assets = n_assets;
+  sim.ladders.histogram_bins = settings.histogram_bins;
+  sim.ladders.histogram_width = settings.histogram_width;
+  sim.multi.term_offset.push_back(0);
 
   std::vector<std::string> ids;
   std::vector<risk_unit_kind> kinds;
@@ -368,7 +368,7 @@ risk_plan build_risk_plan(const snapshot& snap, const std::vector<bool>& constan
     unit.kind = kinds[u];
     plan.units.push_back(std::move(unit));
   }
-  sim.hf_sample_paths = hf_sample_paths(sim, settings);
+  sim.multi.hf_sample_paths = hf_sample_paths(sim, settings);
   ladders.finish(plan.units);
   return plan;
 }

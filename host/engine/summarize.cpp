@@ -21,7 +21,7 @@ struct liquidation_tally {
 // Per-unit tallies of every ladder: prefix sums of its difference arrays.
 std::vector<liquidation_tally> ladder_tallies(const risk_plan& plan,
                                               const simulation_tallies& tallies) {
-  const std::vector<std::int64_t> offsets = plan.simulation.ladder_offsets();
+  const std::vector<std::int64_t> offsets = plan.simulation.ladders.ladder_offsets();
   std::vector<liquidation_tally> per_position(static_cast<std::size_t>(offsets.back()));
   for (std::size_t ladder = 0; ladder + 1 < offsets.size(); ++ladder) {
     const std::int64_t begin = offsets[ladder];
@@ -64,14 +64,14 @@ void factor_quantiles(const risk_plan& plan, const simulation_tallies& tallies,
   const std::vector<tally_t>& histogram =
       increasing ? tallies.min_histogram : tallies.max_histogram;
   const tally_t* counts =
-      histogram.data() + static_cast<std::size_t>(unit.factor) * sim.histogram_bins;
+      histogram.data() + static_cast<std::size_t>(unit.factor) * sim.ladders.histogram_bins;
   const std::int64_t n = sim.n_paths;
   // Ascending HF is descending distance from 0, so HF rank k is distance rank n - k + 1.
   auto read_rank = [&](std::int64_t rank, std::vector<double>& value,
                        std::vector<std::uint8_t>& bound) {
-    const int bin = histogram_bin_at_rank(counts, sim.histogram_bins, n - rank + 1);
-    const bool clamped = bin == sim.histogram_bins - 1;
-    const double distance = (clamped ? bin : bin + 1) * sim.histogram_width;
+    const int bin = histogram_bin_at_rank(counts, sim.ladders.histogram_bins, n - rank + 1);
+    const bool clamped = bin == sim.ladders.histogram_bins - 1;
+    const double distance = (clamped ? bin : bin + 1) * sim.ladders.histogram_width;
     value.push_back(ratio_health(unit, increasing ? -distance : distance));
     bound.push_back(clamped ? 1 : 0);
   };
@@ -87,7 +87,7 @@ void factor_quantiles(const risk_plan& plan, const simulation_tallies& tallies,
 void sample_quantiles(const risk_plan& plan, const simulation_tallies& tallies,
                       const planned_unit& unit, const std::vector<double>& levels,
                       unit_result& out) {
-  const std::int64_t k = plan.simulation.hf_sample_paths;
+  const std::int64_t k = plan.simulation.multi.hf_sample_paths;
   out.hf_min_paths = k;
   if (k == 0) {
     out.hf_min_quantile.assign(levels.size(), nan);
@@ -114,7 +114,7 @@ void sample_quantiles(const risk_plan& plan, const simulation_tallies& tallies,
 std::vector<unit_result> summarize_units(const risk_plan& plan, const simulation_tallies& tallies,
                                          double step_days, const std::vector<double>& levels) {
   const std::vector<liquidation_tally> ladder = ladder_tallies(plan, tallies);
-  const std::vector<std::int64_t> offsets = plan.simulation.ladder_offsets();
+  const std::vector<std::int64_t> offsets = plan.simulation.ladders.ladder_offsets();
   const std::int64_t n = plan.simulation.n_paths;
 
   std::vector<unit_result> results;

@@ -2,7 +2,7 @@
 
 namespace levrisk {
 
-std::vector<std::int64_t> simulation_plan::ladder_offsets() const {
+std::vector<std::int64_t> ladder_plan::ladder_offsets() const {
   std::vector<std::int64_t> offsets;
   offsets.reserve(2 * factors.size() + 1);
   std::int64_t offset = 0;

@@ -1,13 +1,16 @@
 #pragma once
 // Everything a backend needs to simulate a run, as flat host arrays ready for
-// upload, and the integer tallies it hands back. Built by build_risk_plan
-// (host/engine/risk_plan.hpp) and set_market (market_setup.hpp); backends never
-// see the snapshot.
+// upload, and the integer tallies it hands back: the contract between the
+// engine and the backends. Grouped as the kernels read it: the market
+// (market_plan.hpp), the ladders of single-factor units and the multi-asset
+// units; each group has an owning storage in host/backend/ that hands out its
+// view. Built by build_risk_plan (host/engine/risk_plan.hpp) and set_market
+// (market_setup.hpp); backends never see the snapshot.
 
 #include <cstdint>
 #include <vector>
 
-#include "kernels/paths/market_step.hpp"
+#include "host/plan/market_plan.hpp"
 #include "kernels/risk/atomics.hpp"
 #include "kernels/risk/health_form.hpp"
 
@@ -20,44 +23,34 @@ struct factor_spec {
   std::vector<float> rising_threshold_negated;  // descending negated log levels
 };
 
-struct simulation_plan {
-  std::uint64_t seed = 0;
-  std::int64_t n_paths = 0;
-  int n_steps = 0;
-  int n_assets = 0;
-  market_kind model = market_kind::gbm;  // which tables below the kernels read
-  std::vector<float> drift_dt;           // per asset, see kernels/paths/market_step.hpp
-  std::vector<float> vol_sqrt_dt;
-  std::vector<float> cholesky;  // n_assets x n_assets
-  // Jumps (kernels/paths/jump_step.hpp), for merton.
-  std::vector<float> jump_rate;       // per slot: expected jumps per step, systemic last
-  std::vector<float> jump_count_cdf;  // (n_assets + 1) x jump_count_terms, systemic last
-  std::vector<float> jump_mean;
-  std::vector<float> jump_stdev;
-  std::vector<float> systemic_loading;
-  float systemic_jump_mean = 0.0f;
-  float systemic_jump_stdev = 0.0f;
-  // GARCH(1,1)-t (kernels/paths/garch_step.hpp), for garch_t and historical_carried.
-  std::vector<float> garch_omega, garch_alpha, garch_beta, garch_variance_now;
-  std::vector<float> garch_mixing;  // garch_step_coefficients::interleaved_mixing()
-  // Filtered historical simulation (kernels/paths/history_step.hpp), historical kinds.
-  std::vector<float> history_residual;  // history_dates x n_assets
-  int history_dates = 0;
-  int history_block_length = 1;
+// Units routed to ladders (kernels/risk/factor_ladders.hpp), by factor.
+struct ladder_plan {
   std::vector<factor_spec> factors;
   int histogram_bins = 0;
   double histogram_width = 0.0;  // in log-factor units
-  // Multi-factor units, evaluated by screen and exact check.
-  std::vector<int> term_offset;
+  // Ladder l = 2 f (falling) or 2 f + 1 (rising); its thresholds start at
+  // offsets[l] in the concatenation and its tallies at offsets[l] + l.
+  std::vector<std::int64_t> ladder_offsets() const;
+};
+
+// Units evaluated by screen and exact check (kernels/risk/screen.hpp, exact_check.hpp).
+struct multi_unit_plan {
+  std::vector<int> term_offset;  // n_units + 1
   std::vector<health_term> terms;
   std::vector<double> numerator_const_usd;
   std::vector<double> denominator_const_usd;
   std::int64_t hf_sample_paths = 0;
 
-  int n_multi_units() const { return static_cast<int>(numerator_const_usd.size()); }
-  // Ladder l = 2 f (falling) or 2 f + 1 (rising); its thresholds start at
-  // ladder_offset(l) in the concatenation and its tallies at ladder_offset(l) + l.
-  std::vector<std::int64_t> ladder_offsets() const;
+  int n_units() const { return static_cast<int>(numerator_const_usd.size()); }
+};
+
+struct simulation_plan {
+  std::uint64_t seed = 0;
+  std::int64_t n_paths = 0;
+  int n_steps = 0;
+  market_plan market;
+  ladder_plan ladders;
+  multi_unit_plan multi;
 };
 
 struct simulation_tallies {

@@ -6,13 +6,13 @@
 #include <cstdint>
 #include <string>
 
-#include "host/backend/backend.hpp"
 #include "common/error.hpp"
+#include "host/backend/backend.hpp"
 #include "host/config/run_config.hpp"
 #include "host/engine/engine.hpp"
 #include "host/engine/market_setup.hpp"
-#include "host/engine/snapshot_model.hpp"
 #include "host/engine/risk_plan.hpp"
+#include "host/engine/snapshot_model.hpp"
 #include "host/snapshot/synth.hpp"
 #include "kernels/risk/simulate.hpp"
 
@@ -38,18 +38,18 @@ simulation_plan hand_counted_plan() {
   simulation_plan plan;
   plan.n_paths = 1000;
   plan.n_steps = 9;
-  plan.n_assets = 2;
-  plan.drift_dt = {0.0f, 0.0f};
-  plan.vol_sqrt_dt = {0.1f, 0.1f};
-  plan.cholesky = {1.0f, 0.0f, 0.0f, 1.0f};
-  plan.factors = {factor_spec{0, -1, {-0.1f, -0.2f, -0.3f}, {-0.1f, -0.2f}}};
-  plan.histogram_bins = 4;
-  plan.histogram_width = 0.5;
-  plan.term_offset.assign(34, 0);
-  plan.terms.assign(70, health_term{});
-  plan.numerator_const_usd.assign(33, 0.0);
-  plan.denominator_const_usd.assign(33, 0.0);
-  plan.hf_sample_paths = 5;
+  plan.market.n_assets = 2;
+  plan.market.diffusion.drift_dt = {0.0f, 0.0f};
+  plan.market.diffusion.vol_sqrt_dt = {0.1f, 0.1f};
+  plan.market.diffusion.cholesky = {1.0f, 0.0f, 0.0f, 1.0f};
+  plan.ladders.factors = {factor_spec{0, -1, {-0.1f, -0.2f, -0.3f}, {-0.1f, -0.2f}}};
+  plan.ladders.histogram_bins = 4;
+  plan.ladders.histogram_width = 0.5;
+  plan.multi.term_offset.assign(34, 0);
+  plan.multi.terms.assign(70, health_term{});
+  plan.multi.numerator_const_usd.assign(33, 0.0);
+  plan.multi.denominator_const_usd.assign(33, 0.0);
+  plan.multi.hf_sample_paths = 5;
   return plan;
 }
 
@@ -71,10 +71,10 @@ TEST(PlanFootprint, CountsEveryArrayOfThePlan) {
 
 TEST(PlanFootprint, NoMultiAssetUnitsNeedNothingPerPathOrThread) {
   simulation_plan plan = hand_counted_plan();
-  plan.term_offset.clear();
-  plan.terms.clear();
-  plan.numerator_const_usd.clear();
-  plan.denominator_const_usd.clear();
+  plan.multi.term_offset.clear();
+  plan.multi.terms.clear();
+  plan.multi.numerator_const_usd.clear();
+  plan.multi.denominator_const_usd.clear();
   const memory_footprint f = plan_footprint(plan, 4);
   EXPECT_EQ(f.bytes_per_path, 0);
   EXPECT_EQ(f.bytes_per_thread, 0);
@@ -217,7 +217,7 @@ TEST_F(LargeBook, HasTheDocumentedShape) {
   EXPECT_EQ(plan_->units.size(), 1'081'268u);
   EXPECT_EQ(routes[static_cast<int>(unit_route::constant)], 97'930);
   EXPECT_EQ(routes[static_cast<int>(unit_route::ladder)], 676'228);
-  EXPECT_EQ(plan_->simulation.n_multi_units(), 307'110);
+  EXPECT_EQ(plan_->simulation.multi.n_units(), 307'110);
   // ceil(307,110 / 32) = 9,598 words of 4 bytes per path.
   EXPECT_EQ(plan_footprint(plan_->simulation, 0).bytes_per_path, 38'392);
 }

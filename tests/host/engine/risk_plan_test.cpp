@@ -66,7 +66,7 @@ double health_at(const health_form& form, const snapshot& snap, const std::vecto
 
 // The ladder's stored threshold for a unit: log of the factor's move to liquidation.
 double stored_threshold(const risk_plan& plan, const planned_unit& unit) {
-  const factor_spec& f = plan.simulation.factors.at(static_cast<std::size_t>(unit.factor));
+  const factor_spec& f = plan.simulation.ladders.factors.at(static_cast<std::size_t>(unit.factor));
   const auto i = static_cast<std::size_t>(unit.ladder_position);
   return unit.rising ? -f.rising_threshold_negated.at(i) : f.falling_threshold.at(i);
 }
@@ -85,7 +85,7 @@ TEST(RiskPlan, LendingEthAgainstStablecoinDebt) {
   EXPECT_FALSE(u.rising);
   EXPECT_NEAR(u.liquidation_price, d / (c * lt_eth), 1e-9 * eth_spot);
   EXPECT_NEAR(u.health_factor_initial, c * eth_spot * lt_eth / d, 1e-12);
-  const factor_spec& f = plan.simulation.factors.at(static_cast<std::size_t>(u.factor));
+  const factor_spec& f = plan.simulation.ladders.factors.at(static_cast<std::size_t>(u.factor));
   EXPECT_EQ(f.numerator_asset, eth);
   EXPECT_EQ(f.denominator_asset, -1);
   EXPECT_NEAR(stored_threshold(plan, u), std::log(d / (c * lt_eth) / eth_spot), 1e-6);
@@ -114,7 +114,7 @@ TEST(RiskPlan, LendingEthAgainstBtcDebtUsesThePriceRatio) {
   const planned_unit& u = plan.units[0];
   EXPECT_EQ(u.route, unit_route::ladder);
   EXPECT_FALSE(u.rising);
-  const factor_spec& f = plan.simulation.factors.at(static_cast<std::size_t>(u.factor));
+  const factor_spec& f = plan.simulation.ladders.factors.at(static_cast<std::size_t>(u.factor));
   EXPECT_EQ(f.numerator_asset, eth);
   EXPECT_EQ(f.denominator_asset, btc);
   EXPECT_NEAR(u.liquidation_price, d / (c * lt_eth), 1e-12);
@@ -215,9 +215,10 @@ TEST(RiskPlan, CrossAccountWithTwoAssetsIsExactAndItsFormIsEquityOverMaintenance
   EXPECT_EQ(u.route, unit_route::exact);
   EXPECT_EQ(u.exact_index, 0);
   EXPECT_TRUE(std::isnan(u.liquidation_price));
-  ASSERT_EQ(plan.simulation.n_multi_units(), 1);
-  EXPECT_EQ(plan.simulation.numerator_const_usd[0], collateral - s_eth * e_eth + s_btc * e_btc);
-  EXPECT_EQ(plan.simulation.terms.size(), 2u);
+  ASSERT_EQ(plan.simulation.multi.n_units(), 1);
+  EXPECT_EQ(plan.simulation.multi.numerator_const_usd[0],
+            collateral - s_eth * e_eth + s_btc * e_btc);
+  EXPECT_EQ(plan.simulation.multi.terms.size(), 2u);
 
   // At spot: equity 5000 - 200 - 200 = 4600, maintenance 180 + 45 = 225.
   EXPECT_NEAR(u.health_factor_initial, 4600.0 / 225.0, 1e-12);
@@ -267,8 +268,8 @@ TEST(RiskPlan, UnitsOnOneFactorShareASortedLadder) {
         {"L" + std::to_string(i), {{eth, 10.0, 0.0}, {usdc, 0.0, debts[i]}}});
   }
   const risk_plan plan = plan_for(snap);
-  ASSERT_EQ(plan.simulation.factors.size(), 1u);
-  const std::vector<float>& ladder = plan.simulation.factors[0].falling_threshold;
+  ASSERT_EQ(plan.simulation.ladders.factors.size(), 1u);
+  const std::vector<float>& ladder = plan.simulation.ladders.factors[0].falling_threshold;
   ASSERT_EQ(ladder.size(), 3u);
   EXPECT_GE(ladder[0], ladder[1]);
   EXPECT_GE(ladder[1], ladder[2]);

@@ -26,9 +26,9 @@ struct hand_made_run {
   hand_made_run() {
     simulation_plan& sim = plan.simulation;
     sim.n_paths = 100;
-    sim.histogram_bins = bins;
-    sim.histogram_width = width;
-    sim.factors = {factor_spec{0, -1, {-0.5f}, {}}};
+    sim.ladders.histogram_bins = bins;
+    sim.ladders.histogram_width = width;
+    sim.ladders.factors = {factor_spec{0, -1, {-0.5f}, {}}};
     planned_unit unit{};
     unit.id = "a";
     unit.kind = risk_unit_kind::lending_account;
