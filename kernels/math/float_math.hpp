@@ -11,7 +11,8 @@
 
 namespace levrisk {
 
-// Natural logarithm for finite x > 0 (Cephes logf).
+// Natural logarithm for finite normal x > 0 (Cephes logf); subnormals are not
+// handled (the engine passes uniforms of at least 2^-24).
 LEVRISK_HD LEVRISK_FORCEINLINE float log_float(float x) {
   const std::uint32_t bits = float_bits(x);
   float exponent = static_cast<float>(static_cast<int>(bits >> 23) - 126);
@@ -35,7 +36,8 @@ LEVRISK_HD LEVRISK_FORCEINLINE float log_float(float x) {
   return m + y + 0.693359375f * exponent;
 }
 
-// e^x, saturating to 0 below -87 and to e^88 above 88 (Cephes expf).
+// e^x for x clamped to [-87, 88] (Cephes expf): e^-87 (1.6e-38, the smallest
+// normal float is 1.2e-38) below, e^88 above; no infinities or subnormals.
 LEVRISK_HD LEVRISK_FORCEINLINE float exp_float(float x) {
   x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
   const float n = std::floor(1.44269504088896341f * x + 0.5f);

@@ -38,7 +38,7 @@ LEVRISK_HD inline int next_flagged_unit(const std::uint32_t* flags, int n_units,
     if (word != 0u) {
       int offset = 0;
       while (((word >> offset) & 1u) == 0u) ++offset;
-      return unit + offset;
+      return unit + offset < n_units ? unit + offset : n_units;  // bits past the end: none
     }
     unit = (unit / 32 + 1) * 32;  // the rest of this word is clear
   }

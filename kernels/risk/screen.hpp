@@ -39,8 +39,9 @@ LEVRISK_HD inline void screen_paths(const health_forms_view& forms, const path_f
     for (int unit = 0; unit < forms.n_units; ++unit) {
       const health_value worst =
           health_worst_case(forms, unit, &box.low[0][lane], &box.high[0][lane], Lanes);
-      if (sample_path ||
-          worst.numerator_usd < worst.denominator_usd * (1.0 + screen_relative_margin)) {
+      // The margin widens the test whatever the denominator's sign.
+      const double margin_usd = std::fabs(worst.denominator_usd) * screen_relative_margin;
+      if (sample_path || worst.numerator_usd < worst.denominator_usd + margin_usd) {
         words[unit / 32] |= 1u << (unit % 32);
       }
     }

@@ -234,6 +234,13 @@ TEST(ExactCheck, NextFlaggedUnitEqualsLinearScan) {
   }
 }
 
+// Bits past the last unit (the screen never sets them) are not units.
+TEST(ExactCheck, NextFlaggedUnitIgnoresBitsPastTheEnd) {
+  const std::uint32_t flags[2] = {0u, 1u << 5};  // bit 37
+  EXPECT_EQ(next_flagged_unit(flags, 33, 0), 33);
+  EXPECT_EQ(next_flagged_unit(flags, 38, 0), 37);
+}
+
 // Walking the flags as exact_check_path does visits every set bit once, in order.
 TEST(ExactCheck, WalkingTheFlagsVisitsEverySetUnit) {
   const int n_units = 130;

@@ -151,5 +151,19 @@ TEST(Screen, SnapshotBoxFlagsUnitsBelowOne) {
   EXPECT_FALSE(e.flagged(0, 3));
 }
 
+// A negative worst-case denominator (no real book has one, but the forms allow
+// it): the margin must still widen the test, so a unit liquidatable at the
+// snapshot (numerator -100.0005 < denominator -100) is flagged.
+TEST(Screen, MarginWidensTheTestForANegativeDenominator) {
+  const std::vector<linear_health> book = {{-100.0005, -100.0, {{0, 0.0f, 0.0f}}}};
+  const forms_storage forms(book);
+  exact_storage e(forms.n_units(), 0, 1);
+  price_box<1, book_max_assets> box{};
+  box_begin(1, box);
+  box_close(1, box);
+  screen_paths(forms.view(), e.view(forms).flags, 0, 0, 1, box);
+  EXPECT_TRUE(e.flagged(0, 0));
+}
+
 }  // namespace
 }  // namespace levrisk
