@@ -15,6 +15,7 @@
 
 #include "kernels/paths/market_step.hpp"
 #include "kernels/risk/simulation_view.hpp"
+#include "tests/kernels/risk/forms_storage.hpp"
 #include "tests/reference/health_box_reference.hpp"
 #include "tests/reference/ladder_reference.hpp"
 
@@ -162,30 +163,6 @@ inline std::vector<linear_health> test_book(int random_units = 75) {
   book.insert(book.end(), more.begin(), more.end());
   return book;
 }
-
-struct forms_storage {
-  std::vector<int> term_offset{0};
-  std::vector<health_term> terms;
-  std::vector<double> numerator_const, denominator_const;
-
-  explicit forms_storage(const std::vector<linear_health>& units) {
-    for (const linear_health& u : units) {
-      for (const linear_term& t : u.terms) {
-        terms.push_back({t.asset, t.numerator_usd, t.denominator_usd});
-      }
-      term_offset.push_back(static_cast<int>(terms.size()));
-      numerator_const.push_back(u.numerator_const_usd);
-      denominator_const.push_back(u.denominator_const_usd);
-    }
-  }
-
-  int n_units() const { return static_cast<int>(numerator_const.size()); }
-
-  health_forms_view view() const {
-    return health_forms_view{n_units(), term_offset.data(), terms.data(), numerator_const.data(),
-                             denominator_const.data()};
-  }
-};
 
 // Tallies, HF samples and flags of the exact units, for a batch of batch_paths
 // paths starting at batch_first_path.

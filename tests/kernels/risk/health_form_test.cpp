@@ -18,6 +18,7 @@
 #include <random>
 #include <vector>
 
+#include "tests/kernels/risk/forms_storage.hpp"
 #include "tests/reference/health_box_reference.hpp"
 
 namespace levrisk {
@@ -28,27 +29,7 @@ using reference::linear_term;
 
 constexpr int n_assets = 6;
 
-struct forms_storage {
-  std::vector<int> term_offset{0};
-  std::vector<health_term> terms;
-  std::vector<double> numerator_const, denominator_const;
-
-  explicit forms_storage(const std::vector<linear_health>& units) {
-    for (const linear_health& u : units) {
-      for (const linear_term& t : u.terms) {
-        terms.push_back({t.asset, t.numerator_usd, t.denominator_usd});
-      }
-      term_offset.push_back(static_cast<int>(terms.size()));
-      numerator_const.push_back(u.numerator_const_usd);
-      denominator_const.push_back(u.denominator_const_usd);
-    }
-  }
-
-  health_forms_view view() const {
-    return health_forms_view{static_cast<int>(numerator_const.size()), term_offset.data(),
-                             terms.data(), numerator_const.data(), denominator_const.data()};
-  }
-};
+using risk_test::forms_storage;
 
 // Units over 1 to 6 distinct assets in random order, signed coefficients (one
 // in ten zero) and signed constants, as lending (collateral, debt) and perp
