@@ -21,8 +21,12 @@
 namespace levrisk {
 namespace {
 
-constexpr int cpu_lanes = 16;        // one AVX-512 register of floats
-constexpr int cpu_exact_group = 64;  // units per pass over a regenerated path
+constexpr int cpu_lanes = 16;  // one AVX-512 register of floats
+// Units per pass over a path in the exact check. A stored path is read once per
+// unit (its growth rows stream from cache while the unit's terms and minimum stay
+// in registers); a regenerated one is stepped once per group.
+constexpr int cpu_stored_group = 1;
+constexpr int cpu_regenerated_group = 64;
 
 struct host_memory {
   template <class T>
@@ -97,7 +101,11 @@ class cpu_device {
            std::int64_t n_paths) const {
     simulate_batch<Shape::max_assets, Shape::max_factors>(view, first_path, n_paths);
     if (view.exact.forms.n_units > 0) {
-      exact_check_batch<Shape::max_assets>(view, first_path, n_paths);
+      if (regenerate_exact_paths_) {
+        exact_check_batch<Shape::max_assets, cpu_regenerated_group>(view, first_path, n_paths);
+      } else {
+        exact_check_batch<Shape::max_assets, cpu_stored_group>(view, first_path, n_paths);
+      }
     }
   }
 
@@ -123,18 +131,18 @@ class cpu_device {
     }
   }
 
-  template <int MaxAssets>
+  template <int MaxAssets, int Group>
   void exact_check_batch(const simulation_view& view, std::uint64_t first_path,
                          std::int64_t n_paths) const {
 #pragma omp parallel num_threads(threads_)
     {
       std::vector<float> growth_scratch(static_cast<std::size_t>(view.n_steps + 1) *
                                         static_cast<std::size_t>(view.model.diffusion.n_assets));
-      exact_state<MaxAssets, cpu_exact_group> state{};
+      exact_state<MaxAssets, Group> state{};
 #pragma omp for schedule(dynamic, 16)
       for (std::int64_t p = 0; p < n_paths; ++p) {
-        exact_check_path(view, first_path + static_cast<std::uint64_t>(p),
-                         regenerate_exact_paths_ ? nullptr : growth_scratch.data(), state);
+        exact_check_path<double>(view, first_path + static_cast<std::uint64_t>(p),
+                                 regenerate_exact_paths_ ? nullptr : growth_scratch.data(), state);
       }
     }
   }

@@ -14,7 +14,7 @@
 namespace levrisk {
 
 constexpr int gpu_max_threads_per_block = 128;
-constexpr int gpu_exact_group = 16;  // units per pass over a regenerated path
+constexpr int gpu_exact_group = 4;  // units per pass over a regenerated path (in registers)
 // Shared memory a block may take for path states: two blocks fit an SM of
 // 228 KB (H100, H200) with room for the L1 share.
 constexpr std::size_t gpu_shared_state_budget_bytes = 96 * 1024;

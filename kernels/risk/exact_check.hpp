@@ -19,16 +19,14 @@
 
 namespace levrisk {
 
-// Per-path state of the exact check; Group units are evaluated per pass over
-// the path.
+// Per-path state of the exact check: the regenerated path's market state and
+// growth factors, and the group of units evaluated per pass over the path.
 template <int MaxAssets, int Group>
 struct exact_state {
   static constexpr int group = Group;
   market_state<1, MaxAssets> market;
   float growth[MaxAssets];  // e^x of the current step, regenerated source
   int unit[Group];
-  int liquidation_step[Group];
-  float hf_min[Group];  // float of the double minimum: rounding is monotone
 };
 
 // The first flagged unit at or after `unit`, or n_units.
@@ -45,86 +43,125 @@ LEVRISK_HD inline int next_flagged_unit(const std::uint32_t* flags, int n_units,
   return n_units;
 }
 
-// The path's growth factors at every step into `scratch` ((n_steps + 1) x n).
-template <int MaxAssets, int Group>
-LEVRISK_HD inline void store_path(const simulation_view& v, std::uint64_t path, float* scratch,
-                                  exact_state<MaxAssets, Group>& s) {
+// The path's growth factors at every step into `scratch` ((n_steps + 1) x n),
+// on the CPU only. The market state is a local: the compiler then knows that
+// the stores to scratch cannot change it, and keeps it out of memory.
+template <int MaxAssets>
+inline void store_path(const simulation_view& v, std::uint64_t path, float* scratch) {
   const int n = v.model.diffusion.n_assets;
-  market_begin(v.model, v.stream, path, s.market);
+  market_state<1, MaxAssets> market{};
+  market_begin(v.model, v.stream, path, market);
   for (int k = 0; k < n; ++k) scratch[k] = 1.0f;
   for (int step = 1; step <= v.n_steps; ++step) {
-    market_step(v.model, v.stream, path, step - 1, s.market);
+    market_step(v.model, v.stream, path, step - 1, market);
     for (int k = 0; k < n; ++k) {
-      scratch[static_cast<std::ptrdiff_t>(step) * n + k] = exp_float(s.market.log_return[k][0]);
+      scratch[static_cast<std::ptrdiff_t>(step) * n + k] = exp_float(market.log_return[k][0]);
     }
   }
 }
 
-// Growth factors at `step`, visited in order from 0: from the stored path, or
-// by stepping the regenerated one.
-template <int MaxAssets, int Group>
-LEVRISK_HD LEVRISK_FORCEINLINE const float* path_growth(const simulation_view& v,
-                                                        std::uint64_t path, const float* stored,
-                                                        int step,
-                                                        exact_state<MaxAssets, Group>& s) {
-  const int n = v.model.diffusion.n_assets;
-  if (stored != nullptr) return stored + static_cast<std::ptrdiff_t>(step) * n;
-  if (step == 0) {
-    market_begin(v.model, v.stream, path, s.market);
-    for (int k = 0; k < n; ++k) s.growth[k] = 1.0f;
-  } else {
-    market_step(v.model, v.stream, path, step - 1, s.market);
-    for (int k = 0; k < n; ++k) s.growth[k] = exp_float(s.market.log_return[k][0]);
+// The two sources of a path's growth factors, read at steps 0, 1, ... in order.
+// They are types, not a run-time switch, so that the stored source's loop does
+// not carry the market model's code (and its registers).
+struct stored_path {
+  const float* growth;  // (n_steps + 1) x n_assets, from store_path
+  int n_assets;
+  LEVRISK_HD LEVRISK_FORCEINLINE const float* at(int step) const {
+    return growth + static_cast<std::ptrdiff_t>(step) * n_assets;
   }
-  return s.growth;
-}
+};
 
-// Units s.unit[0, group_size) along the path.
 template <int MaxAssets, int Group>
-LEVRISK_HD inline void evaluate_group(const simulation_view& v, std::uint64_t path,
-                                      const float* stored, bool sample_path, int group_size,
-                                      exact_state<MaxAssets, Group>& s) {
-  for (int i = 0; i < group_size; ++i) {
-    s.liquidation_step[i] = -1;
-    s.hf_min[i] = HUGE_VALF;
+struct regenerated_path {
+  const simulation_view& v;
+  std::uint64_t path;
+  exact_state<MaxAssets, Group>& s;
+  LEVRISK_HD LEVRISK_FORCEINLINE const float* at(int step) {
+    const int n = v.model.diffusion.n_assets;
+    if (step == 0) {
+      market_begin(v.model, v.stream, path, s.market);
+      for (int k = 0; k < n; ++k) s.growth[k] = 1.0f;
+    } else {
+      market_step(v.model, v.stream, path, step - 1, s.market);
+      for (int k = 0; k < n; ++k) s.growth[k] = exp_float(s.market.log_return[k][0]);
+    }
+    return s.growth;
+  }
+};
+
+// Units s.unit[0, group_size) along the path, each until its first liquidation
+// (every step on a sample path), then their tallies. Each unit's form, first
+// liquidating step and HF minimum are locals indexed only by unrolled loops
+// over the compile-time Group: registers on both backends, looked up once per
+// pass rather than at every step, and never memory the plan tables might alias. Minimum is the
+// running minimum's type; the result is the same for float and double, since rounding to float is
+// monotone (the CPU keeps double: no conversion in its hottest loop).
+template <class Minimum, class Source, int MaxAssets, int Group>
+LEVRISK_HD LEVRISK_HOST_NOINLINE void check_group(const simulation_view& v, std::uint64_t path,
+                                                  bool sample_path, int group_size, Source source,
+                                                  const exact_state<MaxAssets, Group>& s) {
+  unit_form form[Group];
+  int liquidation_step[Group];
+  Minimum hf_min[Group];
+  LEVRISK_UNROLL
+  for (int i = 0; i < Group; ++i) {
+    form[i] = i < group_size ? unit_form_of(v.exact.forms, s.unit[i]) : unit_form{};
+    liquidation_step[i] = -1;
+    hf_min[i] = static_cast<Minimum>(HUGE_VAL);
   }
   int pending = group_size;
   for (int step = 0; step <= v.n_steps && (pending > 0 || sample_path); ++step) {
-    const float* growth = path_growth(v, path, stored, step, s);
-    for (int i = 0; i < group_size; ++i) {
-      if (s.liquidation_step[i] >= 0 && !sample_path) continue;
-      const health_value h = health_at(v.exact.forms, s.unit[i], growth);
-      const float hf = static_cast<float>(health_factor(h));
-      s.hf_min[i] = hf < s.hf_min[i] ? hf : s.hf_min[i];
-      if (s.liquidation_step[i] < 0 && is_liquidatable(h)) {
-        s.liquidation_step[i] = step;
+    const float* growth = source.at(step);
+    LEVRISK_UNROLL
+    for (int i = 0; i < Group; ++i) {
+      if (i >= group_size || (liquidation_step[i] >= 0 && !sample_path)) continue;
+      const health_value h = health_at(form[i], growth);
+      const auto hf = static_cast<Minimum>(health_factor(h));
+      hf_min[i] = hf < hf_min[i] ? hf : hf_min[i];
+      if (liquidation_step[i] < 0 && is_liquidatable(h)) {
+        liquidation_step[i] = step;
         --pending;
       }
     }
   }
-}
-
-template <int MaxAssets, int Group>
-LEVRISK_HD inline void record_group(const exact_units_view& e, std::uint64_t path, bool sample_path,
-                                    int group_size, const exact_state<MaxAssets, Group>& s) {
-  for (int i = 0; i < group_size; ++i) {
+  const multi_unit_tallies& t = v.exact.tallies;
+  LEVRISK_UNROLL
+  for (int i = 0; i < Group; ++i) {
+    if (i >= group_size) continue;
     const int unit = s.unit[i];
-    if (s.liquidation_step[i] >= 0) {
-      const tally_t step = static_cast<tally_t>(s.liquidation_step[i]);
-      tally_add(e.tallies.liquidated + unit, 1ull);
-      tally_add(e.tallies.step_sum + unit, step);
-      tally_add(e.tallies.step_sq_sum + unit, step * step);
+    if (liquidation_step[i] >= 0) {
+      const auto step = static_cast<tally_t>(liquidation_step[i]);
+      tally_add(t.liquidated + unit, 1ull);
+      tally_add(t.step_sum + unit, step);
+      tally_add(t.step_sq_sum + unit, step * step);
     }
     if (sample_path) {
-      e.tallies.hf_min_sample[static_cast<std::int64_t>(unit) * e.tallies.sample_paths +
-                              static_cast<std::int64_t>(path)] = s.hf_min[i];
+      t.hf_min_sample[static_cast<std::int64_t>(unit) * t.sample_paths +
+                      static_cast<std::int64_t>(path)] = static_cast<float>(hf_min[i]);
     }
   }
 }
 
-// The flagged units of `path`. With `scratch` ((n_steps + 1) x n_assets floats)
-// the path is stored there; without, it is regenerated for each group.
-template <int MaxAssets, int Group>
+// The flagged units from first_unit on, in groups of up to Group.
+template <class Minimum, class Source, int MaxAssets, int Group>
+LEVRISK_HD inline void check_groups(const simulation_view& v, std::uint64_t path, bool sample_path,
+                                    int first_unit, Source source,
+                                    exact_state<MaxAssets, Group>& s) {
+  const std::uint32_t* flags = path_flag_words(v.exact.flags, path);
+  const int n_units = v.exact.forms.n_units;
+  for (int next_unit = first_unit; next_unit < n_units;) {
+    int group_size = 0;
+    for (; next_unit < n_units && group_size < Group;
+         next_unit = next_flagged_unit(flags, n_units, next_unit + 1)) {
+      s.unit[group_size++] = next_unit;
+    }
+    check_group<Minimum>(v, path, sample_path, group_size, source, s);
+  }
+}
+
+// The flagged units of `path`. With `scratch` ((n_steps + 1) x n_assets floats,
+// CPU only) the path is stored there; without, it is regenerated for each group.
+template <class Minimum = float, int MaxAssets, int Group>
 LEVRISK_HD inline void exact_check_path(const simulation_view& v, std::uint64_t path,
                                         float* scratch, exact_state<MaxAssets, Group>& s) {
   const std::uint32_t* flags = path_flag_words(v.exact.flags, path);
@@ -132,16 +169,16 @@ LEVRISK_HD inline void exact_check_path(const simulation_view& v, std::uint64_t 
   int next_unit = next_flagged_unit(flags, n_units, 0);
   if (next_unit == n_units) return;
   const bool sample_path = path < static_cast<std::uint64_t>(v.exact.tallies.sample_paths);
-  if (scratch != nullptr) store_path(v, path, scratch, s);
-  while (next_unit < n_units) {
-    int group_size = 0;
-    for (; next_unit < n_units && group_size < Group;
-         next_unit = next_flagged_unit(flags, n_units, next_unit + 1)) {
-      s.unit[group_size++] = next_unit;
-    }
-    evaluate_group(v, path, scratch, sample_path, group_size, s);
-    record_group(v.exact, path, sample_path, group_size, s);
+#if !defined(__CUDA_ARCH__)
+  if (scratch != nullptr) {
+    store_path<MaxAssets>(v, path, scratch);
+    check_groups<Minimum>(v, path, sample_path, next_unit,
+                          stored_path{scratch, v.model.diffusion.n_assets}, s);
+    return;
   }
+#endif
+  check_groups<Minimum>(v, path, sample_path, next_unit,
+                        regenerated_path<MaxAssets, Group>{v, path, s}, s);
 }
 
 }  // namespace levrisk

@@ -31,15 +31,34 @@ struct health_value {
 };
 
 // growth[k] = e^{x_k}
-LEVRISK_HD inline health_value health_at(const health_forms_view& forms, int unit,
-                                         const float* growth) {
-  health_value h{forms.numerator_const_usd[unit], forms.denominator_const_usd[unit]};
-  for (int t = forms.term_offset[unit]; t < forms.term_offset[unit + 1]; ++t) {
-    const health_term& term = forms.terms[t];
+// One unit's form resolved from the view: what health_at reads at every step,
+// looked up once per unit and pass over a path.
+struct unit_form {
+  const health_term* terms;
+  int n_terms;
+  double numerator_const_usd;
+  double denominator_const_usd;
+};
+
+LEVRISK_HD LEVRISK_FORCEINLINE unit_form unit_form_of(const health_forms_view& forms, int unit) {
+  const int first = forms.term_offset[unit];
+  return unit_form{forms.terms + first, forms.term_offset[unit + 1] - first,
+                   forms.numerator_const_usd[unit], forms.denominator_const_usd[unit]};
+}
+
+LEVRISK_HD LEVRISK_FORCEINLINE health_value health_at(const unit_form& form, const float* growth) {
+  health_value h{form.numerator_const_usd, form.denominator_const_usd};
+  for (int t = 0; t < form.n_terms; ++t) {
+    const health_term& term = form.terms[t];
     h.numerator_usd += static_cast<double>(term.numerator_usd) * growth[term.asset];
     h.denominator_usd += static_cast<double>(term.denominator_usd) * growth[term.asset];
   }
   return h;
+}
+
+LEVRISK_HD inline health_value health_at(const health_forms_view& forms, int unit,
+                                         const float* growth) {
+  return health_at(unit_form_of(forms, unit), growth);
 }
 
 // Lowest numerator and highest denominator any price vector in the box
