@@ -39,6 +39,7 @@
 #define LEVRISK_SIMD_OR(flag)
 #else
 #define LEVRISK_SIMD LEVRISK_PRAGMA(omp simd)
+// NOLINTNEXTLINE(bugprone-macro-parentheses): the argument is pragma text
 #define LEVRISK_SIMD_OR(flag) LEVRISK_PRAGMA(omp simd reduction(| : flag))
 #endif
 

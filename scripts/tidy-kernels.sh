@@ -9,6 +9,6 @@ command -v clang-tidy >/dev/null || { echo "tidy-kernels: clang-tidy is not inst
 unit=$(mktemp --suffix=.cpp)
 trap 'rm -f "$unit"' EXIT
 for header in $(find kernels -name '*.hpp' | sort); do echo "#include \"$header\""; done >"$unit"
-clang-tidy --quiet --config-file=.clang-tidy --warnings-as-errors='*' --header-filter="$PWD/kernels/" "$unit" \
+clang-tidy --quiet --config-file=.clang-tidy --warnings-as-errors='*' --header-filter='(^|/)kernels/' "$unit" \
   -- -std=c++17 -I. -fopenmp -x c++
 echo "tidy-kernels: $(grep -c include "$unit") headers clean"

@@ -89,6 +89,24 @@ struct regenerated_path {
   }
 };
 
+// One unit's outcome on one path: its first liquidating step (-1: none) and,
+// on a sample path, its HF minimum.
+template <class Minimum>
+LEVRISK_HD LEVRISK_FORCEINLINE void record_outcome(const multi_unit_tallies& t, int unit,
+                                                   std::uint64_t path, bool sample_path,
+                                                   int liquidation_step, Minimum hf_min) {
+  if (liquidation_step >= 0) {
+    const auto step = static_cast<tally_t>(liquidation_step);
+    tally_add(t.liquidated + unit, 1ull);
+    tally_add(t.step_sum + unit, step);
+    tally_add(t.step_sq_sum + unit, step * step);
+  }
+  if (sample_path) {
+    t.hf_min_sample[static_cast<std::int64_t>(unit) * t.sample_paths +
+                    static_cast<std::int64_t>(path)] = static_cast<float>(hf_min);
+  }
+}
+
 // Units s.unit[0, group_size) along the path, each until its first liquidation
 // (every step on a sample path), then their tallies. Each unit's form, first
 // liquidating step and HF minimum are locals indexed only by unrolled loops
@@ -124,20 +142,10 @@ LEVRISK_HD LEVRISK_HOST_NOINLINE void check_group(const simulation_view& v, std:
       }
     }
   }
-  const multi_unit_tallies& t = v.exact.tallies;
   LEVRISK_UNROLL
   for (int i = 0; i < Group; ++i) {
-    if (i >= group_size) continue;
-    const int unit = s.unit[i];
-    if (liquidation_step[i] >= 0) {
-      const auto step = static_cast<tally_t>(liquidation_step[i]);
-      tally_add(t.liquidated + unit, 1ull);
-      tally_add(t.step_sum + unit, step);
-      tally_add(t.step_sq_sum + unit, step * step);
-    }
-    if (sample_path) {
-      t.hf_min_sample[static_cast<std::int64_t>(unit) * t.sample_paths +
-                      static_cast<std::int64_t>(path)] = static_cast<float>(hf_min[i]);
+    if (i < group_size) {
+      record_outcome(v.exact.tallies, s.unit[i], path, sample_path, liquidation_step[i], hf_min[i]);
     }
   }
 }
