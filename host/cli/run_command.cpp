@@ -13,7 +13,6 @@
 #include "host/backend/backend.hpp"
 #include "host/cli/commands.hpp"
 #include "host/cli/progress_reporter.hpp"
-#include "common/error.hpp"
 #include "host/config/memory_size.hpp"
 #include "host/config/run_config.hpp"
 #include "host/engine/engine.hpp"

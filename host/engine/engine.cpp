@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "host/common/build_info.hpp"
 #include "common/error.hpp"
+#include "host/common/build_info.hpp"
 #include "host/engine/batch_planner.hpp"
 #include "host/engine/market_setup.hpp"
 #include "host/engine/risk_plan.hpp"
