@@ -47,7 +47,7 @@ LEVRISK_HD inline int next_flagged_unit(const std::uint32_t* flags, int n_units,
 // on the CPU only. The market state is a local: the compiler then knows that
 // the stores to scratch cannot change it, and keeps it out of memory.
 template <int MaxAssets>
-inline void store_path(const simulation_view& v, std::uint64_t path, float* scratch) {
+LEVRISK_HD inline void store_path(const simulation_view& v, std::uint64_t path, float* scratch) {
   const int n = v.model.diffusion.n_assets;
   market_state<1, MaxAssets> market{};
   market_begin(v.model, v.stream, path, market);
