@@ -11,8 +11,6 @@ namespace levrisk {
 
 template <int Lanes, int MaxAssets>
 struct market_state {
-  static constexpr int lanes = Lanes;
-  static constexpr int capacity = MaxAssets;
   float log_return[MaxAssets][Lanes];  // x_k: log of price over snapshot price
   // The normals of the current four-step chunk (kernels/paths/innovations.hpp).
   float z[4 * (MaxAssets + 1)][Lanes];

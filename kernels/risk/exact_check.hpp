@@ -23,7 +23,6 @@ namespace levrisk {
 // growth factors, and the group of units evaluated per pass over the path.
 template <int MaxAssets, int Group>
 struct exact_state {
-  static constexpr int group = Group;
   market_state<1, MaxAssets> market;
   float growth[MaxAssets];  // e^x of the current step, regenerated source
   int unit[Group];

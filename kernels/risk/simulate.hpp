@@ -27,7 +27,6 @@ namespace levrisk {
 // runs of up to MaxAssets assets and MaxFactors factors (host/backend/shapes.hpp).
 template <int Lanes, int MaxAssets, int MaxFactors>
 struct path_state {
-  static constexpr int lanes = Lanes;
   market_state<Lanes, MaxAssets> market;
   price_box<Lanes, MaxAssets> box;
   factor_state<Lanes, MaxFactors> factors;

@@ -314,4 +314,12 @@ struct factor_book {
   }
 };
 
+// The test book, its forms and the three-asset market over n_steps steps.
+struct book_case {
+  explicit book_case(int n_steps) : market(three_asset_market(n_steps)) {}
+  std::vector<linear_health> book = test_book();
+  forms_storage forms{book};
+  gbm_market market;
+};
+
 }  // namespace levrisk::risk_test

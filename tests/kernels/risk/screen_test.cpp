@@ -45,14 +45,8 @@ void screen_batch(const risk_test::gbm_market& market, const forms_storage& form
   }
 }
 
-struct screen_case {
-  std::vector<linear_health> book = risk_test::test_book();
-  forms_storage forms{book};
-  risk_test::gbm_market market = risk_test::three_asset_market(n_steps);
-};
-
 TEST(Screen, FlagsEveryUnitTheExactTwinLiquidates) {
-  screen_case c;
+  const risk_test::book_case c(n_steps);
   exact_storage wide(c.forms.n_units(), sample_paths, n_paths);
   exact_storage narrow(c.forms.n_units(), sample_paths, n_paths);
   screen_batch<16>(c.market, c.forms, wide, n_paths);
@@ -89,7 +83,7 @@ TEST(Screen, FlagsEveryUnitTheExactTwinLiquidates) {
 // A batch starting past the sample paths: flags are batch-relative, and the
 // screen's result for a path does not depend on where its batch starts.
 TEST(Screen, FlagsDoNotDependOnTheBatch) {
-  screen_case c;
+  const risk_test::book_case c(n_steps);
   exact_storage whole(c.forms.n_units(), sample_paths, n_paths);
   screen_batch<16>(c.market, c.forms, whole, n_paths);
   constexpr std::uint64_t first_path = 100;  // not a multiple of 16
@@ -106,7 +100,7 @@ TEST(Screen, FlagsDoNotDependOnTheBatch) {
 // One block of 16 with 5 active lanes: lanes 5 .. 15 write no flag, even where
 // they would be sample paths; lanes 0 .. 4 flag what one-lane blocks flag.
 TEST(Screen, InactiveLanesWriteNoFlags) {
-  screen_case c;
+  const risk_test::book_case c(n_steps);
   for (const std::uint64_t first_path : {std::uint64_t{0}, std::uint64_t{200}}) {
     const int active = 5;
     exact_storage block(c.forms.n_units(), sample_paths, 16, first_path);

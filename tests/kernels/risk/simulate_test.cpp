@@ -81,14 +81,8 @@ void expect_identical(const run_result& a, const run_result& b, const char* what
   EXPECT_EQ(bits_a, bits_b) << what;
 }
 
-struct simulate_case {
-  std::vector<linear_health> book = risk_test::test_book();
-  forms_storage forms{book};
-  risk_test::gbm_market market = risk_test::three_asset_market(n_steps);
-};
-
 TEST(Simulate, KernelShapeDoesNotChangeResults) {
-  simulate_case c;
+  const risk_test::book_case c(n_steps);
   const auto small = run_kernels<16, 4, 8>(c.market, c.forms);
   const auto large = run_kernels<16, 32, 64>(c.market, c.forms);
   const auto one_lane = run_kernels<1, 4, 8>(c.market, c.forms);
@@ -105,7 +99,7 @@ TEST(Simulate, KernelShapeDoesNotChangeResults) {
 // Screen then exact check, as the backends run them, equal the twin evaluating
 // every unit on every path: the screen loses nothing.
 TEST(Simulate, ScreenAndExactCheckEqualTheTwinOnEveryPath) {
-  simulate_case c;
+  const risk_test::book_case c(n_steps);
   const auto got = run_kernels<16, 4, 8>(c.market, c.forms);
   exact_storage expected(c.forms.n_units(), sample_paths, n_paths);
   const simulation_view v = risk_test::make_view(c.market, seed, n_steps, expected.view(c.forms));
