@@ -26,8 +26,13 @@ class backend {
   virtual std::string available_memory_source() const = 0;
   // Worker threads that each hold one stored path for the exact check (0: none).
   virtual int scratch_threads() const { return 0; }
+  // Whether it keeps each path's stored prices for the whole batch (the GPU's execution stage).
+  virtual bool batch_scratch() const { return false; }
   virtual void begin(const simulation_plan& plan, std::int64_t max_batch_paths) = 0;
   virtual void run_batch(std::uint64_t first_path, std::int64_t n_paths) = 0;
+  // The last batch's per-path totals of the execution stage, n_paths x stride
+  // (kernels/risk/execution_view.hpp); empty when execution is off.
+  virtual std::vector<double> batch_path_totals(std::int64_t n_paths) const = 0;
   virtual simulation_tallies finish() = 0;
 };
 

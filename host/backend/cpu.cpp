@@ -15,7 +15,9 @@
 #include "common/error.hpp"
 #include "host/backend/backend.hpp"
 #include "host/backend/plan_backend.hpp"
+#include "host/backend/execution_storage.hpp"
 #include "kernels/risk/exact_check.hpp"
+#include "kernels/risk/execution.hpp"
 #include "kernels/risk/simulate.hpp"
 
 namespace levrisk {
@@ -95,12 +97,19 @@ class cpu_device {
   std::int64_t available_memory_bytes() const { return half_of_available_ram(); }
   std::string available_memory_source() const { return "half of MemAvailable"; }
   int scratch_threads() const { return regenerate_exact_paths_ ? 0 : threads_; }
+  bool batch_scratch() const { return false; }
 
   template <class Shape>
   void run(Shape, const simulation_view& view, std::uint64_t first_path,
            std::int64_t n_paths) const {
     simulate_batch<Shape::max_assets, Shape::max_factors>(view, first_path, n_paths);
-    if (view.exact.forms.n_units > 0) {
+    if (view.execution.enabled != 0) {
+      if (regenerate_exact_paths_) {
+        execution_batch<Shape::max_assets, cpu_regenerated_group>(view, first_path, n_paths);
+      } else {
+        execution_batch<Shape::max_assets, cpu_stored_group>(view, first_path, n_paths);
+      }
+    } else if (view.exact.forms.n_units > 0) {
       if (regenerate_exact_paths_) {
         exact_check_batch<Shape::max_assets, cpu_regenerated_group>(view, first_path, n_paths);
       } else {
@@ -143,6 +152,32 @@ class cpu_device {
       for (std::int64_t p = 0; p < n_paths; ++p) {
         exact_check_path<double>(view, first_path + static_cast<std::uint64_t>(p),
                                  regenerate_exact_paths_ ? nullptr : growth_scratch.data(), state);
+      }
+    }
+  }
+
+  // The exact check and the execution stage path by path, over one stored path
+  // per thread (the exact check regenerates its own when asked to).
+  template <int MaxAssets, int Group>
+  void execution_batch(const simulation_view& view, std::uint64_t first_path,
+                       std::int64_t n_paths) const {
+    const int n_assets = view.model.diffusion.n_assets;
+    const auto row_floats = static_cast<std::size_t>(view.n_steps + 1) * n_assets;
+#pragma omp parallel num_threads(threads_)
+    {
+      std::vector<float> rows(2 * row_floats);
+      std::vector<double> ledger(static_cast<std::size_t>(ledger_doubles(view.n_steps)), 0.0);
+      const stored_rows stored{rows.data() + row_floats, rows.data(), n_assets};
+      exact_state<MaxAssets, Group> state{};
+#pragma omp for schedule(dynamic, 16)
+      for (std::int64_t p = 0; p < n_paths; ++p) {
+        const std::uint64_t path = first_path + static_cast<std::uint64_t>(p);
+        store_path<MaxAssets>(view, path, rows.data(), rows.data() + row_floats);
+        if (view.exact.forms.n_units > 0) {
+          exact_check_path<double>(view, path, regenerate_exact_paths_ ? nullptr : rows.data(),
+                                   state, true);
+        }
+        execute_path<MaxAssets>(view, path, stored, ledger.data());
       }
     }
   }

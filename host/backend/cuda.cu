@@ -15,7 +15,9 @@
 #include "host/backend/backend.hpp"
 #include "host/backend/gpu_launch.hpp"
 #include "host/backend/plan_backend.hpp"
+#include "host/backend/execution_storage.hpp"
 #include "kernels/risk/exact_check.hpp"
+#include "kernels/risk/execution.hpp"
 #include "kernels/risk/simulate.hpp"
 
 #define LEVRISK_CUDA_TRY(call)                                                    \
@@ -74,6 +76,23 @@ __global__ void __launch_bounds__(gpu_max_threads_per_block, 4)
                           thread_state<exact_state<MaxAssets, gpu_exact_group>>());
 }
 
+// The execution stage, one path per thread, over the path's prices stored in the
+// batch's scratch (global memory: too large for shared memory at 289 steps).
+template <int MaxAssets>
+__global__ void __launch_bounds__(gpu_max_threads_per_block)
+    execution_kernel(simulation_view view, std::uint64_t first_path, std::int64_t n_paths) {
+  const std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i >= n_paths) return;
+  const int n_assets = view.model.diffusion.n_assets;
+  const std::int64_t row_floats = static_cast<std::int64_t>(view.n_steps + 1) * n_assets;
+  float* growth = view.execution.batch_rows + i * 2 * row_floats;
+  float* x = growth + row_floats;
+  double* ledger = view.execution.batch_ledger + i * ledger_doubles(view.n_steps);
+  const std::uint64_t path = first_path + static_cast<std::uint64_t>(i);
+  store_path<MaxAssets>(view, path, growth, x);
+  execute_path<MaxAssets>(view, path, stored_rows{x, growth, n_assets}, ledger);
+}
+
 // Launches `kernel` over n_paths threads with a shared state slice each.
 template <class State, class Kernel>
 void launch_with_shared_state(Kernel kernel, const simulation_view& view, std::uint64_t first_path,
@@ -112,6 +131,7 @@ class cuda_device {
   }
   std::string available_memory_source() const { return "free GPU memory"; }
   int scratch_threads() const { return 0; }
+  bool batch_scratch() const { return true; }
 
   template <class Shape>
   void run(Shape, const simulation_view& view, std::uint64_t first_path,
@@ -122,6 +142,12 @@ class cuda_device {
     if (view.exact.forms.n_units > 0) {
       launch_with_shared_state<exact_state<assets, gpu_exact_group>>(exact_check_kernel<assets>,
                                                                      view, first_path, n_paths);
+    }
+    if (view.execution.enabled != 0) {
+      const unsigned blocks =
+          static_cast<unsigned>((n_paths + gpu_max_threads_per_block - 1) / gpu_max_threads_per_block);
+      execution_kernel<assets><<<blocks, gpu_max_threads_per_block>>>(view, first_path, n_paths);
+      LEVRISK_CUDA_TRY(cudaGetLastError());
     }
     LEVRISK_CUDA_TRY(cudaDeviceSynchronize());
   }

@@ -10,6 +10,7 @@
 //   std::int64_t available_memory_bytes() const;
 //   std::string available_memory_source() const;
 //   int scratch_threads() const;
+//   bool batch_scratch() const;           stored prices per path of the batch (GPU)
 //   template <class Shape>                kernel_shape<A, F> (host/backend/shapes.hpp)
 //   void run(Shape, const simulation_view&, std::uint64_t first_path, std::int64_t n_paths);
 
@@ -36,9 +37,10 @@ class plan_backend final : public backend {
   std::int64_t available_memory_bytes() const override { return device_.available_memory_bytes(); }
   std::string available_memory_source() const override { return device_.available_memory_source(); }
   int scratch_threads() const override { return device_.scratch_threads(); }
+  bool batch_scratch() const override { return device_.batch_scratch(); }
 
   void begin(const simulation_plan& plan, std::int64_t max_batch_paths) override {
-    storage_ = std::make_unique<storage_type>(plan, max_batch_paths);
+    storage_ = std::make_unique<storage_type>(plan, max_batch_paths, device_.batch_scratch());
   }
 
   void run_batch(std::uint64_t first_path, std::int64_t n_paths) override {
@@ -46,6 +48,11 @@ class plan_backend final : public backend {
     const simulation_view& view = storage_->start_batch(first_path);
     with_kernel_shape(view.model.diffusion.n_assets, view.ladders.n_factors,
                       [&](auto shape) { device_.run(shape, view, first_path, n_paths); });
+  }
+
+  std::vector<double> batch_path_totals(std::int64_t n_paths) const override {
+    LEVRISK_REQUIRE(storage_, runtime_failure, name() << " backend: path totals before begin");
+    return storage_->batch_totals(n_paths);
   }
 
   simulation_tallies finish() override {

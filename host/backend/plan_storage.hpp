@@ -7,6 +7,7 @@
 
 #include <cstdint>
 
+#include "host/backend/execution_storage.hpp"
 #include "host/backend/market_storage.hpp"
 #include "host/backend/unit_storage.hpp"
 #include "host/plan/simulation_plan.hpp"
@@ -18,8 +19,12 @@ template <class Memory>
 class plan_storage {
  public:
   // Uploads the plan and sizes per-batch buffers for batches of up to max_batch_paths.
-  plan_storage(const simulation_plan& plan, std::int64_t max_batch_paths)
-      : market_(plan.market), ladders_(plan.ladders), multi_(plan.multi, max_batch_paths) {
+  // batch_scratch: the device keeps each path's stored prices for the whole batch (the GPU).
+  plan_storage(const simulation_plan& plan, std::int64_t max_batch_paths, bool batch_scratch)
+      : market_(plan.market),
+        ladders_(plan.ladders),
+        multi_(plan.multi, max_batch_paths),
+        execution_(plan, max_batch_paths, batch_scratch) {
     view_.model = market_.view();
     view_.stream = normal_stream{plan.seed, normals_per_step(view_.model)};
     view_.n_steps = plan.n_steps;
@@ -29,13 +34,19 @@ class plan_storage {
   // The view for a batch starting at first_path, with its flags cleared.
   const simulation_view& start_batch(std::uint64_t first_path) {
     view_.exact = multi_.start_batch(first_path);
+    view_.execution = execution_.start_batch(first_path);
     return view_;
+  }
+
+  std::vector<double> batch_totals(std::int64_t n_paths) const {
+    return execution_.batch_totals(n_paths);
   }
 
   simulation_tallies download() const {
     simulation_tallies t;
     ladders_.download(t);
     multi_.download(t);
+    execution_.download(t);
     return t;
   }
 
@@ -43,6 +54,7 @@ class plan_storage {
   market_storage<Memory> market_;
   ladder_storage<Memory> ladders_;
   multi_unit_storage<Memory> multi_;
+  execution_storage<Memory> execution_;
   simulation_view view_{};
 };
 

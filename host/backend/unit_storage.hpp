@@ -23,13 +23,18 @@ class ladder_storage {
         histogram_bins_(plan.histogram_bins),
         histogram_inverse_width_(static_cast<float>(1.0 / plan.histogram_width)) {
     std::vector<float> thresholds;
+    std::vector<int> units;
     thresholds.reserve(static_cast<std::size_t>(offsets_.back()));
+    units.reserve(static_cast<std::size_t>(offsets_.back()));
     for (const factor_spec& f : plan.factors) {
       thresholds.insert(thresholds.end(), f.falling_threshold.begin(), f.falling_threshold.end());
       thresholds.insert(thresholds.end(), f.rising_threshold_negated.begin(),
                         f.rising_threshold_negated.end());
+      units.insert(units.end(), f.falling_unit.begin(), f.falling_unit.end());
+      units.insert(units.end(), f.rising_unit.begin(), f.rising_unit.end());
     }
     thresholds_ = thresholds;
+    units_ = units;
     const auto n_ladders = static_cast<std::int64_t>(offsets_.size()) - 1;
     const auto diff_size = static_cast<std::size_t>(offsets_.back() + n_ladders);
     crossed_diff_.assign(diff_size, 0ull);
@@ -71,7 +76,8 @@ class ladder_storage {
     const std::int64_t begin = offsets_[static_cast<std::size_t>(ladder)];
     const std::int64_t end = offsets_[static_cast<std::size_t>(ladder) + 1];
     const std::int64_t tally_begin = begin + ladder;
-    return ladder_view{Memory::raw(thresholds_) + begin, static_cast<int>(end - begin),
+    return ladder_view{Memory::raw(thresholds_) + begin, Memory::raw(units_) + begin,
+                       static_cast<int>(end - begin),
                        Memory::raw(crossed_diff_) + tally_begin,
                        Memory::raw(step_sum_diff_) + tally_begin,
                        Memory::raw(step_sq_sum_diff_) + tally_begin};
@@ -81,6 +87,7 @@ class ladder_storage {
   int histogram_bins_;
   float histogram_inverse_width_;
   buffer<Memory, float> thresholds_;
+  buffer<Memory, int> units_;
   buffer<Memory, tally_t> crossed_diff_, step_sum_diff_, step_sq_sum_diff_, min_histogram_,
       max_histogram_;
   buffer<Memory, factor_view> factor_views_;

@@ -33,9 +33,38 @@ std::string budget_words(const batch_request& request) {
          request.budget_source + ")";
 }
 
+// The execution stage's share: its tables and tallies for the run, the host's
+// per-path totals of every path, and per path of the batch its totals (and, with
+// batch scratch, the stored prices and fund ledger); per thread the CPU's copy.
+void add_execution_footprint(const simulation_plan& plan, int scratch_threads,
+                             bool batch_scratch, memory_footprint& footprint) {
+  const execution_plan& e = plan.execution;
+  if (!e.enabled) return;
+  const auto n_units = static_cast<std::int64_t>(e.units.size());
+  const std::int64_t stride = e.path_stride(plan.market.n_assets);
+  const std::int64_t rows_bytes =
+      bytes_of(2 * static_cast<std::int64_t>(plan.n_steps + 1) * plan.market.n_assets,
+               sizeof(float)) +
+      bytes_of(2 * static_cast<std::int64_t>(plan.n_steps + 1), sizeof(double));
+  const std::int64_t tables =
+      bytes_of(e.units) + bytes_of(e.lending_legs) + bytes_of(e.perp_legs) +
+      bytes_of(e.exact_units) + bytes_of(e.step0_units) + bytes_of(e.depth_usd);
+  const std::int64_t tallies = bytes_of(n_units * n_unit_money * 2, sizeof(money_tally)) +
+                               bytes_of(n_units * n_unit_counts, sizeof(tally_t));
+  footprint.fixed_bytes += tables + 2 * tallies + bytes_of(plan.n_paths * stride, sizeof(double));
+  footprint.bytes_per_path += 2 * bytes_of(stride, sizeof(double));
+  if (batch_scratch) {
+    footprint.bytes_per_path += rows_bytes;
+  } else if (scratch_threads > 0) {
+    footprint.bytes_per_thread += rows_bytes;
+    footprint.threads = scratch_threads;
+  }
+}
+
 }  // namespace
 
-memory_footprint plan_footprint(const simulation_plan& plan, int scratch_threads) {
+memory_footprint plan_footprint(const simulation_plan& plan, int scratch_threads,
+                                bool batch_scratch) {
   const std::vector<std::int64_t> offsets = plan.ladders.ladder_offsets();
   const std::int64_t n_ladders = static_cast<std::int64_t>(offsets.size()) - 1;
   const std::int64_t n_thresholds = offsets.back();
@@ -73,6 +102,7 @@ memory_footprint plan_footprint(const simulation_plan& plan, int scratch_threads
         bytes_of(static_cast<std::int64_t>(plan.n_steps + 1) * plan.market.n_assets, sizeof(float));
     footprint.threads = scratch_threads;
   }
+  add_execution_footprint(plan, scratch_threads, batch_scratch, footprint);
   return footprint;
 }
 

@@ -27,8 +27,11 @@ struct memory_footprint {
 // What plan_storage (host/backend/plan_storage.hpp) and the backends allocate for
 // `plan`: every array of the plan as uploaded, the tallies, and their copy as
 // handed back by finish(); per path, ceil(n_multi_units / 32) 32-bit flag words;
-// per scratch thread, (n_steps + 1) x n_assets floats of a stored path.
-memory_footprint plan_footprint(const simulation_plan& plan, int scratch_threads);
+// per scratch thread, (n_steps + 1) x n_assets floats of a stored path; and the
+// execution stage's tables, tallies, per-path totals and stored paths (per path
+// of the batch where the device keeps them per batch, `batch_scratch`).
+memory_footprint plan_footprint(const simulation_plan& plan, int scratch_threads,
+                                bool batch_scratch = false);
 
 struct batch_request {
   std::int64_t budget_bytes = 0;

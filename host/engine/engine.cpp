@@ -5,10 +5,12 @@
 #include "common/error.hpp"
 #include "host/common/build_info.hpp"
 #include "host/engine/batch_planner.hpp"
+#include "host/engine/execution_setup.hpp"
 #include "host/engine/market_setup.hpp"
 #include "host/engine/risk_plan.hpp"
 #include "host/engine/snapshot_model.hpp"
 #include "host/engine/summarize.hpp"
+#include "host/engine/summarize_execution.hpp"
 
 namespace levrisk {
 namespace {
@@ -30,6 +32,15 @@ risk_plan_settings plan_settings(const run_config& config) {
                             histogram_width};
 }
 
+execution_settings execution_settings_of(const run_config& config) {
+  execution_settings s;
+  s.enabled = config.liquidation.execute;
+  s.keeper_delay_steps = config.liquidation.keeper_delay_steps;
+  s.impact_exponent = config.liquidation.impact_exponent;
+  s.max_calls_per_step = config.liquidation.max_rounds_per_step;
+  return s;
+}
+
 batch_plan choose_batch(const run_config& config, const simulation_plan& plan,
                         const backend& executor) {
   batch_request request;
@@ -41,7 +52,7 @@ batch_plan choose_batch(const run_config& config, const simulation_plan& plan,
   request.paths = config.paths;
   request.preferred_batch = executor.default_batch_paths();
   request.explicit_batch = config.batch_paths;
-  return plan_batch(plan_footprint(plan, executor.scratch_threads()), request);
+  return plan_batch(plan_footprint(plan, executor.scratch_threads(), executor.batch_scratch()), request);
 }
 
 run_result run_simulation(const run_config& config, const snapshot& snap, backend& executor,
@@ -51,14 +62,21 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
   const std::vector<bool> constant_asset = constant_assets(config, snap, model);
   risk_plan plan = build_risk_plan(snap, constant_asset, plan_settings(config));
   const market_summary market = set_market(config, snap, model, constant_asset, plan.simulation);
+  set_execution(snap, execution_settings_of(config), plan);
+  const bool executing = plan.simulation.execution.enabled;
 
   const batch_plan batching = choose_batch(config, plan.simulation, executor);
   if (on_batch) on_batch(batching);
   const std::int64_t batch = batching.batch_paths;
   executor.begin(plan.simulation, batch);
+  std::vector<double> path_totals;
   for (std::int64_t first = 0; first < config.paths; first += batch) {
     const std::int64_t n = std::min(batch, config.paths - first);
     executor.run_batch(static_cast<std::uint64_t>(first), n);
+    if (executing) {
+      const std::vector<double> batch_totals = executor.batch_path_totals(n);
+      path_totals.insert(path_totals.end(), batch_totals.begin(), batch_totals.end());
+    }
     if (progress) progress(first + n, config.paths);
   }
   const simulation_tallies tallies = executor.finish();
@@ -92,6 +110,12 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
   result.hf_min_levels = config.hf_min_levels;
   result.units =
       summarize_units(plan, tallies, config.horizon_days / config.steps, config.hf_min_levels);
+  if (executing) {
+    summarize_unit_execution(plan, unit_books(snap, plan), tallies, config.paths, result.units);
+    result.system = summarize_system(plan.simulation.execution, static_cast<int>(snap.assets.size()),
+                                     path_totals, config.paths,
+                                     config.liquidation.path_totals_max_paths);
+  }
   return result;
 }
 

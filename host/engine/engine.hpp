@@ -9,6 +9,7 @@
 #include "host/backend/backend.hpp"
 #include "host/config/run_config.hpp"
 #include "host/engine/batch_planner.hpp"
+#include "host/engine/execution_setup.hpp"
 #include "host/engine/results.hpp"
 #include "host/engine/risk_plan.hpp"
 #include "host/snapshot/snapshot.hpp"
@@ -24,6 +25,9 @@ using batch_callback = std::function<void(const batch_plan& plan)>;
 // The risk plan's settings for a run: paths, steps, the HF-minimum sample and
 // the HF-minimum histograms (8192 bins of 0.0005 in log-factor units).
 risk_plan_settings plan_settings(const run_config& config);
+
+// The execution stage's settings from the configuration's [liquidation] table.
+execution_settings execution_settings_of(const run_config& config);
 
 // The batch for `plan` on `executor`: from config.memory_budget_bytes, or the
 // backend's available memory, and config.batch_paths (batch_planner.hpp).

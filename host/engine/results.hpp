@@ -2,10 +2,13 @@
 // What a run produces, independent of how it is stored. Every Monte Carlo
 // figure carries its standard error or a confidence interval.
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "host/engine/tail_statistics.hpp"
 
 namespace levrisk {
 
@@ -14,6 +17,35 @@ namespace levrisk {
 enum class risk_unit_kind : std::uint8_t { lending_account, perp_isolated, perp_cross };
 
 const char* to_string(risk_unit_kind kind);
+
+// A Monte Carlo mean over all paths and its standard error.
+struct usd_estimate {
+  double mean = std::nan("");
+  double se = std::nan("");
+};
+
+struct unit_execution_result {
+  // At the snapshot's prices.
+  double collateral_usd = 0.0;  // lending: collateral; perps: margin
+  double debt_usd = 0.0;
+  double notional_usd = 0.0;  // perps: sum of |size| x spot
+  double equity_usd = 0.0;    // collateral - debt; perps: margin + unrealised PnL
+  // Price of the unit's one factor at which it is liquidated; NaN when several
+  // prices drive it (or none).
+  double liquidation_price = std::nan("");
+  // Means over all paths, USD.
+  usd_estimate liquidated_usd;  // collateral seized (lending), notional closed (perps)
+  usd_estimate owner_loss_usd;  // liquidation bonus (lending); slippage and fee (perps)
+  usd_estimate bad_debt_usd;    // debt left with no collateral; perps: the venue's loss
+  std::int64_t bad_debt_paths = 0;
+  double bad_debt_probability = 0.0;  // with its 95% Wilson interval
+  double bad_debt_probability_lo = 0.0;
+  double bad_debt_probability_hi = 0.0;
+  std::int64_t executed_paths = 0;         // paths with at least one execution
+  double calls_per_executed_path = std::nan("");  // liquidation calls (lending rounds)
+  std::int64_t calls_exhausted_paths = 0;  // a step ended with HF < 1 and no call left
+  std::int64_t pending_paths = 0;          // triggered, executed beyond the horizon
+};
 
 struct unit_result {
   std::string id;  // account id; for isolated positions "<account>/<market>"
@@ -42,6 +74,10 @@ struct unit_result {
   std::vector<std::uint8_t> hf_min_quantile_lo_bound;
   std::vector<std::uint8_t> hf_min_quantile_hi_bound;
   std::int64_t hf_min_paths;
+
+  // What its liquidations left behind (docs/methodology.md, "Liquidation
+  // execution"); filled when the run executed liquidations (run_result::system).
+  unit_execution_result execution;
 };
 
 // Whether entry `level` of one of unit_result's *_bound vectors marks a bound.
@@ -76,12 +112,30 @@ struct run_metadata {
   std::int64_t memory_budget_bytes = 0;  // the budget the batch was chosen within
 };
 
+// The shortfall of the whole book (docs/methodology.md, "Shortfall"): per-path
+// totals and their distributions.
+struct system_result {
+  bool executed = false;
+  double lending_reserve_usd = 0.0;
+  double insurance_fund_usd = 0.0;
+  int keeper_delay_steps = 0;
+  double impact_exponent = 0.0;
+  std::vector<std::string> total_names;     // one per path total, as in the file
+  std::vector<loss_distribution> totals;    // their distributions over paths
+  std::vector<loss_distribution> asset_sold;    // per asset: USD sold by liquidations
+  std::vector<loss_distribution> asset_bought;  // per asset: USD bought (shorts closed)
+  // The per-path totals themselves, paths x total_names.size(); empty above the
+  // configured size ([liquidation] path_totals_max_paths).
+  std::vector<double> path_totals;
+};
+
 struct run_result {
   run_metadata metadata;
   std::vector<asset_result> assets;
   std::vector<double> correlation;    // n_assets x n_assets, row-major, as simulated
   std::vector<double> hf_min_levels;  // probability levels of the hf_min quantiles
   std::vector<unit_result> units;
+  system_result system;
 };
 
 }  // namespace levrisk

@@ -200,7 +200,7 @@ class factor_ladders {
     auto found = factor_of_pair_.find(pair);
     if (found == factor_of_pair_.end()) {
       found = factor_of_pair_.emplace(pair, static_cast<int>(sim_.ladders.factors.size())).first;
-      sim_.ladders.factors.push_back(factor_spec{pair.first, pair.second, {}, {}});
+      sim_.ladders.factors.push_back(factor_spec{pair.first, pair.second, {}, {}, {}, {}});
       falling_.emplace_back();
       rising_.emplace_back();
     }
@@ -220,20 +220,23 @@ class factor_ladders {
   // layout) into the plan's factors, and records each unit's position.
   void finish(std::vector<planned_unit>& units) {
     for (std::size_t f = 0; f < sim_.ladders.factors.size(); ++f) {
-      finish_ladder(falling_[f], sim_.ladders.factors[f].falling_threshold, units);
-      finish_ladder(rising_[f], sim_.ladders.factors[f].rising_threshold_negated, units);
+      factor_spec& spec = sim_.ladders.factors[f];
+      finish_ladder(falling_[f], spec.falling_threshold, spec.falling_unit, units);
+      finish_ladder(rising_[f], spec.rising_threshold_negated, spec.rising_unit, units);
     }
   }
 
  private:
   static void finish_ladder(std::vector<ladder_entry>& entries, std::vector<float>& out,
-                            std::vector<planned_unit>& units) {
+                            std::vector<int>& out_units, std::vector<planned_unit>& units) {
     std::sort(entries.begin(), entries.end(), [](const ladder_entry& l, const ladder_entry& r) {
       return l.threshold != r.threshold ? l.threshold > r.threshold : l.unit < r.unit;
     });
     out.reserve(entries.size());
+    out_units.reserve(entries.size());
     for (std::size_t i = 0; i < entries.size(); ++i) {
       out.push_back(static_cast<float>(entries[i].threshold));
+      out_units.push_back(entries[i].unit);
       units[static_cast<std::size_t>(entries[i].unit)].ladder_position = static_cast<int>(i);
     }
   }

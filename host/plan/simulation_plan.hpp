@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "host/plan/execution_plan.hpp"
 #include "host/plan/market_plan.hpp"
 #include "kernels/risk/atomics.hpp"
 #include "kernels/risk/health_form.hpp"
@@ -21,6 +22,8 @@ struct factor_spec {
   int denominator_asset;                        // -1: USD
   std::vector<float> falling_threshold;         // descending log levels
   std::vector<float> rising_threshold_negated;  // descending negated log levels
+  std::vector<int> falling_unit;                // the risk unit at each position
+  std::vector<int> rising_unit;
 };
 
 // Units routed to ladders (kernels/risk/factor_ladders.hpp), by factor.
@@ -51,6 +54,7 @@ struct simulation_plan {
   market_plan market;
   ladder_plan ladders;
   multi_unit_plan multi;
+  execution_plan execution;
 };
 
 struct simulation_tallies {
@@ -64,6 +68,10 @@ struct simulation_tallies {
   std::vector<tally_t> multi_step_sum;
   std::vector<tally_t> multi_step_sq_sum;
   std::vector<float> hf_min_sample;  // n_multi_units x hf_sample_paths
+  // Execution stage (kernels/risk/execution_view.hpp): per unit, n_unit_money x
+  // {sum, sum of squares} and n_unit_counts counts.
+  std::vector<money_tally> execution_money;
+  std::vector<tally_t> execution_counts;
 };
 
 }  // namespace levrisk

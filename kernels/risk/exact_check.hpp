@@ -43,18 +43,25 @@ LEVRISK_HD inline int next_flagged_unit(const std::uint32_t* flags, int n_units,
 }
 
 // The path's growth factors at every step into `scratch` ((n_steps + 1) x n),
-// on the CPU only. The market state is a local: the compiler then knows that
-// the stores to scratch cannot change it, and keeps it out of memory.
+// and with `x_rows` its log-returns as well (the execution stage's ladders).
+// The market state is a local: the compiler then knows that the stores to
+// scratch cannot change it, and keeps it out of memory.
 template <int MaxAssets>
-LEVRISK_HD inline void store_path(const simulation_view& v, std::uint64_t path, float* scratch) {
+LEVRISK_HD inline void store_path(const simulation_view& v, std::uint64_t path, float* scratch,
+                                  float* x_rows = nullptr) {
   const int n = v.model.diffusion.n_assets;
   market_state<1, MaxAssets> market{};
   market_begin(v.model, v.stream, path, market);
   for (int k = 0; k < n; ++k) scratch[k] = 1.0f;
+  if (x_rows != nullptr) {
+    for (int k = 0; k < n; ++k) x_rows[k] = 0.0f;
+  }
   for (int step = 1; step <= v.n_steps; ++step) {
     market_step(v.model, v.stream, path, step - 1, market);
-    for (int k = 0; k < n; ++k) {
-      scratch[static_cast<std::ptrdiff_t>(step) * n + k] = exp_float(market.log_return[k][0]);
+    const std::ptrdiff_t row = static_cast<std::ptrdiff_t>(step) * n;
+    for (int k = 0; k < n; ++k) scratch[row + k] = exp_float(market.log_return[k][0]);
+    if (x_rows != nullptr) {
+      for (int k = 0; k < n; ++k) x_rows[row + k] = market.log_return[k][0];
     }
   }
 }
@@ -167,10 +174,12 @@ LEVRISK_HD inline void check_groups(const simulation_view& v, std::uint64_t path
 }
 
 // The flagged units of `path`. With `scratch` ((n_steps + 1) x n_assets floats,
-// CPU only) the path is stored there; without, it is regenerated for each group.
+// CPU only) the path is stored there, unless `stored` says store_path has
+// filled it already; without, it is regenerated for each group.
 template <class Minimum = float, int MaxAssets, int Group>
 LEVRISK_HD inline void exact_check_path(const simulation_view& v, std::uint64_t path,
-                                        float* scratch, exact_state<MaxAssets, Group>& s) {
+                                        float* scratch, exact_state<MaxAssets, Group>& s,
+                                        bool stored = false) {
   const std::uint32_t* flags = path_flag_words(v.exact.flags, path);
   const int n_units = v.exact.forms.n_units;
   int next_unit = next_flagged_unit(flags, n_units, 0);
@@ -178,7 +187,7 @@ LEVRISK_HD inline void exact_check_path(const simulation_view& v, std::uint64_t 
   const bool sample_path = path < static_cast<std::uint64_t>(v.exact.tallies.sample_paths);
 #if !defined(__CUDA_ARCH__)
   if (scratch != nullptr) {
-    store_path<MaxAssets>(v, path, scratch);
+    if (!stored) store_path<MaxAssets>(v, path, scratch);
     check_groups<Minimum>(v, path, sample_path, next_unit,
                           stored_path{scratch, v.model.diffusion.n_assets}, s);
     return;

@@ -18,6 +18,7 @@ namespace levrisk {
 
 struct ladder_view {
   const float* threshold;  // descending; units crossed by level y are those with threshold > y
+  const int* unit;         // the risk unit at each position (the execution stage's)
   int size;
   tally_t* crossed_diff;      // size + 1 entries each
   tally_t* step_sum_diff;     // sum of first-crossing steps

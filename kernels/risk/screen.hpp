@@ -26,6 +26,13 @@ LEVRISK_HD LEVRISK_FORCEINLINE std::uint32_t* path_flag_words(const path_flags& 
 // exponential, but it is only monotone to within an ulp or two.
 constexpr double screen_relative_margin = 1e-5;
 
+// Whether a unit whose worst case over a price box is `worst` may have been
+// liquidated inside it. The margin widens the test whatever the denominator's sign.
+LEVRISK_HD LEVRISK_FORCEINLINE bool box_may_liquidate(const health_value& worst) {
+  const double margin_usd = std::fabs(worst.denominator_usd) * screen_relative_margin;
+  return worst.numerator_usd < worst.denominator_usd + margin_usd;
+}
+
 // Paths [first_path, first_path + active_lanes) after box_close. Paths below
 // sample_paths flag every unit: they record every unit's HF minimum exactly.
 template <int Lanes, int MaxAssets>
@@ -39,9 +46,7 @@ LEVRISK_HD inline void screen_paths(const health_forms_view& forms, const path_f
     for (int unit = 0; unit < forms.n_units; ++unit) {
       const health_value worst =
           health_worst_case(forms, unit, &box.low[0][lane], &box.high[0][lane], Lanes);
-      // The margin widens the test whatever the denominator's sign.
-      const double margin_usd = std::fabs(worst.denominator_usd) * screen_relative_margin;
-      if (sample_path || worst.numerator_usd < worst.denominator_usd + margin_usd) {
+      if (sample_path || box_may_liquidate(worst)) {
         words[unit / 32] |= 1u << (unit % 32);
       }
     }

@@ -6,6 +6,7 @@
 #include "kernels/common.hpp"
 #include "kernels/paths/market_step.hpp"
 #include "kernels/risk/atomics.hpp"
+#include "kernels/risk/execution_view.hpp"
 #include "kernels/risk/factor_ladders.hpp"
 #include "kernels/risk/health_form.hpp"
 #include "kernels/risk/screen.hpp"
@@ -33,6 +34,7 @@ struct simulation_view {
   market_view model;
   factor_ladders_view ladders;
   exact_units_view exact;
+  execution_view execution;
 };
 
 }  // namespace levrisk

@@ -42,7 +42,7 @@ simulation_plan hand_counted_plan() {
   plan.market.diffusion.drift_dt = {0.0f, 0.0f};
   plan.market.diffusion.vol_sqrt_dt = {0.1f, 0.1f};
   plan.market.diffusion.cholesky = {1.0f, 0.0f, 0.0f, 1.0f};
-  plan.ladders.factors = {factor_spec{0, -1, {-0.1f, -0.2f, -0.3f}, {-0.1f, -0.2f}}};
+  plan.ladders.factors = {factor_spec{0, -1, {-0.1f, -0.2f, -0.3f}, {-0.1f, -0.2f}, {}, {}}};
   plan.ladders.histogram_bins = 4;
   plan.ladders.histogram_width = 0.5;
   plan.multi.term_offset.assign(34, 0);

@@ -28,7 +28,7 @@ struct hand_made_run {
     sim.n_paths = 100;
     sim.ladders.histogram_bins = bins;
     sim.ladders.histogram_width = width;
-    sim.ladders.factors = {factor_spec{0, -1, {-0.5f}, {}}};
+    sim.ladders.factors = {factor_spec{0, -1, {-0.5f}, {}, {0}, {}}};
     planned_unit unit{};
     unit.id = "a";
     unit.kind = risk_unit_kind::lending_account;

@@ -254,7 +254,7 @@ struct ladder_storage {
   }
 
   ladder_view view() {
-    return ladder_view{stored.data(), static_cast<int>(stored.size()), crossed_diff.data(),
+    return ladder_view{stored.data(), nullptr, static_cast<int>(stored.size()), crossed_diff.data(),
                        step_sum_diff.data(), step_sq_sum_diff.data()};
   }
 

@@ -39,7 +39,7 @@ struct ladder_storage {
   }
 
   ladder_view view() {
-    return ladder_view{threshold.data(), static_cast<int>(threshold.size()), crossed_diff.data(),
+    return ladder_view{threshold.data(), nullptr, static_cast<int>(threshold.size()), crossed_diff.data(),
                        step_sum_diff.data(), step_sq_sum_diff.data()};
   }
 

@@ -1,0 +1,102 @@
+#pragma once
+// The execution part of a simulation plan (host/plan/execution_plan.hpp) in a
+// backend's memory: the units' balances and rules, their tallies, the batch's
+// per-path totals and, where the device asks for it (the GPU), each path's
+// stored prices and fund ledger for the whole batch; the CPU keeps those per
+// thread. `Memory` as in host/backend/market_storage.hpp.
+
+#include <cstdint>
+#include <vector>
+
+#include "host/backend/market_storage.hpp"
+#include "host/plan/simulation_plan.hpp"
+#include "kernels/risk/execution_view.hpp"
+
+namespace levrisk {
+
+// Floats of one path's stored prices (log-returns and growth factors) and
+// doubles of its fund ledger.
+inline std::int64_t stored_rows_floats(int n_steps, int n_assets) {
+  return 2 * static_cast<std::int64_t>(n_steps + 1) * n_assets;
+}
+inline std::int64_t ledger_doubles(int n_steps) { return 2 * static_cast<std::int64_t>(n_steps + 1); }
+
+template <class Memory>
+class execution_storage {
+ public:
+  execution_storage(const simulation_plan& plan, std::int64_t max_batch_paths, bool batch_scratch)
+      : plan_(plan.execution),
+        stride_(plan.execution.path_stride(plan.market.n_assets)),
+        units_(plan.execution.units),
+        lending_legs_(plan.execution.lending_legs),
+        perp_legs_(plan.execution.perp_legs),
+        exact_units_(plan.execution.exact_units),
+        step0_units_(plan.execution.step0_units),
+        depth_usd_(plan.execution.depth_usd) {
+    if (!plan_.enabled) return;
+    const auto n_units = plan.execution.units.size();
+    money_.assign(n_units * n_unit_money * 2, money_tally{0ull, 0ull});
+    counts_.assign(n_units * n_unit_counts, 0ull);
+    totals_.assign(static_cast<std::size_t>(max_batch_paths * stride_), 0.0);
+    if (batch_scratch) {
+      rows_.assign(static_cast<std::size_t>(
+                       max_batch_paths * stored_rows_floats(plan.n_steps, plan.market.n_assets)),
+                   0.0f);
+      ledger_.assign(static_cast<std::size_t>(max_batch_paths * ledger_doubles(plan.n_steps)), 0.0);
+    }
+  }
+
+  execution_view start_batch(std::uint64_t first_path) {
+    execution_view v{};
+    v.enabled = plan_.enabled ? 1 : 0;
+    if (!plan_.enabled) return v;
+    v.units = Memory::raw(units_);
+    v.lending_legs = Memory::raw(lending_legs_);
+    v.perp_legs = Memory::raw(perp_legs_);
+    v.exact_units = Memory::raw(exact_units_);
+    v.step0_units = Memory::raw(step0_units_);
+    v.n_step0_units = static_cast<int>(plan_.step0_units.size());
+    v.lending = plan_.lending;
+    v.impact = impact_view{Memory::raw(depth_usd_), plan_.impact_exponent};
+    v.keeper_delay_steps = plan_.keeper_delay_steps;
+    v.max_calls_per_step = plan_.max_calls_per_step;
+    v.lending_reserve_usd = plan_.lending_reserve_usd;
+    v.insurance_fund_usd = plan_.insurance_fund_usd;
+    v.money = Memory::raw(money_);
+    v.counts = Memory::raw(counts_);
+    v.totals = path_totals_view{Memory::raw(totals_), stride_, first_path};
+    v.batch_rows = rows_.empty() ? nullptr : Memory::raw(rows_);
+    v.batch_ledger = ledger_.empty() ? nullptr : Memory::raw(ledger_);
+    return v;
+  }
+
+  // The batch's per-path totals, n_paths x stride.
+  std::vector<double> batch_totals(std::int64_t n_paths) const {
+    if (!plan_.enabled) return {};
+    std::vector<double> all = Memory::to_host(totals_);
+    all.resize(static_cast<std::size_t>(n_paths * stride_));
+    return all;
+  }
+
+  void download(simulation_tallies& t) const {
+    if (!plan_.enabled) return;
+    t.execution_money = Memory::to_host(money_);
+    t.execution_counts = Memory::to_host(counts_);
+  }
+
+ private:
+  execution_plan plan_;
+  int stride_;
+  buffer<Memory, execution_unit> units_;
+  buffer<Memory, lending_leg> lending_legs_;
+  buffer<Memory, perp_leg> perp_legs_;
+  buffer<Memory, int> exact_units_, step0_units_;
+  buffer<Memory, double> depth_usd_;
+  buffer<Memory, money_tally> money_;
+  buffer<Memory, tally_t> counts_;
+  buffer<Memory, double> totals_;
+  buffer<Memory, float> rows_;
+  buffer<Memory, double> ledger_;
+};
+
+}  // namespace levrisk

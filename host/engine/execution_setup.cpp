@@ -1,0 +1,157 @@
+#include "host/engine/execution_setup.hpp"
+
+#include <cmath>
+#include <cstddef>
+#include <map>
+#include <string>
+
+#include "common/error.hpp"
+
+namespace levrisk {
+namespace {
+
+double signed_size(const perp_position& p) {
+  return p.side == position_side::long_side ? p.size : -p.size;
+}
+
+perp_leg perp_leg_of(const snapshot& snap, const perp_position& p) {
+  const perp_market& market = snap.perp_markets[static_cast<std::size_t>(p.market_index)];
+  const double spot = snap.assets[static_cast<std::size_t>(market.asset_index)].spot_usd;
+  const double size = signed_size(p);
+  return perp_leg{market.asset_index, size * spot, size * p.entry_price_usd,
+                  market.maintenance_margin_fraction, market.liquidation_fee};
+}
+
+// The units' legs, in the order of unit_health_forms (host/engine/risk_plan.cpp):
+// lending accounts, isolated positions, cross-margin accounts with positions.
+class unit_builder {
+ public:
+  unit_builder(const snapshot& snap, execution_plan& out) : snap_(snap), out_(out) {}
+
+  void add_lending_accounts() {
+    for (const lending_account& account : snap_.lending_accounts) {
+      execution_unit unit{execution_kind::lending, static_cast<int>(out_.lending_legs.size()),
+                          static_cast<int>(account.balances.size()), 0.0};
+      LEVRISK_REQUIRE(unit.n_legs <= max_lending_legs, input_error,
+                      snap_.source << ": lending account '" << account.id << "' has "
+                                   << unit.n_legs << " balances; at most " << max_lending_legs);
+      for (const lending_balance& b : account.balances) {
+        const double spot = snap_.assets[static_cast<std::size_t>(b.asset_index)].spot_usd;
+        const int market = snap_.find_lending_market(b.asset_index);
+        const double lt =
+            market >= 0
+                ? snap_.lending_markets[static_cast<std::size_t>(market)].liquidation_threshold
+                : 0.0;
+        const double bonus =
+            market >= 0 ? snap_.lending_markets[static_cast<std::size_t>(market)].liquidation_bonus
+                        : 0.0;
+        out_.lending_legs.push_back(lending_leg{b.asset_index, b.collateral_amount * spot,
+                                                b.debt_amount * spot, lt, bonus});
+      }
+      out_.units.push_back(unit);
+    }
+  }
+
+  void add_isolated_positions() {
+    for (const perp_position& p : snap_.perp_positions) {
+      if (p.mode != margin_mode::isolated) continue;
+      out_.units.push_back(execution_unit{execution_kind::perp,
+                                          static_cast<int>(out_.perp_legs.size()), 1,
+                                          p.isolated_margin_usd});
+      out_.perp_legs.push_back(perp_leg_of(snap_, p));
+    }
+  }
+
+  void add_cross_accounts() {
+    std::map<std::string, std::vector<const perp_position*>> positions;
+    for (const perp_position& p : snap_.perp_positions) {
+      if (p.mode == margin_mode::cross) positions[p.account_id].push_back(&p);
+    }
+    for (const perp_account& account : snap_.perp_accounts) {
+      const auto found = positions.find(account.id);
+      if (found == positions.end()) continue;
+      out_.units.push_back(execution_unit{execution_kind::perp,
+                                          static_cast<int>(out_.perp_legs.size()),
+                                          static_cast<int>(found->second.size()),
+                                          account.cross_collateral_usd});
+      for (const perp_position* p : found->second) out_.perp_legs.push_back(perp_leg_of(snap_, *p));
+    }
+  }
+
+ private:
+  const snapshot& snap_;
+  execution_plan& out_;
+};
+
+unit_book lending_book(const execution_plan& e, const execution_unit& u) {
+  unit_book book{0.0, 0.0, 0.0, 0.0};
+  for (int i = 0; i < u.n_legs; ++i) {
+    const lending_leg& leg = e.lending_legs[static_cast<std::size_t>(u.first_leg + i)];
+    book.collateral_usd += leg.collateral_usd;
+    book.debt_usd += leg.debt_usd;
+  }
+  book.equity_usd = book.collateral_usd - book.debt_usd;
+  return book;
+}
+
+unit_book perp_book(const execution_plan& e, const execution_unit& u) {
+  unit_book book{u.margin_usd, 0.0, 0.0, u.margin_usd};
+  for (int i = 0; i < u.n_legs; ++i) {
+    const perp_leg& leg = e.perp_legs[static_cast<std::size_t>(u.first_leg + i)];
+    book.notional_usd += std::fabs(leg.size_usd);
+    book.equity_usd += leg.size_usd - leg.entry_usd;
+  }
+  return book;
+}
+
+execution_plan execution_units(const snapshot& snap) {
+  execution_plan e;
+  unit_builder builder(snap, e);
+  builder.add_lending_accounts();
+  builder.add_isolated_positions();
+  builder.add_cross_accounts();
+  return e;
+}
+
+}  // namespace
+
+std::vector<unit_book> unit_books(const snapshot& snap, const risk_plan& plan) {
+  const execution_plan e = execution_units(snap);
+  LEVRISK_REQUIRE(e.units.size() == plan.units.size(), runtime_failure,
+                  "unit books: " << e.units.size() << " units against " << plan.units.size());
+  std::vector<unit_book> books;
+  books.reserve(e.units.size());
+  for (const execution_unit& u : e.units) {
+    books.push_back(u.kind == execution_kind::lending ? lending_book(e, u) : perp_book(e, u));
+  }
+  return books;
+}
+
+void set_execution(const snapshot& snap, const execution_settings& settings, risk_plan& plan) {
+  execution_plan& e = plan.simulation.execution;
+  e = execution_plan{};
+  if (!settings.enabled) return;
+  e = execution_units(snap);
+  LEVRISK_REQUIRE(e.units.size() == plan.units.size(), runtime_failure,
+                  "execution plan: " << e.units.size() << " units against " << plan.units.size());
+  e.enabled = true;
+  e.exact_units.resize(static_cast<std::size_t>(plan.simulation.multi.n_units()), -1);
+  for (std::size_t u = 0; u < plan.units.size(); ++u) {
+    const planned_unit& unit = plan.units[u];
+    if (unit.route == unit_route::exact) {
+      e.exact_units[static_cast<std::size_t>(unit.exact_index)] = static_cast<int>(u);
+    } else if (unit.route == unit_route::constant && unit.always_liquidated) {
+      e.step0_units.push_back(static_cast<int>(u));
+    }
+  }
+  for (const asset& a : snap.assets) e.depth_usd.push_back(a.depth_usd);
+  e.lending = lending_rules{snap.close_factor, snap.close_factor_hf_threshold,
+                            snap.small_position_usd};
+  e.impact_exponent = static_cast<float>(settings.impact_exponent);
+  e.keeper_delay_steps = settings.keeper_delay_steps;
+  e.max_calls_per_step = settings.max_calls_per_step;
+  e.lending_reserve_usd = snap.lending_reserve_usd;
+  e.insurance_fund_usd = snap.insurance_fund_usd;
+}
+
+}  // namespace levrisk

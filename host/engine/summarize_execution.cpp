@@ -1,0 +1,117 @@
+#include "host/engine/summarize_execution.hpp"
+
+#include <cmath>
+#include <cstddef>
+
+#include "common/error.hpp"
+#include "host/engine/statistics.hpp"
+#include "host/engine/tail_statistics.hpp"
+
+namespace levrisk {
+namespace {
+
+usd_estimate usd_from_sums(const money_tally* sums, std::int64_t paths) {
+  const mean_estimate m = mean_from_sums(paths, money_value(sums[0], money_scale_bits),
+                                         money_value(sums[1], money_square_scale_bits));
+  return usd_estimate{m.mean, m.se};
+}
+
+// Column `column` of the per-path totals.
+std::vector<double> column_of(const std::vector<double>& totals, int stride, int column,
+                              std::int64_t paths) {
+  std::vector<double> values(static_cast<std::size_t>(paths));
+  for (std::int64_t p = 0; p < paths; ++p) {
+    values[static_cast<std::size_t>(p)] =
+        totals[static_cast<std::size_t>(p * stride + column)];
+  }
+  return values;
+}
+
+}  // namespace
+
+const std::vector<std::string>& path_total_names() {
+  static const std::vector<std::string> names{
+      "lending_bad_debt_usd", "lending_reserve_draw_usd", "lending_shortfall_usd",
+      "perp_loss_usd",        "fund_draw_usd",            "perp_deficit_usd",
+      "fund_fees_usd",        "liquidated_usd",           "owner_loss_usd",
+      "liquidator_slippage_usd"};
+  return names;
+}
+
+double money_value(const money_tally& sum, int scale_bits) {
+  const long double high = static_cast<long double>(static_cast<std::int64_t>(sum.high));
+  const long double value = high * 18446744073709551616.0L + static_cast<long double>(sum.low);
+  return static_cast<double>(std::ldexp(value, -scale_bits));
+}
+
+void summarize_unit_execution(const risk_plan& plan, const std::vector<unit_book>& books,
+                              const simulation_tallies& tallies, std::int64_t paths,
+                              std::vector<unit_result>& units) {
+  LEVRISK_REQUIRE(books.size() == units.size() &&
+                      tallies.execution_counts.size() == units.size() * n_unit_counts &&
+                      tallies.execution_money.size() == units.size() * n_unit_money * 2,
+                  runtime_failure, "execution tallies do not match the units");
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    unit_execution_result& r = units[u].execution;
+    const unit_book& book = books[u];
+    r.collateral_usd = book.collateral_usd;
+    r.debt_usd = book.debt_usd;
+    r.notional_usd = book.notional_usd;
+    r.equity_usd = book.equity_usd;
+    r.liquidation_price = plan.units[u].liquidation_price;
+    const money_tally* money = tallies.execution_money.data() + u * n_unit_money * 2;
+    r.liquidated_usd = usd_from_sums(money + 2 * money_liquidated, paths);
+    r.owner_loss_usd = usd_from_sums(money + 2 * money_owner_loss, paths);
+    r.bad_debt_usd = usd_from_sums(money + 2 * money_bad_debt, paths);
+    const tally_t* counts = tallies.execution_counts.data() + u * n_unit_counts;
+    r.bad_debt_paths = static_cast<std::int64_t>(counts[count_bad_debt]);
+    const proportion_estimate bad = binomial_estimate(r.bad_debt_paths, paths);
+    r.bad_debt_probability = bad.p;
+    r.bad_debt_probability_lo = bad.lo;
+    r.bad_debt_probability_hi = bad.hi;
+    r.executed_paths = static_cast<std::int64_t>(counts[count_executed]);
+    r.calls_per_executed_path =
+        r.executed_paths > 0 ? static_cast<double>(counts[count_calls]) /
+                                   static_cast<double>(r.executed_paths)
+                             : std::nan("");
+    r.calls_exhausted_paths = static_cast<std::int64_t>(counts[count_calls_exhausted]);
+    r.pending_paths = static_cast<std::int64_t>(counts[count_pending]);
+  }
+}
+
+system_result summarize_system(const execution_plan& plan, int n_assets,
+                               const std::vector<double>& path_totals, std::int64_t paths,
+                               std::int64_t keep_paths_max) {
+  const int stride = plan.path_stride(n_assets);
+  LEVRISK_REQUIRE(static_cast<std::int64_t>(path_totals.size()) == paths * stride,
+                  runtime_failure,
+                  "per-path totals: " << path_totals.size() << " values for " << paths
+                                      << " paths of " << stride);
+  system_result s;
+  s.executed = true;
+  s.lending_reserve_usd = plan.lending_reserve_usd;
+  s.insurance_fund_usd = plan.insurance_fund_usd;
+  s.keeper_delay_steps = plan.keeper_delay_steps;
+  s.impact_exponent = plan.impact_exponent;
+  s.total_names = path_total_names();
+  for (int t = 0; t < n_path_totals; ++t) {
+    s.totals.push_back(summarize_losses(column_of(path_totals, stride, t, paths)));
+  }
+  for (int k = 0; k < n_assets; ++k) {
+    s.asset_sold.push_back(summarize_losses(column_of(path_totals, stride, n_path_totals + k, paths)));
+    s.asset_bought.push_back(
+        summarize_losses(column_of(path_totals, stride, n_path_totals + n_assets + k, paths)));
+  }
+  if (paths <= keep_paths_max) {
+    s.path_totals.resize(static_cast<std::size_t>(paths * n_path_totals));
+    for (std::int64_t p = 0; p < paths; ++p) {
+      for (int t = 0; t < n_path_totals; ++t) {
+        s.path_totals[static_cast<std::size_t>(p * n_path_totals + t)] =
+            path_totals[static_cast<std::size_t>(p * stride + t)];
+      }
+    }
+  }
+  return s;
+}
+
+}  // namespace levrisk

@@ -1,0 +1,33 @@
+#pragma once
+// The execution stage's part of the simulation plan (kernels/risk/execution.hpp):
+// every risk unit's balances and rules, which units are liquidated at the
+// snapshot, the multi-asset units' mapping back to risk units, the assets'
+// depth, and the buffers of the lending protocol and the perp venue. Built by
+// set_execution (host/engine/execution_setup.hpp).
+
+#include <vector>
+
+#include "kernels/risk/execution_view.hpp"
+
+namespace levrisk {
+
+struct execution_plan {
+  bool enabled = false;
+  std::vector<execution_unit> units;  // every risk unit, in output order
+  std::vector<lending_leg> lending_legs;
+  std::vector<perp_leg> perp_legs;
+  std::vector<int> exact_units;  // multi-asset unit index -> risk unit
+  std::vector<int> step0_units;  // constant route, liquidated at the snapshot
+  std::vector<double> depth_usd;  // per asset
+  lending_rules lending{0.5, 0.95, 2000.0};
+  float impact_exponent = 0.5f;
+  int keeper_delay_steps = 0;
+  int max_calls_per_step = 16;
+  double lending_reserve_usd = 0.0;
+  double insurance_fund_usd = 0.0;
+
+  // Doubles per path in the per-path totals (path_totals_view::stride).
+  int path_stride(int n_assets) const { return n_path_totals + 2 * n_assets; }
+};
+
+}  // namespace levrisk

@@ -1,0 +1,390 @@
+#pragma once
+// The execution stage: what each liquidation of one path leaves behind
+// (docs/methodology.md, "Liquidation execution"). Over the path's stored prices
+// it finds every unit's liquidations again (the ladders walked as in
+// factor_ladders.hpp, the flagged multi-asset units scanned as in
+// exact_check.hpp, the constant units at step 0), executes each a keeper delay
+// later (kernels/risk/lending_liquidation.hpp, perp_liquidation.hpp), follows a
+// partly liquidated lending account until it closes or the horizon ends, and
+// books the path's totals: bad debt, the lending reserve, perp losses and the
+// insurance fund, USD liquidated per asset.
+//
+// Units are taken in a fixed order (step-0 units, ladders by factor, multi-asset
+// units by index) and a path's totals are summed in it, so a path's figures are
+// the same on every backend; per-unit sums over paths are fixed-point
+// (money_tally.hpp). The cost is the path's steps x assets plus its liquidations
+// (and a partly liquidated account's remaining steps), never its units.
+//
+// In this release liquidations do not move prices: the stage reads the path and
+// writes only tallies and totals, so its units are independent. The fund is the
+// one shared state: its ledger, per step, is run in step order once all units
+// are done.
+
+#include "kernels/common.hpp"
+#include "kernels/paths/market_step.hpp"
+#include "kernels/risk/exact_check.hpp"
+#include "kernels/risk/execution_view.hpp"
+#include "kernels/risk/lending_liquidation.hpp"
+#include "kernels/risk/money_tally.hpp"
+#include "kernels/risk/perp_liquidation.hpp"
+#include "kernels/risk/screen.hpp"
+#include "kernels/risk/simulation_view.hpp"
+
+namespace levrisk {
+
+// One path's prices at every step: the log-returns x (the ladders' factors)
+// and their growth factors e^x (the health forms'), (n_steps + 1) x n_assets each.
+struct stored_rows {
+  const float* x;
+  const float* growth;
+  int n_assets;
+  LEVRISK_HD LEVRISK_FORCEINLINE const float* x_at(int step) const {
+    return x + static_cast<std::ptrdiff_t>(step) * n_assets;
+  }
+  LEVRISK_HD LEVRISK_FORCEINLINE const float* growth_at(int step) const {
+    return growth + static_cast<std::ptrdiff_t>(step) * n_assets;
+  }
+};
+
+// A path's running figures; the fund's ledger (fees, losses per step) lives
+// in scratch beside the rows.
+template <int MaxAssets>
+struct path_account {
+  double total[n_path_totals];
+  double sold_usd[MaxAssets];
+  double bought_usd[MaxAssets];
+  int first_ledger_step;  // steps [first, last] of the ledger hold entries
+  int last_ledger_step;
+};
+
+// One unit's figures on one path.
+struct unit_outcome {
+  double liquidated_usd;
+  double owner_loss_usd;
+  double bad_debt_usd;
+  int calls;
+  bool executed;
+  bool calls_exhausted;
+  bool pending;
+};
+
+struct execution_context {
+  const simulation_view& v;
+  stored_rows rows;
+  double* ledger;  // 2 (n_steps + 1): fee, loss
+};
+
+template <int MaxAssets>
+LEVRISK_HD inline void book_ledger(const execution_context& c, path_account<MaxAssets>& acc,
+                                   int step, double fee_usd, double loss_usd) {
+  c.ledger[2 * step] += fee_usd;
+  c.ledger[2 * step + 1] += loss_usd;
+  acc.first_ledger_step = step < acc.first_ledger_step ? step : acc.first_ledger_step;
+  acc.last_ledger_step = step > acc.last_ledger_step ? step : acc.last_ledger_step;
+}
+
+LEVRISK_HD inline void record_unit(const execution_view& e, int unit, const unit_outcome& o) {
+  money_tally* money = e.money + static_cast<std::ptrdiff_t>(unit) * n_unit_money * 2;
+  money_add(money + 2 * money_liquidated, o.liquidated_usd);
+  money_add(money + 2 * money_owner_loss, o.owner_loss_usd);
+  money_add(money + 2 * money_bad_debt, o.bad_debt_usd);
+  tally_t* counts = e.counts + static_cast<std::ptrdiff_t>(unit) * n_unit_counts;
+  if (o.executed) tally_add(counts + count_executed, 1ull);
+  if (o.bad_debt_usd > 0.0) tally_add(counts + count_bad_debt, 1ull);
+  if (o.calls > 0) tally_add(counts + count_calls, static_cast<tally_t>(o.calls));
+  if (o.calls_exhausted) tally_add(counts + count_calls_exhausted, 1ull);
+  if (o.pending) tally_add(counts + count_pending, 1ull);
+}
+
+// --- lending accounts -------------------------------------------------------
+
+LEVRISK_HD inline bool lending_liquidatable_at(const lending_leg* legs, const lending_balances& b,
+                                               const float* growth) {
+  double weighted = 0.0;
+  double debt = 0.0;
+  for (int i = 0; i < b.n_legs; ++i) {
+    const double price = growth[legs[i].asset];
+    weighted += b.collateral[i] * price * legs[i].liquidation_threshold;
+    debt += b.debt[i] * price;
+  }
+  return weighted < debt;
+}
+
+// The first step in [from, n_steps] at which the account is liquidatable, or n_steps + 1.
+LEVRISK_HD inline int next_lending_trigger(const execution_context& c, const lending_leg* legs,
+                                           const lending_balances& b, int from) {
+  for (int step = from; step <= c.v.n_steps; ++step) {
+    if (lending_liquidatable_at(legs, b, c.rows.growth_at(step))) return step;
+  }
+  return c.v.n_steps + 1;
+}
+
+// Liquidation calls at one step until the account is healthy or closed, at most
+// max_calls_per_step. `forced`: the trigger is this step's (no keeper delay),
+// so the first call needs no second test of the health factor.
+template <int MaxAssets>
+LEVRISK_HD inline void lending_calls_at(const execution_context& c, const lending_leg* legs,
+                                        int step, bool forced, lending_balances& b,
+                                        unit_outcome& o, path_account<MaxAssets>& acc) {
+  const execution_view& e = c.v.execution;
+  const float* growth = c.rows.growth_at(step);
+  for (int call = 0; call < e.max_calls_per_step; ++call) {
+    if (lending_closed(b)) return;
+    if (!(forced && call == 0) && !lending_liquidatable_at(legs, b, growth)) return;
+    const lending_call done = liquidate_once(legs, e.lending, e.impact, growth, b);
+    ++o.calls;
+    o.executed = true;
+    o.liquidated_usd += done.seized_usd;
+    o.owner_loss_usd += done.bonus_usd;
+    o.bad_debt_usd += done.bad_debt_usd;
+    if (done.collateral_asset >= 0) acc.sold_usd[done.collateral_asset] += done.seized_usd;
+    acc.total[total_lending_bad_debt] += done.bad_debt_usd;
+    acc.total[total_liquidated] += done.seized_usd;
+    acc.total[total_owner_loss] += done.bonus_usd;
+    acc.total[total_liquidator_slippage] += done.slippage_usd;
+  }
+  if (!lending_closed(b) && lending_liquidatable_at(legs, b, growth)) o.calls_exhausted = true;
+}
+
+// A lending account first liquidatable at `trigger`, executed a keeper delay
+// later at each trigger, until it closes or the horizon ends.
+template <int MaxAssets>
+LEVRISK_HD inline unit_outcome execute_lending(const execution_context& c, const execution_unit& u,
+                                               int trigger, path_account<MaxAssets>& acc) {
+  const execution_view& e = c.v.execution;
+  const lending_leg* legs = e.lending_legs + u.first_leg;
+  lending_balances b = lending_balances_of(legs, u.n_legs);
+  unit_outcome o{0.0, 0.0, 0.0, 0, false, false, false};
+  bool forced = e.keeper_delay_steps == 0;
+  for (int t = trigger; t <= c.v.n_steps;) {
+    const int step = t + e.keeper_delay_steps;
+    if (step > c.v.n_steps) {
+      o.pending = true;
+      break;
+    }
+    lending_calls_at(c, legs, step, forced, b, o, acc);
+    forced = false;
+    if (lending_closed(b)) break;
+    t = next_lending_trigger(c, legs, b, step + 1);
+  }
+  return o;
+}
+
+// --- perp units -------------------------------------------------------------
+
+LEVRISK_HD inline int next_perp_trigger(const execution_context& c, const execution_unit& u,
+                                        const perp_leg* legs, int from) {
+  for (int step = from; step <= c.v.n_steps; ++step) {
+    if (perp_liquidatable(perp_health_at(legs, u.n_legs, u.margin_usd, c.rows.growth_at(step)))) {
+      return step;
+    }
+  }
+  return c.v.n_steps + 1;
+}
+
+template <int MaxAssets>
+LEVRISK_HD inline void book_perp_close(const execution_context& c, const perp_leg* legs,
+                                       int n_legs, int step, const perp_close& done,
+                                       path_account<MaxAssets>& acc) {
+  const float* growth = c.rows.growth_at(step);
+  for (int i = 0; i < n_legs; ++i) {
+    const double value = legs[i].size_usd * growth[legs[i].asset];
+    if (value > 0.0) {
+      acc.sold_usd[legs[i].asset] += value;
+    } else {
+      acc.bought_usd[legs[i].asset] -= value;
+    }
+  }
+  acc.total[total_perp_loss] += done.venue_loss_usd;
+  acc.total[total_liquidated] += done.notional_usd;
+  acc.total[total_owner_loss] += done.owner_slippage_usd + done.fee_usd;
+  book_ledger(c, acc, step, done.fee_usd, done.venue_loss_usd);
+}
+
+// A perp unit first liquidatable at `trigger`: closed a keeper delay later if
+// still below maintenance then, else at its next trigger.
+template <int MaxAssets>
+LEVRISK_HD inline unit_outcome execute_perp(const execution_context& c, const execution_unit& u,
+                                            int trigger, path_account<MaxAssets>& acc) {
+  const execution_view& e = c.v.execution;
+  const perp_leg* legs = e.perp_legs + u.first_leg;
+  unit_outcome o{0.0, 0.0, 0.0, 0, false, false, false};
+  bool forced = e.keeper_delay_steps == 0;
+  for (int t = trigger; t <= c.v.n_steps;) {
+    const int step = t + e.keeper_delay_steps;
+    if (step > c.v.n_steps) {
+      o.pending = true;
+      break;
+    }
+    const float* growth = c.rows.growth_at(step);
+    if (forced || perp_liquidatable(perp_health_at(legs, u.n_legs, u.margin_usd, growth))) {
+      const perp_close done = close_perp(legs, u.n_legs, u.margin_usd, e.impact, growth);
+      o.calls = 1;
+      o.executed = true;
+      o.liquidated_usd = done.notional_usd;
+      o.owner_loss_usd = done.owner_slippage_usd + done.fee_usd;
+      o.bad_debt_usd = done.venue_loss_usd;
+      book_perp_close(c, legs, u.n_legs, step, done, acc);
+      break;
+    }
+    forced = false;
+    t = next_perp_trigger(c, u, legs, step + 1);
+  }
+  return o;
+}
+
+template <int MaxAssets>
+LEVRISK_HD inline void execute_unit(const execution_context& c, int unit, int trigger,
+                                    path_account<MaxAssets>& acc) {
+  const execution_unit& u = c.v.execution.units[unit];
+  const unit_outcome o = u.kind == execution_kind::lending ? execute_lending(c, u, trigger, acc)
+                                                           : execute_perp(c, u, trigger, acc);
+  record_unit(c.v.execution, unit, o);
+}
+
+// --- finding the triggers again ---------------------------------------------
+
+// Units at ladder positions [from, to) are first liquidatable at `step`.
+template <int MaxAssets>
+LEVRISK_HD inline void execute_crossed(const execution_context& c, const ladder_view& ladder,
+                                       int from, int to, int step, path_account<MaxAssets>& acc) {
+  for (int position = from; position < to; ++position) {
+    execute_unit(c, ladder.unit[position], step, acc);
+  }
+}
+
+// One factor's ladders walked as ladders_step walks them (same float
+// arithmetic, so the same first steps), executing the units they cross.
+template <int MaxAssets>
+LEVRISK_HD inline void execute_factor(const execution_context& c, const factor_view& factor,
+                                      path_account<MaxAssets>& acc) {
+  int falling = ladder_crossed_count(factor.falling, 0, 0.0f);
+  int rising = ladder_crossed_count(factor.rising, 0, 0.0f);
+  execute_crossed(c, factor.falling, 0, falling, 0, acc);
+  execute_crossed(c, factor.rising, 0, rising, 0, acc);
+  float y_min = 0.0f;
+  float y_max = 0.0f;
+  for (int step = 1; step <= c.v.n_steps; ++step) {
+    const float* x = c.rows.x_at(step);
+    const float y =
+        x[factor.numerator_asset] - (factor.denominator_asset >= 0 ? x[factor.denominator_asset] : 0.0f);
+    if (y < y_min) {
+      y_min = y;
+      const int now = ladder_crossed_count(factor.falling, falling, y);
+      execute_crossed(c, factor.falling, falling, now, step, acc);
+      falling = now;
+    } else if (y > y_max) {
+      y_max = y;
+      const int now = ladder_crossed_count(factor.rising, rising, -y);
+      execute_crossed(c, factor.rising, rising, now, step, acc);
+      rising = now;
+    }
+  }
+}
+
+// The path's price box from its stored rows, as box_update and box_close
+// build it: the growth factors of each asset's extreme log-returns.
+template <int MaxAssets>
+LEVRISK_HD inline void stored_box(const execution_context& c, float (&low)[MaxAssets],
+                                  float (&high)[MaxAssets]) {
+  const int n = c.rows.n_assets;
+  for (int k = 0; k < n; ++k) low[k] = high[k] = 0.0f;
+  for (int step = 1; step <= c.v.n_steps; ++step) {
+    const float* x = c.rows.x_at(step);
+    for (int k = 0; k < n; ++k) {
+      low[k] = x[k] < low[k] ? x[k] : low[k];
+      high[k] = x[k] > high[k] ? x[k] : high[k];
+    }
+  }
+  for (int k = 0; k < n; ++k) {
+    low[k] = exp_float(low[k]);
+    high[k] = exp_float(high[k]);
+  }
+}
+
+// The flagged multi-asset units of the path, each from its first liquidating
+// step (the exact check's test, health_at, on the same growth factors). Sample
+// paths flag every unit (for the HF minimum); here the box screens them again.
+template <int MaxAssets>
+LEVRISK_HD inline void execute_flagged(const execution_context& c, std::uint64_t path,
+                                       path_account<MaxAssets>& acc) {
+  const std::uint32_t* flags = path_flag_words(c.v.exact.flags, path);
+  const int n_units = c.v.exact.forms.n_units;
+  const bool sample_path = path < static_cast<std::uint64_t>(c.v.exact.tallies.sample_paths);
+  float low[MaxAssets];
+  float high[MaxAssets];
+  if (sample_path) stored_box(c, low, high);
+  for (int e = next_flagged_unit(flags, n_units, 0); e < n_units;
+       e = next_flagged_unit(flags, n_units, e + 1)) {
+    if (sample_path && !box_may_liquidate(health_worst_case(c.v.exact.forms, e, low, high))) {
+      continue;
+    }
+    const unit_form form = unit_form_of(c.v.exact.forms, e);
+    for (int step = 0; step <= c.v.n_steps; ++step) {
+      if (is_liquidatable(health_at(form, c.rows.growth_at(step)))) {
+        execute_unit(c, c.v.execution.exact_units[e], step, acc);
+        break;
+      }
+    }
+  }
+}
+
+// --- the path's buffers ------------------------------------------------------
+
+// The insurance fund along the path: each step's fees are paid in before its
+// losses are drawn; what the fund cannot cover goes to auto-deleveraging. The
+// ledger is cleared behind the walk for the next path.
+template <int MaxAssets>
+LEVRISK_HD inline void run_buffers(const execution_context& c, path_account<MaxAssets>& acc) {
+  const execution_view& e = c.v.execution;
+  double fund = e.insurance_fund_usd;
+  for (int step = acc.first_ledger_step; step <= acc.last_ledger_step; ++step) {
+    const double fee = c.ledger[2 * step];
+    const double loss = c.ledger[2 * step + 1];
+    c.ledger[2 * step] = 0.0;
+    c.ledger[2 * step + 1] = 0.0;
+    fund += fee;
+    const double draw = loss < fund ? loss : fund;
+    fund -= draw;
+    acc.total[total_fund_fees] += fee;
+    acc.total[total_fund_draw] += draw;
+    acc.total[total_perp_deficit] += loss - draw;
+  }
+  const double bad_debt = acc.total[total_lending_bad_debt];
+  const double reserve_draw = bad_debt < e.lending_reserve_usd ? bad_debt : e.lending_reserve_usd;
+  acc.total[total_lending_reserve_draw] = reserve_draw;
+  acc.total[total_lending_shortfall] = bad_debt - reserve_draw;
+}
+
+template <int MaxAssets>
+LEVRISK_HD inline void write_totals(const simulation_view& v, std::uint64_t path,
+                                    const path_account<MaxAssets>& acc) {
+  const path_totals_view& out = v.execution.totals;
+  const int n = v.model.diffusion.n_assets;
+  double* row = out.values + static_cast<std::ptrdiff_t>(path - out.first_path) * out.stride;
+  for (int t = 0; t < n_path_totals; ++t) row[t] = acc.total[t];
+  for (int k = 0; k < n; ++k) {
+    row[n_path_totals + k] = acc.sold_usd[k];
+    row[n_path_totals + n + k] = acc.bought_usd[k];
+  }
+}
+
+// Every liquidation of `path`, whose prices are stored in `rows` (store_path);
+// `ledger` holds 2 (n_steps + 1) doubles, zero on entry and on return.
+template <int MaxAssets>
+LEVRISK_HD inline void execute_path(const simulation_view& v, std::uint64_t path,
+                                    const stored_rows& rows, double* ledger) {
+  path_account<MaxAssets> acc{};
+  acc.first_ledger_step = v.n_steps + 1;
+  acc.last_ledger_step = -1;
+  const execution_context c{v, rows, ledger};
+  for (int i = 0; i < v.execution.n_step0_units; ++i) {
+    execute_unit(c, v.execution.step0_units[i], 0, acc);
+  }
+  for (int f = 0; f < v.ladders.n_factors; ++f) execute_factor(c, v.ladders.factors[f], acc);
+  if (v.exact.forms.n_units > 0) execute_flagged(c, path, acc);
+  run_buffers(c, acc);
+  write_totals(v, path, acc);
+}
+
+}  // namespace levrisk
