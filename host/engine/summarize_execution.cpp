@@ -34,7 +34,7 @@ const std::vector<std::string>& path_total_names() {
       "lending_bad_debt_usd", "lending_reserve_draw_usd", "lending_shortfall_usd",
       "perp_loss_usd",        "fund_draw_usd",            "perp_deficit_usd",
       "fund_fees_usd",        "liquidated_usd",           "owner_loss_usd",
-      "liquidator_slippage_usd"};
+      "lending_bonus_usd",    "perp_owner_slippage_usd",  "liquidator_slippage_usd"};
   return names;
 }
 

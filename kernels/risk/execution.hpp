@@ -141,6 +141,7 @@ LEVRISK_HD inline void lending_calls_at(const execution_context& c, const lendin
     acc.total[total_lending_bad_debt] += done.bad_debt_usd;
     acc.total[total_liquidated] += done.seized_usd;
     acc.total[total_owner_loss] += done.bonus_usd;
+    acc.total[total_lending_bonus] += done.bonus_usd;
     acc.total[total_liquidator_slippage] += done.slippage_usd;
   }
   if (!lending_closed(b) && lending_liquidatable_at(legs, b, growth)) o.calls_exhausted = true;
@@ -198,6 +199,7 @@ LEVRISK_HD inline void book_perp_close(const execution_context& c, const perp_le
   acc.total[total_perp_loss] += done.venue_loss_usd;
   acc.total[total_liquidated] += done.notional_usd;
   acc.total[total_owner_loss] += done.owner_slippage_usd + done.fee_usd;
+  acc.total[total_perp_owner_slippage] += done.owner_slippage_usd;
   book_ledger(c, acc, step, done.fee_usd, done.venue_loss_usd);
 }
 

@@ -46,6 +46,8 @@ enum path_total : int {
   total_fund_fees,     // liquidation fees paid into the fund
   total_liquidated,    // collateral seized (lending) and notional closed (perps), USD
   total_owner_loss,    // bonuses, owners' slippage and fees
+  total_lending_bonus,
+  total_perp_owner_slippage,
   total_liquidator_slippage,
   n_path_totals
 };
