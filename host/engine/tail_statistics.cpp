@@ -29,7 +29,8 @@ loss_histogram histogram_of(const std::vector<double>& losses, double min, doubl
   }
   const double width = (max - min) / bins;
   h.edges.resize(static_cast<std::size_t>(bins) + 1);
-  for (int b = 0; b < bins; ++b) h.edges[static_cast<std::size_t>(b)] = min + width * b;
+  h.edges.front() = min;
+  for (int b = 1; b < bins; ++b) h.edges[static_cast<std::size_t>(b)] = min + width * b;
   h.edges.back() = max;
   h.counts.assign(static_cast<std::size_t>(bins), 0);
   const double* edges = h.edges.data();
@@ -89,7 +90,7 @@ loss_distribution summarize_losses(const std::vector<double>& losses,
   out.mean_se = n < 2 ? nan : std::sqrt(squares / (count - 1.0) / count);
 
   // Every rank any level reads lies in the top `needed` values: partition there once and
-  // sort only that part (5% of the paths for the default levels).
+  // sort only that part (a little over 5% of the paths for the default levels).
   std::int64_t needed = 0;
   for (const double q : levels) {
     needed = std::max(needed, tail_size(q, n));
