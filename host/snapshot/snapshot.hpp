@@ -4,6 +4,7 @@
 // documented in docs/snapshot-format.md.
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,9 @@ namespace levrisk {
 struct asset {
   std::string id;   // "BTC", "ETH", "USDC", ...
   double spot_usd;  // market price at the snapshot time
+  // USD amount of a sale that moves the price by 2% (the +/-2% order-book depth);
+  // infinity: no price impact.
+  double depth_usd = std::numeric_limits<double>::infinity();
 };
 
 // Aave-style per-asset lending parameters. An asset without a lending market
@@ -39,6 +43,9 @@ struct perp_market {
   int asset_index;                     // underlying whose price marks the market
   double maintenance_margin_fraction;  // MMF: liquidated when equity < MMF * |size| * price
   double initial_margin_fraction;      // IMF: 1 / max leverage at opening
+  // Share of the closed notional a liquidated position pays to the venue's
+  // insurance fund, in [0, 1).
+  double liquidation_fee = 0.0;
 };
 
 enum class position_side : std::uint8_t { long_side, short_side };
@@ -65,6 +72,17 @@ struct snapshot {
   std::vector<asset> assets;
   std::vector<lending_market> lending_markets;
   double close_factor = 0.5;  // share of the debt a liquidator may repay at once
+  // Aave v3.3 LiquidationLogic: at or below this health factor the whole debt may
+  // be repaid at once (CLOSE_FACTOR_HF_THRESHOLD), in (0, 1].
+  double close_factor_hf_threshold = 0.95;
+  // Aave v3.3 MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD: a reserve whose collateral or
+  // debt is worth less than this (USD) may be liquidated fully, >= 0.
+  double small_position_usd = 2000.0;
+  // The lending protocol's reserve / safety module: covers bad debt before it
+  // counts as shortfall (USD, >= 0).
+  double lending_reserve_usd = 0.0;
+  // The perp venue's insurance fund balance at the snapshot (USD, >= 0).
+  double insurance_fund_usd = 0.0;
   std::vector<lending_account> lending_accounts;
   std::vector<perp_market> perp_markets;
   std::vector<perp_account> perp_accounts;
