@@ -15,6 +15,16 @@
 
 namespace levrisk {
 
+// [liquidation]: how liquidations are executed once triggered (bad debt, the
+// insurance fund and the lending reserve, shortfall); docs/configuration.md.
+struct liquidation_config {
+  bool execute = true;           // run liquidation execution (bad debt, fund, shortfall)
+  int keeper_delay_steps = 0;    // steps between the trigger and execution, >= 0 and <= steps
+  double impact_exponent = 0.5;  // gamma in impact = 0.02 (Q / depth)^gamma, in (0, 1]
+  int max_rounds_per_step = 16;  // liquidation rounds per account and step, 1..1000
+  std::int64_t path_totals_max_paths = 1000000;  // per-path totals written when paths <= this, >= 0
+};
+
 struct run_config {
   std::string source = "<defaults>";  // file it was loaded from, for messages
 
@@ -42,6 +52,9 @@ struct run_config {
   // Upper bound on sample paths x multi-asset units x steps; hf_sample_paths is
   // reduced to respect it (the result file records the paths used per unit).
   double hf_sample_max_unit_steps = 2e9;
+
+  // [liquidation]
+  liquidation_config liquidation;
 
   // [model]
   std::string model = "gbm";  // gbm | merton | fhs | garch
