@@ -76,7 +76,14 @@ bool parse_number(std::string_view text, double& value) {
 }
 
 csv_reader::csv_reader(std::filesystem::path path, std::vector<std::string> columns, bool optional)
-    : path_text_(path.string()), columns_(std::move(columns)) {
+    : csv_reader(std::move(path), std::move(columns), {}, optional) {}
+
+csv_reader::csv_reader(std::filesystem::path path, std::vector<std::string> columns,
+                       std::vector<std::string> optional_columns, bool optional)
+    : path_text_(path.string()),
+      required_columns_(std::move(columns)),
+      optional_columns_(std::move(optional_columns)),
+      columns_(required_columns_) {
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
   if (!std::filesystem::exists(status)) {
@@ -96,8 +103,15 @@ csv_reader::csv_reader(std::filesystem::path path, std::vector<std::string> colu
   present_ = true;
   // A UTF-8 byte-order mark, as spreadsheet programs write it.
   if (std::string_view(buffer_.get(), size_).substr(0, 3) == "\xEF\xBB\xBF") position_ = 3;
-  fields_.reserve(columns_.size());
+  fields_.reserve(required_columns_.size() + optional_columns_.size());
   read_header();
+}
+
+std::optional<std::size_t> csv_reader::column_index(std::string_view name) const {
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    if (columns_[i] == name) return i;
+  }
+  return std::nullopt;
 }
 
 std::size_t csv_reader::line_count() const {
@@ -151,24 +165,70 @@ std::string csv_reader::header_text() const {
   return text;
 }
 
+std::string csv_reader::expected_header_text() const {
+  std::string text;
+  for (std::size_t i = 0; i < required_columns_.size(); ++i) {
+    if (i > 0) text += ',';
+    text += required_columns_[i];
+  }
+  for (const auto& column : optional_columns_) text += "[," + column + "]";
+  return text;
+}
+
+void csv_reader::fail_header(std::size_t column, std::string_view got,
+                             std::size_t next_optional) const {
+  std::string expected;
+  if (column < required_columns_.size()) {
+    expected = quoted(std::string_view(required_columns_[column]));
+  } else {
+    for (std::size_t i = next_optional; i < optional_columns_.size(); ++i) {
+      if (i > next_optional) expected += i + 1 == optional_columns_.size() ? " or " : ", ";
+      expected += quoted(std::string_view(optional_columns_[i]));
+    }
+    if (expected.empty()) {
+      LEVRISK_FAIL(input_error, path_text_ << ":" << line_ << ": header column " << column + 1
+                                           << " " << quoted(got)
+                                           << " is repeated or out of order (expected header '"
+                                           << expected_header_text() << "')");
+    }
+  }
+  LEVRISK_FAIL(input_error, path_text_ << ":" << line_ << ": header column " << column + 1
+                                       << " must be " << expected << ", got " << quoted(got)
+                                       << " (expected header '" << expected_header_text() << "')");
+}
+
 void csv_reader::read_header() {
   std::string_view line;
   while (next_line(line)) {
     if (line.empty() || line.front() == '#') continue;
     split(line);
-    LEVRISK_REQUIRE(fields_.size() == columns_.size(), input_error,
-                    path_text_ << ":" << line_ << ": header has " << fields_.size()
-                               << " columns, expected " << columns_.size() << ": '" << header_text()
-                               << "'");
-    for (std::size_t i = 0; i < columns_.size(); ++i) {
-      LEVRISK_REQUIRE(fields_[i] == columns_[i], input_error,
-                      path_text_ << ":" << line_ << ": header column " << i + 1 << " must be '"
-                                 << columns_[i] << "', got " << quoted(fields_[i])
-                                 << " (expected header '" << header_text() << "')");
+    const std::size_t required = required_columns_.size();
+    const std::size_t most = required + optional_columns_.size();
+    if (fields_.size() < required || fields_.size() > most) {
+      std::ostringstream expected;
+      expected << required;
+      if (most > required) expected << " to " << most;
+      LEVRISK_FAIL(input_error, path_text_ << ":" << line_ << ": header has " << fields_.size()
+                                           << " columns, expected " << expected.str() << ": '"
+                                           << expected_header_text() << "'");
+    }
+    for (std::size_t i = 0; i < required; ++i) {
+      if (fields_[i] != required_columns_[i]) fail_header(i, fields_[i], 0);
+    }
+    // Optional columns keep their declared order: each one is looked for after
+    // the previous one found.
+    std::size_t next = 0;
+    for (std::size_t i = required; i < fields_.size(); ++i) {
+      std::size_t found = next;
+      while (found < optional_columns_.size() && optional_columns_[found] != fields_[i]) ++found;
+      if (found == optional_columns_.size()) fail_header(i, fields_[i], next);
+      columns_.push_back(optional_columns_[found]);
+      next = found + 1;
     }
     return;
   }
-  LEVRISK_FAIL(input_error, path_text_ << ": no header line, expected '" << header_text() << "'");
+  LEVRISK_FAIL(input_error,
+               path_text_ << ": no header line, expected '" << expected_header_text() << "'");
 }
 
 bool csv_reader::next_row() {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,12 +44,24 @@ class csv_reader {
   // Reads `path` and checks that its header is exactly `columns`, in order.
   // A missing file is an input_error unless `optional`, which reads as no rows.
   csv_reader(std::filesystem::path path, std::vector<std::string> columns, bool optional = false);
+  // The header is `columns`, in order, then zero or more of `optional_columns`
+  // in their declared order: columns added to a format later, so that files
+  // written before them still load. Which ones a file has: has_column, column_index.
+  csv_reader(std::filesystem::path path, std::vector<std::string> columns,
+             std::vector<std::string> optional_columns, bool optional = false);
 
   csv_reader(const csv_reader&) = delete;
   csv_reader& operator=(const csv_reader&) = delete;
 
   bool present() const { return present_; }
   const std::string& path_text() const { return path_text_; }
+
+  // The columns of this file's header: the required ones, then the optional
+  // ones it has (just the required ones for an absent file).
+  const std::vector<std::string>& columns() const { return columns_; }
+  // Index of the column in the rows, or nullopt when the header lacks it.
+  std::optional<std::size_t> column_index(std::string_view name) const;
+  bool has_column(std::string_view name) const { return column_index(name).has_value(); }
 
   // Moves to the next data row; false at the end of the file. Views returned
   // by the accessors below point into the reader's buffer and stay valid for
@@ -74,10 +87,17 @@ class csv_reader {
   void read_header();
   bool next_line(std::string_view& line);
   void split(std::string_view line);
-  std::string header_text() const;
+  std::string header_text() const;           // this file's columns: "a,b,c"
+  std::string expected_header_text() const;  // the format's: "a,b[,c]"
+  // Header column `column` is not what the format allows there; `next_optional`:
+  // the first optional column that may still come (for a column past the required ones).
+  [[noreturn]] void fail_header(std::size_t column, std::string_view got,
+                                std::size_t next_optional) const;
 
   std::string path_text_;
-  std::vector<std::string> columns_;
+  std::vector<std::string> required_columns_;
+  std::vector<std::string> optional_columns_;
+  std::vector<std::string> columns_;  // of the header read (required + optional present)
   bool present_ = false;
   std::unique_ptr<char[]> buffer_;  // the whole file; not zero-filled first
   std::size_t size_ = 0;

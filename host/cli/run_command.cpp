@@ -27,10 +27,10 @@ struct run_options {
   std::string config_path = "configs/nightly.toml";
   std::string name, snapshot, output_dir, backend, memory_budget;
   std::int64_t paths = 0, batch_paths = 0;
-  int steps = 0, threads = 0, top = 10;
+  int steps = 0, threads = 0, top = 10, keeper_delay_steps = 0;
   double horizon_days = 0.0;
   std::uint64_t seed = 0;
-  bool quiet = false;
+  bool quiet = false, no_liquidation = false;
 };
 
 std::string utc_now_iso8601() {
@@ -59,6 +59,10 @@ int run(const run_options& options, const CLI::App& command) {
     config.memory_budget_bytes = parse_memory_size(options.memory_budget, "--memory-budget");
     config.memory_budget_source = "--memory-budget";
   }
+  if (given("--keeper-delay-steps")) {
+    config.liquidation.keeper_delay_steps = options.keeper_delay_steps;
+  }
+  if (given("--no-liquidation")) config.liquidation.execute = false;
   // A bad flag is named as the flag, not blamed on the configuration file.
   LEVRISK_REQUIRE(!given("--paths") || options.paths > 0, input_error,
                   "--paths must be > 0, got " << options.paths);
@@ -71,6 +75,8 @@ int run(const run_options& options, const CLI::App& command) {
                   "--threads must be >= 0, got " << options.threads);
   LEVRISK_REQUIRE(!given("--batch-paths") || options.batch_paths >= 0, input_error,
                   "--batch-paths must be >= 0, got " << options.batch_paths);
+  LEVRISK_REQUIRE(!given("--keeper-delay-steps") || options.keeper_delay_steps >= 0, input_error,
+                  "--keeper-delay-steps must be >= 0, got " << options.keeper_delay_steps);
   validate_run_config(config);
 
   const std::filesystem::path output = config.output_file();
@@ -125,6 +131,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
   command->add_option("--memory-budget", options->memory_budget,
                       "Memory the run may use, e.g. 8GiB, 500MB or bytes (default: half of "
                       "MemAvailable on the CPU, the free GPU memory)");
+  command->add_option("--keeper-delay-steps", options->keeper_delay_steps,
+                      "Steps between a liquidation's trigger and its execution (0 to steps)");
+  command->add_flag("--no-liquidation", options->no_liquidation,
+                    "Do not execute liquidations (no bad debt, fund or shortfall figures)");
   command->add_option("--top", options->top, "Riskiest units listed in the summary")
       ->capture_default_str();
   command->add_flag("-q,--quiet", options->quiet, "No progress and no summary (batch mode)");

@@ -144,6 +144,66 @@ void load_output_section(const toml::value& output, run_config& config) {
   }
 }
 
+// The [liquidation] rules that need no other key, shared by the loader (`where`:
+// "FILE:LINE") and validate_run_config (`where`: "FILE", after flags).
+constexpr std::int64_t max_rounds_per_step_limit = 1000;
+
+void check_keeper_delay_steps(std::int64_t delay, const std::string& where) {
+  LEVRISK_REQUIRE(delay >= 0, input_error,
+                  where << ": [liquidation] keeper_delay_steps must be >= 0, got " << delay);
+}
+
+void check_impact_exponent(double exponent, const std::string& where) {
+  LEVRISK_REQUIRE(exponent > 0.0 && exponent <= 1.0, input_error,
+                  where << ": [liquidation] impact_exponent must be in (0, 1], got " << exponent);
+}
+
+void check_max_rounds_per_step(std::int64_t rounds, const std::string& where) {
+  LEVRISK_REQUIRE(rounds >= 1 && rounds <= max_rounds_per_step_limit, input_error,
+                  where << ": [liquidation] max_rounds_per_step must be in [1, "
+                        << max_rounds_per_step_limit << "], got " << rounds);
+}
+
+void check_path_totals_max_paths(std::int64_t paths, const std::string& where) {
+  LEVRISK_REQUIRE(paths >= 0, input_error,
+                  where << ": [liquidation] path_totals_max_paths must be >= 0, got " << paths);
+}
+
+void load_liquidation_section(const toml::value& liquidation, run_config& config) {
+  const std::string& src = config.source;
+  LEVRISK_REQUIRE(liquidation.is_table(), input_error, src << ": [liquidation] must be a table");
+  require_known_keys(liquidation, "[liquidation]",
+                     {"execute", "keeper_delay_steps", "impact_exponent", "max_rounds_per_step",
+                      "path_totals_max_paths"},
+                     src);
+  liquidation_config& l = config.liquidation;
+  if (const auto* v = find_key(liquidation, "execute")) {
+    l.execute = as_bool(*v, "[liquidation] execute", src);
+  }
+  if (const auto* v = find_key(liquidation, "keeper_delay_steps")) {
+    const std::int64_t delay = as_integer(*v, "[liquidation] keeper_delay_steps", src);
+    check_keeper_delay_steps(delay, at(*v, src));
+    // Here so that the value fits an int; validate_run_config checks it against steps.
+    LEVRISK_REQUIRE(delay <= max_steps, input_error,
+                    at(*v, src) << ": [liquidation] keeper_delay_steps must be <= steps (at most "
+                                << max_steps << "), got " << delay);
+    l.keeper_delay_steps = static_cast<int>(delay);
+  }
+  if (const auto* v = find_key(liquidation, "impact_exponent")) {
+    l.impact_exponent = as_number(*v, "[liquidation] impact_exponent", src);
+    check_impact_exponent(l.impact_exponent, at(*v, src));
+  }
+  if (const auto* v = find_key(liquidation, "max_rounds_per_step")) {
+    const std::int64_t rounds = as_integer(*v, "[liquidation] max_rounds_per_step", src);
+    check_max_rounds_per_step(rounds, at(*v, src));
+    l.max_rounds_per_step = static_cast<int>(rounds);
+  }
+  if (const auto* v = find_key(liquidation, "path_totals_max_paths")) {
+    l.path_totals_max_paths = as_integer(*v, "[liquidation] path_totals_max_paths", src);
+    check_path_totals_max_paths(l.path_totals_max_paths, at(*v, src));
+  }
+}
+
 void load_fhs_section(const toml::value& fhs, run_config& config,
                       const std::filesystem::path& config_dir) {
   const std::string& src = config.source;
@@ -363,11 +423,14 @@ run_config load_run_config(const std::filesystem::path& path) {
     LEVRISK_FAIL(input_error, path.string() << ": not valid TOML: " << error.what());
   }
   // [calibration]: provenance written by `levrisk calibrate`, not read by a run.
-  require_known_keys(root, "the top level", {"run", "output", "model", "calibration"},
-                     config.source);
+  require_known_keys(root, "the top level",
+                     {"run", "output", "liquidation", "model", "calibration"}, config.source);
   const std::filesystem::path config_dir = path.parent_path();
   if (const auto* run = find_key(root, "run")) load_run_section(*run, config, config_dir);
   if (const auto* output = find_key(root, "output")) load_output_section(*output, config);
+  if (const auto* liquidation = find_key(root, "liquidation")) {
+    load_liquidation_section(*liquidation, config);
+  }
   const auto* model = find_key(root, "model");
   LEVRISK_REQUIRE(model, input_error, config.source << ": [model] is missing");
   load_model_section(*model, config, config_dir);
@@ -406,6 +469,14 @@ void validate_run_config(const run_config& c) {
     LEVRISK_REQUIRE(level > 0.0 && level < 1.0, input_error,
                     src << ": hf_min_levels entries must be in (0, 1), got " << level);
   }
+  const liquidation_config& l = c.liquidation;
+  check_keeper_delay_steps(l.keeper_delay_steps, src);
+  LEVRISK_REQUIRE(l.keeper_delay_steps <= c.steps, input_error,
+                  src << ": [liquidation] keeper_delay_steps must be <= steps (" << c.steps
+                      << "), got " << l.keeper_delay_steps);
+  check_impact_exponent(l.impact_exponent, src);
+  check_max_rounds_per_step(l.max_rounds_per_step, src);
+  check_path_totals_max_paths(l.path_totals_max_paths, src);
 }
 
 std::string to_toml(const run_config& c) {
@@ -430,6 +501,12 @@ std::string to_toml(const run_config& c) {
   out << "]\n"
       << "hf_sample_paths = " << c.hf_sample_paths << "\n"
       << "hf_sample_max_unit_steps = " << toml_number(c.hf_sample_max_unit_steps) << "\n\n"
+      << "[liquidation]\n"
+      << "execute = " << (c.liquidation.execute ? "true" : "false") << "\n"
+      << "keeper_delay_steps = " << c.liquidation.keeper_delay_steps << "\n"
+      << "impact_exponent = " << toml_number(c.liquidation.impact_exponent) << "\n"
+      << "max_rounds_per_step = " << c.liquidation.max_rounds_per_step << "\n"
+      << "path_totals_max_paths = " << c.liquidation.path_totals_max_paths << "\n\n"
       << "[model]\n"
       << "type = " << toml_quoted(c.model) << "\n"
       << "repair_correlation = " << (c.gbm.repair_correlation ? "true" : "false") << "\n\n";

@@ -1,6 +1,9 @@
 #include "host/snapshot/load_snapshot.hpp"
 
+#include <array>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -124,13 +127,29 @@ int resolve(const csv_reader& csv, std::size_t column, const id_table& table, co
   return entry->index;
 }
 
+// depth_usd: an empty field is infinite depth (no price impact), as the writer
+// writes it.
+double read_depth_usd(const csv_reader& csv, std::size_t column) {
+  const std::string_view field = csv.raw(column);
+  if (field.empty()) return std::numeric_limits<double>::infinity();
+  double value = 0;
+  if (!parse_number(field, value) || !std::isfinite(value) || !(value > 0)) {
+    csv.fail(column,
+             "must be a finite number > 0 (or empty: no price impact), got '" + text(field) + "'");
+  }
+  return value;
+}
+
 id_table read_assets(csv_reader& csv, snapshot& snap) {
   id_table assets;
+  const auto depth_column = csv.column_index(format::depth_usd_column);
   while (csv.next_row()) {
     const std::string_view id = csv.id(0);
     add_unique(csv, 0, assets, id, "asset");
     const double spot_usd = csv.number(1, number_bounds::above(0));
-    snap.assets.push_back(asset{text(id), spot_usd});
+    asset a{text(id), spot_usd};
+    if (depth_column) a.depth_usd = read_depth_usd(csv, *depth_column);
+    snap.assets.push_back(a);
   }
   LEVRISK_REQUIRE(!snap.assets.empty(), input_error,
                   csv.path_text() << ": no assets; at least one row is required");
@@ -166,18 +185,27 @@ void read_lending_markets(csv_reader& csv, const id_table& assets, snapshot& sna
 }
 
 void read_protocol(csv_reader& csv, snapshot& snap) {
-  int close_factor_line = 0;
+  std::array<int, format::protocol_parameters.size()> first_line{};
+  std::string known;
+  for (const auto& p : format::protocol_parameters) {
+    known += (known.empty() ? "" : ", ") + text(p.name);
+  }
   while (csv.next_row()) {
     const std::string_view parameter = csv.id(0);
-    if (parameter == format::close_factor_parameter) {
-      if (close_factor_line != 0) {
-        csv.fail(0, "repeats parameter 'close_factor'" + first_on(close_factor_line));
-      }
-      close_factor_line = csv.line();
-      snap.close_factor = csv.number(1, number_bounds::range(0, false, 1, true));
-    } else {
-      csv.fail(0, "names an unknown parameter '" + text(parameter) + "' (known: close_factor)");
+    std::size_t k = 0;
+    while (k < format::protocol_parameters.size() &&
+           parameter != format::protocol_parameters[k].name) {
+      ++k;
     }
+    if (k == format::protocol_parameters.size()) {
+      csv.fail(0, "names an unknown parameter '" + text(parameter) + "' (known: " + known + ")");
+    }
+    const format::protocol_parameter& p = format::protocol_parameters[k];
+    if (first_line[k] != 0) {
+      csv.fail(0, "repeats parameter '" + text(p.name) + "'" + first_on(first_line[k]));
+    }
+    first_line[k] = csv.line();
+    snap.*p.value = csv.number(1, p.bounds);
   }
 }
 
@@ -222,6 +250,7 @@ void read_lending_balances(csv_reader& csv, const id_table& assets, snapshot& sn
 
 id_table read_perp_markets(csv_reader& csv, const id_table& assets, snapshot& snap) {
   id_table markets;
+  const auto fee_column = csv.column_index(format::liquidation_fee_column);
   while (csv.next_row()) {
     const std::string_view id = csv.id(0);
     add_unique(csv, 0, markets, id, "market");
@@ -232,7 +261,11 @@ id_table read_perp_markets(csv_reader& csv, const id_table& assets, snapshot& sn
       csv.fail(2, "must be < initial_margin_fraction ('" + text(csv.raw(3)) + "'), got '" +
                       text(csv.raw(2)) + "'");
     }
-    snap.perp_markets.push_back(perp_market{text(id), asset_index, maintenance, initial});
+    perp_market market{text(id), asset_index, maintenance, initial};
+    if (fee_column) {
+      market.liquidation_fee = csv.number(*fee_column, number_bounds::range(0, true, 1, false));
+    }
+    snap.perp_markets.push_back(market);
   }
   return markets;
 }
@@ -317,7 +350,8 @@ snapshot load_snapshot(const std::filesystem::path& directory) {
   snap.source = directory.string();
 
   // The readers own the text that the id tables point into: keep them alive.
-  csv_reader assets_csv(directory / format::assets_file, format::assets_columns);
+  csv_reader assets_csv(directory / format::assets_file, format::assets_columns,
+                        format::assets_optional_columns);
   const id_table assets = read_assets(assets_csv, snap);
 
   csv_reader lending_markets_csv(directory / format::lending_markets_file,
@@ -332,7 +366,7 @@ snapshot load_snapshot(const std::filesystem::path& directory) {
   read_lending_balances(lending_balances_csv, assets, snap);
 
   csv_reader perp_markets_csv(directory / format::perp_markets_file, format::perp_markets_columns,
-                              true);
+                              format::perp_markets_optional_columns, true);
   const id_table markets = read_perp_markets(perp_markets_csv, assets, snap);
 
   csv_reader perp_accounts_csv(directory / format::perp_accounts_file,

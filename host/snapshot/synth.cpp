@@ -17,7 +17,10 @@ namespace {
 // Prices near the start of 2025; lending parameters after Aave v3 Ethereum
 // (WBTC, WETH, wstETH, LINK, USDC, USDT, DAI), with lower thresholds and higher
 // bonuses for the alts Aave does not list there. collateral_weight: how often
-// an account picks the asset as collateral.
+// an account picks the asset as collateral. depth_usd: the +/-2% order-book
+// depth, illustrative round figures of the order of the public depth figures
+// of early 2025 (tens of millions for BTC and ETH, a few million for the large
+// alts, about a million for the small ones, the most for the large stablecoins).
 struct asset_spec {
   const char* id;
   double spot_usd;
@@ -25,40 +28,50 @@ struct asset_spec {
   double liquidation_threshold;
   double liquidation_bonus;
   double collateral_weight;
+  double depth_usd;
 };
 
 const std::array<asset_spec, 10> asset_specs{{
-    {"BTC", 95000, 0.73, 0.78, 0.05, 0.20},
-    {"ETH", 3500, 0.80, 0.83, 0.05, 0.30},
-    {"stETH", 3493, 0.785, 0.81, 0.06, 0.15},  // 0.998 ETH: a liquid staking token trades near par
-    {"SOL", 240, 0.65, 0.72, 0.08, 0.06},
-    {"LINK", 23, 0.53, 0.68, 0.07, 0.06},
-    {"AVAX", 38, 0.60, 0.68, 0.10, 0.03},
-    {"DOGE", 0.38, 0.40, 0.50, 0.12, 0.02},
-    {"USDC", 1, 0.77, 0.80, 0.045, 0.10},
-    {"USDT", 1, 0.75, 0.80, 0.045, 0.04},
-    {"DAI", 1, 0.77, 0.80, 0.045, 0.04},
+    {"BTC", 95000, 0.73, 0.78, 0.05, 0.20, 40e6},
+    {"ETH", 3500, 0.80, 0.83, 0.05, 0.30, 25e6},
+    // 0.998 ETH: a liquid staking token trades near par
+    {"stETH", 3493, 0.785, 0.81, 0.06, 0.15, 5e6},
+    {"SOL", 240, 0.65, 0.72, 0.08, 0.06, 8e6},
+    {"LINK", 23, 0.53, 0.68, 0.07, 0.06, 2e6},
+    {"AVAX", 38, 0.60, 0.68, 0.10, 0.03, 1e6},
+    {"DOGE", 0.38, 0.40, 0.50, 0.12, 0.02, 4e6},
+    {"USDC", 1, 0.77, 0.80, 0.045, 0.10, 100e6},
+    {"USDT", 1, 0.75, 0.80, 0.045, 0.04, 100e6},
+    {"DAI", 1, 0.77, 0.80, 0.045, 0.04, 20e6},
 }};
 enum asset_slot : int { btc, eth, steth, sol, link, avax, doge, usdc, usdt, dai };
 
 // Margin fractions in the range of dYdX v4 and Hyperliquid; 1 / IMF is the
-// highest leverage a position may open with.
+// highest leverage a position may open with. Liquidation fees (to the insurance
+// fund) from 0.5% to 1.25% of the closed notional, the range of published
+// exchange liquidation / clearance fees, and at most the maintenance margin, so
+// that a position closed at its maintenance requirement can pay its fee.
 struct perp_spec {
   const char* id;
   int asset_index;
   double maintenance_margin_fraction;
   double initial_margin_fraction;
+  double liquidation_fee;
   double weight;  // share of positions
 };
 const std::array<perp_spec, 5> perp_specs{{
-    {"BTC-PERP", btc, 0.005, 0.02, 0.35},
-    {"ETH-PERP", eth, 0.0075, 0.02, 0.30},
-    {"SOL-PERP", sol, 0.01, 0.05, 0.15},
-    {"DOGE-PERP", doge, 0.025, 0.10, 0.10},
-    {"LINK-PERP", link, 0.02, 0.10, 0.10},
+    {"BTC-PERP", btc, 0.005, 0.02, 0.005, 0.35},
+    {"ETH-PERP", eth, 0.0075, 0.02, 0.0075, 0.30},
+    {"SOL-PERP", sol, 0.01, 0.05, 0.01, 0.15},
+    {"DOGE-PERP", doge, 0.025, 0.10, 0.0125, 0.10},
+    {"LINK-PERP", link, 0.02, 0.10, 0.0125, 0.10},
 }};
 
 constexpr double close_factor = 0.5;  // Aave v3 default
+// The backstops, as shares of what they back at spot: the insurance fund of the
+// perp open interest, the lending reserve of the lending debt. Illustrative.
+constexpr double insurance_fund_share_of_open_interest = 0.01;
+constexpr double lending_reserve_share_of_debt = 0.005;
 constexpr double min_position_usd = 100;
 constexpr double max_position_usd = 50e6;
 
@@ -409,6 +422,22 @@ void add_perp_account(random_stream& random, std::int64_t number, snapshot& snap
   }
 }
 
+double lending_debt_usd(const snapshot& snap) {
+  double total = 0;
+  for (const lending_account& account : snap.lending_accounts) {
+    for (const lending_balance& b : account.balances) {
+      total += b.debt_amount * snap.assets[static_cast<std::size_t>(b.asset_index)].spot_usd;
+    }
+  }
+  return total;
+}
+
+double open_interest_usd(const snapshot& snap) {
+  double total = 0;
+  for (const perp_position& p : snap.perp_positions) total += p.size * spot_of(p.market_index);
+  return total;
+}
+
 }  // namespace
 
 snapshot synthesize_snapshot(const synth_options& options) {
@@ -423,14 +452,15 @@ snapshot synthesize_snapshot(const synth_options& options) {
                 std::to_string(options.perp_accounts) + " perp accounts)";
   for (std::size_t i = 0; i < asset_specs.size(); ++i) {
     const asset_spec& spec = asset_specs[i];
-    snap.assets.push_back(asset{spec.id, spec.spot_usd});
+    snap.assets.push_back(asset{spec.id, spec.spot_usd, spec.depth_usd});
     snap.lending_markets.push_back(lending_market{
         static_cast<int>(i), spec.ltv, spec.liquidation_threshold, spec.liquidation_bonus});
   }
   snap.close_factor = close_factor;
   for (const perp_spec& spec : perp_specs) {
-    snap.perp_markets.push_back(perp_market{
-        spec.id, spec.asset_index, spec.maintenance_margin_fraction, spec.initial_margin_fraction});
+    snap.perp_markets.push_back(perp_market{spec.id, spec.asset_index,
+                                            spec.maintenance_margin_fraction,
+                                            spec.initial_margin_fraction, spec.liquidation_fee});
   }
 
   random_stream lending_random(mix_seed(options.seed, 1));
@@ -443,6 +473,12 @@ snapshot synthesize_snapshot(const synth_options& options) {
   for (std::int64_t k = 1; k <= options.perp_accounts; ++k) {
     add_perp_account(perp_random, k, snap);
   }
+  // Sized from the book after the accounts, with no random draw: the accounts
+  // stay what they were before these parameters existed.
+  snap.lending_reserve_usd =
+      round_to_places(lending_reserve_share_of_debt * lending_debt_usd(snap), 0);
+  snap.insurance_fund_usd =
+      round_to_places(insurance_fund_share_of_open_interest * open_interest_usd(snap), 0);
   return snap;
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // Synthetic portfolio snapshots for tests, benchmarks and the bundled sample
-// (data/sample): ten assets with Aave-v3-like lending parameters, five perp
-// markets, and accounts drawn from a fixed seed. Nothing here is market data.
+// (data/sample): ten assets with Aave-v3-like lending parameters and
+// illustrative order-book depths, five perp markets with liquidation fees, and
+// accounts drawn from a fixed seed; the lending reserve and the insurance fund
+// are sized from the accounts. Nothing here is market data.
 
 #include <cstdint>
 

@@ -1,6 +1,7 @@
 #include "host/snapshot/write_snapshot.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <string>
 #include <string_view>
@@ -50,6 +51,14 @@ class csv_text {
   bool at_row_start_ = true;
 };
 
+// Every column of the format, the optional ones included.
+std::vector<std::string> all_columns(const std::vector<std::string>& columns,
+                                     const std::vector<std::string>& optional_columns) {
+  std::vector<std::string> all = columns;
+  all.insert(all.end(), optional_columns.begin(), optional_columns.end());
+  return all;
+}
+
 std::string_view checked_id(const std::string& id, const char* what) {
   LEVRISK_REQUIRE(is_valid_id(id), input_error,
                   "write_snapshot: " << what << " id '" << id
@@ -77,9 +86,16 @@ void write_snapshot(const snapshot& snap, const std::filesystem::path& directory
     return snap.assets.at(static_cast<std::size_t>(index)).id;
   };
 
-  csv_text assets(format::assets_columns);
+  csv_text assets(all_columns(format::assets_columns, format::assets_optional_columns));
   for (const auto& a : snap.assets) {
-    assets.field(checked_id(a.id, "asset")).field(a.spot_usd).end_row();
+    assets.field(checked_id(a.id, "asset")).field(a.spot_usd);
+    // Infinite depth (no price impact) is written as an empty field.
+    if (std::isinf(a.depth_usd) && a.depth_usd > 0) {
+      assets.field(std::string_view());
+    } else {
+      assets.field(a.depth_usd);
+    }
+    assets.end_row();
   }
   write_file(directory / format::assets_file, assets);
 
@@ -94,7 +110,9 @@ void write_snapshot(const snapshot& snap, const std::filesystem::path& directory
   write_file(directory / format::lending_markets_file, markets);
 
   csv_text protocol(format::protocol_columns);
-  protocol.field(format::close_factor_parameter).field(snap.close_factor).end_row();
+  for (const auto& p : format::protocol_parameters) {
+    protocol.field(p.name).field(snap.*p.value).end_row();
+  }
   write_file(directory / format::protocol_file, protocol);
 
   csv_text balances(format::lending_balances_columns);
@@ -110,12 +128,14 @@ void write_snapshot(const snapshot& snap, const std::filesystem::path& directory
   }
   write_file(directory / format::lending_balances_file, balances);
 
-  csv_text perp_markets(format::perp_markets_columns);
+  csv_text perp_markets(
+      all_columns(format::perp_markets_columns, format::perp_markets_optional_columns));
   for (const auto& m : snap.perp_markets) {
     perp_markets.field(checked_id(m.id, "perp market"))
         .field(asset_id(m.asset_index))
         .field(m.maintenance_margin_fraction)
         .field(m.initial_margin_fraction)
+        .field(m.liquidation_fee)
         .end_row();
   }
   write_file(directory / format::perp_markets_file, perp_markets);

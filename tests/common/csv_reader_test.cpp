@@ -159,6 +159,152 @@ TEST(CsvReaderErrors, ChoiceNamesTheAllowedValues) {
   }
 }
 
+// --- optional trailing columns ---
+
+const std::vector<std::string> two_optional{"depth_usd", "note"};
+
+std::string optional_header_error(const std::filesystem::path& path) {
+  try {
+    csv_reader csv(path, two_columns, two_optional);
+  } catch (const input_error& error) {
+    return error.what();
+  }
+  ADD_FAILURE() << "no input_error for " << path;
+  return {};
+}
+
+TEST(CsvReaderOptionalColumns, HeaderWithoutThemHasOnlyTheRequiredOnes) {
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
+  write_text(path, "asset_id,spot_usd\nBTC,95000\n");
+  csv_reader csv(path, two_columns, two_optional);
+  EXPECT_EQ(csv.columns(), two_columns);
+  EXPECT_FALSE(csv.has_column("depth_usd"));
+  EXPECT_FALSE(csv.column_index("note").has_value());
+  EXPECT_EQ(csv.column_index("spot_usd"), 1u);
+  ASSERT_TRUE(csv.next_row());
+  EXPECT_EQ(csv.number(1, number_bounds::above(0)), 95000);
+}
+
+TEST(CsvReaderOptionalColumns, PresentOnesGetTheirIndex) {
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
+  write_text(path, "asset_id,spot_usd,depth_usd,note\nBTC,95000,4e7,deep\n");
+  csv_reader csv(path, two_columns, two_optional);
+  EXPECT_EQ(csv.columns(), (std::vector<std::string>{"asset_id", "spot_usd", "depth_usd", "note"}));
+  EXPECT_EQ(csv.column_index("depth_usd"), 2u);
+  EXPECT_EQ(csv.column_index("note"), 3u);
+  ASSERT_TRUE(csv.next_row());
+  EXPECT_EQ(csv.number(*csv.column_index("depth_usd"), number_bounds::above(0)), 4e7);
+  EXPECT_EQ(csv.raw(3), "deep");
+}
+
+// Any of them may be left out, as long as the others keep their order.
+TEST(CsvReaderOptionalColumns, AnEarlierOneMayBeLeftOut) {
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
+  write_text(path, "asset_id,spot_usd,note\nBTC,95000,deep\n");
+  csv_reader csv(path, two_columns, two_optional);
+  EXPECT_FALSE(csv.has_column("depth_usd"));
+  EXPECT_EQ(csv.column_index("note"), 2u);
+}
+
+TEST(CsvReaderOptionalColumns, AbsentFileHasNone) {
+  const test_directory temp;
+  csv_reader csv(temp.path() / "absent.csv", two_columns, two_optional, true);
+  EXPECT_FALSE(csv.present());
+  EXPECT_FALSE(csv.has_column("depth_usd"));
+  EXPECT_EQ(csv.columns(), two_columns);
+}
+
+TEST(CsvReaderOptionalColumnsErrors, RowsFollowTheFilesOwnHeader) {
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
+  write_text(path, "asset_id,spot_usd,depth_usd\nBTC,95000,4e7\nETH,3500\n");
+  csv_reader csv(path, two_columns, two_optional);
+  ASSERT_TRUE(csv.next_row());
+  try {
+    csv.next_row();
+    ADD_FAILURE() << "no input_error";
+  } catch (const input_error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              path.string() + ":3: expected 3 fields (asset_id,spot_usd,depth_usd), got 2");
+  }
+}
+
+TEST(CsvReaderOptionalColumnsErrors, FieldMessagesNameTheOptionalColumn) {
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
+  write_text(path, "asset_id,spot_usd,depth_usd\nBTC,95000,-1\n");
+  csv_reader csv(path, two_columns, two_optional);
+  ASSERT_TRUE(csv.next_row());
+  try {
+    csv.number(2, number_bounds::above(0));
+    ADD_FAILURE() << "no input_error";
+  } catch (const input_error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              path.string() + ":2: field 'depth_usd' must be a finite number > 0, got '-1'");
+  }
+}
+
+TEST(CsvReaderOptionalColumnsErrors, UnknownTrailingColumn) {
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
+  write_text(path, "asset_id,spot_usd,depth\n");
+  EXPECT_EQ(optional_header_error(path),
+            path.string() +
+                ":1: header column 3 must be 'depth_usd' or 'note', got 'depth' (expected header "
+                "'asset_id,spot_usd[,depth_usd][,note]')");
+}
+
+TEST(CsvReaderOptionalColumnsErrors, OutOfOrder) {
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
+  write_text(path, "asset_id,spot_usd,note,depth_usd\n");
+  EXPECT_EQ(optional_header_error(path),
+            path.string() +
+                ":1: header column 4 'depth_usd' is repeated or out of order (expected header "
+                "'asset_id,spot_usd[,depth_usd][,note]')");
+}
+
+TEST(CsvReaderOptionalColumnsErrors, Repeated) {
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
+  write_text(path, "asset_id,spot_usd,depth_usd,depth_usd\n");
+  EXPECT_EQ(optional_header_error(path),
+            path.string() +
+                ":1: header column 4 must be 'note', got 'depth_usd' (expected header "
+                "'asset_id,spot_usd[,depth_usd][,note]')");
+}
+
+TEST(CsvReaderOptionalColumnsErrors, TooManyColumns) {
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
+  write_text(path, "asset_id,spot_usd,depth_usd,note,more\n");
+  EXPECT_EQ(optional_header_error(path), path.string() +
+                                             ":1: header has 5 columns, expected 2 to 4: "
+                                             "'asset_id,spot_usd[,depth_usd][,note]'");
+}
+
+// The required columns stay exact: an optional one cannot stand in for them.
+TEST(CsvReaderOptionalColumnsErrors, RequiredColumnMissing) {
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
+  write_text(path, "asset_id,depth_usd\n");
+  EXPECT_EQ(optional_header_error(path),
+            path.string() +
+                ":1: header column 2 must be 'spot_usd', got 'depth_usd' (expected header "
+                "'asset_id,spot_usd[,depth_usd][,note]')");
+}
+
+TEST(CsvReaderOptionalColumnsErrors, NoHeaderNamesTheOptionalColumns) {
+  const test_directory temp;
+  const auto path = temp.path() / "assets.csv";
+  write_text(path, "# nothing\n");
+  EXPECT_EQ(optional_header_error(path),
+            path.string() + ": no header line, expected 'asset_id,spot_usd[,depth_usd][,note]'");
+}
+
 TEST(CsvReaderErrors, MissingRequiredFile) {
   const test_directory temp;
   const auto path = temp.path() / "assets.csv";

@@ -297,6 +297,31 @@ TEST_F(Cli, ZeroPathsIsAnInputError) {
   EXPECT_THAT(run.err, HasSubstr("paths must be > 0, got 0"));
 }
 
+// The liquidation flags override [liquidation] and are recorded in the resolved configuration.
+TEST_F(Cli, LiquidationFlagsReachTheResolvedConfiguration) {
+  const command_result run = run_levrisk(
+      small_run(dir, "flags", 200, 8) + " --keeper-delay-steps 3 --no-liquidation", dir);
+  ASSERT_EQ(run.exit_code, exit_ok) << run.err;
+  const fs::path resolved = dir / "resolved.toml";
+  write_text(resolved, read_result_file(dir / "flags.h5").metadata.resolved_config);
+  const run_config config = load_run_config(resolved);
+  EXPECT_EQ(config.liquidation.keeper_delay_steps, 3);
+  EXPECT_FALSE(config.liquidation.execute);
+}
+
+TEST_F(Cli, NegativeKeeperDelayIsAnInputError) {
+  const command_result run = run_levrisk(small_run(dir, "x") + " --keeper-delay-steps -1", dir);
+  EXPECT_EQ(run.exit_code, cli::exit_input_error);
+  EXPECT_EQ(run.err, "levrisk: error: --keeper-delay-steps must be >= 0, got -1\n");
+}
+
+TEST_F(Cli, KeeperDelayBeyondTheStepsIsAnInputError) {
+  const command_result run =
+      run_levrisk(small_run(dir, "x", 200, 8) + " --keeper-delay-steps 9", dir);
+  EXPECT_EQ(run.exit_code, cli::exit_input_error);
+  EXPECT_THAT(run.err, HasSubstr("[liquidation] keeper_delay_steps must be <= steps (8), got 9"));
+}
+
 TEST_F(Cli, UnknownBackendNameIsAnInputError) {
   const command_result run = run_levrisk(small_run(dir, "x") + " --backend gpu", dir);
   EXPECT_EQ(run.exit_code, cli::exit_input_error);

@@ -93,6 +93,11 @@ void expect_same_config(const run_config& a, const run_config& b) {
   EXPECT_EQ(a.hf_min_levels, b.hf_min_levels);
   EXPECT_EQ(a.hf_sample_paths, b.hf_sample_paths);
   EXPECT_EQ(a.hf_sample_max_unit_steps, b.hf_sample_max_unit_steps);
+  EXPECT_EQ(a.liquidation.execute, b.liquidation.execute);
+  EXPECT_EQ(a.liquidation.keeper_delay_steps, b.liquidation.keeper_delay_steps);
+  EXPECT_EQ(a.liquidation.impact_exponent, b.liquidation.impact_exponent);
+  EXPECT_EQ(a.liquidation.max_rounds_per_step, b.liquidation.max_rounds_per_step);
+  EXPECT_EQ(a.liquidation.path_totals_max_paths, b.liquidation.path_totals_max_paths);
   EXPECT_EQ(a.model, b.model);
   EXPECT_EQ(a.gbm.asset_ids, b.gbm.asset_ids);
   ASSERT_EQ(a.gbm.assets.size(), b.gbm.assets.size());
@@ -139,6 +144,11 @@ TEST_F(RunConfig, NightlyLoadsAsWritten) {
   EXPECT_EQ(c.batch_paths, 0);
   EXPECT_EQ(c.hf_min_levels, (std::vector<double>{0.01, 0.05, 0.25, 0.5}));
   EXPECT_EQ(c.hf_sample_paths, 2048);
+  EXPECT_TRUE(c.liquidation.execute);
+  EXPECT_EQ(c.liquidation.keeper_delay_steps, 0);
+  EXPECT_EQ(c.liquidation.impact_exponent, 0.5);
+  EXPECT_EQ(c.liquidation.max_rounds_per_step, 16);
+  EXPECT_EQ(c.liquidation.path_totals_max_paths, 1000000);
   EXPECT_EQ(c.model, "gbm");
   EXPECT_FALSE(c.gbm.repair_correlation);
   const std::vector<std::string> ids{"BTC",  "ETH",  "SOL",  "stETH", "AVAX",
@@ -169,6 +179,11 @@ TEST_F(RunConfig, DefaultsApplyToKeysTheFileLeavesOut) {
   EXPECT_EQ(c.backend, defaults.backend);
   EXPECT_EQ(c.hf_min_levels, defaults.hf_min_levels);
   EXPECT_EQ(c.hf_sample_paths, defaults.hf_sample_paths);
+  EXPECT_TRUE(c.liquidation.execute);
+  EXPECT_EQ(c.liquidation.keeper_delay_steps, 0);
+  EXPECT_EQ(c.liquidation.impact_exponent, 0.5);
+  EXPECT_EQ(c.liquidation.max_rounds_per_step, 16);
+  EXPECT_EQ(c.liquidation.path_totals_max_paths, 1000000);
 }
 
 // Every field changed from its default, with values that print inexactly at
@@ -188,6 +203,11 @@ TEST_F(RunConfig, ToTomlRoundTripsEveryField) {
   c.memory_budget_bytes = 8589934593;
   c.hf_min_levels = {0.001, 0.1 + 0.2};
   c.hf_sample_paths = 17;
+  c.liquidation.execute = false;
+  c.liquidation.keeper_delay_steps = 97;  // = steps: the largest allowed
+  c.liquidation.impact_exponent = 1.0 / 3.0;
+  c.liquidation.max_rounds_per_step = 1000;
+  c.liquidation.path_totals_max_paths = 0;
   c.gbm.repair_correlation = true;
   c.gbm.assets[0] = {0.1 + 0.2, 1.0 / 7.0};
   c.gbm.assets[2].drift_annual = -0.05;
@@ -513,6 +533,170 @@ TEST_F(RunConfig, HistoricalSimulationUnknownFilterIsRefused) {
   EXPECT_EQ(load_error(path),
             path.string() + line_of(text, "filter") +
                 ": [model.fhs] filter must be \"ewma\" or \"garch\", got \"egarch\"");
+}
+
+}  // namespace
+}  // namespace levrisk
+
+namespace levrisk {
+namespace {
+
+// [liquidation]: every key, then one test per bad value. Checks that need no
+// other key name the line; keeper_delay_steps against steps, after flags, the key.
+const std::string liquidation_header = "[liquidation]\n";
+
+TEST_F(RunConfig, LiquidationSectionLoads) {
+  const fs::path path = write_config(run_section + liquidation_header +
+                                     "execute = false\n"
+                                     "keeper_delay_steps = 10\n"
+                                     "impact_exponent = 1\n"
+                                     "max_rounds_per_step = 1\n"
+                                     "path_totals_max_paths = 0\n" +
+                                     model_section);
+  const run_config c = load_run_config(path);
+  EXPECT_FALSE(c.liquidation.execute);
+  EXPECT_EQ(c.liquidation.keeper_delay_steps, 10);  // = steps
+  EXPECT_EQ(c.liquidation.impact_exponent, 1.0);    // an integer is a number
+  EXPECT_EQ(c.liquidation.max_rounds_per_step, 1);
+  EXPECT_EQ(c.liquidation.path_totals_max_paths, 0);
+  const run_config back = load_run_config(write_config(to_toml(c)));
+  EXPECT_FALSE(back.liquidation.execute);
+  EXPECT_EQ(back.liquidation.keeper_delay_steps, 10);
+  EXPECT_EQ(back.liquidation.impact_exponent, 1.0);
+  EXPECT_EQ(back.liquidation.max_rounds_per_step, 1);
+  EXPECT_EQ(back.liquidation.path_totals_max_paths, 0);
+}
+
+TEST_F(RunConfig, ResolvedConfigurationHoldsTheLiquidationSection) {
+  const std::string text = to_toml(load_run_config(write_config(run_section + model_section)));
+  EXPECT_THAT(text, HasSubstr("[liquidation]\nexecute = true\nkeeper_delay_steps = 0\n"
+                              "impact_exponent = 0.5\nmax_rounds_per_step = 16\n"
+                              "path_totals_max_paths = 1000000\n"));
+}
+
+// Loads `key = value` in [liquidation]; returns the message and the expected "FILE:LINE".
+struct liquidation_error {
+  std::string message;
+  std::string where;
+};
+
+class RunConfigLiquidation : public RunConfig {
+ protected:
+  liquidation_error load_with(const std::string& line) const {
+    const std::string text = run_section + liquidation_header + line + "\n" + model_section;
+    const fs::path path = write_config(text);
+    return {load_error(path), path.string() + line_of(text, line)};
+  }
+};
+
+TEST_F(RunConfigLiquidation, ZeroImpactExponent) {
+  const auto [message, where] = load_with("impact_exponent = 0");
+  EXPECT_EQ(message, where + ": [liquidation] impact_exponent must be in (0, 1], got 0");
+}
+
+TEST_F(RunConfigLiquidation, ImpactExponentAboveOne) {
+  const auto [message, where] = load_with("impact_exponent = 1.5");
+  EXPECT_EQ(message, where + ": [liquidation] impact_exponent must be in (0, 1], got 1.5");
+}
+
+TEST_F(RunConfigLiquidation, NegativeImpactExponent) {
+  const auto [message, where] = load_with("impact_exponent = -0.5");
+  EXPECT_EQ(message, where + ": [liquidation] impact_exponent must be in (0, 1], got -0.5");
+}
+
+TEST_F(RunConfigLiquidation, NanImpactExponent) {
+  const auto [message, where] = load_with("impact_exponent = nan");
+  EXPECT_THAT(message,
+              HasSubstr(where + ": [liquidation] impact_exponent must be in (0, 1], got "));
+}
+
+TEST_F(RunConfigLiquidation, ImpactExponentThatIsNoNumber) {
+  const auto [message, where] = load_with("impact_exponent = \"sqrt\"");
+  EXPECT_EQ(message, where + ": [liquidation] impact_exponent must be a number");
+}
+
+TEST_F(RunConfigLiquidation, NegativeKeeperDelay) {
+  const auto [message, where] = load_with("keeper_delay_steps = -1");
+  EXPECT_EQ(message, where + ": [liquidation] keeper_delay_steps must be >= 0, got -1");
+}
+
+TEST_F(RunConfigLiquidation, KeeperDelayOfTheWrongType) {
+  const auto [message, where] = load_with("keeper_delay_steps = 1.5");
+  EXPECT_EQ(message, where + ": [liquidation] keeper_delay_steps must be an integer");
+}
+
+// run_section has steps = 10.
+TEST_F(RunConfigLiquidation, KeeperDelayBeyondTheSteps) {
+  const std::string text =
+      run_section + liquidation_header + "keeper_delay_steps = 11\n" + model_section;
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path),
+            path.string() + ": [liquidation] keeper_delay_steps must be <= steps (10), got 11");
+}
+
+// Beyond any possible steps: refused before it is narrowed to an int.
+TEST_F(RunConfigLiquidation, HugeKeeperDelay) {
+  const auto [message, where] = load_with("keeper_delay_steps = 4294967296");
+  EXPECT_EQ(message, where +
+                         ": [liquidation] keeper_delay_steps must be <= steps (at most 1000000), "
+                         "got 4294967296");
+}
+
+// A flag that lowers steps below the delay (validate_run_config runs after the flags).
+TEST_F(RunConfigLiquidation, StepsLoweredBelowTheKeeperDelay) {
+  run_config c = load_run_config(
+      write_config(run_section + liquidation_header + "keeper_delay_steps = 8\n" + model_section));
+  c.steps = 4;
+  try {
+    validate_run_config(c);
+    ADD_FAILURE() << "validate_run_config accepted a delay beyond the steps";
+  } catch (const input_error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              c.source + ": [liquidation] keeper_delay_steps must be <= steps (4), got 8");
+  }
+}
+
+TEST_F(RunConfigLiquidation, NegativeKeeperDelaySetAfterLoading) {
+  run_config c = load_run_config(write_config(run_section + model_section));
+  c.liquidation.keeper_delay_steps = -2;
+  try {
+    validate_run_config(c);
+    ADD_FAILURE() << "validate_run_config accepted a negative delay";
+  } catch (const input_error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              c.source + ": [liquidation] keeper_delay_steps must be >= 0, got -2");
+  }
+}
+
+TEST_F(RunConfigLiquidation, ZeroRoundsPerStep) {
+  const auto [message, where] = load_with("max_rounds_per_step = 0");
+  EXPECT_EQ(message, where + ": [liquidation] max_rounds_per_step must be in [1, 1000], got 0");
+}
+
+TEST_F(RunConfigLiquidation, TooManyRoundsPerStep) {
+  const auto [message, where] = load_with("max_rounds_per_step = 1001");
+  EXPECT_EQ(message, where + ": [liquidation] max_rounds_per_step must be in [1, 1000], got 1001");
+}
+
+TEST_F(RunConfigLiquidation, NegativePathTotalsMaxPaths) {
+  const auto [message, where] = load_with("path_totals_max_paths = -1");
+  EXPECT_EQ(message, where + ": [liquidation] path_totals_max_paths must be >= 0, got -1");
+}
+
+TEST_F(RunConfigLiquidation, ExecuteThatIsNoBoolean) {
+  const auto [message, where] = load_with("execute = 1");
+  EXPECT_EQ(message, where + ": [liquidation] execute must be true or false");
+}
+
+TEST_F(RunConfigLiquidation, UnknownKeyIsRefused) {
+  const auto [message, where] = load_with("keeper_delay = 2");
+  EXPECT_EQ(message, where + ": unknown key 'keeper_delay' in [liquidation]");
+}
+
+TEST_F(RunConfigLiquidation, SectionThatIsNoTable) {
+  const std::string text = "liquidation = 1\n" + run_section + model_section;
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path), path.string() + ": [liquidation] must be a table");
 }
 
 }  // namespace

@@ -35,6 +35,13 @@ TEST(LoadSnapshot, SampleLoadsWithItsDocumentedSize) {
   EXPECT_GT(snap.perp_positions.size(), 3000u);
   EXPECT_GE(snap.find_asset("BTC"), 0);
   EXPECT_GE(snap.find_asset("USDC"), 0);
+  // The liquidation parameters: every asset has a depth, every market a fee.
+  for (const asset& a : snap.assets) EXPECT_TRUE(std::isfinite(a.depth_usd)) << a.id;
+  for (const perp_market& m : snap.perp_markets) EXPECT_GT(m.liquidation_fee, 0) << m.id;
+  EXPECT_EQ(snap.close_factor_hf_threshold, 0.95);
+  EXPECT_EQ(snap.small_position_usd, 2000);
+  EXPECT_GT(snap.lending_reserve_usd, 0);
+  EXPECT_GT(snap.insurance_fund_usd, 0);
 }
 
 // data/sample must be what the generator writes today, so that the documented
@@ -99,6 +106,50 @@ TEST(LoadSnapshot, MinimalSnapshotReadsFieldByField) {
   EXPECT_EQ(isolated.mode, margin_mode::isolated);
   EXPECT_EQ(isolated.isolated_margin_usd, 1000);
   EXPECT_EQ(snap.perp_positions[3].account_id, "P2");  // isolated only: no perp_accounts row
+}
+
+// Snapshots written before the liquidation parameters existed (the minimal
+// snapshot's headers) load with the documented defaults.
+TEST(LoadSnapshot, OldHeadersLoadWithTheLiquidationDefaults) {
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_minimal_snapshot(directory);
+  const snapshot snap = load_snapshot(directory);
+  for (const asset& a : snap.assets) {
+    EXPECT_TRUE(std::isinf(a.depth_usd) && a.depth_usd > 0) << a.id << ": no price impact";
+  }
+  for (const perp_market& m : snap.perp_markets) EXPECT_EQ(m.liquidation_fee, 0) << m.id;
+  EXPECT_EQ(snap.close_factor, 0.4);
+  EXPECT_EQ(snap.close_factor_hf_threshold, 0.95);  // Aave v3.3 CLOSE_FACTOR_HF_THRESHOLD
+  EXPECT_EQ(snap.small_position_usd, 2000);         // MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD
+  EXPECT_EQ(snap.lending_reserve_usd, 0);
+  EXPECT_EQ(snap.insurance_fund_usd, 0);
+}
+
+TEST(LoadSnapshot, LiquidationColumnsAndParametersLoad) {
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_minimal_snapshot(directory);
+  write_text(directory / "assets.csv",
+             "asset_id,spot_usd,depth_usd\nBTC,95000,4e7\nETH,3500,25000000.5\nUSDC,1,\n");
+  write_text(directory / "perp_markets.csv",
+             "market_id,asset_id,maintenance_margin_fraction,initial_margin_fraction,"
+             "liquidation_fee\n"
+             "BTC-PERP,BTC,0.005,0.02,0.005\nETH-PERP,ETH,0.0075,0.02,0\n");
+  write_text(directory / "protocol.csv",
+             "parameter,value\ninsurance_fund_usd,1500000\nclose_factor,0.5\n"
+             "close_factor_hf_threshold,1\nsmall_position_usd,0\nlending_reserve_usd,250000.25\n");
+  const snapshot snap = load_snapshot(directory);
+  EXPECT_EQ(snap.assets[0].depth_usd, 4e7);
+  EXPECT_EQ(snap.assets[1].depth_usd, 25000000.5);
+  EXPECT_TRUE(std::isinf(snap.assets[2].depth_usd)) << "empty: no price impact";
+  EXPECT_EQ(snap.perp_markets[0].liquidation_fee, 0.005);
+  EXPECT_EQ(snap.perp_markets[1].liquidation_fee, 0);
+  EXPECT_EQ(snap.close_factor, 0.5);
+  EXPECT_EQ(snap.close_factor_hf_threshold, 1);
+  EXPECT_EQ(snap.small_position_usd, 0);
+  EXPECT_EQ(snap.lending_reserve_usd, 250000.25);
+  EXPECT_EQ(snap.insurance_fund_usd, 1500000);
 }
 
 TEST(LoadSnapshot, OnlyAssetsIsAValidSnapshot) {
@@ -194,7 +245,8 @@ TEST_F(LoadSnapshotError, MissingAssetsFile) {
 
 TEST_F(LoadSnapshotError, EmptyAssetsFile) {
   replace("assets.csv", "");
-  EXPECT_EQ(error(), path("assets.csv") + ": no header line, expected 'asset_id,spot_usd'");
+  EXPECT_EQ(error(),
+            path("assets.csv") + ": no header line, expected 'asset_id,spot_usd[,depth_usd]'");
 }
 
 TEST_F(LoadSnapshotError, NoAssetRows) {
@@ -208,7 +260,7 @@ TEST_F(LoadSnapshotError, WrongHeaderColumnName) {
   replace("assets.csv", "asset_id,price\nBTC,95000\n");
   EXPECT_EQ(error(), path("assets.csv") +
                          ":1: header column 2 must be 'spot_usd', got 'price' (expected header "
-                         "'asset_id,spot_usd')");
+                         "'asset_id,spot_usd[,depth_usd]')");
 }
 
 TEST_F(LoadSnapshotError, WrongHeaderColumnOrder) {
@@ -229,12 +281,32 @@ TEST_F(LoadSnapshotError, HeaderLineNumberCountsComments) {
   replace("assets.csv", "# comment\nasset,spot_usd\n");
   EXPECT_EQ(error(), path("assets.csv") +
                          ":2: header column 1 must be 'asset_id', got 'asset' (expected header "
-                         "'asset_id,spot_usd')");
+                         "'asset_id,spot_usd[,depth_usd]')");
 }
 
 TEST_F(LoadSnapshotError, TooManyFieldsInARow) {
   replace("assets.csv", assets_header + "BTC,95000\nETH,3500,extra\n");
   EXPECT_EQ(error(), path("assets.csv") + ":3: expected 2 fields (asset_id,spot_usd), got 3");
+}
+
+TEST_F(LoadSnapshotError, MisspelledOptionalColumn) {
+  replace("assets.csv", "asset_id,spot_usd,depth\nBTC,95000,4e7\n");
+  EXPECT_EQ(error(), path("assets.csv") +
+                         ":1: header column 3 must be 'depth_usd', got 'depth' (expected header "
+                         "'asset_id,spot_usd[,depth_usd]')");
+}
+
+TEST_F(LoadSnapshotError, ColumnAfterTheOptionalOnes) {
+  replace("assets.csv", "asset_id,spot_usd,depth_usd,extra\nBTC,95000,4e7,1\n");
+  EXPECT_EQ(error(), path("assets.csv") +
+                         ":1: header has 4 columns, expected 2 to 3: "
+                         "'asset_id,spot_usd[,depth_usd]'");
+}
+
+TEST_F(LoadSnapshotError, RowWithoutTheOptionalFieldItsHeaderHas) {
+  replace("assets.csv", "asset_id,spot_usd,depth_usd\nBTC,95000,4e7\nETH,3500\n");
+  EXPECT_EQ(error(),
+            path("assets.csv") + ":3: expected 3 fields (asset_id,spot_usd,depth_usd), got 2");
 }
 
 TEST_F(LoadSnapshotError, TooFewFieldsInARow) {
@@ -299,6 +371,61 @@ TEST_F(LoadSnapshotError, InfinityIsNotFinite) {
                          ":2: field 'collateral_amount' must be a finite number >= 0, got 'inf'");
 }
 
+// --- liquidation columns ---
+
+const std::string assets_depth_header = "asset_id,spot_usd,depth_usd\n";
+const std::string perp_markets_fee_header =
+    "market_id,asset_id,maintenance_margin_fraction,initial_margin_fraction,liquidation_fee\n";
+
+TEST_F(LoadSnapshotError, ZeroDepth) {
+  replace("assets.csv", assets_depth_header + "BTC,95000,4e7\nETH,3500,0\n");
+  EXPECT_EQ(error(), path("assets.csv") +
+                         ":3: field 'depth_usd' must be a finite number > 0 (or empty: no price "
+                         "impact), got '0'");
+}
+
+TEST_F(LoadSnapshotError, NegativeDepth) {
+  replace("assets.csv", assets_depth_header + "BTC,95000,-4e7\n");
+  EXPECT_EQ(error(), path("assets.csv") +
+                         ":2: field 'depth_usd' must be a finite number > 0 (or empty: no price "
+                         "impact), got '-4e7'");
+}
+
+TEST_F(LoadSnapshotError, DepthThatIsNoNumber) {
+  replace("assets.csv", assets_depth_header + "BTC,95000,40M\n");
+  EXPECT_EQ(error(), path("assets.csv") +
+                         ":2: field 'depth_usd' must be a finite number > 0 (or empty: no price "
+                         "impact), got '40M'");
+}
+
+// Infinite depth is written as an empty field, never as text.
+TEST_F(LoadSnapshotError, InfiniteDepthAsText) {
+  replace("assets.csv", assets_depth_header + "BTC,95000,inf\n");
+  EXPECT_EQ(error(), path("assets.csv") +
+                         ":2: field 'depth_usd' must be a finite number > 0 (or empty: no price "
+                         "impact), got 'inf'");
+}
+
+TEST_F(LoadSnapshotError, NegativeLiquidationFee) {
+  replace("perp_markets.csv", perp_markets_fee_header + "BTC-PERP,BTC,0.005,0.02,-0.001\n");
+  EXPECT_EQ(error(), path("perp_markets.csv") +
+                         ":2: field 'liquidation_fee' must be a finite number in [0, 1), got "
+                         "'-0.001'");
+}
+
+TEST_F(LoadSnapshotError, LiquidationFeeOfOne) {
+  replace("perp_markets.csv", perp_markets_fee_header +
+                                  "BTC-PERP,BTC,0.005,0.02,0.005\n"
+                                  "ETH-PERP,ETH,0.0075,0.02,1\n");
+  EXPECT_EQ(error(), path("perp_markets.csv") +
+                         ":3: field 'liquidation_fee' must be a finite number in [0, 1), got '1'");
+}
+
+TEST_F(LoadSnapshotError, EmptyLiquidationFee) {
+  replace("perp_markets.csv", perp_markets_fee_header + "BTC-PERP,BTC,0.005,0.02,\n");
+  EXPECT_EQ(error(), path("perp_markets.csv") + ":2: field 'liquidation_fee' is empty");
+}
+
 // --- ids ---
 
 TEST_F(LoadSnapshotError, DuplicateAsset) {
@@ -361,7 +488,8 @@ TEST_F(LoadSnapshotError, UnknownProtocolParameter) {
   replace("protocol.csv", "parameter,value\nclose_factor,0.5\nreserve_factor,0.1\n");
   EXPECT_EQ(error(), path("protocol.csv") +
                          ":3: field 'parameter' names an unknown parameter 'reserve_factor' "
-                         "(known: close_factor)");
+                         "(known: close_factor, close_factor_hf_threshold, small_position_usd, "
+                         "lending_reserve_usd, insurance_fund_usd)");
 }
 
 TEST_F(LoadSnapshotError, ZeroCloseFactor) {
@@ -381,6 +509,50 @@ TEST_F(LoadSnapshotError, RepeatedProtocolParameter) {
   EXPECT_EQ(error(),
             path("protocol.csv") +
                 ":3: field 'parameter' repeats parameter 'close_factor' (first on line 2)");
+}
+
+TEST_F(LoadSnapshotError, NegativeInsuranceFund) {
+  replace("protocol.csv", "parameter,value\nclose_factor,0.5\ninsurance_fund_usd,-1\n");
+  EXPECT_EQ(error(),
+            path("protocol.csv") + ":3: field 'value' must be a finite number >= 0, got '-1'");
+}
+
+TEST_F(LoadSnapshotError, NegativeLendingReserve) {
+  replace("protocol.csv", "parameter,value\nlending_reserve_usd,-250000\n");
+  EXPECT_EQ(error(),
+            path("protocol.csv") + ":2: field 'value' must be a finite number >= 0, got '-250000'");
+}
+
+TEST_F(LoadSnapshotError, NegativeSmallPositionThreshold) {
+  replace("protocol.csv", "parameter,value\nsmall_position_usd,-2000\n");
+  EXPECT_EQ(error(),
+            path("protocol.csv") + ":2: field 'value' must be a finite number >= 0, got '-2000'");
+}
+
+TEST_F(LoadSnapshotError, InfiniteInsuranceFund) {
+  replace("protocol.csv", "parameter,value\ninsurance_fund_usd,inf\n");
+  EXPECT_EQ(error(),
+            path("protocol.csv") + ":2: field 'value' must be a finite number >= 0, got 'inf'");
+}
+
+TEST_F(LoadSnapshotError, ZeroCloseFactorHfThreshold) {
+  replace("protocol.csv", "parameter,value\nclose_factor_hf_threshold,0\n");
+  EXPECT_EQ(error(),
+            path("protocol.csv") + ":2: field 'value' must be a finite number in (0, 1], got '0'");
+}
+
+TEST_F(LoadSnapshotError, CloseFactorHfThresholdAboveOne) {
+  replace("protocol.csv", "parameter,value\nclose_factor_hf_threshold,1.05\n");
+  EXPECT_EQ(error(), path("protocol.csv") +
+                         ":2: field 'value' must be a finite number in (0, 1], got '1.05'");
+}
+
+TEST_F(LoadSnapshotError, RepeatedLiquidationParameter) {
+  replace("protocol.csv",
+          "parameter,value\ninsurance_fund_usd,100\nclose_factor,0.5\ninsurance_fund_usd,200\n");
+  EXPECT_EQ(error(), path("protocol.csv") +
+                         ":4: field 'parameter' repeats parameter 'insurance_fund_usd' (first on "
+                         "line 2)");
 }
 
 // --- lending_balances.csv ---

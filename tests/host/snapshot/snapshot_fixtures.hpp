@@ -107,6 +107,7 @@ inline void expect_same_snapshot(const snapshot& expected, const snapshot& actua
   for (std::size_t i = 0; i < expected.assets.size(); ++i) {
     EXPECT_EQ(expected.assets[i].id, actual.assets[i].id) << "asset " << i;
     EXPECT_EQ(expected.assets[i].spot_usd, actual.assets[i].spot_usd) << "asset " << i;
+    EXPECT_EQ(expected.assets[i].depth_usd, actual.assets[i].depth_usd) << "asset " << i;
   }
   ASSERT_EQ(expected.lending_markets.size(), actual.lending_markets.size());
   for (std::size_t i = 0; i < expected.lending_markets.size(); ++i) {
@@ -118,6 +119,10 @@ inline void expect_same_snapshot(const snapshot& expected, const snapshot& actua
     EXPECT_EQ(e.liquidation_bonus, a.liquidation_bonus) << "lending market " << i;
   }
   EXPECT_EQ(expected.close_factor, actual.close_factor);
+  EXPECT_EQ(expected.close_factor_hf_threshold, actual.close_factor_hf_threshold);
+  EXPECT_EQ(expected.small_position_usd, actual.small_position_usd);
+  EXPECT_EQ(expected.lending_reserve_usd, actual.lending_reserve_usd);
+  EXPECT_EQ(expected.insurance_fund_usd, actual.insurance_fund_usd);
   ASSERT_EQ(expected.lending_accounts.size(), actual.lending_accounts.size());
   for (std::size_t i = 0; i < expected.lending_accounts.size(); ++i) {
     const auto& e = expected.lending_accounts[i];
@@ -138,6 +143,7 @@ inline void expect_same_snapshot(const snapshot& expected, const snapshot& actua
     EXPECT_EQ(e.asset_index, a.asset_index) << e.id;
     EXPECT_EQ(e.maintenance_margin_fraction, a.maintenance_margin_fraction) << e.id;
     EXPECT_EQ(e.initial_margin_fraction, a.initial_margin_fraction) << e.id;
+    EXPECT_EQ(e.liquidation_fee, a.liquidation_fee) << e.id;
   }
   ASSERT_EQ(expected.perp_accounts.size(), actual.perp_accounts.size());
   for (std::size_t i = 0; i < expected.perp_accounts.size(); ++i) {

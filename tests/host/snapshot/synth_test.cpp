@@ -133,6 +133,55 @@ TEST(Synth, MarketsFollowTheDocumentedParameters) {
   }
 }
 
+// Depths of the order of public +/-2% depth figures; fees in the range of
+// published liquidation fees and at most the maintenance margin; Aave v3.3's
+// close-factor constants.
+TEST(Synth, LiquidationParametersFollowTheDocumentedDesign) {
+  const snapshot snap = synthesize(0, 0, 1);
+  const auto depth = [&](const char* id) {
+    return snap.assets[static_cast<std::size_t>(snap.find_asset(id))].depth_usd;
+  };
+  EXPECT_EQ(depth("BTC"), 40e6);
+  EXPECT_EQ(depth("ETH"), 25e6);
+  EXPECT_EQ(depth("USDC"), 100e6);
+  for (const asset& a : snap.assets) {
+    EXPECT_GE(a.depth_usd, 1e6) << a.id;
+    EXPECT_LE(a.depth_usd, 100e6) << a.id;
+  }
+  EXPECT_GT(depth("BTC"), depth("SOL"));
+  EXPECT_GT(depth("SOL"), depth("AVAX"));
+  for (const perp_market& m : snap.perp_markets) {
+    EXPECT_GE(m.liquidation_fee, 0.005) << m.id;
+    EXPECT_LE(m.liquidation_fee, 0.0125) << m.id;
+    EXPECT_LE(m.liquidation_fee, m.maintenance_margin_fraction) << m.id;
+  }
+  EXPECT_EQ(snap.close_factor_hf_threshold, 0.95);
+  EXPECT_EQ(snap.small_position_usd, 2000);
+  EXPECT_EQ(snap.lending_reserve_usd, 0) << "no accounts, no debt to back";
+  EXPECT_EQ(snap.insurance_fund_usd, 0) << "no positions, no open interest";
+}
+
+// Insurance fund 1% of the perp open interest at spot, lending reserve 0.5% of
+// the lending debt, to the dollar.
+TEST(Synth, BackstopsAreSizedFromTheBook) {
+  const snapshot snap = synthesize(2000, 1000, 17);
+  double debt_usd = 0;
+  for (const lending_account& account : snap.lending_accounts) {
+    for (const lending_balance& b : account.balances) {
+      debt_usd += b.debt_amount * snap.assets[static_cast<std::size_t>(b.asset_index)].spot_usd;
+    }
+  }
+  double open_interest_usd = 0;
+  for (const perp_position& p : snap.perp_positions) {
+    open_interest_usd += p.size * spot_of_market(snap, p.market_index);
+  }
+  EXPECT_NEAR(snap.lending_reserve_usd, 0.005 * debt_usd, 0.5);
+  EXPECT_NEAR(snap.insurance_fund_usd, 0.01 * open_interest_usd, 0.5);
+  EXPECT_EQ(snap.insurance_fund_usd, std::round(snap.insurance_fund_usd));
+  EXPECT_GT(snap.insurance_fund_usd, 0);
+  EXPECT_GT(snap.lending_reserve_usd, 0);
+}
+
 TEST(Synth, EveryLendingAccountIsSolventAtTheSnapshot) {
   const snapshot snap = synthesize(20000, 0, 11);
   for (const lending_account& account : snap.lending_accounts) {

@@ -77,12 +77,16 @@ TEST(WriteSnapshot, WritesAllSevenFilesWithTheirHeaders) {
   const test_directory temp;
   const auto& directory = temp.path();
   write_snapshot(snap, directory);
-  EXPECT_EQ(read_text(directory / "assets.csv"), "asset_id,spot_usd\nETH,3500\n");
-  EXPECT_EQ(read_text(directory / "protocol.csv"), "parameter,value\nclose_factor,0.5\n");
+  EXPECT_EQ(read_text(directory / "assets.csv"), "asset_id,spot_usd,depth_usd\nETH,3500,\n");
+  EXPECT_EQ(read_text(directory / "protocol.csv"),
+            "parameter,value\nclose_factor,0.5\nclose_factor_hf_threshold,0.95\n"
+            "small_position_usd,2000\nlending_reserve_usd,0\ninsurance_fund_usd,0\n");
+  EXPECT_EQ(read_text(directory / "perp_markets.csv"),
+            "market_id,asset_id,maintenance_margin_fraction,initial_margin_fraction,"
+            "liquidation_fee\n");
   EXPECT_EQ(read_text(directory / "perp_positions.csv"),
             "account_id,market_id,side,size,entry_price_usd,margin_mode,isolated_margin_usd\n");
-  for (const char* file :
-       {"lending_markets.csv", "lending_balances.csv", "perp_markets.csv", "perp_accounts.csv"}) {
+  for (const char* file : {"lending_markets.csv", "lending_balances.csv", "perp_accounts.csv"}) {
     EXPECT_TRUE(std::filesystem::is_regular_file(directory / file)) << file;
   }
 }
@@ -100,6 +104,28 @@ TEST(WriteSnapshot, CrossPositionsHaveAnEmptyIsolatedMargin) {
   EXPECT_EQ(read_text(directory / "perp_positions.csv"),
             "account_id,market_id,side,size,entry_price_usd,margin_mode,isolated_margin_usd\n"
             "P1,BTC-PERP,short,0.25,94000,cross,\n");
+}
+
+// Depth and fee columns, infinite depth (no price impact) as an empty field, and
+// every protocol parameter away from its default with a value that needs 17 digits.
+TEST(WriteSnapshot, LiquidationParametersRoundTrip) {
+  snapshot snap;
+  snap.assets.push_back(asset{"BTC", 95000, 1.0 / 3.0 * 1e8});
+  snap.assets.push_back(asset{"USDC", 1});  // default depth: infinite
+  snap.perp_markets.push_back(perp_market{"BTC-PERP", 0, 0.005, 0.02, 0.1 + 0.2 - 0.29});
+  snap.close_factor = 0.5;
+  snap.close_factor_hf_threshold = 0.9 + 1e-17;
+  snap.small_position_usd = 1999.9999999999998;
+  snap.lending_reserve_usd = 0.1 + 0.2;
+  snap.insurance_fund_usd = 12345678.901234567;
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_snapshot(snap, directory);
+  EXPECT_EQ(read_text(directory / "assets.csv"),
+            "asset_id,spot_usd,depth_usd\nBTC,95000,33333333.333333332\nUSDC,1,\n");
+  const snapshot loaded = load_snapshot(directory);
+  expect_same_snapshot(snap, loaded);
+  EXPECT_TRUE(std::isinf(loaded.assets[1].depth_usd));
 }
 
 TEST(WriteSnapshotErrors, IdWithACommaIsRefused) {
