@@ -14,8 +14,8 @@
 
 #include "common/error.hpp"
 #include "host/backend/backend.hpp"
-#include "host/backend/plan_backend.hpp"
 #include "host/backend/execution_storage.hpp"
+#include "host/backend/plan_backend.hpp"
 #include "kernels/risk/exact_check.hpp"
 #include "kernels/risk/execution.hpp"
 #include "kernels/risk/simulate.hpp"

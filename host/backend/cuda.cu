@@ -13,9 +13,9 @@
 
 #include "common/error.hpp"
 #include "host/backend/backend.hpp"
+#include "host/backend/execution_storage.hpp"
 #include "host/backend/gpu_launch.hpp"
 #include "host/backend/plan_backend.hpp"
-#include "host/backend/execution_storage.hpp"
 #include "kernels/risk/exact_check.hpp"
 #include "kernels/risk/execution.hpp"
 #include "kernels/risk/simulate.hpp"
@@ -144,8 +144,8 @@ class cuda_device {
                                                                      view, first_path, n_paths);
     }
     if (view.execution.enabled != 0) {
-      const unsigned blocks =
-          static_cast<unsigned>((n_paths + gpu_max_threads_per_block - 1) / gpu_max_threads_per_block);
+      const unsigned blocks = static_cast<unsigned>((n_paths + gpu_max_threads_per_block - 1) /
+                                                    gpu_max_threads_per_block);
       execution_kernel<assets><<<blocks, gpu_max_threads_per_block>>>(view, first_path, n_paths);
       LEVRISK_CUDA_TRY(cudaGetLastError());
     }

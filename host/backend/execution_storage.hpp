@@ -19,7 +19,9 @@ namespace levrisk {
 inline std::int64_t stored_rows_floats(int n_steps, int n_assets) {
   return 2 * static_cast<std::int64_t>(n_steps + 1) * n_assets;
 }
-inline std::int64_t ledger_doubles(int n_steps) { return 2 * static_cast<std::int64_t>(n_steps + 1); }
+inline std::int64_t ledger_doubles(int n_steps) {
+  return 2 * static_cast<std::int64_t>(n_steps + 1);
+}
 
 template <class Memory>
 class execution_storage {
@@ -39,8 +41,8 @@ class execution_storage {
     counts_.assign(n_units * n_unit_counts, 0ull);
     totals_.assign(static_cast<std::size_t>(max_batch_paths * stride_), 0.0);
     if (batch_scratch) {
-      rows_.assign(static_cast<std::size_t>(
-                       max_batch_paths * stored_rows_floats(plan.n_steps, plan.market.n_assets)),
+      rows_.assign(static_cast<std::size_t>(max_batch_paths *
+                                            stored_rows_floats(plan.n_steps, plan.market.n_assets)),
                    0.0f);
       ledger_.assign(static_cast<std::size_t>(max_batch_paths * ledger_doubles(plan.n_steps)), 0.0);
     }

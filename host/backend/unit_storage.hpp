@@ -76,7 +76,8 @@ class ladder_storage {
     const std::int64_t begin = offsets_[static_cast<std::size_t>(ladder)];
     const std::int64_t end = offsets_[static_cast<std::size_t>(ladder) + 1];
     const std::int64_t tally_begin = begin + ladder;
-    return ladder_view{Memory::raw(thresholds_) + begin, Memory::raw(units_) + begin,
+    return ladder_view{Memory::raw(thresholds_) + begin,
+                       Memory::raw(units_) + begin,
                        static_cast<int>(end - begin),
                        Memory::raw(crossed_diff_) + tally_begin,
                        Memory::raw(step_sum_diff_) + tally_begin,

@@ -36,8 +36,8 @@ std::string budget_words(const batch_request& request) {
 // The execution stage's share: its tables and tallies for the run, the host's
 // per-path totals of every path, and per path of the batch its totals (and, with
 // batch scratch, the stored prices and fund ledger); per thread the CPU's copy.
-void add_execution_footprint(const simulation_plan& plan, int scratch_threads,
-                             bool batch_scratch, memory_footprint& footprint) {
+void add_execution_footprint(const simulation_plan& plan, int scratch_threads, bool batch_scratch,
+                             memory_footprint& footprint) {
   const execution_plan& e = plan.execution;
   if (!e.enabled) return;
   const auto n_units = static_cast<std::int64_t>(e.units.size());
@@ -46,9 +46,9 @@ void add_execution_footprint(const simulation_plan& plan, int scratch_threads,
       bytes_of(2 * static_cast<std::int64_t>(plan.n_steps + 1) * plan.market.n_assets,
                sizeof(float)) +
       bytes_of(2 * static_cast<std::int64_t>(plan.n_steps + 1), sizeof(double));
-  const std::int64_t tables =
-      bytes_of(e.units) + bytes_of(e.lending_legs) + bytes_of(e.perp_legs) +
-      bytes_of(e.exact_units) + bytes_of(e.step0_units) + bytes_of(e.depth_usd);
+  const std::int64_t tables = bytes_of(e.units) + bytes_of(e.lending_legs) + bytes_of(e.perp_legs) +
+                              bytes_of(e.exact_units) + bytes_of(e.step0_units) +
+                              bytes_of(e.depth_usd);
   const std::int64_t tallies = bytes_of(n_units * n_unit_money * 2, sizeof(money_tally)) +
                                bytes_of(n_units * n_unit_counts, sizeof(tally_t));
   footprint.fixed_bytes += tables + 2 * tallies + bytes_of(plan.n_paths * stride, sizeof(double));

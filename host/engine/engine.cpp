@@ -52,7 +52,8 @@ batch_plan choose_batch(const run_config& config, const simulation_plan& plan,
   request.paths = config.paths;
   request.preferred_batch = executor.default_batch_paths();
   request.explicit_batch = config.batch_paths;
-  return plan_batch(plan_footprint(plan, executor.scratch_threads(), executor.batch_scratch()), request);
+  return plan_batch(plan_footprint(plan, executor.scratch_threads(), executor.batch_scratch()),
+                    request);
 }
 
 run_result run_simulation(const run_config& config, const snapshot& snap, backend& executor,
@@ -112,9 +113,9 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
       summarize_units(plan, tallies, config.horizon_days / config.steps, config.hf_min_levels);
   if (executing) {
     summarize_unit_execution(plan, unit_books(snap, plan), tallies, config.paths, result.units);
-    result.system = summarize_system(plan.simulation.execution, static_cast<int>(snap.assets.size()),
-                                     path_totals, config.paths,
-                                     config.liquidation.path_totals_max_paths);
+    result.system =
+        summarize_system(plan.simulation.execution, static_cast<int>(snap.assets.size()),
+                         path_totals, config.paths, config.liquidation.path_totals_max_paths);
   }
   return result;
 }

@@ -33,8 +33,8 @@ class unit_builder {
       execution_unit unit{execution_kind::lending, static_cast<int>(out_.lending_legs.size()),
                           static_cast<int>(account.balances.size()), 0.0};
       LEVRISK_REQUIRE(unit.n_legs <= max_lending_legs, input_error,
-                      snap_.source << ": lending account '" << account.id << "' has "
-                                   << unit.n_legs << " balances; at most " << max_lending_legs);
+                      snap_.source << ": lending account '" << account.id << "' has " << unit.n_legs
+                                   << " balances; at most " << max_lending_legs);
       for (const lending_balance& b : account.balances) {
         const double spot = snap_.assets[static_cast<std::size_t>(b.asset_index)].spot_usd;
         const int market = snap_.find_lending_market(b.asset_index);
@@ -55,9 +55,8 @@ class unit_builder {
   void add_isolated_positions() {
     for (const perp_position& p : snap_.perp_positions) {
       if (p.mode != margin_mode::isolated) continue;
-      out_.units.push_back(execution_unit{execution_kind::perp,
-                                          static_cast<int>(out_.perp_legs.size()), 1,
-                                          p.isolated_margin_usd});
+      out_.units.push_back(execution_unit{
+          execution_kind::perp, static_cast<int>(out_.perp_legs.size()), 1, p.isolated_margin_usd});
       out_.perp_legs.push_back(perp_leg_of(snap_, p));
     }
   }
@@ -70,10 +69,9 @@ class unit_builder {
     for (const perp_account& account : snap_.perp_accounts) {
       const auto found = positions.find(account.id);
       if (found == positions.end()) continue;
-      out_.units.push_back(execution_unit{execution_kind::perp,
-                                          static_cast<int>(out_.perp_legs.size()),
-                                          static_cast<int>(found->second.size()),
-                                          account.cross_collateral_usd});
+      out_.units.push_back(
+          execution_unit{execution_kind::perp, static_cast<int>(out_.perp_legs.size()),
+                         static_cast<int>(found->second.size()), account.cross_collateral_usd});
       for (const perp_position* p : found->second) out_.perp_legs.push_back(perp_leg_of(snap_, *p));
     }
   }
@@ -145,8 +143,8 @@ void set_execution(const snapshot& snap, const execution_settings& settings, ris
     }
   }
   for (const asset& a : snap.assets) e.depth_usd.push_back(a.depth_usd);
-  e.lending = lending_rules{snap.close_factor, snap.close_factor_hf_threshold,
-                            snap.small_position_usd};
+  e.lending =
+      lending_rules{snap.close_factor, snap.close_factor_hf_threshold, snap.small_position_usd};
   e.impact_exponent = static_cast<float>(settings.impact_exponent);
   e.keeper_delay_steps = settings.keeper_delay_steps;
   e.max_calls_per_step = settings.max_calls_per_step;

@@ -41,10 +41,10 @@ struct unit_execution_result {
   double bad_debt_probability = 0.0;  // with its 95% Wilson interval
   double bad_debt_probability_lo = 0.0;
   double bad_debt_probability_hi = 0.0;
-  std::int64_t executed_paths = 0;         // paths with at least one execution
+  std::int64_t executed_paths = 0;                // paths with at least one execution
   double calls_per_executed_path = std::nan("");  // liquidation calls (lending rounds)
-  std::int64_t calls_exhausted_paths = 0;  // a step ended with HF < 1 and no call left
-  std::int64_t pending_paths = 0;          // triggered, executed beyond the horizon
+  std::int64_t calls_exhausted_paths = 0;         // a step ended with HF < 1 and no call left
+  std::int64_t pending_paths = 0;                 // triggered, executed beyond the horizon
 };
 
 struct unit_result {
@@ -120,8 +120,8 @@ struct system_result {
   double insurance_fund_usd = 0.0;
   int keeper_delay_steps = 0;
   double impact_exponent = 0.0;
-  std::vector<std::string> total_names;     // one per path total, as in the file
-  std::vector<loss_distribution> totals;    // their distributions over paths
+  std::vector<std::string> total_names;         // one per path total, as in the file
+  std::vector<loss_distribution> totals;        // their distributions over paths
   std::vector<loss_distribution> asset_sold;    // per asset: USD sold by liquidations
   std::vector<loss_distribution> asset_bought;  // per asset: USD bought (shorts closed)
   // The per-path totals themselves, paths x total_names.size(); empty above the

@@ -21,8 +21,7 @@ std::vector<double> column_of(const std::vector<double>& totals, int stride, int
                               std::int64_t paths) {
   std::vector<double> values(static_cast<std::size_t>(paths));
   for (std::int64_t p = 0; p < paths; ++p) {
-    values[static_cast<std::size_t>(p)] =
-        totals[static_cast<std::size_t>(p * stride + column)];
+    values[static_cast<std::size_t>(p)] = totals[static_cast<std::size_t>(p * stride + column)];
   }
   return values;
 }
@@ -30,11 +29,12 @@ std::vector<double> column_of(const std::vector<double>& totals, int stride, int
 }  // namespace
 
 const std::vector<std::string>& path_total_names() {
-  static const std::vector<std::string> names{
-      "lending_bad_debt_usd", "lending_reserve_draw_usd", "lending_shortfall_usd",
-      "perp_loss_usd",        "fund_draw_usd",            "perp_deficit_usd",
-      "fund_fees_usd",        "liquidated_usd",           "owner_loss_usd",
-      "lending_bonus_usd",    "perp_owner_slippage_usd",  "liquidator_slippage_usd"};
+  static const std::vector<std::string> names{"lending_bad_debt_usd",    "lending_reserve_draw_usd",
+                                              "lending_shortfall_usd",   "perp_loss_usd",
+                                              "fund_draw_usd",           "perp_deficit_usd",
+                                              "fund_fees_usd",           "liquidated_usd",
+                                              "owner_loss_usd",          "lending_bonus_usd",
+                                              "perp_owner_slippage_usd", "liquidator_slippage_usd"};
   return names;
 }
 
@@ -70,10 +70,9 @@ void summarize_unit_execution(const risk_plan& plan, const std::vector<unit_book
     r.bad_debt_probability_lo = bad.lo;
     r.bad_debt_probability_hi = bad.hi;
     r.executed_paths = static_cast<std::int64_t>(counts[count_executed]);
-    r.calls_per_executed_path =
-        r.executed_paths > 0 ? static_cast<double>(counts[count_calls]) /
-                                   static_cast<double>(r.executed_paths)
-                             : std::nan("");
+    r.calls_per_executed_path = r.executed_paths > 0 ? static_cast<double>(counts[count_calls]) /
+                                                           static_cast<double>(r.executed_paths)
+                                                     : std::nan("");
     r.calls_exhausted_paths = static_cast<std::int64_t>(counts[count_calls_exhausted]);
     r.pending_paths = static_cast<std::int64_t>(counts[count_pending]);
   }
@@ -83,8 +82,7 @@ system_result summarize_system(const execution_plan& plan, int n_assets,
                                const std::vector<double>& path_totals, std::int64_t paths,
                                std::int64_t keep_paths_max) {
   const int stride = plan.path_stride(n_assets);
-  LEVRISK_REQUIRE(static_cast<std::int64_t>(path_totals.size()) == paths * stride,
-                  runtime_failure,
+  LEVRISK_REQUIRE(static_cast<std::int64_t>(path_totals.size()) == paths * stride, runtime_failure,
                   "per-path totals: " << path_totals.size() << " values for " << paths
                                       << " paths of " << stride);
   system_result s;
@@ -98,7 +96,8 @@ system_result summarize_system(const execution_plan& plan, int n_assets,
     s.totals.push_back(summarize_losses(column_of(path_totals, stride, t, paths)));
   }
   for (int k = 0; k < n_assets; ++k) {
-    s.asset_sold.push_back(summarize_losses(column_of(path_totals, stride, n_path_totals + k, paths)));
+    s.asset_sold.push_back(
+        summarize_losses(column_of(path_totals, stride, n_path_totals + k, paths)));
     s.asset_bought.push_back(
         summarize_losses(column_of(path_totals, stride, n_path_totals + n_assets + k, paths)));
   }

@@ -16,8 +16,8 @@ struct execution_plan {
   std::vector<execution_unit> units;  // every risk unit, in output order
   std::vector<lending_leg> lending_legs;
   std::vector<perp_leg> perp_legs;
-  std::vector<int> exact_units;  // multi-asset unit index -> risk unit
-  std::vector<int> step0_units;  // constant route, liquidated at the snapshot
+  std::vector<int> exact_units;   // multi-asset unit index -> risk unit
+  std::vector<int> step0_units;   // constant route, liquidated at the snapshot
   std::vector<double> depth_usd;  // per asset
   lending_rules lending{0.5, 0.95, 2000.0};
   float impact_exponent = 0.5f;

@@ -124,8 +124,8 @@ LEVRISK_HD inline int next_lending_trigger(const execution_context& c, const len
 // so the first call needs no second test of the health factor.
 template <int MaxAssets>
 LEVRISK_HD inline void lending_calls_at(const execution_context& c, const lending_leg* legs,
-                                        int step, bool forced, lending_balances& b,
-                                        unit_outcome& o, path_account<MaxAssets>& acc) {
+                                        int step, bool forced, lending_balances& b, unit_outcome& o,
+                                        path_account<MaxAssets>& acc) {
   const execution_view& e = c.v.execution;
   const float* growth = c.rows.growth_at(step);
   for (int call = 0; call < e.max_calls_per_step; ++call) {
@@ -184,8 +184,8 @@ LEVRISK_HD inline int next_perp_trigger(const execution_context& c, const execut
 }
 
 template <int MaxAssets>
-LEVRISK_HD inline void book_perp_close(const execution_context& c, const perp_leg* legs,
-                                       int n_legs, int step, const perp_close& done,
+LEVRISK_HD inline void book_perp_close(const execution_context& c, const perp_leg* legs, int n_legs,
+                                       int step, const perp_close& done,
                                        path_account<MaxAssets>& acc) {
   const float* growth = c.rows.growth_at(step);
   for (int i = 0; i < n_legs; ++i) {
@@ -268,8 +268,8 @@ LEVRISK_HD inline void execute_factor(const execution_context& c, const factor_v
   float y_max = 0.0f;
   for (int step = 1; step <= c.v.n_steps; ++step) {
     const float* x = c.rows.x_at(step);
-    const float y =
-        x[factor.numerator_asset] - (factor.denominator_asset >= 0 ? x[factor.denominator_asset] : 0.0f);
+    const float y = x[factor.numerator_asset] -
+                    (factor.denominator_asset >= 0 ? x[factor.denominator_asset] : 0.0f);
     if (y < y_min) {
       y_min = y;
       const int now = ladder_crossed_count(factor.falling, falling, y);

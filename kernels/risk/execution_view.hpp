@@ -26,11 +26,11 @@ struct execution_unit {
 enum unit_money : int { money_liquidated, money_owner_loss, money_bad_debt, n_unit_money };
 // Per-unit counts: counts[unit * n_unit_counts + c].
 enum unit_count : int {
-  count_executed,          // paths with at least one execution
-  count_bad_debt,          // paths with bad debt (lending) or a loss to the venue (perps)
-  count_calls,             // liquidation calls, all paths
-  count_calls_exhausted,   // paths where a step ran out of calls with HF still below 1
-  count_pending,           // paths triggered with the execution beyond the horizon
+  count_executed,         // paths with at least one execution
+  count_bad_debt,         // paths with bad debt (lending) or a loss to the venue (perps)
+  count_calls,            // liquidation calls, all paths
+  count_calls_exhausted,  // paths where a step ran out of calls with HF still below 1
+  count_pending,          // paths triggered with the execution beyond the horizon
   n_unit_counts
 };
 

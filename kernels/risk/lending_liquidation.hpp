@@ -76,8 +76,7 @@ LEVRISK_HD inline lending_balances lending_balances_of(const lending_leg* legs, 
 }
 
 LEVRISK_HD inline lending_totals lending_totals_at(const lending_leg* legs,
-                                                   const lending_balances& b,
-                                                   const float* growth) {
+                                                   const lending_balances& b, const float* growth) {
   lending_totals t{0.0, 0.0, 0.0, -1, -1};
   double largest_collateral = 0.0;
   double largest_debt = 0.0;

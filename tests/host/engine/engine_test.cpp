@@ -148,6 +148,25 @@ void expect_identical(const run_result& a, const run_result& b) {
     EXPECT_EQ(x.hf_min_quantile_bound, y.hf_min_quantile_bound) << x.id;
     EXPECT_EQ(x.hf_min_quantile_lo_bound, y.hf_min_quantile_lo_bound) << x.id;
     EXPECT_EQ(x.hf_min_quantile_hi_bound, y.hf_min_quantile_hi_bound) << x.id;
+    const unit_execution_result& ex = x.execution;
+    const unit_execution_result& ey = y.execution;
+    for (const auto member :
+         {&unit_execution_result::liquidated_usd, &unit_execution_result::owner_loss_usd,
+          &unit_execution_result::bad_debt_usd}) {
+      EXPECT_EQ(std::memcmp(&(ex.*member), &(ey.*member), sizeof(usd_estimate)), 0) << x.id;
+    }
+    EXPECT_EQ(ex.bad_debt_paths, ey.bad_debt_paths) << x.id;
+    EXPECT_EQ(ex.executed_paths, ey.executed_paths) << x.id;
+    EXPECT_EQ(std::memcmp(&ex.calls_per_executed_path, &ey.calls_per_executed_path, sizeof(double)),
+              0)
+        << x.id;
+  }
+  ASSERT_EQ(a.system.executed, b.system.executed);
+  EXPECT_EQ(a.system.path_totals, b.system.path_totals);
+  ASSERT_EQ(a.system.asset_sold.size(), b.system.asset_sold.size());
+  for (std::size_t k = 0; k < a.system.asset_sold.size(); ++k) {
+    EXPECT_EQ(
+        std::memcmp(&a.system.asset_sold[k].mean, &b.system.asset_sold[k].mean, sizeof(double)), 0);
   }
 }
 
@@ -179,7 +198,10 @@ TEST_P(BitIdentical, AcrossThreadCountsBatchSizesAndExactCheckPaths) {
   config.steps = 96;
   config.horizon_days = 5.0;
   config.hf_sample_paths = 500;
-  expect_bit_identical_runs(config, snap);
+  const run_result result = expect_bit_identical_runs(config, snap);
+  ASSERT_TRUE(result.system.executed);
+  EXPECT_GT(result.system.totals[total_liquidated].mean, 0.0) << "liquidations should execute";
+  EXPECT_FALSE(result.system.path_totals.empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, BitIdentical,

@@ -99,7 +99,9 @@ class scripted_path {
   path_account<max_assets_here> account_{};
 };
 
-double price(float growth) { return static_cast<double>(growth); }
+double price(float growth) {
+  return static_cast<double>(growth);
+}
 
 // ETH collateral 12,000 at spot (LT 0.8, bonus 5%) against 9,000 of USDC: HF 1.0667.
 scripted_path falling_eth(std::vector<float> eth) {
@@ -213,7 +215,7 @@ TEST(ExecutionScripted, TheFundTakesAStepsFeesBeforeItsLosses) {
   EXPECT_DOUBLE_EQ(totals[total_fund_draw], 10.0);
   EXPECT_DOUBLE_EQ(totals[total_perp_deficit], 20.0);
   EXPECT_DOUBLE_EQ(totals[total_liquidated], 2000.0);
-  EXPECT_DOUBLE_EQ(totals[n_path_totals + 0], 2000.0);  // asset 0 sold
+  EXPECT_DOUBLE_EQ(totals[n_path_totals + 0], 2000.0);          // asset 0 sold
   for (const double entry : p.ledger()) EXPECT_EQ(entry, 0.0);  // cleared for the next path
 }
 

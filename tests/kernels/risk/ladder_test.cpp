@@ -39,8 +39,12 @@ struct ladder_storage {
   }
 
   ladder_view view() {
-    return ladder_view{threshold.data(), nullptr, static_cast<int>(threshold.size()), crossed_diff.data(),
-                       step_sum_diff.data(), step_sq_sum_diff.data()};
+    return ladder_view{threshold.data(),
+                       nullptr,
+                       static_cast<int>(threshold.size()),
+                       crossed_diff.data(),
+                       step_sum_diff.data(),
+                       step_sq_sum_diff.data()};
   }
 
   // One path as simulate_paths runs it: a monitoring point at step 0, then an

@@ -88,8 +88,8 @@ TEST(LendingLiquidation, LargestCollateralFirstThenTheNext) {
   // Two collaterals (ETH 3,000, BTC 9,000 at LT 0.8) against 11,000 of USDC: HF 0.873.
   // All 11,000 may be repaid: BTC first, all 9,000 for 9,000 / 1.05 = 8,571.43; BTC is
   // gone but ETH is left, so no bad debt yet.
-  lending_leg legs[3] = {{0, 3000.0, 0.0, 0.8, 0.05}, {1, 9000.0, 0.0, 0.8, 0.05},
-                         {2, 0.0, 11000.0, 0.9, 0.04}};
+  lending_leg legs[3] = {
+      {0, 3000.0, 0.0, 0.8, 0.05}, {1, 9000.0, 0.0, 0.8, 0.05}, {2, 0.0, 11000.0, 0.9, 0.04}};
   lending_balances b = lending_balances_of(legs, 3);
   const float growth[3] = {1.0f, 1.0f, 1.0f};
   const lending_call first = liquidate_once(legs, aave, no_impact, growth, b);
@@ -126,9 +126,9 @@ TEST(LendingLiquidation, TheLiquidatorsSaleHasImpact) {
 }
 
 TEST(PriceImpact, SquareRootLawOtherExponentsAndTheCap) {
-  EXPECT_DOUBLE_EQ(impact_fraction(1e6, 1e6, 0.5f), 0.02);       // Q = D: 2%
-  EXPECT_DOUBLE_EQ(impact_fraction(4e6, 1e6, 0.5f), 0.04);       // 4 D: 2% x 2
-  EXPECT_DOUBLE_EQ(impact_fraction(3e6, 1e6, 1.0f), 0.06);       // linear
+  EXPECT_DOUBLE_EQ(impact_fraction(1e6, 1e6, 0.5f), 0.02);  // Q = D: 2%
+  EXPECT_DOUBLE_EQ(impact_fraction(4e6, 1e6, 0.5f), 0.04);  // 4 D: 2% x 2
+  EXPECT_DOUBLE_EQ(impact_fraction(3e6, 1e6, 1.0f), 0.06);  // linear
   EXPECT_NEAR(impact_fraction(8e6, 1e6, 0.75f), 0.02 * std::pow(8.0, 0.75), 1e-7);
   EXPECT_DOUBLE_EQ(impact_fraction(1e12, 1e6, 0.5f), max_impact_fraction);  // 2000%: capped
   EXPECT_DOUBLE_EQ(impact_fraction(1e6, inf, 0.5f), 0.0);
