@@ -65,16 +65,17 @@ inline std::vector<double> health_factors(const snapshot& snap, const std::vecto
   return hf;
 }
 
-// First step with HF < 1 on each path, steps 0..n_steps, GBM as in models/gbm.hpp.
-inline std::vector<unit_outcome> simulate(const snapshot& snap, const gbm_model& model,
-                                          std::uint64_t seed, std::int64_t paths, int steps,
-                                          double dt_years) {
+// The prices of every asset at steps 0..n_steps of one path, GBM as in
+// models/gbm.hpp: prices[step][asset].
+inline std::vector<std::vector<double>> price_path(const snapshot& snap, const gbm_model& model,
+                                                   std::uint64_t seed, std::int64_t path, int steps,
+                                                   double dt_years) {
   const int n = model.n_assets();
   const auto& params = model.params().assets;
   const std::vector<double>& chol = model.cholesky();
   // Draw k of step s (from s to s + 1): normal d = (s mod 4) n + k of the 4 n
   // normals of Philox blocks (s div 4) n ... (s div 4) n + n - 1 of subsequence `path`.
-  auto draw = [&](std::int64_t path, int s, int k) {
+  auto draw = [&](int s, int k) {
     const int d = (s % 4) * n + k;
     const normal4 block = normals_from_block(philox_block(
         seed, static_cast<std::uint64_t>(path), static_cast<std::uint64_t>(s / 4) * n + d / 4));
@@ -83,24 +84,37 @@ inline std::vector<unit_outcome> simulate(const snapshot& snap, const gbm_model&
   };
   std::vector<double> spot(n);
   for (int k = 0; k < n; ++k) spot[k] = snap.assets[k].spot_usd;
-  std::vector<unit_outcome> outcome(health_factors(snap, spot).size());
+  std::vector<std::vector<double>> prices{spot};
+  std::vector<double> log_return(n, 0.0), z(n);
+  for (int step = 1; step <= steps; ++step) {
+    for (int k = 0; k < n; ++k) z[k] = draw(step - 1, k);
+    std::vector<double> price(n);
+    for (int k = 0; k < n; ++k) {
+      double correlated = 0.0;
+      for (int j = 0; j <= k; ++j) correlated += chol[k * n + j] * z[j];
+      const double sigma = params[k].vol_annual, mu = params[k].drift_annual;
+      log_return[k] +=
+          (mu - 0.5 * sigma * sigma) * dt_years + sigma * std::sqrt(dt_years) * correlated;
+      price[k] = spot[k] * std::exp(log_return[k]);
+    }
+    prices.push_back(std::move(price));
+  }
+  return prices;
+}
 
+// First step with HF < 1 on each path, steps 0..n_steps.
+inline std::vector<unit_outcome> simulate(const snapshot& snap, const gbm_model& model,
+                                          std::uint64_t seed, std::int64_t paths, int steps,
+                                          double dt_years) {
+  std::vector<double> spot;
+  for (const asset& a : snap.assets) spot.push_back(a.spot_usd);
+  std::vector<unit_outcome> outcome(health_factors(snap, spot).size());
   for (std::int64_t path = 0; path < paths; ++path) {
-    std::vector<double> log_return(n, 0.0), price = spot, z(n);
+    const std::vector<std::vector<double>> prices =
+        price_path(snap, model, seed, path, steps, dt_years);
     std::vector<bool> done(outcome.size(), false);
     for (int step = 0; step <= steps; ++step) {
-      if (step > 0) {
-        for (int k = 0; k < n; ++k) z[k] = draw(path, step - 1, k);
-        for (int k = 0; k < n; ++k) {
-          double correlated = 0.0;
-          for (int j = 0; j <= k; ++j) correlated += chol[k * n + j] * z[j];
-          const double sigma = params[k].vol_annual, mu = params[k].drift_annual;
-          log_return[k] +=
-              (mu - 0.5 * sigma * sigma) * dt_years + sigma * std::sqrt(dt_years) * correlated;
-          price[k] = spot[k] * std::exp(log_return[k]);
-        }
-      }
-      const std::vector<double> hf = health_factors(snap, price);
+      const std::vector<double> hf = health_factors(snap, prices[step]);
       for (std::size_t u = 0; u < hf.size(); ++u) {
         if (!done[u] && hf[u] < 1.0) {
           done[u] = true;

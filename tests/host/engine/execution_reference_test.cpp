@@ -1,0 +1,156 @@
+// The engine's execution figures against the plain twin
+// (tests/reference/execution_reference.hpp) on a book of 62 units over three
+// assets: every route (ladder, ratio ladder, exact, constant), partial and full
+// lending liquidations, bad debt, isolated and cross perps with fees and impact,
+// a fund that runs out. The twin sees the same paths in double precision, so the
+// figures may differ only where float arithmetic flips a path that grazes a
+// threshold: each must agree within 4 standard errors.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "host/backend/backend.hpp"
+#include "host/config/run_config.hpp"
+#include "host/engine/engine.hpp"
+#include "host/engine/snapshot_model.hpp"
+#include "tests/reference/execution_reference.hpp"
+
+namespace levrisk {
+namespace {
+
+snapshot three_asset_book() {
+  snapshot snap;
+  snap.source = "execution-reference";
+  snap.assets = {{"BTC", 95000.0, 5e6}, {"ETH", 3500.0, 2e6}, {"USDC", 1.0, 1e8}};
+  snap.lending_markets = {{0, 0.73, 0.78, 0.05}, {1, 0.8, 0.83, 0.06}, {2, 0.77, 0.8, 0.045}};
+  snap.perp_markets = {{"BTC-PERP", 0, 0.005, 0.02, 0.005}, {"ETH-PERP", 1, 0.01, 0.03, 0.01}};
+  snap.insurance_fund_usd = 20000.0;
+  snap.lending_reserve_usd = 5000.0;
+  for (int i = 0; i < 45; ++i) {
+    const double hf = 1.01 + 0.004 * i;
+    const double scale = 1.0 + (i % 5) * 2.5;  // some above and some below $2,000 per reserve
+    const std::string id = "L" + std::to_string(i);
+    if (i % 3 == 0) {  // ETH against USDC: a ladder
+      snap.lending_accounts.push_back(
+          {id, {{1, scale, 0.0}, {2, 0.0, scale * 3500.0 * 0.83 / hf}}});
+    } else if (i % 3 == 1) {  // BTC against ETH: a ratio ladder
+      snap.lending_accounts.push_back(
+          {id, {{0, 0.1 * scale, 0.0}, {1, 0.0, 0.1 * scale * 95000.0 * 0.78 / hf / 3500.0}}});
+    } else {  // BTC and ETH against USDC: exact
+      const double collateral = 0.05 * scale * 95000.0 * 0.78 + scale * 3500.0 * 0.83;
+      snap.lending_accounts.push_back(
+          {id, {{0, 0.05 * scale, 0.0}, {1, scale, 0.0}, {2, 0.0, collateral / hf}}});
+    }
+  }
+  snap.lending_accounts.push_back({"L-stable", {{2, 1000.0, 900.0}}});  // constant: HF 0.89
+  for (int i = 0; i < 10; ++i) {
+    const bool is_long = i % 2 == 0;
+    const int market = i % 4 < 2 ? 0 : 1;
+    const double spot = market == 0 ? 95000.0 : 3500.0;
+    const double size = market == 0 ? 2.0 + i : 40.0 + 10.0 * i;
+    snap.perp_accounts.push_back({"P" + std::to_string(i), 0.0});
+    snap.perp_positions.push_back({"P" + std::to_string(i), market,
+                                   is_long ? position_side::long_side : position_side::short_side,
+                                   size, spot, margin_mode::isolated,
+                                   (0.015 + 0.003 * i) * size * spot});
+  }
+  for (int i = 0; i < 6; ++i) {
+    const std::string id = "X" + std::to_string(i);
+    snap.perp_accounts.push_back({id, 4000.0 + 1500.0 * i});
+    snap.perp_positions.push_back(
+        {id, 0, position_side::long_side, 1.0, 95000.0, margin_mode::cross, 0.0});
+    snap.perp_positions.push_back(
+        {id, 1, position_side::short_side, 10.0, 3500.0, margin_mode::cross, 0.0});
+  }
+  return snap;
+}
+
+run_config book_config() {
+  run_config config;
+  config.source = "test-config";
+  config.snapshot = "execution-reference";
+  config.gbm.asset_ids = {"BTC", "ETH", "USDC"};
+  config.gbm.assets = {{0.0, 0.7}, {0.0, 0.9}, {0.0, 0.0}};
+  config.gbm.correlation = {1.0, 0.8, 0.0, 0.8, 1.0, 0.0, 0.0, 0.0, 1.0};
+  config.backend = "cpu";
+  config.paths = 1500;
+  config.steps = 48;
+  config.horizon_days = 5.0;
+  config.hf_sample_paths = 100;
+  return config;
+}
+
+// |a - b| within 4 standard errors (and a rounding floor).
+void expect_within(double engine, double reference, double se, const std::string& what) {
+  EXPECT_NEAR(engine, reference, 4.0 * se + 1e-9 * (1.0 + std::fabs(reference))) << what;
+}
+
+double sample_se(double sum, double sum_sq, double n) {
+  const double mean = sum / n;
+  return std::sqrt(std::max(sum_sq / n - mean * mean, 0.0) / (n - 1.0));
+}
+
+class ExecutionReference : public ::testing::TestWithParam<int> {};
+
+TEST_P(ExecutionReference, EveryUnitAndTheBookAgree) {
+  const snapshot snap = three_asset_book();
+  run_config config = book_config();
+  config.liquidation.keeper_delay_steps = GetParam();
+  const run_result r = run_simulation(config, snap, *make_cpu_backend(0));
+  const gbm_model model = snapshot_model(config, snap);
+  const reference::execution_outcome twin = reference::simulate_execution(
+      snap, model, config.seed, config.paths, config.steps, config.dt_years(),
+      reference::execution_rules{config.liquidation.keeper_delay_steps, 0.5, 16});
+  ASSERT_EQ(r.units.size(), twin.units.size());
+  ASSERT_GE(r.units.size(), 50u);
+  const auto n = static_cast<double>(config.paths);
+  int units_with_bad_debt = 0;
+  for (std::size_t u = 0; u < r.units.size(); ++u) {
+    const unit_execution_result& e = r.units[u].execution;
+    const reference::unit_sums& t = twin.units[u];
+    const std::string& id = r.units[u].id;
+    expect_within(e.liquidated_usd.mean, t.liquidated / n,
+                  sample_se(t.liquidated, t.liquidated_sq, n), id + " liquidated");
+    expect_within(e.owner_loss_usd.mean, t.owner_loss / n,
+                  sample_se(t.owner_loss, t.owner_loss_sq, n), id + " owner loss");
+    expect_within(e.bad_debt_usd.mean, t.bad_debt / n, sample_se(t.bad_debt, t.bad_debt_sq, n),
+                  id + " bad debt");
+    const double p = static_cast<double>(t.bad_debt_paths) / n;
+    expect_within(e.bad_debt_probability, p, std::sqrt(std::max(p * (1 - p), 1.0 / n) / n),
+                  id + " P(bad debt)");
+    units_with_bad_debt += t.bad_debt_paths > 0;
+  }
+  EXPECT_GT(units_with_bad_debt, 5) << "the book should leave bad debt";
+
+  // The book: each per-path total's mean against the twin's.
+  const auto mean_and_se = [&](auto member) {
+    double sum = 0.0, sum_sq = 0.0;
+    for (const reference::path_figures& f : twin.paths) {
+      sum += f.*member;
+      sum_sq += (f.*member) * (f.*member);
+    }
+    return std::pair<double, double>{sum / n, sample_se(sum, sum_sq, n)};
+  };
+  const std::pair<int, double reference::path_figures::*> book[] = {
+      {total_lending_bad_debt, &reference::path_figures::lending_bad_debt},
+      {total_lending_reserve_draw, &reference::path_figures::reserve_draw},
+      {total_perp_loss, &reference::path_figures::perp_loss},
+      {total_fund_draw, &reference::path_figures::fund_draw},
+      {total_perp_deficit, &reference::path_figures::perp_deficit},
+      {total_fund_fees, &reference::path_figures::fees},
+      {total_liquidated, &reference::path_figures::liquidated}};
+  for (const auto& [total, member] : book) {
+    const auto [mean, se] = mean_and_se(member);
+    expect_within(r.system.totals[static_cast<std::size_t>(total)].mean, mean, se,
+                  r.system.total_names[static_cast<std::size_t>(total)]);
+  }
+  EXPECT_GT(r.system.totals[total_perp_deficit].probability_positive, 0.0);
+}
+
+INSTANTIATE_TEST_SUITE_P(KeeperDelays, ExecutionReference, ::testing::Values(0, 2));
+
+}  // namespace
+}  // namespace levrisk
