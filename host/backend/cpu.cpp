@@ -168,7 +168,11 @@ class cpu_device {
       std::vector<float> rows(2 * row_floats);
       std::vector<double> ledger(static_cast<std::size_t>(ledger_doubles(view.n_steps)), 0.0);
       const stored_rows stored{rows.data() + row_floats, rows.data(), n_assets};
+      // The exact check's first steps, handed to the execution stage; with the
+      // GPU's way through the exact check, the execution stage finds them as the GPU does.
+      std::vector<int> first_step(static_cast<std::size_t>(view.exact.forms.n_units), -1);
       exact_state<MaxAssets, Group> state{};
+      state.first_step = regenerate_exact_paths_ ? nullptr : first_step.data();
 #pragma omp for schedule(dynamic, 16)
       for (std::int64_t p = 0; p < n_paths; ++p) {
         const std::uint64_t path = first_path + static_cast<std::uint64_t>(p);
@@ -177,7 +181,7 @@ class cpu_device {
           exact_check_path<double>(view, path, regenerate_exact_paths_ ? nullptr : rows.data(),
                                    state, true);
         }
-        execute_path<MaxAssets>(view, path, stored, ledger.data());
+        execute_path<MaxAssets>(view, path, stored, ledger.data(), state.first_step);
       }
     }
   }

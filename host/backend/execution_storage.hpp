@@ -34,7 +34,8 @@ class execution_storage {
         perp_legs_(plan.execution.perp_legs),
         exact_units_(plan.execution.exact_units),
         step0_units_(plan.execution.step0_units),
-        depth_usd_(plan.execution.depth_usd) {
+        depth_usd_(plan.execution.depth_usd),
+        asset_moves_(plan.execution.asset_moves) {
     if (!plan_.enabled) return;
     const auto n_units = plan.execution.units.size();
     money_.assign(n_units * n_unit_money * 2, money_tally{0ull, 0ull});
@@ -57,6 +58,7 @@ class execution_storage {
     v.perp_legs = Memory::raw(perp_legs_);
     v.exact_units = Memory::raw(exact_units_);
     v.step0_units = Memory::raw(step0_units_);
+    v.asset_moves = Memory::raw(asset_moves_);
     v.n_step0_units = static_cast<int>(plan_.step0_units.size());
     v.lending = plan_.lending;
     v.impact = impact_view{Memory::raw(depth_usd_), plan_.impact_exponent};
@@ -94,6 +96,7 @@ class execution_storage {
   buffer<Memory, perp_leg> perp_legs_;
   buffer<Memory, int> exact_units_, step0_units_;
   buffer<Memory, double> depth_usd_;
+  buffer<Memory, int> asset_moves_;
   buffer<Memory, money_tally> money_;
   buffer<Memory, tally_t> counts_;
   buffer<Memory, double> totals_;

@@ -63,7 +63,7 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
   const std::vector<bool> constant_asset = constant_assets(config, snap, model);
   risk_plan plan = build_risk_plan(snap, constant_asset, plan_settings(config));
   const market_summary market = set_market(config, snap, model, constant_asset, plan.simulation);
-  set_execution(snap, execution_settings_of(config), plan);
+  set_execution(snap, constant_asset, execution_settings_of(config), plan);
   const bool executing = plan.simulation.execution.enabled;
 
   const batch_plan batching = choose_batch(config, plan.simulation, executor);

@@ -125,7 +125,8 @@ std::vector<unit_book> unit_books(const snapshot& snap, const risk_plan& plan) {
   return books;
 }
 
-void set_execution(const snapshot& snap, const execution_settings& settings, risk_plan& plan) {
+void set_execution(const snapshot& snap, const std::vector<bool>& constant_asset,
+                   const execution_settings& settings, risk_plan& plan) {
   execution_plan& e = plan.simulation.execution;
   e = execution_plan{};
   if (!settings.enabled) return;
@@ -143,6 +144,9 @@ void set_execution(const snapshot& snap, const execution_settings& settings, ris
     }
   }
   for (const asset& a : snap.assets) e.depth_usd.push_back(a.depth_usd);
+  for (std::size_t k = 0; k < snap.assets.size(); ++k) {
+    e.asset_moves.push_back(k < constant_asset.size() && constant_asset[k] ? 0 : 1);
+  }
   e.lending =
       lending_rules{snap.close_factor, snap.close_factor_hf_threshold, snap.small_position_usd};
   e.impact_exponent = static_cast<float>(settings.impact_exponent);

@@ -30,7 +30,9 @@ struct unit_book {
 // The books of plan.units, in order.
 std::vector<unit_book> unit_books(const snapshot& snap, const risk_plan& plan);
 
-// Fills plan.simulation.execution (left disabled when settings.enabled is false).
-void set_execution(const snapshot& snap, const execution_settings& settings, risk_plan& plan);
+// Fills plan.simulation.execution (left disabled when settings.enabled is false);
+// constant_asset as for build_risk_plan.
+void set_execution(const snapshot& snap, const std::vector<bool>& constant_asset,
+                   const execution_settings& settings, risk_plan& plan);
 
 }  // namespace levrisk

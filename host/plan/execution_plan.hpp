@@ -19,6 +19,7 @@ struct execution_plan {
   std::vector<int> exact_units;   // multi-asset unit index -> risk unit
   std::vector<int> step0_units;   // constant route, liquidated at the snapshot
   std::vector<double> depth_usd;  // per asset
+  std::vector<int> asset_moves;   // per asset: 0 when the model holds its price fixed
   lending_rules lending{0.5, 0.95, 2000.0};
   float impact_exponent = 0.5f;
   int keeper_delay_steps = 0;

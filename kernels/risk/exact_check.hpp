@@ -26,6 +26,10 @@ struct exact_state {
   market_state<1, MaxAssets> market;
   float growth[MaxAssets];  // e^x of the current step, regenerated source
   int unit[Group];
+  // Where the CPU keeps each flagged unit's first liquidating step (-1: none) for
+  // the execution stage on the same thread; null on the GPU, whose execution
+  // kernel finds the steps again.
+  int* first_step;
 };
 
 // The first flagged unit at or after `unit`, or n_units.
@@ -152,6 +156,7 @@ LEVRISK_HD LEVRISK_HOST_NOINLINE void check_group(const simulation_view& v, std:
   for (int i = 0; i < Group; ++i) {
     if (i < group_size) {
       record_outcome(v.exact.tallies, s.unit[i], path, sample_path, liquidation_step[i], hf_min[i]);
+      if (s.first_step != nullptr) s.first_step[s.unit[i]] = liquidation_step[i];
     }
   }
 }

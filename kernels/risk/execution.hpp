@@ -98,23 +98,46 @@ LEVRISK_HD inline void record_unit(const execution_view& e, int unit, const unit
 
 // --- lending accounts -------------------------------------------------------
 
-LEVRISK_HD inline bool lending_liquidatable_at(const lending_leg* legs, const lending_balances& b,
-                                               const float* growth) {
-  double weighted = 0.0;
-  double debt = 0.0;
+// An account's liquidation test as one linear form in the moving prices:
+// liquidatable when sum_i (collateral_i LT_i - debt_i) g_i < 0, the legs of
+// assets whose price never moves folded into the constant. The calls and the
+// scan for the next trigger use the same form, hence the same answer.
+struct lending_trigger_form {
+  double constant_usd;
+  int n_terms;
+  int asset[max_lending_legs];
+  double coefficient_usd[max_lending_legs];
+};
+
+LEVRISK_HD inline lending_trigger_form lending_trigger_form_of(const execution_view& e,
+                                                               const lending_leg* legs,
+                                                               const lending_balances& b) {
+  lending_trigger_form f{0.0, 0, {}, {}};
   for (int i = 0; i < b.n_legs; ++i) {
-    const double price = growth[legs[i].asset];
-    weighted += b.collateral[i] * price * legs[i].liquidation_threshold;
-    debt += b.debt[i] * price;
+    const double coefficient = b.collateral[i] * legs[i].liquidation_threshold - b.debt[i];
+    if (e.asset_moves[legs[i].asset] == 0) {
+      f.constant_usd += coefficient;
+    } else if (coefficient != 0.0) {
+      f.asset[f.n_terms] = legs[i].asset;
+      f.coefficient_usd[f.n_terms++] = coefficient;
+    }
   }
-  return weighted < debt;
+  return f;
+}
+
+LEVRISK_HD LEVRISK_FORCEINLINE bool lending_liquidatable_at(const lending_trigger_form& f,
+                                                            const float* growth) {
+  double margin = f.constant_usd;
+  for (int t = 0; t < f.n_terms; ++t) margin += f.coefficient_usd[t] * growth[f.asset[t]];
+  return margin < 0.0;
 }
 
 // The first step in [from, n_steps] at which the account is liquidatable, or n_steps + 1.
 LEVRISK_HD inline int next_lending_trigger(const execution_context& c, const lending_leg* legs,
                                            const lending_balances& b, int from) {
+  const lending_trigger_form f = lending_trigger_form_of(c.v.execution, legs, b);
   for (int step = from; step <= c.v.n_steps; ++step) {
-    if (lending_liquidatable_at(legs, b, c.rows.growth_at(step))) return step;
+    if (lending_liquidatable_at(f, c.rows.growth_at(step))) return step;
   }
   return c.v.n_steps + 1;
 }
@@ -130,7 +153,10 @@ LEVRISK_HD inline void lending_calls_at(const execution_context& c, const lendin
   const float* growth = c.rows.growth_at(step);
   for (int call = 0; call < e.max_calls_per_step; ++call) {
     if (lending_closed(b)) return;
-    if (!(forced && call == 0) && !lending_liquidatable_at(legs, b, growth)) return;
+    if (!(forced && call == 0) &&
+        !lending_liquidatable_at(lending_trigger_form_of(e, legs, b), growth)) {
+      return;
+    }
     const lending_call done = liquidate_once(legs, e.lending, e.impact, growth, b);
     ++o.calls;
     o.executed = true;
@@ -144,7 +170,9 @@ LEVRISK_HD inline void lending_calls_at(const execution_context& c, const lendin
     acc.total[total_lending_bonus] += done.bonus_usd;
     acc.total[total_liquidator_slippage] += done.slippage_usd;
   }
-  if (!lending_closed(b) && lending_liquidatable_at(legs, b, growth)) o.calls_exhausted = true;
+  if (!lending_closed(b) && lending_liquidatable_at(lending_trigger_form_of(e, legs, b), growth)) {
+    o.calls_exhausted = true;
+  }
 }
 
 // A lending account first liquidatable at `trigger`, executed a keeper delay
@@ -305,13 +333,21 @@ LEVRISK_HD inline void stored_box(const execution_context& c, float (&low)[MaxAs
 }
 
 // The flagged multi-asset units of the path, each from its first liquidating
-// step (the exact check's test, health_at, on the same growth factors). Sample
-// paths flag every unit (for the HF minimum); here the box screens them again.
+// step: as the exact check recorded it (`first_step`, the CPU), or found again
+// with its test, health_at, on the same growth factors (the GPU). Sample paths
+// flag every unit (for the HF minimum); the scan screens them by the box again.
 template <int MaxAssets>
 LEVRISK_HD inline void execute_flagged(const execution_context& c, std::uint64_t path,
-                                       path_account<MaxAssets>& acc) {
+                                       const int* first_step, path_account<MaxAssets>& acc) {
   const std::uint32_t* flags = path_flag_words(c.v.exact.flags, path);
   const int n_units = c.v.exact.forms.n_units;
+  if (first_step != nullptr) {
+    for (int e = next_flagged_unit(flags, n_units, 0); e < n_units;
+         e = next_flagged_unit(flags, n_units, e + 1)) {
+      if (first_step[e] >= 0) execute_unit(c, c.v.execution.exact_units[e], first_step[e], acc);
+    }
+    return;
+  }
   const bool sample_path = path < static_cast<std::uint64_t>(c.v.exact.tallies.sample_paths);
   float low[MaxAssets];
   float high[MaxAssets];
@@ -372,10 +408,12 @@ LEVRISK_HD inline void write_totals(const simulation_view& v, std::uint64_t path
 }
 
 // Every liquidation of `path`, whose prices are stored in `rows` (store_path);
-// `ledger` holds 2 (n_steps + 1) doubles, zero on entry and on return.
+// `ledger` holds 2 (n_steps + 1) doubles, zero on entry and on return;
+// `exact_first_step`, when given, the exact check's first steps of this path.
 template <int MaxAssets>
 LEVRISK_HD inline void execute_path(const simulation_view& v, std::uint64_t path,
-                                    const stored_rows& rows, double* ledger) {
+                                    const stored_rows& rows, double* ledger,
+                                    const int* exact_first_step = nullptr) {
   path_account<MaxAssets> acc{};
   acc.first_ledger_step = v.n_steps + 1;
   acc.last_ledger_step = -1;
@@ -384,7 +422,7 @@ LEVRISK_HD inline void execute_path(const simulation_view& v, std::uint64_t path
     execute_unit(c, v.execution.step0_units[i], 0, acc);
   }
   for (int f = 0; f < v.ladders.n_factors; ++f) execute_factor(c, v.ladders.factors[f], acc);
-  if (v.exact.forms.n_units > 0) execute_flagged(c, path, acc);
+  if (v.exact.forms.n_units > 0) execute_flagged(c, path, exact_first_step, acc);
   run_buffers(c, acc);
   write_totals(v, path, acc);
 }

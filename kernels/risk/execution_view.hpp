@@ -65,6 +65,7 @@ struct execution_view {
   const perp_leg* perp_legs;
   const int* exact_units;  // multi-asset unit index -> risk unit
   const int* step0_units;  // constant route, liquidated at the snapshot
+  const int* asset_moves;  // per asset: 0 when its price never moves (growth 1)
   int n_step0_units;
   lending_rules lending;
   impact_view impact;

@@ -40,6 +40,7 @@ class scripted_path {
   std::vector<perp_leg> perp_legs;
   std::vector<int> step0_units;
   double depth_usd[max_assets_here] = {inf, inf};
+  int asset_moves[max_assets_here] = {1, 1};
   int keeper_delay_steps = 0;
   double insurance_fund_usd = 0.0;
 
@@ -55,6 +56,7 @@ class scripted_path {
     e.lending_legs = lending_legs.data();
     e.perp_legs = perp_legs.data();
     e.step0_units = step0_units.data();
+    e.asset_moves = asset_moves;
     e.n_step0_units = static_cast<int>(step0_units.size());
     e.lending = lending_rules{0.5, 0.95, 2000.0};
     e.impact = impact_view{depth_usd, 0.5f};
