@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "host/common/build_info.hpp"
 #include "host/engine/batch_planner.hpp"
+#include "host/engine/contributions.hpp"
 #include "host/engine/execution_setup.hpp"
 #include "host/engine/market_setup.hpp"
 #include "host/engine/risk_plan.hpp"
@@ -55,6 +56,27 @@ batch_plan choose_batch(const run_config& config, const simulation_plan& plan,
   return plan_batch(plan_footprint(plan, executor.scratch_threads(), executor.batch_scratch()),
                     request);
 }
+
+namespace {
+
+// The units' contributions to the ES of the book's loss (host/engine/contributions.hpp).
+void add_es_contributions(const simulation_plan& plan, backend& executor,
+                          const std::vector<double>& path_totals, run_result& result) {
+  const int stride = plan.execution.path_stride(plan.market.n_assets);
+  std::vector<double> book_loss(static_cast<std::size_t>(plan.n_paths));
+  for (std::int64_t p = 0; p < plan.n_paths; ++p) {
+    book_loss[static_cast<std::size_t>(p)] =
+        path_totals[static_cast<std::size_t>(p * stride + total_book_loss)];
+  }
+  const std::vector<std::int64_t> tail = tail_paths(book_loss, result.system.contribution_level);
+  const std::vector<usd_estimate> contribution = es_contributions(plan, executor, tail);
+  result.system.contribution_tail_paths = static_cast<std::int64_t>(tail.size());
+  for (std::size_t u = 0; u < result.units.size(); ++u) {
+    result.units[u].execution.es_contribution_usd = contribution[u];
+  }
+}
+
+}  // namespace
 
 run_result run_simulation(const run_config& config, const snapshot& snap, backend& executor,
                           const progress_callback& progress, const batch_callback& on_batch) {
@@ -116,6 +138,7 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
     result.system =
         summarize_system(plan.simulation.execution, static_cast<int>(snap.assets.size()),
                          path_totals, config.paths, config.liquidation.path_totals_max_paths);
+    add_es_contributions(plan.simulation, executor, path_totals, result);
   }
   return result;
 }

@@ -45,6 +45,9 @@ struct unit_execution_result {
   double calls_per_executed_path = std::nan("");  // liquidation calls (lending rounds)
   std::int64_t calls_exhausted_paths = 0;         // a step ended with HF < 1 and no call left
   std::int64_t pending_paths = 0;                 // triggered, executed beyond the horizon
+  // Its contribution to the book's expected shortfall at system_result::contribution_level
+  // (Euler allocation): the mean of its loss over the tail paths, with its standard error.
+  usd_estimate es_contribution_usd;
 };
 
 struct unit_result {
@@ -124,6 +127,10 @@ struct system_result {
   std::vector<loss_distribution> totals;        // their distributions over paths
   std::vector<loss_distribution> asset_sold;    // per asset: USD sold by liquidations
   std::vector<loss_distribution> asset_bought;  // per asset: USD bought (shorts closed)
+  // The level and the paths of the tail over which units' ES contributions are
+  // averaged (the book_loss_usd tail; they add up to its ES at that level).
+  double contribution_level = 0.99;
+  std::int64_t contribution_tail_paths = 0;
   // The per-path totals themselves, paths x total_names.size(); empty above the
   // configured size ([liquidation] path_totals_max_paths).
   std::vector<double> path_totals;

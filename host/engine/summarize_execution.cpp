@@ -10,12 +10,6 @@
 namespace levrisk {
 namespace {
 
-usd_estimate usd_from_sums(const money_tally* sums, std::int64_t paths) {
-  const mean_estimate m = mean_from_sums(paths, money_value(sums[0], money_scale_bits),
-                                         money_value(sums[1], money_square_scale_bits));
-  return usd_estimate{m.mean, m.se};
-}
-
 // Column `column` of the per-path totals.
 std::vector<double> column_of(const std::vector<double>& totals, int stride, int column,
                               std::int64_t paths) {
@@ -28,13 +22,20 @@ std::vector<double> column_of(const std::vector<double>& totals, int stride, int
 
 }  // namespace
 
+usd_estimate usd_from_sums(const money_tally* sums, std::int64_t paths) {
+  const mean_estimate m = mean_from_sums(paths, money_value(sums[0], money_scale_bits),
+                                         money_value(sums[1], money_square_scale_bits));
+  return usd_estimate{m.mean, m.se};
+}
+
 const std::vector<std::string>& path_total_names() {
-  static const std::vector<std::string> names{"lending_bad_debt_usd",    "lending_reserve_draw_usd",
-                                              "lending_shortfall_usd",   "perp_loss_usd",
-                                              "fund_draw_usd",           "perp_deficit_usd",
-                                              "fund_fees_usd",           "liquidated_usd",
-                                              "owner_loss_usd",          "lending_bonus_usd",
-                                              "perp_owner_slippage_usd", "liquidator_slippage_usd"};
+  // In the order of enum path_total (kernels/risk/execution_view.hpp).
+  static const std::vector<std::string> names{
+      "book_loss_usd",          "lending_bad_debt_usd", "lending_reserve_draw_usd",
+      "lending_shortfall_usd",  "perp_loss_usd",        "fund_draw_usd",
+      "perp_deficit_usd",       "fund_fees_usd",        "liquidated_usd",
+      "owner_loss_usd",         "lending_bonus_usd",    "perp_owner_slippage_usd",
+      "liquidator_slippage_usd"};
   return names;
 }
 
@@ -85,6 +86,8 @@ system_result summarize_system(const execution_plan& plan, int n_assets,
   LEVRISK_REQUIRE(static_cast<std::int64_t>(path_totals.size()) == paths * stride, runtime_failure,
                   "per-path totals: " << path_totals.size() << " values for " << paths
                                       << " paths of " << stride);
+  LEVRISK_REQUIRE(path_total_names().size() == static_cast<std::size_t>(n_path_totals),
+                  runtime_failure, "path totals: names and enum path_total disagree");
   system_result s;
   s.executed = true;
   s.lending_reserve_usd = plan.lending_reserve_usd;

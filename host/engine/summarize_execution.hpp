@@ -19,6 +19,10 @@ const std::vector<std::string>& path_total_names();
 // A fixed-point sum (kernels/risk/money_tally.hpp) in USD (or USD^2).
 double money_value(const money_tally& sum, int scale_bits);
 
+// The mean over `paths` of a {sum, sum of squares} pair of money tallies, with its
+// standard error.
+usd_estimate usd_from_sums(const money_tally* sums, std::int64_t paths);
+
 // Fills units[u].execution from the tallies, the books at the snapshot and
 // the plan's liquidation prices.
 void summarize_unit_execution(const risk_plan& plan, const std::vector<unit_book>& books,

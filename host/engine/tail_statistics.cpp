@@ -128,4 +128,23 @@ loss_distribution summarize_losses(const std::vector<double>& losses,
   return out;
 }
 
+std::vector<std::int64_t> tail_paths(const std::vector<double>& losses, double level) {
+  LEVRISK_REQUIRE(level > 0.0 && level < 1.0, input_error,
+                  "tail_paths: the level must be in (0, 1), got " << level);
+  const auto n = static_cast<std::int64_t>(losses.size());
+  if (n == 0) return {};
+  std::vector<std::int64_t> order(static_cast<std::size_t>(n));
+  for (std::int64_t p = 0; p < n; ++p) order[static_cast<std::size_t>(p)] = p;
+  const std::int64_t k = tail_size(level, n);
+  const auto worse = [&](std::int64_t a, std::int64_t b) {
+    const double la = losses[static_cast<std::size_t>(a)];
+    const double lb = losses[static_cast<std::size_t>(b)];
+    return la != lb ? la > lb : a < b;
+  };
+  std::nth_element(order.begin(), order.begin() + (k - 1), order.end(), worse);
+  order.resize(static_cast<std::size_t>(k));
+  std::sort(order.begin(), order.end());
+  return order;
+}
+
 }  // namespace levrisk

@@ -55,4 +55,10 @@ loss_distribution summarize_losses(const std::vector<double>& losses,
                                    const std::vector<double>& levels = {0.95, 0.99, 0.999},
                                    int bins = 50);
 
+// The paths of the level-q tail, as ES_q averages them: the worst
+// n - floor(q n) paths (at least 1), ties by lower path index; in ascending path
+// order. Expected shortfall contributions (Euler allocation) average each
+// unit's loss over exactly these paths, so that they add up to ES_q.
+std::vector<std::int64_t> tail_paths(const std::vector<double>& losses, double level);
+
 }  // namespace levrisk

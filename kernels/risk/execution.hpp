@@ -392,6 +392,7 @@ LEVRISK_HD inline void run_buffers(const execution_context& c, path_account<MaxA
   const double reserve_draw = bad_debt < e.lending_reserve_usd ? bad_debt : e.lending_reserve_usd;
   acc.total[total_lending_reserve_draw] = reserve_draw;
   acc.total[total_lending_shortfall] = bad_debt - reserve_draw;
+  acc.total[total_book_loss] = bad_debt + acc.total[total_perp_loss];
 }
 
 template <int MaxAssets>

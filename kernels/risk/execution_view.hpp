@@ -37,6 +37,7 @@ enum unit_count : int {
 // A path's totals: totals.values[(path - first_path) * stride + t]; after the
 // n_path_totals entries, USD sold then bought by liquidations per asset.
 enum path_total : int {
+  total_book_loss,  // lending bad debt + perp losses, before any buffer
   total_lending_bad_debt,
   total_lending_reserve_draw,
   total_lending_shortfall,  // bad debt the reserve did not cover

@@ -40,6 +40,7 @@ struct path_figures {
 struct execution_outcome {
   std::vector<unit_sums> units;
   std::vector<path_figures> paths;
+  std::vector<std::vector<double>> unit_loss;  // [path][unit]: bad debt or the venue's loss
 };
 
 class execution_twin {
@@ -89,7 +90,9 @@ class execution_twin {
       figures.perp_deficit += losses - draw;
     }
     figures.reserve_draw = std::min(figures.lending_bad_debt, snap_.lending_reserve_usd);
+    out.unit_loss.emplace_back();
     for (std::size_t i = 0; i < units_.size(); ++i) {
+      out.unit_loss.back().push_back(states[i].bad_debt);
       unit_sums& s = out.units[i];
       const state& st = states[i];
       s.liquidated += st.liquidated;

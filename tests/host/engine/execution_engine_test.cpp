@@ -53,6 +53,8 @@ TEST(ExecutionEngine, MoneyIsConservedOnEveryPath) {
   for (std::size_t p = 0; p < s.path_totals.size(); p += n) {
     const double* t = &s.path_totals[p];
     const double scale = 1e-9 * (1.0 + t[total_liquidated]);
+    // The book's loss: lending bad debt and perp losses, before any buffer.
+    EXPECT_NEAR(t[total_book_loss], t[total_lending_bad_debt] + t[total_perp_loss], scale);
     // Perp losses: the fund's draw plus what is left to auto-deleveraging.
     EXPECT_NEAR(t[total_perp_loss], t[total_fund_draw] + t[total_perp_deficit], scale);
     // Lending bad debt: the reserve's draw plus the shortfall.

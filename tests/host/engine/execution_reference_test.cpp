@@ -16,6 +16,7 @@
 #include "host/config/run_config.hpp"
 #include "host/engine/engine.hpp"
 #include "host/engine/snapshot_model.hpp"
+#include "host/engine/tail_statistics.hpp"
 #include "tests/reference/execution_reference.hpp"
 
 namespace levrisk {
@@ -148,6 +149,27 @@ TEST_P(ExecutionReference, EveryUnitAndTheBookAgree) {
                   r.system.total_names[static_cast<std::size_t>(total)]);
   }
   EXPECT_GT(r.system.totals[total_perp_deficit].probability_positive, 0.0);
+
+  // ES contributions: each unit's mean loss over the twin's own 99% tail of the
+  // book's loss (lending bad debt plus perp losses).
+  std::vector<double> book_loss;
+  for (const reference::path_figures& f : twin.paths) {
+    book_loss.push_back(f.lending_bad_debt + f.perp_loss);
+  }
+  const std::vector<std::int64_t> tail = tail_paths(book_loss, 0.99);
+  ASSERT_EQ(r.system.contribution_tail_paths, static_cast<std::int64_t>(tail.size()));
+  double contributions = 0.0;
+  for (std::size_t u = 0; u < r.units.size(); ++u) {
+    double sum = 0.0;
+    for (const std::int64_t p : tail) sum += twin.unit_loss[static_cast<std::size_t>(p)][u];
+    const usd_estimate& c = r.units[u].execution.es_contribution_usd;
+    expect_within(c.mean, sum / static_cast<double>(tail.size()), std::isnan(c.se) ? 0.0 : c.se,
+                  r.units[u].id + " ES contribution");
+    contributions += c.mean;
+  }
+  // Euler: the contributions add up to the book's ES.
+  EXPECT_NEAR(contributions, r.system.totals[total_book_loss].tail[1].es,
+              1e-6 * (1.0 + contributions));
 }
 
 INSTANTIATE_TEST_SUITE_P(KeeperDelays, ExecutionReference, ::testing::Values(0, 2));
