@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "host/output/execution_reader.hpp"
 #include "host/output/hdf5_reader.hpp"
 #include "host/output/result_format.hpp"
 
@@ -99,7 +100,7 @@ void read_assets_group(const hdf5_reader& reader, hid_t file, run_result& result
 std::vector<unit_result> read_unit_group(const hdf5_reader& reader, hid_t file,
                                          const result_format::unit_group& kind_group,
                                          std::vector<double>& levels, bool first_group,
-                                         std::vector<std::int64_t>& unit_index) {
+                                         bool executed, std::vector<std::int64_t>& unit_index) {
   const hdf5::group_handle group = reader.open_group(file, kind_group.name);
   const hid_t g = group.get();
   const std::string at = std::string("/") + kind_group.name;
@@ -177,10 +178,11 @@ std::vector<unit_result> read_unit_group(const hdf5_reader& reader, hid_t file,
     u.hf_min_quantile_lo_bound = row(quantile_lo_bound);
     u.hf_min_quantile_hi_bound = row(quantile_hi_bound);
   }
+  if (executed) read_unit_execution(reader, g, at, units);
   return units;
 }
 
-void read_units(const hdf5_reader& reader, hid_t file, run_result& result) {
+void read_units(const hdf5_reader& reader, hid_t file, bool executed, run_result& result) {
   std::vector<std::vector<unit_result>> groups;
   std::vector<std::vector<std::int64_t>> indices;
   std::size_t total = 0;
@@ -188,7 +190,7 @@ void read_units(const hdf5_reader& reader, hid_t file, run_result& result) {
   for (std::size_t k = 0; k < result_format::unit_groups.size(); ++k) {
     std::vector<std::int64_t> index;
     groups.push_back(read_unit_group(reader, file, result_format::unit_groups[k],
-                                     result.hf_min_levels, k == 0, index));
+                                     result.hf_min_levels, k == 0, executed, index));
     all_indexed = all_indexed && index.size() == groups.back().size();
     total += groups.back().size();
     indices.push_back(std::move(index));
@@ -242,7 +244,11 @@ run_result read_result_file(const fs::path& path) {
   run_result result;
   result.metadata = read_run_group(reader, file.get());
   read_assets_group(reader, file.get(), result);
-  read_units(reader, file.get(), result);
+  // Only files of runs that executed liquidations have /system and the execution
+  // columns of the unit groups; older files read as a run that did not.
+  const bool executed = has_system_group(reader, file.get());
+  read_units(reader, file.get(), executed, result);
+  if (executed) result.system = read_system_group(reader, file.get(), result.assets);
   return result;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "host/output/execution_writer.hpp"
 #include "host/output/hdf5_writer.hpp"
 #include "host/output/result_format.hpp"
 
@@ -62,6 +63,8 @@ void validate_shapes(const run_result& result, const fs::path& path) {
       }
     }
   }
+  validate_execution_shapes(result,
+                            hdf5::error_context(write_prefix(path), hdf5::failure_kind::runtime));
 }
 
 void write_run_group(const hdf5_writer& writer, hid_t file, const run_metadata& m) {
@@ -171,6 +174,7 @@ void write_unit_group(const hdf5_writer& writer, hid_t file, const run_result& r
   writer.numeric_dataset(g, at, "hf_min_quantile_bound", quantile_bound, n, levels);
   writer.numeric_dataset(g, at, "hf_min_quantile_lo_bound", quantile_lo_bound, n, levels);
   writer.numeric_dataset(g, at, "hf_min_quantile_hi_bound", quantile_hi_bound, n, levels);
+  if (result.system.executed) write_unit_execution(writer, g, at, result, kind_group.kind);
 }
 
 // The new file's bytes must be on disk before the rename makes it the result; otherwise
@@ -216,6 +220,10 @@ void write_temporary(const run_result& result, const fs::path& temporary, const 
   for (const result_format::unit_group& kind_group : result_format::unit_groups) {
     write_unit_group(writer, file.get(), result, kind_group);
     if (after_stage) after_stage(kind_group.name);
+  }
+  if (result.system.executed) {
+    write_system_group(writer, file.get(), result);
+    if (after_stage) after_stage(result_format::system_group);
   }
   context.check_status(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "flushing the temporary file");
   context.check_status(file.close(), "closing the temporary file");
