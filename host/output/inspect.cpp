@@ -118,6 +118,151 @@ std::string history_window(const std::string& model_fit) {
   }
 }
 
+// "lending bad debt" for "lending_bad_debt_usd".
+std::string total_label(const std::string& name) {
+  std::string label = name;
+  const std::string suffix = "_usd";
+  if (label.size() > suffix.size() &&
+      label.compare(label.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    label.erase(label.size() - suffix.size());
+  }
+  std::replace(label.begin(), label.end(), '_', ' ');
+  return label;
+}
+
+// "99.9%" for 0.999.
+std::string level_percent(double level) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g%%", level * 100.0);
+  return buffer;
+}
+
+std::string usd_with_se(double mean, double se) {
+  if (std::isnan(mean)) return "-";
+  if (!std::isfinite(se)) return format_usd(mean);
+  return format_usd(mean) + " ± " + format_usd(se);
+}
+
+std::string usd_interval(double lo, double hi) {
+  return "[" + format_usd(lo) + ", " + format_usd(hi) + "]";
+}
+
+// No positive path and a mean of 0: the total is 0 on every path.
+bool zero_on_every_path(const loss_distribution& d) {
+  return d.probability_positive == 0.0 && d.mean == 0.0;
+}
+
+void print_totals(const system_result& s, std::ostream& out) {
+  std::vector<std::vector<std::string>> rows = {{"total", "mean ± se", "P(>0)", "95% interval"}};
+  for (std::size_t t = 0; t < s.totals.size(); ++t) {
+    const loss_distribution& d = s.totals[t];
+    rows.push_back(
+        {total_label(s.total_names[t]), usd_with_se(d.mean, d.mean_se),
+         percent(d.probability_positive),
+         format_probability_interval(d.probability_positive_lo, d.probability_positive_hi)});
+  }
+  print_table(rows, {false, true, true, true}, out);
+}
+
+// One row per total and tail level; totals that are 0 on every path are named below
+// instead, as their rows would be all zeros.
+void print_tails(const system_result& s, std::ostream& out) {
+  std::vector<std::vector<std::string>> rows = {
+      {"tail", "level", "VaR", "95% interval", "ES ± se", "tail paths"}};
+  std::vector<std::string> zero;
+  for (std::size_t t = 0; t < s.totals.size(); ++t) {
+    const loss_distribution& d = s.totals[t];
+    const std::string label = total_label(s.total_names[t]);
+    if (zero_on_every_path(d)) {
+      zero.push_back(label);
+      continue;
+    }
+    for (std::size_t l = 0; l < d.tail.size(); ++l) {
+      const tail_level& q = d.tail[l];
+      rows.push_back({l == 0 ? label : "", level_percent(q.level), format_usd(q.var),
+                      usd_interval(q.var_lo, q.var_hi), usd_with_se(q.es, q.es_se),
+                      format_count(q.tail_paths)});
+    }
+  }
+  if (rows.size() > 1) print_table(rows, {false, true, true, true, true, true}, out);
+  if (!zero.empty()) {
+    std::string names;
+    for (const std::string& name : zero) names += (names.empty() ? "" : ", ") + name;
+    out << "0 on every path: " << names << '\n';
+  }
+}
+
+constexpr std::size_t top_assets = 5;
+
+void print_assets_sold(const run_result& result, std::ostream& out) {
+  const system_result& s = result.system;
+  std::vector<std::size_t> order;
+  for (std::size_t k = 0; k < s.asset_sold.size() && k < result.assets.size(); ++k) {
+    if (s.asset_sold[k].mean > 0) order.push_back(k);
+  }
+  if (order.empty()) {
+    out << "no asset was sold by liquidations\n";
+    return;
+  }
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (s.asset_sold[a].mean != s.asset_sold[b].mean) {
+      return s.asset_sold[a].mean > s.asset_sold[b].mean;
+    }
+    return result.assets[a].id < result.assets[b].id;
+  });
+  if (order.size() > top_assets) order.resize(top_assets);
+  out << "top " << order.size() << " assets by mean USD sold by liquidations\n";
+  std::vector<std::vector<std::string>> rows = {
+      {"asset", "sold ± se", "P(sold)", "bought ± se", "P(bought)"}};
+  for (const std::size_t k : order) {
+    const loss_distribution& sold = s.asset_sold[k];
+    const loss_distribution& bought = s.asset_bought[k];
+    rows.push_back({result.assets[k].id, usd_with_se(sold.mean, sold.mean_se),
+                    percent(sold.probability_positive), usd_with_se(bought.mean, bought.mean_se),
+                    percent(bought.probability_positive)});
+  }
+  print_table(rows, {false, true, true, true, true}, out);
+}
+
+const loss_distribution* find_total(const system_result& s, const std::string& name) {
+  for (std::size_t t = 0; t < s.totals.size() && t < s.total_names.size(); ++t) {
+    if (s.total_names[t] == name) return &s.totals[t];
+  }
+  return nullptr;
+}
+
+void print_shortfall(const run_result& result, std::ostream& out) {
+  const system_result& s = result.system;
+  out << "\nshortfall: USD per path over the horizon";
+  if (!s.totals.empty()) out << ", " << format_count(s.totals.front().paths) << " paths";
+  out << '\n';
+  std::vector<std::vector<std::string>> balances = {
+      {"lending reserve", format_usd(s.lending_reserve_usd)},
+      {"insurance fund", format_usd(s.insurance_fund_usd)},
+  };
+  if (const loss_distribution* deficit = find_total(s, "perp_deficit_usd")) {
+    balances.push_back(
+        {"P(fund depleted)", percent(deficit->probability_positive) + " " +
+                                 format_probability_interval(deficit->probability_positive_lo,
+                                                             deficit->probability_positive_hi) +
+                                 " (perp deficit > 0: the rest goes to auto-deleveraging)"});
+  }
+  balances.push_back({"execution", "keeper delay " + std::to_string(s.keeper_delay_steps) +
+                                       (s.keeper_delay_steps == 1 ? " step" : " steps") +
+                                       ", impact exponent " + compact(s.impact_exponent)});
+  print_table(balances, {false, false}, out);
+  if (!s.totals.empty()) {
+    out << '\n';
+    print_totals(s, out);
+    out << '\n';
+    print_tails(s, out);
+  }
+  if (!s.asset_sold.empty()) {
+    out << '\n';
+    print_assets_sold(result, out);
+  }
+}
+
 const char* plural_kind(risk_unit_kind kind) {
   switch (kind) {
     case risk_unit_kind::lending_account:
@@ -162,6 +307,24 @@ std::string format_probability_with_se(double probability, double se) {
 
 std::string format_probability_interval(double lo, double hi) {
   return "[" + percent(lo) + ", " + percent(hi) + "]";
+}
+
+std::string format_usd(double usd) {
+  if (std::isnan(usd)) return "n/a";
+  const std::string sign = usd < 0 ? "-" : "";
+  if (std::isinf(usd)) return sign + "$inf";
+  const double magnitude = std::fabs(usd);
+  if (magnitude == 0) return "$0";
+  static constexpr std::array<const char*, 5> units = {"", "K", "M", "B", "T"};
+  double scale = 1.0;
+  for (std::size_t unit = 0;; ++unit, scale *= 1000.0) {
+    const double scaled = magnitude / scale;
+    // Three significant digits, cents at most; 999.7 rounds to "1000": the next unit.
+    const std::string text = fixed(scaled, std::min(decimals_for(scaled, 3), 2));
+    if (std::stod(text) < 1000.0 || unit + 1 == units.size()) {
+      return sign + "$" + text + units[unit];
+    }
+  }
 }
 
 std::string format_value_with_se(double value, double se) {
@@ -228,6 +391,8 @@ void print_inspection(const run_result& result, std::ostream& out, int top_n) {
   }
   summary.push_back({"units", std::to_string(result.units.size())});
   print_table(summary, {false, false}, out);
+  const bool executed = result.system.executed;
+  if (executed) print_shortfall(result, out);
 
   if (top_n == 0 || result.units.empty()) return;
   const std::vector<const unit_result*> riskiest = riskiest_units(result, top_n);
@@ -235,6 +400,7 @@ void print_inspection(const run_result& result, std::ostream& out, int top_n) {
       << " units (by liquidation probability, then lowest HF0)\n";
   std::vector<std::string> header = {"id",          "kind",         "HF0",
                                      "P(liq) ± se", "95% interval", "E[t | liq] days ± se"};
+  if (executed) header.insert(header.end(), {"P(bad debt)", "E[bad debt]"});
   for (const double level : result.hf_min_levels) header.push_back(level_label(level));
   std::vector<std::vector<std::string>> rows = {header};
   for (const unit_result* u : riskiest) {
@@ -245,6 +411,10 @@ void print_inspection(const run_result& result, std::ostream& out, int top_n) {
         format_probability_with_se(u->liquidation_probability, u->liquidation_probability_se),
         format_probability_interval(u->liquidation_probability_lo, u->liquidation_probability_hi),
         format_value_with_se(u->time_to_liquidation_days, u->time_to_liquidation_se_days)};
+    if (executed) {
+      row.push_back(percent(u->execution.bad_debt_probability));
+      row.push_back(format_usd(u->execution.bad_debt_usd.mean));
+    }
     for (std::size_t l = 0; l < result.hf_min_levels.size(); ++l) {
       const bool present = l < u->hf_min_quantile.size() && l < u->hf_min_quantile_lo.size() &&
                            l < u->hf_min_quantile_hi.size();

@@ -10,8 +10,10 @@
 
 namespace levrisk {
 
-// Prints the run metadata, the unit counts per kind and a table of the top_n riskiest
-// units (riskiest_units). top_n == 0 prints no table, top_n < 0 prints every unit.
+// Prints the run metadata, the unit counts per kind, the shortfall when the run executed
+// liquidations (the totals' means, probabilities, VaR and ES, the fund and reserve, the
+// assets sold most), and a table of the top_n riskiest units (riskiest_units), with
+// their bad debt when executed. top_n == 0 prints no table, top_n < 0 prints every unit.
 void print_inspection(const run_result& result, std::ostream& out, int top_n);
 
 // Units by risk: highest liquidation probability first, ties by lowest initial health
@@ -34,6 +36,11 @@ std::string format_probability_interval(double lo, double hi);
 // the time to liquidation of a unit never liquidated), the value alone when the
 // standard error is not finite.
 std::string format_value_with_se(double value, double se);
+
+// USD to three significant digits in compact units: "$950", "$12.5", "$1.23K",
+// "$45.6M", "-$7.89B", "$0"; cents at most below $1,000 ("$0.00" for a few tenths of
+// a cent); "n/a" for NaN.
+std::string format_usd(double usd);
 
 // "1,234,567"
 std::string format_count(long long count);

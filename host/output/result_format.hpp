@@ -19,6 +19,10 @@ inline constexpr const char* format_version_attribute = "format_version";
 inline constexpr const char* run_group = "run";
 inline constexpr const char* assets_group = "assets";
 inline constexpr const char* levels_attribute = "levels";
+// Present only when the run executed liquidations (system_result::executed); a file
+// without it reads as a run that did not.
+inline constexpr const char* system_group = "system";
+inline constexpr const char* system_assets_group = "system/assets";
 
 struct unit_group {
   risk_unit_kind kind;

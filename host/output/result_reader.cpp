@@ -1,17 +1,16 @@
 #include "host/output/result_reader.hpp"
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <memory>
 #include <string>
 #include <system_error>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
-#include "host/output/hdf5_handle.hpp"
+#include "host/output/execution_reader.hpp"
+#include "host/output/hdf5_reader.hpp"
 #include "host/output/result_format.hpp"
 
 namespace levrisk {
@@ -19,272 +18,6 @@ namespace levrisk {
 namespace fs = std::filesystem;
 
 namespace {
-
-template <typename T>
-struct memory_type;
-
-template <>
-struct memory_type<double> {
-  static hid_t get() { return H5T_NATIVE_DOUBLE; }
-  static const char* describe() { return "a number"; }
-};
-
-template <>
-struct memory_type<std::int64_t> {
-  static hid_t get() { return H5T_NATIVE_INT64; }
-  static const char* describe() { return "an integer"; }
-};
-
-template <>
-struct memory_type<std::uint64_t> {
-  static hid_t get() { return H5T_NATIVE_UINT64; }
-  static const char* describe() { return "an integer"; }
-};
-
-template <>
-struct memory_type<std::uint8_t> {
-  static hid_t get() { return H5T_NATIVE_UINT8; }
-  static const char* describe() { return "an integer"; }
-};
-
-// Strings of variable length are allocated by HDF5 and must be freed by it.
-struct hdf5_string_free {
-  void operator()(char* text) const noexcept { H5free_memory(text); }
-};
-using hdf5_string = std::unique_ptr<char, hdf5_string_free>;
-
-class hdf5_reader {
- public:
-  explicit hdf5_reader(const hdf5::error_context& context) : context_(context) {}
-
-  hdf5::group_handle open_group(hid_t file, const std::string& name) const {
-    const std::string what = "group '/" + name + "'";
-    const htri_t exists = H5Lexists(file, name.c_str(), H5P_DEFAULT);
-    context_.check_status(exists, "looking for " + what);
-    if (exists == 0) context_.fail(what + " is missing");
-    return hdf5::group_handle(
-        context_.check_id(H5Gopen2(file, name.c_str(), H5P_DEFAULT), "opening " + what));
-  }
-
-  bool has_attribute(hid_t object, const std::string& object_path, const std::string& name) const {
-    const htri_t exists = H5Aexists(object, name.c_str());
-    context_.check_status(exists, "looking for attribute '" + name + "' of '" + object_path + "'");
-    return exists > 0;
-  }
-
-  bool has_link(hid_t group, const std::string& group_path, const std::string& name) const {
-    const htri_t exists = H5Lexists(group, name.c_str(), H5P_DEFAULT);
-    context_.check_status(exists, "looking for '" + group_path + "/" + name + "'");
-    return exists > 0;
-  }
-
-  std::string string_attribute(hid_t object, const std::string& object_path,
-                               const std::string& name) const {
-    const std::string what = attribute_name(object_path, name);
-    const hdf5::attribute_handle attribute = open_attribute(object, object_path, name);
-    const hdf5::datatype_handle type(
-        context_.check_id(H5Aget_type(attribute.get()), "reading the type of " + what));
-    require_string_type(type.get(), what);
-    const hdf5::dataspace_handle space(
-        context_.check_id(H5Aget_space(attribute.get()), "reading the shape of " + what));
-    require_one_element(space.get(), what);
-    const std::vector<std::string> values = read_strings(
-        type.get(), 1, what,
-        [&](hid_t memory, void* buffer) { return H5Aread(attribute.get(), memory, buffer); });
-    return values.front();
-  }
-
-  template <typename T>
-  T scalar_attribute(hid_t object, const std::string& object_path, const std::string& name) const {
-    const std::string what = attribute_name(object_path, name);
-    const hdf5::attribute_handle attribute = open_attribute(object, object_path, name);
-    require_numeric_attribute<T>(attribute.get(), what);
-    const hdf5::dataspace_handle space(
-        context_.check_id(H5Aget_space(attribute.get()), "reading the shape of " + what));
-    require_one_element(space.get(), what);
-    T value{};
-    context_.check_status(H5Aread(attribute.get(), memory_type<T>::get(), &value),
-                          "reading " + what);
-    return value;
-  }
-
-  std::vector<double> double_array_attribute(hid_t object, const std::string& object_path,
-                                             const std::string& name) const {
-    const std::string what = attribute_name(object_path, name);
-    const hdf5::attribute_handle attribute = open_attribute(object, object_path, name);
-    require_numeric_attribute<double>(attribute.get(), what);
-    const hdf5::dataspace_handle space(
-        context_.check_id(H5Aget_space(attribute.get()), "reading the shape of " + what));
-    const hssize_t count = H5Sget_simple_extent_npoints(space.get());
-    context_.check_status(count < 0 ? -1 : 0, "reading the size of " + what);
-    std::vector<double> values(static_cast<std::size_t>(count));
-    if (!values.empty()) {
-      context_.check_status(H5Aread(attribute.get(), H5T_NATIVE_DOUBLE, values.data()),
-                            "reading " + what);
-    }
-    return values;
-  }
-
-  std::vector<std::string> string_dataset(hid_t group, const std::string& group_path,
-                                          const std::string& name) const {
-    const std::string what = dataset_name(group_path, name);
-    const hdf5::dataset_handle dataset = open_dataset(group, group_path, name);
-    const hdf5::datatype_handle type(
-        context_.check_id(H5Dget_type(dataset.get()), "reading the type of " + what));
-    require_string_type(type.get(), what);
-    const std::vector<hsize_t> dims = dimensions(dataset.get(), what);
-    if (dims.size() != 1) context_.fail(what + " must be 1-D, but has rank " + rank(dims));
-    return read_strings(
-        type.get(), static_cast<std::size_t>(dims[0]), what, [&](hid_t memory, void* buffer) {
-          return H5Dread(dataset.get(), memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
-        });
-  }
-
-  // expected_columns == 0: a 1-D dataset of expected_rows.
-  template <typename T>
-  std::vector<T> numeric_dataset(hid_t group, const std::string& group_path,
-                                 const std::string& name, hsize_t expected_rows,
-                                 hsize_t expected_columns, const std::string& rows_meaning) const {
-    const std::string what = dataset_name(group_path, name);
-    const hdf5::dataset_handle dataset = open_dataset(group, group_path, name);
-    const hdf5::datatype_handle type(
-        context_.check_id(H5Dget_type(dataset.get()), "reading the type of " + what));
-    require_numeric_type<T>(type.get(), what);
-    const std::vector<hsize_t> dims = dimensions(dataset.get(), what);
-    const std::size_t expected_rank = expected_columns == 0 ? 1 : 2;
-    if (dims.size() != expected_rank) {
-      context_.fail(what + " must have rank " + std::to_string(expected_rank) + ", but has rank " +
-                    rank(dims));
-    }
-    if (dims[0] != expected_rows) {
-      context_.fail(what + " has " + std::to_string(dims[0]) + " rows, expected " +
-                    std::to_string(expected_rows) + " (" + rows_meaning + ")");
-    }
-    if (expected_rank == 2 && dims[1] != expected_columns) {
-      context_.fail(what + " has " + std::to_string(dims[1]) + " columns, expected " +
-                    std::to_string(expected_columns));
-    }
-    std::vector<T> values(static_cast<std::size_t>(expected_rows) *
-                          (expected_rank == 2 ? static_cast<std::size_t>(expected_columns) : 1));
-    if (!values.empty()) {
-      context_.check_status(H5Dread(dataset.get(), memory_type<T>::get(), H5S_ALL, H5S_ALL,
-                                    H5P_DEFAULT, values.data()),
-                            "reading " + what);
-    }
-    return values;
-  }
-
-  const hdf5::error_context& context() const noexcept { return context_; }
-
- private:
-  static std::string attribute_name(const std::string& object_path, const std::string& name) {
-    return "attribute '" + name + "' of '" + object_path + "'";
-  }
-  static std::string dataset_name(const std::string& group_path, const std::string& name) {
-    return "dataset '" + group_path + "/" + name + "'";
-  }
-  static std::string rank(const std::vector<hsize_t>& dims) { return std::to_string(dims.size()); }
-
-  hdf5::attribute_handle open_attribute(hid_t object, const std::string& object_path,
-                                        const std::string& name) const {
-    const std::string what = attribute_name(object_path, name);
-    if (!has_attribute(object, object_path, name)) context_.fail(what + " is missing");
-    return hdf5::attribute_handle(
-        context_.check_id(H5Aopen(object, name.c_str(), H5P_DEFAULT), "opening " + what));
-  }
-
-  hdf5::dataset_handle open_dataset(hid_t group, const std::string& group_path,
-                                    const std::string& name) const {
-    const std::string what = dataset_name(group_path, name);
-    if (!has_link(group, group_path, name)) context_.fail(what + " is missing");
-    return hdf5::dataset_handle(
-        context_.check_id(H5Dopen2(group, name.c_str(), H5P_DEFAULT), "opening " + what));
-  }
-
-  std::vector<hsize_t> dimensions(hid_t dataset, const std::string& what) const {
-    const hdf5::dataspace_handle space(
-        context_.check_id(H5Dget_space(dataset), "reading the shape of " + what));
-    const int rank = H5Sget_simple_extent_ndims(space.get());
-    context_.check_status(rank, "reading the rank of " + what);
-    std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-    if (rank > 0) {
-      context_.check_status(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr),
-                            "reading the dimensions of " + what);
-    }
-    return dims;
-  }
-
-  void require_one_element(hid_t space, const std::string& what) const {
-    const hssize_t count = H5Sget_simple_extent_npoints(space);
-    context_.check_status(count < 0 ? -1 : 0, "reading the size of " + what);
-    if (count != 1) {
-      context_.fail(what + " must hold one value, but holds " + std::to_string(count));
-    }
-  }
-
-  void require_string_type(hid_t type, const std::string& what) const {
-    const H5T_class_t type_class = H5Tget_class(type);
-    context_.check_status(type_class == H5T_NO_CLASS ? -1 : 0, "reading the type of " + what);
-    if (type_class != H5T_STRING) context_.fail(what + " must be a string");
-  }
-
-  template <typename T>
-  void require_numeric_type(hid_t type, const std::string& what) const {
-    const H5T_class_t type_class = H5Tget_class(type);
-    context_.check_status(type_class == H5T_NO_CLASS ? -1 : 0, "reading the type of " + what);
-    const bool accepted = std::is_floating_point<T>::value
-                              ? (type_class == H5T_FLOAT || type_class == H5T_INTEGER)
-                              : type_class == H5T_INTEGER;
-    if (!accepted) context_.fail(what + " must be " + memory_type<T>::describe());
-  }
-
-  template <typename T>
-  void require_numeric_attribute(hid_t attribute, const std::string& what) const {
-    const hdf5::datatype_handle type(
-        context_.check_id(H5Aget_type(attribute), "reading the type of " + what));
-    require_numeric_type<T>(type.get(), what);
-  }
-
-  // Reads `count` strings stored with `file_type` (variable or fixed length) through
-  // `read(memory_type, buffer)`.
-  template <typename Read>
-  std::vector<std::string> read_strings(hid_t file_type, std::size_t count, const std::string& what,
-                                        Read read) const {
-    std::vector<std::string> values;
-    values.reserve(count);
-    if (count == 0) return values;
-    const hdf5::datatype_handle memory(
-        context_.check_id(H5Tcopy(file_type), "copying the type of " + what));
-    const htri_t variable = H5Tis_variable_str(file_type);
-    context_.check_status(variable, "reading the type of " + what);
-    if (variable > 0) {
-      std::vector<char*> buffer(count, nullptr);
-      const herr_t status = read(memory.get(), buffer.data());
-      std::vector<hdf5_string> owned;
-      owned.reserve(count);
-      for (char* text : buffer) owned.emplace_back(text);
-      context_.check_status(status, "reading " + what);
-      for (const hdf5_string& text : owned) values.emplace_back(text ? text.get() : "");
-      return values;
-    }
-    const std::size_t size = H5Tget_size(file_type);
-    if (size == 0) context_.fail("reading the string size of " + what + " failed");
-    const H5T_str_t padding = H5Tget_strpad(file_type);
-    std::vector<char> buffer(count * size);
-    context_.check_status(read(memory.get(), buffer.data()), "reading " + what);
-    for (std::size_t i = 0; i < count; ++i) {
-      std::string value(buffer.data() + i * size, size);
-      const char pad = padding == H5T_STR_SPACEPAD ? ' ' : '\0';
-      const std::size_t end = value.find_last_not_of(pad);
-      value.erase(end == std::string::npos ? 0 : end + 1);
-      if (pad == '\0') value.erase(std::min(value.size(), value.find('\0')));
-      values.push_back(std::move(value));
-    }
-    return values;
-  }
-
-  const hdf5::error_context& context_;
-};
 
 void check_format(const hdf5_reader& reader, hid_t file) {
   const hdf5::error_context& context = reader.context();
@@ -367,7 +100,7 @@ void read_assets_group(const hdf5_reader& reader, hid_t file, run_result& result
 std::vector<unit_result> read_unit_group(const hdf5_reader& reader, hid_t file,
                                          const result_format::unit_group& kind_group,
                                          std::vector<double>& levels, bool first_group,
-                                         std::vector<std::int64_t>& unit_index) {
+                                         bool executed, std::vector<std::int64_t>& unit_index) {
   const hdf5::group_handle group = reader.open_group(file, kind_group.name);
   const hid_t g = group.get();
   const std::string at = std::string("/") + kind_group.name;
@@ -445,10 +178,11 @@ std::vector<unit_result> read_unit_group(const hdf5_reader& reader, hid_t file,
     u.hf_min_quantile_lo_bound = row(quantile_lo_bound);
     u.hf_min_quantile_hi_bound = row(quantile_hi_bound);
   }
+  if (executed) read_unit_execution(reader, g, at, units);
   return units;
 }
 
-void read_units(const hdf5_reader& reader, hid_t file, run_result& result) {
+void read_units(const hdf5_reader& reader, hid_t file, bool executed, run_result& result) {
   std::vector<std::vector<unit_result>> groups;
   std::vector<std::vector<std::int64_t>> indices;
   std::size_t total = 0;
@@ -456,7 +190,7 @@ void read_units(const hdf5_reader& reader, hid_t file, run_result& result) {
   for (std::size_t k = 0; k < result_format::unit_groups.size(); ++k) {
     std::vector<std::int64_t> index;
     groups.push_back(read_unit_group(reader, file, result_format::unit_groups[k],
-                                     result.hf_min_levels, k == 0, index));
+                                     result.hf_min_levels, k == 0, executed, index));
     all_indexed = all_indexed && index.size() == groups.back().size();
     total += groups.back().size();
     indices.push_back(std::move(index));
@@ -510,7 +244,11 @@ run_result read_result_file(const fs::path& path) {
   run_result result;
   result.metadata = read_run_group(reader, file.get());
   read_assets_group(reader, file.get(), result);
-  read_units(reader, file.get(), result);
+  // Only files of runs that executed liquidations have /system and the execution
+  // columns of the unit groups; older files read as a run that did not.
+  const bool executed = has_system_group(reader, file.get());
+  read_units(reader, file.get(), executed, result);
+  if (executed) result.system = read_system_group(reader, file.get(), result.assets);
   return result;
 }
 

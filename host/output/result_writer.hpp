@@ -24,8 +24,9 @@ void check_output_writable(const std::filesystem::path& path);
 void write_result_file(const run_result& result, const std::filesystem::path& path);
 
 // Called once each part of the file has been written to the temporary file, with the
-// part's name: "run", "assets", the three unit group names, then "closed" just before
-// the rename. A test seam: an observer that throws simulates a failure part-way.
+// part's name: "run", "assets", the three unit group names, "system" when the run
+// executed liquidations, then "closed" just before the rename. A test seam: an observer
+// that throws simulates a failure part-way.
 using write_observer = std::function<void(const std::string& stage)>;
 
 void write_result_file(const run_result& result, const std::filesystem::path& path,

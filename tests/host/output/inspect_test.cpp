@@ -238,5 +238,118 @@ TEST(DisplayWidth, CountsCodePoints) {
   EXPECT_EQ(display_width("abc"), 3u);
 }
 
+// --- liquidation execution ---
+
+// The line of `text` that starts with `start`, or "(missing)".
+std::string line_starting(const std::string& text, const std::string& start) {
+  for (const std::string& line : lines_of(text)) {
+    if (line.rfind(start, 0) == 0) return line;
+  }
+  return "(missing)";
+}
+
+TEST(Inspect, ExecutedRunPrintsTheShortfall) {
+  const std::string text = inspection(test::executed_result(), 10);
+  for (const char* expected :
+       {"shortfall: USD per path over the horizon, 5 paths", "lending reserve   $5.00M",
+        "insurance fund    $20.0M", "keeper delay 2 steps, impact exponent 0.5",
+        "0 on every path: lending shortfall"}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+  }
+  // P(fund depleted) is P(perp deficit > 0), with its interval.
+  EXPECT_NE(line_starting(text, "P(fund depleted)").find("0.400% [0.310%, 0.520%]"),
+            std::string::npos)
+      << text;
+  // Totals: mean ± se, P(>0) and its interval (make_distribution, scale 1).
+  const std::string bad_debt = line_starting(text, "lending bad debt  ");
+  for (const char* expected : {"$1.23M ± $12.3K", "12.5%", "[10.0%, 15.0%]"}) {
+    EXPECT_NE(bad_debt.find(expected), std::string::npos) << expected << "\n" << bad_debt;
+  }
+  EXPECT_NE(line_starting(text, "perp deficit  ").find("$12.3K ± $123"), std::string::npos) << text;
+  EXPECT_NE(line_starting(text, "fund draw  ").find("$926K ± $9.26K"), std::string::npos) << text;
+  EXPECT_NE(line_starting(text, "liquidated  ").find("$12.3M ± $123K"), std::string::npos) << text;
+  // Tails: VaR with its interval, ES with its se (none for a tail of one path).
+  for (const char* expected :
+       {"lending bad debt    95%  $4.56M  [$4.40M, $4.71M]   $5.80M ± $120K           3",
+        "                    99%  $9.12M  [$8.80M, $9.42M]   $11.6M ± $240K           2",
+        "                  99.9%  $13.7M  [$13.2M, $14.1M]           $17.4M           1",
+        "perp deficit        95%  $45.6K  [$44.0K, $47.1K]  $58.0K ± $1.20K           3"}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+  }
+  // Every total of the run is listed; the one 0 on every path has no tail rows.
+  for (const char* total : {"lending bad debt", "lending shortfall", "perp loss", "fund draw",
+                            "perp deficit", "liquidated"}) {
+    EXPECT_NE(line_starting(text, total), "(missing)") << total;
+  }
+  EXPECT_EQ(text.find("lending shortfall   95%"), std::string::npos) << text;
+}
+
+TEST(Inspect, ExecutedRunPrintsTheAssetsSoldMost) {
+  const std::string text = inspection(test::executed_result(), 10);
+  EXPECT_NE(text.find("top 3 assets by mean USD sold by liquidations"), std::string::npos) << text;
+  // SOL sold most (scale 0.75), then ETH (0.5), then BTC (0.25).
+  const std::size_t sol = text.find("\nSOL "), eth = text.find("\nETH "), btc = text.find("\nBTC ");
+  ASSERT_NE(sol, std::string::npos) << text;
+  EXPECT_LT(sol, eth);
+  EXPECT_LT(eth, btc);
+  EXPECT_NE(line_starting(text, "SOL ").find("$926K ± $9.26K"), std::string::npos) << text;
+}
+
+TEST(Inspect, ExecutedRunAddsBadDebtToTheRiskiestUnits) {
+  const std::string text = inspection(test::executed_result(), 10);
+  std::vector<std::string> table = table_of(text);
+  ASSERT_EQ(table.size(), 8u) << text;  // the header, six units, frank's note on bounds
+  table.pop_back();
+  EXPECT_NE(table[0].find("P(bad debt)  E[bad debt]"), std::string::npos) << table[0];
+  // frank (unit 5): 85 bad-debt paths of 1,000,000, a mean bad debt of 12.5 x 6.
+  ASSERT_EQ(first_word(table[1]), "frank");
+  EXPECT_NE(table[1].find("0.00850%        $75.0"), std::string::npos) << table[1];
+  for (const std::string& line : table) {
+    EXPECT_EQ(display_width(line), display_width(table.front())) << line;
+  }
+}
+
+TEST(Inspect, RunWithoutExecutionPrintsNoShortfall) {
+  const std::string text = inspection(test::sample_result(), 10);
+  for (const char* absent :
+       {"shortfall", "insurance fund", "P(fund depleted)", "P(bad debt)", "E[bad debt]", "$"}) {
+    EXPECT_EQ(text.find(absent), std::string::npos) << absent << "\n" << text;
+  }
+}
+
+TEST(Inspect, ShortfallIsPrintedWithoutTheUnitTable) {
+  const std::string text = inspection(test::executed_result(), 0);
+  EXPECT_NE(text.find("P(fund depleted)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("riskiest"), std::string::npos) << text;
+}
+
+TEST(Inspect, NoAssetSoldIsSaidSo) {
+  run_result r = test::executed_result();
+  for (loss_distribution& d : r.system.asset_sold) d.mean = 0.0;
+  const std::string text = inspection(r, 0);
+  EXPECT_NE(text.find("no asset was sold by liquidations"), std::string::npos) << text;
+  EXPECT_EQ(text.find("top 3 assets"), std::string::npos) << text;
+}
+
+TEST(FormatUsd, ThreeSignificantDigitsInCompactUnits) {
+  EXPECT_EQ(format_usd(0.0), "$0");
+  EXPECT_EQ(format_usd(-0.0), "$0");
+  EXPECT_EQ(format_usd(0.5), "$0.50");
+  EXPECT_EQ(format_usd(0.001), "$0.00");
+  EXPECT_EQ(format_usd(12.5), "$12.5");
+  EXPECT_EQ(format_usd(950.0), "$950");
+  EXPECT_EQ(format_usd(999.7), "$1.00K");
+  EXPECT_EQ(format_usd(1234.0), "$1.23K");
+  EXPECT_EQ(format_usd(12'345.0), "$12.3K");
+  EXPECT_EQ(format_usd(123'456.0), "$123K");
+  EXPECT_EQ(format_usd(999'999.0), "$1.00M");
+  EXPECT_EQ(format_usd(1'234'567.0), "$1.23M");
+  EXPECT_EQ(format_usd(-7'890'000'000.0), "-$7.89B");
+  EXPECT_EQ(format_usd(4.2e12), "$4.20T");
+  EXPECT_EQ(format_usd(4.2e15), "$4200T");
+  EXPECT_EQ(format_usd(std::nan("")), "n/a");
+  EXPECT_EQ(format_usd(std::numeric_limits<double>::infinity()), "$inf");
+}
+
 }  // namespace
 }  // namespace levrisk

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "host/engine/results.hpp"
+#include "host/engine/tail_statistics.hpp"
 
 namespace levrisk::test {
 
@@ -128,6 +129,97 @@ inline run_result sample_result() {
   return r;
 }
 
+// The execution figures of unit number `i`: distinct per unit, with NaN where the
+// engine writes NaN (a unit driven by several prices, a unit never executed).
+inline unit_execution_result make_execution(std::size_t i) {
+  const double x = static_cast<double>(i + 1);
+  unit_execution_result e;
+  e.collateral_usd = 125'000.5 * x;
+  e.debt_usd = 80'000.25 * x;
+  e.notional_usd = i % 2 == 0 ? 0.0 : 310'000.0 * x;
+  e.equity_usd = e.collateral_usd - e.debt_usd;
+  e.liquidation_price = i % 3 == 2 ? std::nan("") : 1'850.125 + x;
+  e.liquidated_usd = {4'200.5 * x, 37.25 * x};
+  e.owner_loss_usd = {210.0625 * x, 1.875 * x};
+  e.bad_debt_usd = {i == 0 ? 0.0 : 12.5 * x, i == 0 ? 0.0 : 0.75 * x};
+  e.bad_debt_paths = i == 0 ? 0 : static_cast<std::int64_t>(17 * i);
+  e.bad_debt_probability = static_cast<double>(e.bad_debt_paths) / 1e6;
+  e.bad_debt_probability_lo = e.bad_debt_probability * 0.9;
+  e.bad_debt_probability_hi = e.bad_debt_probability * 1.1 + 1e-6;
+  e.executed_paths = static_cast<std::int64_t>(1000 * i);
+  e.calls_per_executed_path = i == 0 ? std::nan("") : 1.0 + 0.25 * x;
+  e.calls_exhausted_paths = static_cast<std::int64_t>(i);
+  e.pending_paths = static_cast<std::int64_t>(2 * i);
+  return e;
+}
+
+inline constexpr std::int64_t system_paths = 5;
+
+// A distribution over system_paths paths at the levels 0.95, 0.99 and 0.999 with a
+// histogram of `bins` bins (0: none), its figures scaled by `scale`; scale 0 gives a
+// total that is 0 on every path.
+inline loss_distribution make_distribution(double scale, std::size_t bins) {
+  loss_distribution d;
+  d.paths = system_paths;
+  d.mean = 1'234'567.0 * scale;
+  d.mean_se = 12'345.0 * scale;
+  d.probability_positive = scale == 0 ? 0.0 : 0.125;
+  d.probability_positive_lo = scale == 0 ? 0.0 : 0.1;
+  d.probability_positive_hi = scale == 0 ? 0.0 : 0.15;
+  const double levels[3] = {0.95, 0.99, 0.999};
+  for (std::size_t l = 0; l < 3; ++l) {
+    const double step = static_cast<double>(l + 1) * scale;
+    tail_level t;
+    t.level = levels[l];
+    t.var = 4'560'000.0 * step;
+    t.var_lo = 4'400'000.0 * step;
+    t.var_hi = 4'710'000.0 * step;
+    t.es = 5'800'000.0 * step;
+    // The last level's tail has one path: no standard error.
+    t.es_se = l == 2 ? std::nan("") : 120'000.0 * step;
+    t.tail_paths = static_cast<std::int64_t>(3 - l);
+    d.tail.push_back(t);
+  }
+  for (std::size_t b = 0; b < bins; ++b) {
+    d.histogram.edges.push_back(1000.0 * scale * static_cast<double>(b));
+    d.histogram.counts.push_back(static_cast<std::int64_t>(b % 2 == 0 ? system_paths : 0));
+  }
+  if (bins > 0) d.histogram.edges.push_back(1000.0 * scale * static_cast<double>(bins));
+  return d;
+}
+
+// sample_result() as a run that executed liquidations: execution figures for every
+// unit, six totals (one 0 on every path; histograms of 4 bins and of 1), per-asset sold and
+// bought USD, and the per-path totals of system_paths paths.
+inline run_result executed_result() {
+  run_result r = sample_result();
+  for (std::size_t i = 0; i < r.units.size(); ++i) r.units[i].execution = make_execution(i);
+  system_result& s = r.system;
+  s.executed = true;
+  s.lending_reserve_usd = 5'000'000.0;
+  s.insurance_fund_usd = 20'000'000.0;
+  s.keeper_delay_steps = 2;
+  s.impact_exponent = 0.5;
+  s.total_names = {"lending_bad_debt_usd", "lending_shortfall_usd", "perp_loss_usd",
+                   "fund_draw_usd",        "perp_deficit_usd",      "liquidated_usd"};
+  // The reserve covers all bad debt: no shortfall. The fund runs out on 0.4% of paths.
+  s.totals = {make_distribution(1.0, 4),  make_distribution(0.0, 1),  make_distribution(2.0, 4),
+              make_distribution(0.75, 4), make_distribution(0.01, 4), make_distribution(10.0, 4)};
+  s.totals[4].probability_positive = 0.004;
+  s.totals[4].probability_positive_lo = 0.0031;
+  s.totals[4].probability_positive_hi = 0.0052;
+  for (std::size_t k = 0; k < r.assets.size(); ++k) {
+    s.asset_sold.push_back(make_distribution(0.25 * static_cast<double>(k + 1), 4));
+    s.asset_bought.push_back(make_distribution(k == 1 ? 0.0 : 0.125, k == 1 ? 1 : 4));
+  }
+  for (std::int64_t p = 0; p < system_paths; ++p) {
+    for (std::size_t t = 0; t < s.total_names.size(); ++t) {
+      s.path_totals.push_back(t == 1 ? 0.0 : 1000.5 * static_cast<double>(p * 7 + t));
+    }
+  }
+  return r;
+}
+
 inline bool same_double(double a, double b) {
   return a == b || (std::isnan(a) && std::isnan(b));
 }
@@ -138,6 +230,75 @@ inline void expect_same_doubles(const std::vector<double>& a, const std::vector<
   for (std::size_t i = 0; i < a.size(); ++i) {
     EXPECT_TRUE(same_double(a[i], b[i])) << what << "[" << i << "]: " << a[i] << " vs " << b[i];
   }
+}
+
+inline void expect_same_execution(const unit_execution_result& a, const unit_execution_result& b) {
+  EXPECT_TRUE(same_double(a.collateral_usd, b.collateral_usd));
+  EXPECT_TRUE(same_double(a.debt_usd, b.debt_usd));
+  EXPECT_TRUE(same_double(a.notional_usd, b.notional_usd));
+  EXPECT_TRUE(same_double(a.equity_usd, b.equity_usd));
+  EXPECT_TRUE(same_double(a.liquidation_price, b.liquidation_price));
+  EXPECT_TRUE(same_double(a.liquidated_usd.mean, b.liquidated_usd.mean));
+  EXPECT_TRUE(same_double(a.liquidated_usd.se, b.liquidated_usd.se));
+  EXPECT_TRUE(same_double(a.owner_loss_usd.mean, b.owner_loss_usd.mean));
+  EXPECT_TRUE(same_double(a.owner_loss_usd.se, b.owner_loss_usd.se));
+  EXPECT_TRUE(same_double(a.bad_debt_usd.mean, b.bad_debt_usd.mean));
+  EXPECT_TRUE(same_double(a.bad_debt_usd.se, b.bad_debt_usd.se));
+  EXPECT_EQ(a.bad_debt_paths, b.bad_debt_paths);
+  EXPECT_TRUE(same_double(a.bad_debt_probability, b.bad_debt_probability));
+  EXPECT_TRUE(same_double(a.bad_debt_probability_lo, b.bad_debt_probability_lo));
+  EXPECT_TRUE(same_double(a.bad_debt_probability_hi, b.bad_debt_probability_hi));
+  EXPECT_EQ(a.executed_paths, b.executed_paths);
+  EXPECT_TRUE(same_double(a.calls_per_executed_path, b.calls_per_executed_path));
+  EXPECT_EQ(a.calls_exhausted_paths, b.calls_exhausted_paths);
+  EXPECT_EQ(a.pending_paths, b.pending_paths);
+}
+
+inline void expect_same_distribution(const loss_distribution& a, const loss_distribution& b,
+                                     const std::string& what) {
+  SCOPED_TRACE(what);
+  EXPECT_EQ(a.paths, b.paths);
+  EXPECT_TRUE(same_double(a.mean, b.mean));
+  EXPECT_TRUE(same_double(a.mean_se, b.mean_se));
+  EXPECT_TRUE(same_double(a.probability_positive, b.probability_positive));
+  EXPECT_TRUE(same_double(a.probability_positive_lo, b.probability_positive_lo));
+  EXPECT_TRUE(same_double(a.probability_positive_hi, b.probability_positive_hi));
+  ASSERT_EQ(a.tail.size(), b.tail.size());
+  for (std::size_t l = 0; l < a.tail.size(); ++l) {
+    const tail_level& x = a.tail[l];
+    const tail_level& y = b.tail[l];
+    EXPECT_TRUE(same_double(x.level, y.level)) << "level " << l;
+    EXPECT_TRUE(same_double(x.var, y.var)) << "level " << l;
+    EXPECT_TRUE(same_double(x.var_lo, y.var_lo)) << "level " << l;
+    EXPECT_TRUE(same_double(x.var_hi, y.var_hi)) << "level " << l;
+    EXPECT_TRUE(same_double(x.es, y.es)) << "level " << l;
+    EXPECT_TRUE(same_double(x.es_se, y.es_se)) << "level " << l;
+    EXPECT_EQ(x.tail_paths, y.tail_paths) << "level " << l;
+  }
+  expect_same_doubles(a.histogram.edges, b.histogram.edges, "histogram edges");
+  EXPECT_EQ(a.histogram.counts, b.histogram.counts);
+}
+
+inline void expect_same_distributions(const std::vector<loss_distribution>& a,
+                                      const std::vector<loss_distribution>& b,
+                                      const std::string& what) {
+  ASSERT_EQ(a.size(), b.size()) << what;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    expect_same_distribution(a[i], b[i], what + "[" + std::to_string(i) + "]");
+  }
+}
+
+inline void expect_same_system(const system_result& a, const system_result& b) {
+  EXPECT_EQ(a.executed, b.executed);
+  EXPECT_TRUE(same_double(a.lending_reserve_usd, b.lending_reserve_usd));
+  EXPECT_TRUE(same_double(a.insurance_fund_usd, b.insurance_fund_usd));
+  EXPECT_EQ(a.keeper_delay_steps, b.keeper_delay_steps);
+  EXPECT_TRUE(same_double(a.impact_exponent, b.impact_exponent));
+  EXPECT_EQ(a.total_names, b.total_names);
+  expect_same_distributions(a.totals, b.totals, "totals");
+  expect_same_distributions(a.asset_sold, b.asset_sold, "asset_sold");
+  expect_same_distributions(a.asset_bought, b.asset_bought, "asset_bought");
+  expect_same_doubles(a.path_totals, b.path_totals, "path_totals");
 }
 
 inline void expect_same_result(const run_result& a, const run_result& b) {
@@ -193,7 +354,9 @@ inline void expect_same_result(const run_result& a, const run_result& b) {
     EXPECT_EQ(u.hf_min_quantile_lo_bound, v.hf_min_quantile_lo_bound);
     EXPECT_EQ(u.hf_min_quantile_hi_bound, v.hf_min_quantile_hi_bound);
     EXPECT_EQ(u.hf_min_paths, v.hf_min_paths);
+    expect_same_execution(u.execution, v.execution);
   }
+  expect_same_system(a.system, b.system);
 }
 
 }  // namespace levrisk::test

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -59,6 +60,20 @@ void write_int_dataset(hid_t file, const char* name, const std::vector<std::int6
   H5Dwrite(dataset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
   H5Dclose(dataset);
   H5Sclose(space);
+}
+
+void write_string_dataset(hid_t file, const char* name, const std::vector<std::string>& values) {
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  std::vector<const char*> texts;
+  for (const std::string& value : values) texts.push_back(value.c_str());
+  const hsize_t size = values.size();
+  const hid_t space = H5Screate_simple(1, &size, nullptr);
+  const hid_t dataset = H5Dcreate2(file, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, texts.data());
+  H5Dclose(dataset);
+  H5Sclose(space);
+  H5Tclose(type);
 }
 
 void write_fixed_string_attribute(hid_t object, const char* name, const std::string& value,
@@ -380,6 +395,132 @@ TEST(ResultReader, AcceptsFixedLengthStrings) {
   const run_result read = read_result_file(path);
   EXPECT_EQ(read.metadata.run_name, "weekly");
   EXPECT_EQ(read.metadata.model, "merton");
+}
+
+// --- liquidation execution ---
+
+fs::path executed_file(const scratch_directory& dir) {
+  fs::path path = dir / "run.h5";
+  write_result_file(test::executed_result(), path);
+  return path;
+}
+
+TEST(ResultReader, FileOfARunWithoutExecutionReadsAsNotExecuted) {
+  scratch_directory dir;
+  const run_result read = read_result_file(valid_file(dir));
+  EXPECT_FALSE(read.system.executed);
+  EXPECT_TRUE(read.system.totals.empty());
+  EXPECT_TRUE(std::isnan(read.units[0].execution.bad_debt_usd.mean));
+}
+
+// /system came after format_version 1: a file without it (older, or edited) reads as a
+// run that did not execute liquidations, whatever execution columns it still has.
+TEST(ResultReader, FileWithoutSystemGroupReadsAsNotExecuted) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path, [](hid_t file) { H5Ldelete(file, "system", H5P_DEFAULT); });
+  const run_result read = read_result_file(path);
+  EXPECT_FALSE(read.system.executed);
+  EXPECT_TRUE(read.system.total_names.empty());
+  const unit_execution_result defaults;
+  test::expect_same_execution(read.units[3].execution, defaults);
+}
+
+TEST(ResultReader, ExecutedFileMissingAnExecutionColumn) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path, [](hid_t file) { H5Ldelete(file, "perp_cross_accounts/pending_paths", H5P_DEFAULT); });
+  EXPECT_EQ(read_error(path),
+            prefix(path) + "dataset '/perp_cross_accounts/pending_paths' is missing");
+}
+
+TEST(ResultReader, ExecutionColumnOfTheWrongLength) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path, [](hid_t file) {
+    H5Ldelete(file, "lending_accounts/bad_debt_usd", H5P_DEFAULT);
+    write_double_dataset(file, "lending_accounts/bad_debt_usd", {1, 2});
+  });
+  EXPECT_EQ(read_error(path), prefix(path) +
+                                  "dataset '/lending_accounts/bad_debt_usd' has 2 rows, expected 3 "
+                                  "(one per unit in '/lending_accounts/id')");
+}
+
+TEST(ResultReader, SystemWithoutAnAttribute) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path,
+       [](hid_t file) { H5Adelete_by_name(file, "system", "insurance_fund_usd", H5P_DEFAULT); });
+  EXPECT_EQ(read_error(path),
+            prefix(path) + "attribute 'insurance_fund_usd' of '/system' is missing");
+}
+
+TEST(ResultReader, SystemTotalsOfTheWrongLength) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path, [](hid_t file) {
+    H5Ldelete(file, "system/mean_se", H5P_DEFAULT);
+    write_double_dataset(file, "system/mean_se", {1, 2, 3});
+  });
+  EXPECT_EQ(read_error(path), prefix(path) +
+                                  "dataset '/system/mean_se' has 3 rows, expected 6 (one per "
+                                  "total in '/system/total_names')");
+}
+
+TEST(ResultReader, NegativeHistogramBins) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path, [](hid_t file) {
+    H5Ldelete(file, "system/histogram_bins", H5P_DEFAULT);
+    write_int_dataset(file, "system/histogram_bins", {4, 1, -1, 4, 4, 4});
+  });
+  EXPECT_EQ(read_error(path), prefix(path) +
+                                  "dataset '/system/histogram_bins' holds -1 at row 2; a number "
+                                  "of bins is >= 0");
+}
+
+TEST(ResultReader, HistogramNarrowerThanItsBins) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path, [](hid_t file) {
+    H5Ldelete(file, "system/histogram_bins", H5P_DEFAULT);
+    write_int_dataset(file, "system/histogram_bins", {4, 1, 5, 4, 4, 4});
+  });
+  EXPECT_EQ(read_error(path),
+            prefix(path) + "dataset '/system/histogram_edges' has 5 columns, expected 6");
+}
+
+TEST(ResultReader, PathTotalsNotOnePerPath) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path, [](hid_t file) {
+    H5Adelete_by_name(file, "system", "paths", H5P_DEFAULT);
+    const hid_t system = H5Gopen2(file, "system", H5P_DEFAULT);
+    write_int_attribute(system, "paths", 4);
+    H5Gclose(system);
+  });
+  EXPECT_EQ(read_error(path), prefix(path) +
+                                  "dataset '/system/path_totals' has 5 rows, expected 4 (one per "
+                                  "path: attribute 'paths' of '/system')");
+}
+
+TEST(ResultReader, SystemAssetsNotTheRunsAssets) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path, [](hid_t file) {
+    H5Ldelete(file, "system/assets/id", H5P_DEFAULT);
+    write_string_dataset(file, "system/assets/id", {"BTC", "SOL", "ETH"});
+  });
+  EXPECT_EQ(read_error(path), prefix(path) +
+                                  "dataset '/system/assets/id' differs from '/assets/id'; it must "
+                                  "list the run's assets in the same order");
+}
+
+TEST(ResultReader, SystemWithoutAssetsGroup) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path, [](hid_t file) { H5Ldelete(file, "system/assets", H5P_DEFAULT); });
+  EXPECT_EQ(read_error(path), prefix(path) + "group '/system/assets' is missing");
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
+#include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -84,6 +87,34 @@ struct raw_file {
     H5Aread(a, H5T_NATIVE_LLONG, &value);
     H5Aclose(a);
     return value;
+  }
+  double double_attribute(const std::string& object, const std::string& name) const {
+    return doubles_attribute(object, name).at(0);
+  }
+  std::vector<double> doubles_attribute(const std::string& object, const std::string& name) const {
+    const hid_t a = H5Aopen_by_name(id, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
+    const hid_t s = H5Aget_space(a);
+    std::vector<double> values(static_cast<std::size_t>(H5Sget_simple_extent_npoints(s)));
+    H5Aread(a, H5T_NATIVE_DOUBLE, values.data());
+    H5Sclose(s);
+    H5Aclose(a);
+    return values;
+  }
+  std::vector<std::string> strings(const std::string& dataset) const {
+    const hid_t d = H5Dopen2(id, dataset.c_str(), H5P_DEFAULT);
+    const hid_t t = H5Dget_type(d);
+    const hid_t s = H5Dget_space(d);
+    std::vector<char*> texts(static_cast<std::size_t>(H5Sget_simple_extent_npoints(s)), nullptr);
+    H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, texts.data());
+    std::vector<std::string> values;
+    for (char* text : texts) {
+      values.emplace_back(text ? text : "");
+      H5free_memory(text);
+    }
+    H5Sclose(s);
+    H5Tclose(t);
+    H5Dclose(d);
+    return values;
   }
   bool exists(const std::string& object) const {
     return H5Lexists(id, object.c_str(), H5P_DEFAULT) > 0;
@@ -434,6 +465,217 @@ TEST(ResultWriter, MismatchedCorrelationSizeIsAnError) {
   EXPECT_EQ(message, "cannot write results to '" + (dir / "run.h5").string() +
                          "': the correlation matrix has 8 entries, expected 9 (3 assets squared)");
   EXPECT_TRUE(dir.entries().empty());
+}
+
+// --- liquidation execution: the unit columns and /system ---
+
+std::string write_error(const run_result& result, const fs::path& path) {
+  return message_of<runtime_failure>([&] { write_result_file(result, path); });
+}
+
+std::uint64_t bits_of(double value) {
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
+
+TEST(ResultWriter, RoundTripKeepsExecutionAndSystemBitForBit) {
+  scratch_directory dir;
+  run_result written = test::executed_result();
+  // A NaN with a payload and a negative zero: the file holds the bits, not just the values.
+  written.units[4].execution.calls_per_executed_path = std::nan("42");
+  written.system.totals[2].tail[1].es_se = -0.0;
+  write_result_file(written, dir / "run.h5");
+  const run_result read = read_result_file(dir / "run.h5");
+  expect_same_result(written, read);
+  EXPECT_EQ(bits_of(read.units[4].execution.calls_per_executed_path), bits_of(std::nan("42")));
+  EXPECT_EQ(bits_of(read.system.totals[2].tail[1].es_se), bits_of(-0.0));
+  // NaN survives: a unit driven by several prices, a tail of one path.
+  EXPECT_TRUE(std::isnan(read.units[2].execution.liquidation_price));
+  EXPECT_TRUE(std::isnan(read.system.totals[0].tail[2].es_se));
+  // Histograms of 4 and 1 bins come back with their own sizes, not the padded width.
+  EXPECT_EQ(read.system.totals[0].histogram.counts.size(), 4u);
+  EXPECT_EQ(read.system.totals[1].histogram.edges, (std::vector<double>{0.0, 0.0}));
+  EXPECT_EQ(read.system.totals[1].histogram.counts, std::vector<std::int64_t>{5});
+}
+
+TEST(ResultWriter, RoundTripOfExecutionWithoutPathTotals) {
+  scratch_directory dir;
+  run_result written = test::executed_result();
+  written.system.path_totals.clear();
+  write_result_file(written, dir / "run.h5");
+  expect_same_result(written, read_result_file(dir / "run.h5"));
+  EXPECT_FALSE(raw_file(dir / "run.h5").exists("/system/path_totals"));
+}
+
+TEST(ResultWriter, RoundTripOfEmptyHistogramsAndNoAssets) {
+  scratch_directory dir;
+  run_result written = test::executed_result();
+  written.assets.clear();
+  written.correlation.clear();
+  written.system.asset_sold.clear();
+  written.system.asset_bought.clear();
+  for (loss_distribution& d : written.system.totals) d.histogram = loss_histogram{};
+  write_result_file(written, dir / "run.h5");
+  expect_same_result(written, read_result_file(dir / "run.h5"));
+}
+
+TEST(ResultWriter, ExecutionLayoutMatchesTheDocumentation) {
+  scratch_directory dir;
+  const run_result written = test::executed_result();
+  write_result_file(written, dir / "run.h5");
+  const raw_file raw(dir / "run.h5");
+  // Unit columns: alice, dave, frank (units 0, 3, 5) in /lending_accounts.
+  EXPECT_EQ(raw.dims("/lending_accounts/bad_debt_usd"), std::vector<hsize_t>{3});
+  EXPECT_EQ(raw.doubles("/lending_accounts/bad_debt_usd"),
+            (std::vector<double>{0.0, 12.5 * 4, 12.5 * 6}));
+  EXPECT_EQ(raw.doubles("/perp_cross_accounts/executed_paths"), std::vector<double>{2000});
+  for (const char* name :
+       {"collateral_usd", "debt_usd", "notional_usd", "equity_usd", "liquidation_price",
+        "liquidated_usd", "liquidated_usd_se", "owner_loss_usd", "owner_loss_usd_se",
+        "bad_debt_usd", "bad_debt_usd_se", "bad_debt_paths", "bad_debt_probability",
+        "bad_debt_probability_lo", "bad_debt_probability_hi", "executed_paths",
+        "calls_per_executed_path", "calls_exhausted_paths", "pending_paths"}) {
+    EXPECT_TRUE(raw.exists(std::string("/perp_isolated_positions/") + name)) << name;
+  }
+  // /system attributes.
+  EXPECT_EQ(raw.double_attribute("/system", "lending_reserve_usd"), 5'000'000.0);
+  EXPECT_EQ(raw.double_attribute("/system", "insurance_fund_usd"), 20'000'000.0);
+  EXPECT_EQ(raw.integer_attribute("/system", "keeper_delay_steps"), 2);
+  EXPECT_EQ(raw.double_attribute("/system", "impact_exponent"), 0.5);
+  EXPECT_EQ(raw.doubles_attribute("/system", "levels"), (std::vector<double>{0.95, 0.99, 0.999}));
+  EXPECT_EQ(raw.integer_attribute("/system", "paths"), test::system_paths);
+  // Totals: [total], [total][level], histograms padded to the widest (4 bins).
+  EXPECT_EQ(raw.strings("/system/total_names"), written.system.total_names);
+  EXPECT_EQ(raw.dims("/system/mean"), std::vector<hsize_t>{6});
+  EXPECT_EQ(raw.dims("/system/probability_positive_hi"), std::vector<hsize_t>{6});
+  for (const char* name : {"var", "var_lo", "var_hi", "es", "es_se", "tail_paths"}) {
+    EXPECT_EQ(raw.dims(std::string("/system/") + name), (std::vector<hsize_t>{6, 3})) << name;
+  }
+  EXPECT_EQ(raw.doubles("/system/histogram_bins"), (std::vector<double>{4, 1, 4, 4, 4, 4}));
+  EXPECT_EQ(raw.dims("/system/histogram_edges"), (std::vector<hsize_t>{6, 5}));
+  EXPECT_EQ(raw.dims("/system/histogram_counts"), (std::vector<hsize_t>{6, 4}));
+  const std::vector<double> edges = raw.doubles("/system/histogram_edges");
+  // lending_shortfall_usd (row 1): one bin {0, 0}, then NaN; its counts padded with 0.
+  EXPECT_EQ(edges[5], 0.0);
+  EXPECT_EQ(edges[6], 0.0);
+  EXPECT_TRUE(std::isnan(edges[7]) && std::isnan(edges[8]) && std::isnan(edges[9]));
+  const std::vector<double> counts = raw.doubles("/system/histogram_counts");
+  EXPECT_EQ(std::vector<double>(counts.begin() + 4, counts.begin() + 8),
+            (std::vector<double>{5, 0, 0, 0}));
+  // path_totals [paths][totals], compressed like the other numeric datasets.
+  EXPECT_EQ(raw.dims("/system/path_totals"), (std::vector<hsize_t>{5, 6}));
+  EXPECT_EQ(raw.doubles("/system/path_totals"), written.system.path_totals);
+  EXPECT_EQ(raw.filters("/system/path_totals"), 2);
+  // /system/assets: id and the sold_ / bought_ columns [asset] and [asset][level].
+  EXPECT_EQ(raw.strings("/system/assets/id"), (std::vector<std::string>{"BTC", "ETH", "SOL"}));
+  EXPECT_EQ(raw.dims("/system/assets/sold_mean"), std::vector<hsize_t>{3});
+  EXPECT_EQ(raw.dims("/system/assets/sold_var"), (std::vector<hsize_t>{3, 3}));
+  EXPECT_EQ(raw.dims("/system/assets/bought_es_se"), (std::vector<hsize_t>{3, 3}));
+  EXPECT_EQ(raw.doubles("/system/assets/bought_histogram_bins"), (std::vector<double>{4, 1, 4}));
+  EXPECT_EQ(raw.dims("/system/assets/bought_histogram_edges"), (std::vector<hsize_t>{3, 5}));
+}
+
+TEST(ResultWriter, RunWithoutExecutionHasNoSystemNorExecutionColumns) {
+  scratch_directory dir;
+  write_result_file(sample_result(), dir / "run.h5");
+  const raw_file raw(dir / "run.h5");
+  EXPECT_FALSE(raw.exists("/system"));
+  EXPECT_FALSE(raw.exists("/lending_accounts/bad_debt_usd"));
+  EXPECT_FALSE(raw.exists("/perp_cross_accounts/collateral_usd"));
+}
+
+TEST(ResultWriter, ReportsTheSystemStageWhenExecuted) {
+  scratch_directory dir;
+  std::vector<std::string> stages;
+  write_result_file(test::executed_result(), dir / "run.h5",
+                    [&](const std::string& stage) { stages.push_back(stage); });
+  EXPECT_EQ(stages, (std::vector<std::string>{"run", "assets", "lending_accounts",
+                                              "perp_isolated_positions", "perp_cross_accounts",
+                                              "system", "closed"}));
+}
+
+TEST(ResultWriter, FailureAfterTheSystemGroupKeepsTheEarlierFile) {
+  scratch_directory dir;
+  const fs::path target = dir / "run.h5";
+  const run_result old_result = sample_result();
+  write_result_file(old_result, target);
+  const auto fail_after_system = [](const std::string& stage) {
+    if (stage == "system") throw std::runtime_error("disk full (simulated)");
+  };
+  EXPECT_THROW(write_result_file(test::executed_result(), target, fail_after_system),
+               std::runtime_error);
+  expect_same_result(old_result, read_result_file(target));
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"run.h5"});
+}
+
+TEST(ResultWriter, TotalNamesNotMatchingTheTotalsIsAnError) {
+  scratch_directory dir;
+  run_result bad = test::executed_result();
+  bad.system.total_names.pop_back();
+  EXPECT_EQ(write_error(bad, dir / "run.h5"),
+            "cannot write results to '" + (dir / "run.h5").string() +
+                "': the system result has 5 total names for 6 totals");
+  EXPECT_TRUE(dir.entries().empty());
+}
+
+TEST(ResultWriter, AssetDistributionsNotOnePerAssetIsAnError) {
+  scratch_directory dir;
+  run_result bad = test::executed_result();
+  bad.system.asset_bought.pop_back();
+  EXPECT_EQ(write_error(bad, dir / "run.h5"),
+            "cannot write results to '" + (dir / "run.h5").string() +
+                "': the system result has 3 sold and 2 bought distributions, expected 3 of "
+                "each (one per asset)");
+}
+
+TEST(ResultWriter, DistributionsOverDifferentPathsIsAnError) {
+  scratch_directory dir;
+  run_result bad = test::executed_result();
+  bad.system.asset_sold[1].paths = 4;
+  EXPECT_EQ(write_error(bad, dir / "run.h5"),
+            "cannot write results to '" + (dir / "run.h5").string() +
+                "': the distribution of USD sold of 'ETH' is over 4 paths, that of "
+                "'lending_bad_debt_usd' over 5; all must share one number of paths");
+}
+
+TEST(ResultWriter, DistributionsAtDifferentTailLevelsIsAnError) {
+  scratch_directory dir;
+  run_result bad = test::executed_result();
+  bad.system.totals[2].tail.pop_back();
+  EXPECT_EQ(write_error(bad, dir / "run.h5"),
+            "cannot write results to '" + (dir / "run.h5").string() +
+                "': the distribution of 'perp_loss_usd' has tail levels differing from those "
+                "of 'lending_bad_debt_usd'; all must share the tail levels");
+}
+
+TEST(ResultWriter, HistogramEdgesNotOneMoreThanBinsIsAnError) {
+  scratch_directory dir;
+  run_result bad = test::executed_result();
+  bad.system.totals[5].histogram.edges.pop_back();
+  EXPECT_EQ(write_error(bad, dir / "run.h5"),
+            "cannot write results to '" + (dir / "run.h5").string() +
+                "': the histogram of 'liquidated_usd' has 4 edges for 4 bins, expected bins + 1 "
+                "edges (or none)");
+}
+
+TEST(ResultWriter, PathTotalsOfTheWrongSizeIsAnError) {
+  scratch_directory dir;
+  run_result bad = test::executed_result();
+  bad.system.path_totals.pop_back();
+  EXPECT_EQ(write_error(bad, dir / "run.h5"),
+            "cannot write results to '" + (dir / "run.h5").string() +
+                "': the system result keeps 29 per-path totals, expected none or 30 (5 paths x 6 "
+                "totals)");
+}
+
+TEST(ResultWriter, SystemIsIgnoredWhenNotExecuted) {
+  scratch_directory dir;
+  run_result result = test::executed_result();
+  result.system.executed = false;
+  result.system.total_names.clear();  // inconsistent, but not written
+  write_result_file(result, dir / "run.h5");
+  EXPECT_FALSE(read_result_file(dir / "run.h5").system.executed);
 }
 
 }  // namespace

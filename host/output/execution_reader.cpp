@@ -1,0 +1,175 @@
+#include "host/output/execution_reader.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "host/engine/tail_statistics.hpp"
+#include "host/output/result_format.hpp"
+
+namespace levrisk {
+
+namespace {
+
+// Reads the columns execution_writer's write_distributions wrote with `prefix`, one
+// row per distribution.
+std::vector<loss_distribution> read_distributions(const hdf5_reader& reader, hid_t group,
+                                                  const std::string& group_path,
+                                                  const std::string& prefix, hsize_t n,
+                                                  const std::vector<double>& levels,
+                                                  std::int64_t paths, const std::string& rows) {
+  const hsize_t n_levels = levels.size();
+  const auto name = [&](const char* column) { return prefix + column; };
+  const auto numbers = [&](const char* column, hsize_t columns = 0) {
+    return reader.numeric_dataset<double>(group, group_path, name(column), n, columns, rows);
+  };
+  const auto integers = [&](const char* column, hsize_t columns = 0) {
+    return reader.numeric_dataset<std::int64_t>(group, group_path, name(column), n, columns, rows);
+  };
+  const auto mean = numbers("mean");
+  const auto mean_se = numbers("mean_se");
+  const auto probability = numbers("probability_positive");
+  const auto probability_lo = numbers("probability_positive_lo");
+  const auto probability_hi = numbers("probability_positive_hi");
+  const auto var = numbers("var", n_levels);
+  const auto var_lo = numbers("var_lo", n_levels);
+  const auto var_hi = numbers("var_hi", n_levels);
+  const auto es = numbers("es", n_levels);
+  const auto es_se = numbers("es_se", n_levels);
+  const auto tail_paths = integers("tail_paths", n_levels);
+  const auto bins = integers("histogram_bins");
+  std::int64_t widest = 0;
+  for (std::size_t i = 0; i < bins.size(); ++i) {
+    if (bins[i] < 0) {
+      reader.context().fail("dataset '" + group_path + "/" + name("histogram_bins") + "' holds " +
+                            std::to_string(bins[i]) + " at row " + std::to_string(i) +
+                            "; a number of bins is >= 0");
+    }
+    widest = std::max(widest, bins[i]);
+  }
+  const auto count_columns = static_cast<hsize_t>(widest);
+  const hsize_t edge_columns = widest == 0 ? 0 : count_columns + 1;
+  const auto edges = numbers("histogram_edges", edge_columns);
+  const auto counts = integers("histogram_counts", count_columns);
+
+  std::vector<loss_distribution> distributions(static_cast<std::size_t>(n));
+  for (std::size_t i = 0; i < distributions.size(); ++i) {
+    loss_distribution& d = distributions[i];
+    d.paths = paths;
+    d.mean = mean[i];
+    d.mean_se = mean_se[i];
+    d.probability_positive = probability[i];
+    d.probability_positive_lo = probability_lo[i];
+    d.probability_positive_hi = probability_hi[i];
+    for (std::size_t l = 0; l < levels.size(); ++l) {
+      const std::size_t at = i * levels.size() + l;
+      d.tail.push_back(tail_level{levels[l], var[at], var_lo[at], var_hi[at], es[at], es_se[at],
+                                  tail_paths[at]});
+    }
+    const auto n_bins = static_cast<std::ptrdiff_t>(bins[i]);
+    if (n_bins > 0) {
+      const auto edge_row = edges.begin() + static_cast<std::ptrdiff_t>(i * edge_columns);
+      const auto count_row = counts.begin() + static_cast<std::ptrdiff_t>(i * count_columns);
+      d.histogram.edges.assign(edge_row, edge_row + n_bins + 1);
+      d.histogram.counts.assign(count_row, count_row + n_bins);
+    }
+  }
+  return distributions;
+}
+
+}  // namespace
+
+bool has_system_group(const hdf5_reader& reader, hid_t file) {
+  return reader.has_link(file, "", result_format::system_group);
+}
+
+void read_unit_execution(const hdf5_reader& reader, hid_t group, const std::string& group_path,
+                         std::vector<unit_result>& units) {
+  const hsize_t n = units.size();
+  const std::string rows = "one per unit in '" + group_path + "/id'";
+  using e_t = unit_execution_result&;
+  const auto numbers = [&](const char* name, double& (*field)(e_t)) {
+    const auto values = reader.numeric_dataset<double>(group, group_path, name, n, 0, rows);
+    for (std::size_t i = 0; i < units.size(); ++i) field(units[i].execution) = values[i];
+  };
+  const auto integers = [&](const char* name, std::int64_t& (*field)(e_t)) {
+    const auto values = reader.numeric_dataset<std::int64_t>(group, group_path, name, n, 0, rows);
+    for (std::size_t i = 0; i < units.size(); ++i) field(units[i].execution) = values[i];
+  };
+  numbers("collateral_usd", [](e_t e) -> double& { return e.collateral_usd; });
+  numbers("debt_usd", [](e_t e) -> double& { return e.debt_usd; });
+  numbers("notional_usd", [](e_t e) -> double& { return e.notional_usd; });
+  numbers("equity_usd", [](e_t e) -> double& { return e.equity_usd; });
+  numbers("liquidation_price", [](e_t e) -> double& { return e.liquidation_price; });
+  numbers("liquidated_usd", [](e_t e) -> double& { return e.liquidated_usd.mean; });
+  numbers("liquidated_usd_se", [](e_t e) -> double& { return e.liquidated_usd.se; });
+  numbers("owner_loss_usd", [](e_t e) -> double& { return e.owner_loss_usd.mean; });
+  numbers("owner_loss_usd_se", [](e_t e) -> double& { return e.owner_loss_usd.se; });
+  numbers("bad_debt_usd", [](e_t e) -> double& { return e.bad_debt_usd.mean; });
+  numbers("bad_debt_usd_se", [](e_t e) -> double& { return e.bad_debt_usd.se; });
+  integers("bad_debt_paths", [](e_t e) -> std::int64_t& { return e.bad_debt_paths; });
+  numbers("bad_debt_probability", [](e_t e) -> double& { return e.bad_debt_probability; });
+  numbers("bad_debt_probability_lo", [](e_t e) -> double& { return e.bad_debt_probability_lo; });
+  numbers("bad_debt_probability_hi", [](e_t e) -> double& { return e.bad_debt_probability_hi; });
+  integers("executed_paths", [](e_t e) -> std::int64_t& { return e.executed_paths; });
+  numbers("calls_per_executed_path", [](e_t e) -> double& { return e.calls_per_executed_path; });
+  integers("calls_exhausted_paths", [](e_t e) -> std::int64_t& { return e.calls_exhausted_paths; });
+  integers("pending_paths", [](e_t e) -> std::int64_t& { return e.pending_paths; });
+}
+
+system_result read_system_group(const hdf5_reader& reader, hid_t file,
+                                const std::vector<asset_result>& assets) {
+  system_result s;
+  s.executed = true;
+  std::vector<double> levels;
+  std::int64_t paths = 0;
+  {
+    const hdf5::group_handle group = reader.open_group(file, result_format::system_group);
+    const hid_t g = group.get();
+    const std::string at = std::string("/") + result_format::system_group;
+    s.lending_reserve_usd = reader.scalar_attribute<double>(g, at, "lending_reserve_usd");
+    s.insurance_fund_usd = reader.scalar_attribute<double>(g, at, "insurance_fund_usd");
+    const auto delay = reader.scalar_attribute<std::int64_t>(g, at, "keeper_delay_steps");
+    if (delay < std::numeric_limits<int>::min() || delay > std::numeric_limits<int>::max()) {
+      reader.context().fail("attribute 'keeper_delay_steps' of '" + at + "' is " +
+                            std::to_string(delay) + ", outside the range of a step count");
+    }
+    s.keeper_delay_steps = static_cast<int>(delay);
+    s.impact_exponent = reader.scalar_attribute<double>(g, at, "impact_exponent");
+    levels = reader.double_array_attribute(g, at, result_format::levels_attribute);
+    paths = reader.scalar_attribute<std::int64_t>(g, at, "paths");
+    if (paths < 0) {
+      reader.context().fail("attribute 'paths' of '" + at + "' is " + std::to_string(paths) +
+                            ", expected a number of paths >= 0");
+    }
+    s.total_names = reader.string_dataset(g, at, "total_names");
+    const hsize_t n_totals = s.total_names.size();
+    s.totals = read_distributions(reader, g, at, "", n_totals, levels, paths,
+                                  "one per total in '" + at + "/total_names'");
+    if (reader.has_link(g, at, "path_totals")) {
+      s.path_totals = reader.numeric_dataset<double>(
+          g, at, "path_totals", static_cast<hsize_t>(paths), n_totals,
+          "one per path: attribute 'paths' of '" + at + "'");
+    }
+  }
+  const hdf5::group_handle group = reader.open_group(file, result_format::system_assets_group);
+  const hid_t g = group.get();
+  const std::string at = std::string("/") + result_format::system_assets_group;
+  std::vector<std::string> expected_ids;
+  expected_ids.reserve(assets.size());
+  for (const asset_result& asset : assets) expected_ids.push_back(asset.id);
+  if (reader.string_dataset(g, at, "id") != expected_ids) {
+    reader.context().fail("dataset '" + at + "/id' differs from '/" + result_format::assets_group +
+                          "/id'; it must list the run's assets in the same order");
+  }
+  const hsize_t n_assets = assets.size();
+  const std::string rows = "one per asset in '" + at + "/id'";
+  s.asset_sold = read_distributions(reader, g, at, "sold_", n_assets, levels, paths, rows);
+  s.asset_bought = read_distributions(reader, g, at, "bought_", n_assets, levels, paths, rows);
+  return s;
+}
+
+}  // namespace levrisk
