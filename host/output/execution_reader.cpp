@@ -118,6 +118,8 @@ void read_unit_execution(const hdf5_reader& reader, hid_t group, const std::stri
   numbers("calls_per_executed_path", [](e_t e) -> double& { return e.calls_per_executed_path; });
   integers("calls_exhausted_paths", [](e_t e) -> std::int64_t& { return e.calls_exhausted_paths; });
   integers("pending_paths", [](e_t e) -> std::int64_t& { return e.pending_paths; });
+  numbers("es_contribution_usd", [](e_t e) -> double& { return e.es_contribution_usd.mean; });
+  numbers("es_contribution_usd_se", [](e_t e) -> double& { return e.es_contribution_usd.se; });
 }
 
 system_result read_system_group(const hdf5_reader& reader, hid_t file,
@@ -139,6 +141,9 @@ system_result read_system_group(const hdf5_reader& reader, hid_t file,
     }
     s.keeper_delay_steps = static_cast<int>(delay);
     s.impact_exponent = reader.scalar_attribute<double>(g, at, "impact_exponent");
+    s.contribution_level = reader.scalar_attribute<double>(g, at, "contribution_level");
+    s.contribution_tail_paths =
+        reader.scalar_attribute<std::int64_t>(g, at, "contribution_tail_paths");
     levels = reader.double_array_attribute(g, at, result_format::levels_attribute);
     paths = reader.scalar_attribute<std::int64_t>(g, at, "paths");
     if (paths < 0) {

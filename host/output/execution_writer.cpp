@@ -225,6 +225,8 @@ void write_unit_execution(const hdf5_writer& writer, hid_t group, const std::str
   numbers("calls_per_executed_path", [](e_t e) { return e.calls_per_executed_path; });
   integers("calls_exhausted_paths", [](e_t e) { return e.calls_exhausted_paths; });
   integers("pending_paths", [](e_t e) { return e.pending_paths; });
+  numbers("es_contribution_usd", [](e_t e) { return e.es_contribution_usd.mean; });
+  numbers("es_contribution_usd_se", [](e_t e) { return e.es_contribution_usd.se; });
 }
 
 void write_system_group(const hdf5_writer& writer, hid_t file, const run_result& result) {
@@ -239,6 +241,9 @@ void write_system_group(const hdf5_writer& writer, hid_t file, const run_result&
     writer.scalar_attribute<double>(g, at, "insurance_fund_usd", s.insurance_fund_usd);
     writer.scalar_attribute<std::int64_t>(g, at, "keeper_delay_steps", s.keeper_delay_steps);
     writer.scalar_attribute<double>(g, at, "impact_exponent", s.impact_exponent);
+    writer.scalar_attribute<double>(g, at, "contribution_level", s.contribution_level);
+    writer.scalar_attribute<std::int64_t>(g, at, "contribution_tail_paths",
+                                          s.contribution_tail_paths);
     writer.double_array_attribute(g, at, result_format::levels_attribute, levels);
     writer.scalar_attribute<std::int64_t>(g, at, "paths", paths);
     writer.string_dataset(g, at, "total_names", s.total_names);

@@ -150,6 +150,7 @@ inline unit_execution_result make_execution(std::size_t i) {
   e.calls_per_executed_path = i == 0 ? std::nan("") : 1.0 + 0.25 * x;
   e.calls_exhausted_paths = static_cast<std::int64_t>(i);
   e.pending_paths = static_cast<std::int64_t>(2 * i);
+  e.es_contribution_usd = {i == 0 ? 0.0 : 3.5 * x, i == 0 ? std::nan("") : 0.125 * x};
   return e;
 }
 
@@ -200,6 +201,8 @@ inline run_result executed_result() {
   s.insurance_fund_usd = 20'000'000.0;
   s.keeper_delay_steps = 2;
   s.impact_exponent = 0.5;
+  s.contribution_level = 0.99;
+  s.contribution_tail_paths = 1;
   s.total_names = {"lending_bad_debt_usd", "lending_shortfall_usd", "perp_loss_usd",
                    "fund_draw_usd",        "perp_deficit_usd",      "liquidated_usd"};
   // The reserve covers all bad debt: no shortfall. The fund runs out on 0.4% of paths.
@@ -252,6 +255,8 @@ inline void expect_same_execution(const unit_execution_result& a, const unit_exe
   EXPECT_TRUE(same_double(a.calls_per_executed_path, b.calls_per_executed_path));
   EXPECT_EQ(a.calls_exhausted_paths, b.calls_exhausted_paths);
   EXPECT_EQ(a.pending_paths, b.pending_paths);
+  EXPECT_TRUE(same_double(a.es_contribution_usd.mean, b.es_contribution_usd.mean));
+  EXPECT_TRUE(same_double(a.es_contribution_usd.se, b.es_contribution_usd.se));
 }
 
 inline void expect_same_distribution(const loss_distribution& a, const loss_distribution& b,
@@ -294,6 +299,8 @@ inline void expect_same_system(const system_result& a, const system_result& b) {
   EXPECT_TRUE(same_double(a.insurance_fund_usd, b.insurance_fund_usd));
   EXPECT_EQ(a.keeper_delay_steps, b.keeper_delay_steps);
   EXPECT_TRUE(same_double(a.impact_exponent, b.impact_exponent));
+  EXPECT_TRUE(same_double(a.contribution_level, b.contribution_level));
+  EXPECT_EQ(a.contribution_tail_paths, b.contribution_tail_paths);
   EXPECT_EQ(a.total_names, b.total_names);
   expect_same_distributions(a.totals, b.totals, "totals");
   expect_same_distributions(a.asset_sold, b.asset_sold, "asset_sold");

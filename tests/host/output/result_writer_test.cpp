@@ -535,7 +535,8 @@ TEST(ResultWriter, ExecutionLayoutMatchesTheDocumentation) {
         "liquidated_usd", "liquidated_usd_se", "owner_loss_usd", "owner_loss_usd_se",
         "bad_debt_usd", "bad_debt_usd_se", "bad_debt_paths", "bad_debt_probability",
         "bad_debt_probability_lo", "bad_debt_probability_hi", "executed_paths",
-        "calls_per_executed_path", "calls_exhausted_paths", "pending_paths"}) {
+        "calls_per_executed_path", "calls_exhausted_paths", "pending_paths",
+        "es_contribution_usd", "es_contribution_usd_se"}) {
     EXPECT_TRUE(raw.exists(std::string("/perp_isolated_positions/") + name)) << name;
   }
   // /system attributes.
