@@ -100,11 +100,13 @@ struct regenerated_path {
 };
 
 // One unit's outcome on one path: its first liquidating step (-1: none) and,
-// on a sample path, its HF minimum.
+// on a sample path, its HF minimum; the step also into first_step, when given.
 template <class Minimum>
 LEVRISK_HD LEVRISK_FORCEINLINE void record_outcome(const multi_unit_tallies& t, int unit,
                                                    std::uint64_t path, bool sample_path,
-                                                   int liquidation_step, Minimum hf_min) {
+                                                   int liquidation_step, Minimum hf_min,
+                                                   int* first_step) {
+  if (first_step != nullptr) first_step[unit] = liquidation_step;
   if (liquidation_step >= 0) {
     const auto step = static_cast<tally_t>(liquidation_step);
     tally_add(t.liquidated + unit, 1ull);
@@ -155,8 +157,8 @@ LEVRISK_HD LEVRISK_HOST_NOINLINE void check_group(const simulation_view& v, std:
   LEVRISK_UNROLL
   for (int i = 0; i < Group; ++i) {
     if (i < group_size) {
-      record_outcome(v.exact.tallies, s.unit[i], path, sample_path, liquidation_step[i], hf_min[i]);
-      if (s.first_step != nullptr) s.first_step[s.unit[i]] = liquidation_step[i];
+      record_outcome(v.exact.tallies, s.unit[i], path, sample_path, liquidation_step[i], hf_min[i],
+                     s.first_step);
     }
   }
 }

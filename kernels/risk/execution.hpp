@@ -72,22 +72,27 @@ struct execution_context {
   const simulation_view& v;
   stored_rows rows;
   double* ledger;  // 2 (n_steps + 1): fee, loss
+  // The ledger's {fee, loss} of one step.
+  LEVRISK_HD LEVRISK_FORCEINLINE double* ledger_at(int step) const {
+    return ledger + 2 * static_cast<std::ptrdiff_t>(step);
+  }
 };
 
 template <int MaxAssets>
 LEVRISK_HD inline void book_ledger(const execution_context& c, path_account<MaxAssets>& acc,
                                    int step, double fee_usd, double loss_usd) {
-  c.ledger[2 * step] += fee_usd;
-  c.ledger[2 * step + 1] += loss_usd;
+  double* entry = c.ledger_at(step);
+  entry[0] += fee_usd;
+  entry[1] += loss_usd;
   acc.first_ledger_step = step < acc.first_ledger_step ? step : acc.first_ledger_step;
   acc.last_ledger_step = step > acc.last_ledger_step ? step : acc.last_ledger_step;
 }
 
 LEVRISK_HD inline void record_unit(const execution_view& e, int unit, const unit_outcome& o) {
   money_tally* money = e.money + static_cast<std::ptrdiff_t>(unit) * n_unit_money * 2;
-  money_add(money + 2 * money_liquidated, o.liquidated_usd);
-  money_add(money + 2 * money_owner_loss, o.owner_loss_usd);
-  money_add(money + 2 * money_bad_debt, o.bad_debt_usd);
+  money_add(money + 2 * static_cast<std::ptrdiff_t>(money_liquidated), o.liquidated_usd);
+  money_add(money + 2 * static_cast<std::ptrdiff_t>(money_owner_loss), o.owner_loss_usd);
+  money_add(money + 2 * static_cast<std::ptrdiff_t>(money_bad_debt), o.bad_debt_usd);
   tally_t* counts = e.counts + static_cast<std::ptrdiff_t>(unit) * n_unit_counts;
   if (o.executed) tally_add(counts + count_executed, 1ull);
   if (o.bad_debt_usd > 0.0) tally_add(counts + count_bad_debt, 1ull);
@@ -377,10 +382,11 @@ LEVRISK_HD inline void run_buffers(const execution_context& c, path_account<MaxA
   const execution_view& e = c.v.execution;
   double fund = e.insurance_fund_usd;
   for (int step = acc.first_ledger_step; step <= acc.last_ledger_step; ++step) {
-    const double fee = c.ledger[2 * step];
-    const double loss = c.ledger[2 * step + 1];
-    c.ledger[2 * step] = 0.0;
-    c.ledger[2 * step + 1] = 0.0;
+    double* entry = c.ledger_at(step);
+    const double fee = entry[0];
+    const double loss = entry[1];
+    entry[0] = 0.0;
+    entry[1] = 0.0;
     fund += fee;
     const double draw = loss < fund ? loss : fund;
     fund -= draw;
