@@ -199,10 +199,13 @@ BENCHMARK(price_paths)
     ->Unit(benchmark::kSecond)
     ->UseRealTime();
 
-// The nightly batch on the bundled sample: 100k paths x 288 steps, once.
+// The nightly batch on the bundled sample: 100k paths x 288 steps, once, with
+// liquidation execution (execution:1, as configured) and without (execution:0):
+// their ratio is the execution stage's cost.
 void nightly_sample(benchmark::State& state) {
   run_config config = load_run_config(LEVRISK_SOURCE_DIR "/configs/nightly.toml");
   config.paths = state.range(0);
+  config.liquidation.execute = state.range(1) != 0;
   const snapshot snap = load_snapshot(config.snapshot);
   const auto executor = bench_backend();
   std::size_t units = 0;
@@ -212,7 +215,12 @@ void nightly_sample(benchmark::State& state) {
                          benchmark::Counter::kIsIterationInvariantRate);
   state.counters["units"] = static_cast<double>(units);
 }
-BENCHMARK(nightly_sample)->Arg(100000)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(nightly_sample)
+    ->ArgsProduct({{100000}, {0, 1}})
+    ->ArgNames({"paths", "execution"})
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace levrisk

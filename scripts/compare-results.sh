@@ -10,7 +10,10 @@
 # BIN_B may be a newer release than BIN_A (scripts/compare-revision.sh): with
 # LEVRISK_COMPARE_NEWER=1, datasets and /run attributes that only BIN_B writes
 # are listed and left out, and so is the resolved configuration (a newer release
-# records its new keys); every dataset both write must still be the same.
+# records its new keys); every dataset both write must still be the same. With
+# LEVRISK_COMPARE_CONFIGS_A=DIR, BIN_A runs DIR's configuration of the same name
+# (the older release's own, with its own inputs) and the snapshot path is left
+# out of the comparison.
 #
 # CI compares the portable build with the -march=native one (.ci/run): the
 # engine's float code uses only exactly-rounded operations, so the two must agree.
@@ -33,6 +36,8 @@ done
 ignored=(git_revision device created_utc wall_time_s memory_budget_bytes)
 newer="${LEVRISK_COMPARE_NEWER:-0}"
 [[ "$newer" == 1 ]] && ignored+=(resolved_config)
+configs_a="${LEVRISK_COMPARE_CONFIGS_A:-}"
+[[ -n "$configs_a" ]] && ignored+=(snapshot)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -77,7 +82,7 @@ configs=(configs/*.toml)
 [[ ${#configs[@]} -gt 0 ]] || { echo "$0: no configs/*.toml" >&2; exit 2; }
 for config in "${configs[@]}"; do
   name=$(basename "$config")
-  run_one "$bin_a" "$config" "$work/a.h5" || exit 2
+  run_one "$bin_a" "${configs_a:-configs}/$name" "$work/a.h5" || exit 2
   run_one "$bin_b" "$config" "$work/b.h5" || exit 2
   # h5diff: 0 same, 1 different, 2 error. --exclude-attribute /run leaves out every
   # /run attribute; the ones that are results of the run are compared below.

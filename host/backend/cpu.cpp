@@ -171,17 +171,17 @@ class cpu_device {
       // The exact check's first steps, handed to the execution stage; with the
       // GPU's way through the exact check, the execution stage finds them as the GPU does.
       std::vector<int> first_step(static_cast<std::size_t>(view.exact.forms.n_units), -1);
+      int* exact_first_step = regenerate_exact_paths_ ? nullptr : first_step.data();
       exact_state<MaxAssets, Group> state{};
-      state.first_step = regenerate_exact_paths_ ? nullptr : first_step.data();
 #pragma omp for schedule(dynamic, 16)
       for (std::int64_t p = 0; p < n_paths; ++p) {
         const std::uint64_t path = first_path + static_cast<std::uint64_t>(p);
         store_path<MaxAssets>(view, path, rows.data(), rows.data() + row_floats);
         if (view.exact.forms.n_units > 0) {
           exact_check_path<double>(view, path, regenerate_exact_paths_ ? nullptr : rows.data(),
-                                   state, true);
+                                   state, true, exact_first_step);
         }
-        execute_path<MaxAssets>(view, path, stored, ledger.data(), state.first_step);
+        execute_path<MaxAssets>(view, path, stored, ledger.data(), exact_first_step);
       }
     }
   }

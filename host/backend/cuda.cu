@@ -72,10 +72,8 @@ __global__ void __launch_bounds__(gpu_max_threads_per_block, 4)
     exact_check_kernel(simulation_view view, std::uint64_t first_path, std::int64_t n_paths) {
   const std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (i >= n_paths) return;
-  exact_state<MaxAssets, gpu_exact_group>& state =
-      thread_state<exact_state<MaxAssets, gpu_exact_group>>();
-  state.first_step = nullptr;  // the execution kernel finds the first steps again
-  exact_check_path<float>(view, first_path + static_cast<std::uint64_t>(i), nullptr, state);
+  exact_check_path<float>(view, first_path + static_cast<std::uint64_t>(i), nullptr,
+                          thread_state<exact_state<MaxAssets, gpu_exact_group>>());
 }
 
 // The execution stage, one path per thread, over the path's prices stored in the

@@ -26,10 +26,6 @@ struct exact_state {
   market_state<1, MaxAssets> market;
   float growth[MaxAssets];  // e^x of the current step, regenerated source
   int unit[Group];
-  // Where the CPU keeps each flagged unit's first liquidating step (-1: none) for
-  // the execution stage on the same thread; null on the GPU, whose execution
-  // kernel finds the steps again.
-  int* first_step;
 };
 
 // The first flagged unit at or after `unit`, or n_units.
@@ -129,7 +125,8 @@ LEVRISK_HD LEVRISK_FORCEINLINE void record_outcome(const multi_unit_tallies& t, 
 template <class Minimum, class Source, int MaxAssets, int Group>
 LEVRISK_HD LEVRISK_HOST_NOINLINE void check_group(const simulation_view& v, std::uint64_t path,
                                                   bool sample_path, int group_size, Source source,
-                                                  const exact_state<MaxAssets, Group>& s) {
+                                                  const exact_state<MaxAssets, Group>& s,
+                                                  int* first_step) {
   unit_form form[Group];
   int liquidation_step[Group];
   Minimum hf_min[Group];
@@ -158,7 +155,7 @@ LEVRISK_HD LEVRISK_HOST_NOINLINE void check_group(const simulation_view& v, std:
   for (int i = 0; i < Group; ++i) {
     if (i < group_size) {
       record_outcome(v.exact.tallies, s.unit[i], path, sample_path, liquidation_step[i], hf_min[i],
-                     s.first_step);
+                     first_step);
     }
   }
 }
@@ -166,8 +163,8 @@ LEVRISK_HD LEVRISK_HOST_NOINLINE void check_group(const simulation_view& v, std:
 // The flagged units from first_unit on, in groups of up to Group.
 template <class Minimum, class Source, int MaxAssets, int Group>
 LEVRISK_HD inline void check_groups(const simulation_view& v, std::uint64_t path, bool sample_path,
-                                    int first_unit, Source source,
-                                    exact_state<MaxAssets, Group>& s) {
+                                    int first_unit, Source source, exact_state<MaxAssets, Group>& s,
+                                    int* first_step) {
   const std::uint32_t* flags = path_flag_words(v.exact.flags, path);
   const int n_units = v.exact.forms.n_units;
   for (int next_unit = first_unit; next_unit < n_units;) {
@@ -176,17 +173,19 @@ LEVRISK_HD inline void check_groups(const simulation_view& v, std::uint64_t path
          next_unit = next_flagged_unit(flags, n_units, next_unit + 1)) {
       s.unit[group_size++] = next_unit;
     }
-    check_group<Minimum>(v, path, sample_path, group_size, source, s);
+    check_group<Minimum>(v, path, sample_path, group_size, source, s, first_step);
   }
 }
 
 // The flagged units of `path`. With `scratch` ((n_steps + 1) x n_assets floats,
 // CPU only) the path is stored there, unless `stored` says store_path has
-// filled it already; without, it is regenerated for each group.
+// filled it already; without, it is regenerated for each group. `first_step`
+// (the CPU, per thread): where each flagged unit's first liquidating step (-1:
+// none) goes, for the execution stage on the same thread.
 template <class Minimum = float, int MaxAssets, int Group>
 LEVRISK_HD inline void exact_check_path(const simulation_view& v, std::uint64_t path,
                                         float* scratch, exact_state<MaxAssets, Group>& s,
-                                        bool stored = false) {
+                                        bool stored = false, int* first_step = nullptr) {
   const std::uint32_t* flags = path_flag_words(v.exact.flags, path);
   const int n_units = v.exact.forms.n_units;
   int next_unit = next_flagged_unit(flags, n_units, 0);
@@ -196,12 +195,12 @@ LEVRISK_HD inline void exact_check_path(const simulation_view& v, std::uint64_t 
   if (scratch != nullptr) {
     if (!stored) store_path<MaxAssets>(v, path, scratch);
     check_groups<Minimum>(v, path, sample_path, next_unit,
-                          stored_path{scratch, v.model.diffusion.n_assets}, s);
+                          stored_path{scratch, v.model.diffusion.n_assets}, s, first_step);
     return;
   }
 #endif
   check_groups<Minimum>(v, path, sample_path, next_unit,
-                        regenerated_path<MaxAssets, Group>{v, path, s}, s);
+                        regenerated_path<MaxAssets, Group>{v, path, s}, s, first_step);
 }
 
 }  // namespace levrisk
