@@ -165,7 +165,7 @@ class cpu_device {
     const auto row_floats = static_cast<std::size_t>(view.n_steps + 1) * n_assets;
 #pragma omp parallel num_threads(threads_)
     {
-      std::vector<float> rows(2 * row_floats);
+      std::vector<float> rows(static_cast<std::size_t>(stored_rows_floats(view.n_steps, n_assets)));
       std::vector<double> ledger(static_cast<std::size_t>(ledger_doubles(view.n_steps)), 0.0);
       const stored_rows stored{rows.data() + row_floats, rows.data(), n_assets};
       // The exact check's first steps, handed to the execution stage; with the
@@ -181,7 +181,8 @@ class cpu_device {
           exact_check_path<double>(view, path, regenerate_exact_paths_ ? nullptr : rows.data(),
                                    state, true, exact_first_step);
         }
-        execute_path<MaxAssets>(view, path, stored, ledger.data(), exact_first_step);
+        execute_path<MaxAssets>(view, path, stored, ledger.data(), rows.data() + 2 * row_floats,
+                                exact_first_step);
       }
     }
   }

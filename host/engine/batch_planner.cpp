@@ -43,9 +43,8 @@ void add_execution_footprint(const simulation_plan& plan, int scratch_threads, b
   const auto n_units = static_cast<std::int64_t>(e.units.size());
   const std::int64_t stride = e.path_stride(plan.market.n_assets);
   const std::int64_t rows_bytes =
-      bytes_of(2 * static_cast<std::int64_t>(plan.n_steps + 1) * plan.market.n_assets,
-               sizeof(float)) +
-      bytes_of(2 * static_cast<std::int64_t>(plan.n_steps + 1), sizeof(double));
+      bytes_of(stored_rows_floats(plan.n_steps, plan.market.n_assets), sizeof(float)) +
+      bytes_of(ledger_doubles(plan.n_steps), sizeof(double));
   const std::int64_t tables = bytes_of(e.units) + bytes_of(e.lending_legs) + bytes_of(e.perp_legs) +
                               bytes_of(e.exact_units) + bytes_of(e.step0_units) +
                               bytes_of(e.depth_usd);

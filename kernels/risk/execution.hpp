@@ -55,6 +55,7 @@ struct path_account {
   double bought_usd[MaxAssets];
   int first_ledger_step;  // steps [first, last] of the ledger hold entries
   int last_ledger_step;
+  bool suffix_ready;  // execution_context's suffix extremes are this path's
 };
 
 // One unit's figures on one path.
@@ -72,6 +73,10 @@ struct execution_context {
   const simulation_view& v;
   stored_rows rows;
   double* ledger;  // 2 (n_steps + 1): fee, loss
+  // (n_steps + 1) x n_assets each: the lowest and highest growth factor of each
+  // asset from a step to the horizon, filled when a path first needs them.
+  float* suffix_low;
+  float* suffix_high;
   // The ledger's {fee, loss} of one step.
   LEVRISK_HD LEVRISK_FORCEINLINE double* ledger_at(int step) const {
     return ledger + 2 * static_cast<std::ptrdiff_t>(step);
@@ -137,10 +142,54 @@ LEVRISK_HD LEVRISK_FORCEINLINE bool lending_liquidatable_at(const lending_trigge
   return margin < 0.0;
 }
 
+// The growth factors' extremes from each step to the horizon, once per path.
+template <int MaxAssets>
+LEVRISK_HD inline void fill_suffix_extremes(const execution_context& c,
+                                            path_account<MaxAssets>& acc) {
+  if (acc.suffix_ready) return;
+  const int n = c.rows.n_assets;
+  for (int step = c.v.n_steps; step >= 0; --step) {
+    const float* g = c.rows.growth_at(step);
+    float* low = c.suffix_low + static_cast<std::ptrdiff_t>(step) * n;
+    float* high = c.suffix_high + static_cast<std::ptrdiff_t>(step) * n;
+    for (int k = 0; k < n; ++k) {
+      const bool last = step == c.v.n_steps;
+      const float later_low = last ? g[k] : low[n + k];
+      const float later_high = last ? g[k] : high[n + k];
+      low[k] = g[k] < later_low ? g[k] : later_low;
+      high[k] = g[k] > later_high ? g[k] : later_high;
+    }
+  }
+  acc.suffix_ready = true;
+}
+
+// Whether the form can turn liquidatable at any step from `from` on: its worst
+// case over the remaining prices' box (a relative margin for rounding, as the
+// screen's). Most accounts a partial liquidation left healthy never can, and
+// the scan below is skipped for them.
+LEVRISK_HD inline bool may_trigger_from(const execution_context& c, const lending_trigger_form& f,
+                                        int from) {
+  const float* low = c.suffix_low + static_cast<std::ptrdiff_t>(from) * c.rows.n_assets;
+  const float* high = c.suffix_high + static_cast<std::ptrdiff_t>(from) * c.rows.n_assets;
+  double worst = f.constant_usd;
+  double scale = f.constant_usd < 0.0 ? -f.constant_usd : f.constant_usd;
+  for (int t = 0; t < f.n_terms; ++t) {
+    const double coefficient = f.coefficient_usd[t];
+    worst += coefficient * (coefficient > 0.0 ? low : high)[f.asset[t]];
+    scale += (coefficient > 0.0 ? coefficient : -coefficient) * high[f.asset[t]];
+  }
+  return worst < scale * screen_relative_margin;
+}
+
 // The first step in [from, n_steps] at which the account is liquidatable, or n_steps + 1.
+template <int MaxAssets>
 LEVRISK_HD inline int next_lending_trigger(const execution_context& c, const lending_leg* legs,
-                                           const lending_balances& b, int from) {
+                                           const lending_balances& b, int from,
+                                           path_account<MaxAssets>& acc) {
+  if (from > c.v.n_steps) return c.v.n_steps + 1;
   const lending_trigger_form f = lending_trigger_form_of(c.v.execution, legs, b);
+  fill_suffix_extremes(c, acc);
+  if (!may_trigger_from(c, f, from)) return c.v.n_steps + 1;
   for (int step = from; step <= c.v.n_steps; ++step) {
     if (lending_liquidatable_at(f, c.rows.growth_at(step))) return step;
   }
@@ -199,7 +248,7 @@ LEVRISK_HD inline unit_outcome execute_lending(const execution_context& c, const
     lending_calls_at(c, legs, step, forced, b, o, acc);
     forced = false;
     if (lending_closed(b)) break;
-    t = next_lending_trigger(c, legs, b, step + 1);
+    t = next_lending_trigger(c, legs, b, step + 1, acc);
   }
   return o;
 }
@@ -416,15 +465,18 @@ LEVRISK_HD inline void write_totals(const simulation_view& v, std::uint64_t path
 
 // Every liquidation of `path`, whose prices are stored in `rows` (store_path);
 // `ledger` holds 2 (n_steps + 1) doubles, zero on entry and on return;
-// `exact_first_step`, when given, the exact check's first steps of this path.
+// `suffix` 2 (n_steps + 1) n_assets floats of scratch; `exact_first_step`, when
+// given, the exact check's first steps of this path.
 template <int MaxAssets>
 LEVRISK_HD inline void execute_path(const simulation_view& v, std::uint64_t path,
-                                    const stored_rows& rows, double* ledger,
+                                    const stored_rows& rows, double* ledger, float* suffix,
                                     const int* exact_first_step = nullptr) {
   path_account<MaxAssets> acc{};
   acc.first_ledger_step = v.n_steps + 1;
   acc.last_ledger_step = -1;
-  const execution_context c{v, rows, ledger};
+  acc.suffix_ready = false;
+  const std::ptrdiff_t row_floats = static_cast<std::ptrdiff_t>(v.n_steps + 1) * rows.n_assets;
+  const execution_context c{v, rows, ledger, suffix, suffix + row_floats};
   for (int i = 0; i < v.execution.n_step0_units; ++i) {
     execute_unit(c, v.execution.step0_units[i], 0, acc);
   }

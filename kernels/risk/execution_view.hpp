@@ -81,10 +81,10 @@ struct execution_view {
   double* batch_ledger;
 };
 
-// Floats of one path's stored prices (log-returns and growth factors) and
-// doubles of its fund ledger.
+// Floats of one path's stored prices and scratch (growth factors, log-returns,
+// and the growth factors' suffix extremes) and doubles of its fund ledger.
 LEVRISK_HD inline std::int64_t stored_rows_floats(int n_steps, int n_assets) {
-  return 2 * static_cast<std::int64_t>(n_steps + 1) * n_assets;
+  return 4 * static_cast<std::int64_t>(n_steps + 1) * n_assets;
 }
 LEVRISK_HD inline std::int64_t ledger_doubles(int n_steps) {
   return 2 * static_cast<std::int64_t>(n_steps + 1);

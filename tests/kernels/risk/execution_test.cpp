@@ -34,6 +34,7 @@ class scripted_path {
     counts_.assign(units_.size() * n_unit_counts, 0ull);
     totals_.assign(static_cast<std::size_t>(n_path_totals + 2 * max_assets_here), 0.0);
     ledger_.assign(static_cast<std::size_t>(2 * (n_steps_ + 1)), 0.0);
+    suffix_.assign(growth_.size() * 2, 0.0f);
   }
 
   std::vector<lending_leg> lending_legs;
@@ -74,7 +75,8 @@ class scripted_path {
   // One unit triggered at `trigger`, its outcome and the path's account.
   unit_outcome run_unit(int unit, int trigger) {
     const simulation_view v = view();
-    const execution_context c{v, rows(), ledger_.data()};
+    const execution_context c{v, rows(), ledger_.data(), suffix_.data(),
+                              suffix_.data() + growth_.size()};
     account_ = path_account<max_assets_here>{};
     const execution_unit& u = units_[static_cast<std::size_t>(unit)];
     return u.kind == execution_kind::lending ? execute_lending(c, u, trigger, account_)
@@ -84,7 +86,7 @@ class scripted_path {
   // The whole path through execute_path; returns its totals row.
   const std::vector<double>& run_path() {
     const simulation_view v = view();
-    execute_path<max_assets_here>(v, 0, rows(), ledger_.data());
+    execute_path<max_assets_here>(v, 0, rows(), ledger_.data(), suffix_.data());
     return totals_;
   }
 
@@ -94,7 +96,7 @@ class scripted_path {
  private:
   std::vector<execution_unit> units_;
   int n_steps_;
-  std::vector<float> growth_, x_;
+  std::vector<float> growth_, x_, suffix_;
   std::vector<money_tally> money_;
   std::vector<tally_t> counts_;
   std::vector<double> totals_, ledger_;
@@ -234,7 +236,7 @@ TEST(ExecutionScripted, TheReserveCoversBadDebtFirst) {
   simulation_view v = p.view();
   v.execution.lending_reserve_usd = 1000.0;
   std::vector<double> ledger(4, 0.0);
-  run_buffers(execution_context{v, p.rows(), ledger.data()}, acc);
+  run_buffers(execution_context{v, p.rows(), ledger.data(), nullptr, nullptr}, acc);
   EXPECT_DOUBLE_EQ(acc.total[total_lending_reserve_draw], 1000.0);
   EXPECT_NEAR(acc.total[total_lending_shortfall], o.bad_debt_usd - 1000.0, 1e-9);
 }
