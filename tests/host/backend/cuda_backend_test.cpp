@@ -38,8 +38,20 @@ TEST_P(CudaMatchesCpu, EveryUnitBitForBit) {
     EXPECT_EQ(a.hf_min_quantile, b.hf_min_quantile) << a.id;
     EXPECT_EQ(a.hf_min_quantile_lo, b.hf_min_quantile_lo) << a.id;
     EXPECT_EQ(a.hf_min_quantile_hi, b.hf_min_quantile_hi) << a.id;
+    // The execution stage: the same USD figures, to the bit.
+    EXPECT_TRUE(same_bits(a.execution.liquidated_usd.mean, b.execution.liquidated_usd.mean))
+        << a.id;
+    EXPECT_TRUE(same_bits(a.execution.owner_loss_usd.mean, b.execution.owner_loss_usd.mean))
+        << a.id;
+    EXPECT_TRUE(same_bits(a.execution.bad_debt_usd.mean, b.execution.bad_debt_usd.mean)) << a.id;
+    EXPECT_TRUE(same_bits(a.execution.bad_debt_usd.se, b.execution.bad_debt_usd.se)) << a.id;
+    EXPECT_EQ(a.execution.bad_debt_paths, b.execution.bad_debt_paths) << a.id;
+    EXPECT_TRUE(
+        same_bits(a.execution.es_contribution_usd.mean, b.execution.es_contribution_usd.mean))
+        << a.id;
     liquidated_units += a.liquidated_paths > 0 ? 1 : 0;
   }
+  EXPECT_EQ(cpu.system.path_totals, gpu.system.path_totals);
   EXPECT_GT(liquidated_units, 10u) << "the book should exercise liquidations";
 }
 
