@@ -134,7 +134,8 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
   result.units =
       summarize_units(plan, tallies, config.horizon_days / config.steps, config.hf_min_levels);
   if (executing) {
-    summarize_unit_execution(plan, unit_books(snap, plan), tallies, config.paths, result.units);
+    summarize_unit_execution(plan, unit_books(plan.simulation.execution), tallies, config.paths,
+                             result.units);
     result.system =
         summarize_system(plan.simulation.execution, static_cast<int>(snap.assets.size()),
                          path_totals, config.paths, config.liquidation.path_totals_max_paths);

@@ -113,10 +113,7 @@ execution_plan execution_units(const snapshot& snap) {
 
 }  // namespace
 
-std::vector<unit_book> unit_books(const snapshot& snap, const risk_plan& plan) {
-  const execution_plan e = execution_units(snap);
-  LEVRISK_REQUIRE(e.units.size() == plan.units.size(), runtime_failure,
-                  "unit books: " << e.units.size() << " units against " << plan.units.size());
+std::vector<unit_book> unit_books(const execution_plan& e) {
   std::vector<unit_book> books;
   books.reserve(e.units.size());
   for (const execution_unit& u : e.units) {

@@ -27,8 +27,8 @@ struct unit_book {
   double equity_usd;      // collateral - debt; perps: margin + unrealised PnL
 };
 
-// The books of plan.units, in order.
-std::vector<unit_book> unit_books(const snapshot& snap, const risk_plan& plan);
+// The books of the execution plan's units (the risk plan's, in order).
+std::vector<unit_book> unit_books(const execution_plan& plan);
 
 // Fills plan.simulation.execution (left disabled when settings.enabled is false);
 // constant_asset as for build_risk_plan.

@@ -530,13 +530,27 @@ TEST(ResultWriter, ExecutionLayoutMatchesTheDocumentation) {
   EXPECT_EQ(raw.doubles("/lending_accounts/bad_debt_usd"),
             (std::vector<double>{0.0, 12.5 * 4, 12.5 * 6}));
   EXPECT_EQ(raw.doubles("/perp_cross_accounts/executed_paths"), std::vector<double>{2000});
-  for (const char* name :
-       {"collateral_usd", "debt_usd", "notional_usd", "equity_usd", "liquidation_price",
-        "liquidated_usd", "liquidated_usd_se", "owner_loss_usd", "owner_loss_usd_se",
-        "bad_debt_usd", "bad_debt_usd_se", "bad_debt_paths", "bad_debt_probability",
-        "bad_debt_probability_lo", "bad_debt_probability_hi", "executed_paths",
-        "calls_per_executed_path", "calls_exhausted_paths", "pending_paths",
-        "es_contribution_usd", "es_contribution_usd_se"}) {
+  for (const char* name : {"collateral_usd",
+                           "debt_usd",
+                           "notional_usd",
+                           "equity_usd",
+                           "liquidation_price",
+                           "liquidated_usd",
+                           "liquidated_usd_se",
+                           "owner_loss_usd",
+                           "owner_loss_usd_se",
+                           "bad_debt_usd",
+                           "bad_debt_usd_se",
+                           "bad_debt_paths",
+                           "bad_debt_probability",
+                           "bad_debt_probability_lo",
+                           "bad_debt_probability_hi",
+                           "executed_paths",
+                           "calls_per_executed_path",
+                           "calls_exhausted_paths",
+                           "pending_paths",
+                           "es_contribution_usd",
+                           "es_contribution_usd_se"}) {
     EXPECT_TRUE(raw.exists(std::string("/perp_isolated_positions/") + name)) << name;
   }
   // /system attributes.

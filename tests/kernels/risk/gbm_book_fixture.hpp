@@ -254,8 +254,12 @@ struct ladder_storage {
   }
 
   ladder_view view() {
-    return ladder_view{stored.data(), nullptr, static_cast<int>(stored.size()), crossed_diff.data(),
-                       step_sum_diff.data(), step_sq_sum_diff.data()};
+    return ladder_view{stored.data(),
+                       nullptr,
+                       static_cast<int>(stored.size()),
+                       crossed_diff.data(),
+                       step_sum_diff.data(),
+                       step_sq_sum_diff.data()};
   }
 
   // Prefix sums, wrapping modulo 2^64 as host/engine/summarize.cpp does.
