@@ -103,7 +103,8 @@ LEVRISK_HD LEVRISK_FORCEINLINE bool lending_liquidatable(const lending_totals& t
   return t.weighted_collateral_usd < t.debt_usd;
 }
 
-// The debt a liquidator may repay on leg `debt_leg`, in USD (Aave v3.3's maxLiquidatableDebt).
+// The debt a liquidator may repay against a reserve holding collateral_usd and
+// debt_usd, in USD (Aave v3.3's maxLiquidatableDebt).
 LEVRISK_HD inline double max_repayable_usd(const lending_rules& rules, const lending_totals& t,
                                            double collateral_usd, double debt_usd) {
   const double health_factor = t.weighted_collateral_usd / t.debt_usd;
