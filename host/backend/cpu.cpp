@@ -166,7 +166,14 @@ class cpu_device {
 #pragma omp parallel num_threads(threads_)
     {
       std::vector<float> rows(static_cast<std::size_t>(stored_rows_floats(view.n_steps, n_assets)));
-      std::vector<double> ledger(static_cast<std::size_t>(ledger_doubles(view.n_steps)), 0.0);
+      std::vector<double> ledger(static_cast<std::size_t>(ledger_doubles(view.n_steps, n_assets)),
+                                 0.0);
+      std::vector<perp_unit_state> perp_states(
+          static_cast<std::size_t>(view.execution.n_perp_units),
+          perp_unit_state{no_path, -1, 0, 0.0, 0.0, 0.0});
+      std::vector<double> leg_scale(static_cast<std::size_t>(view.execution.n_perp_legs), 1.0);
+      const execution_scratch scratch{ledger.data(), rows.data() + 2 * row_floats,
+                                      perp_states.data(), leg_scale.data()};
       const stored_rows stored{rows.data() + row_floats, rows.data(), n_assets};
       // The exact check's first steps, handed to the execution stage; with the
       // GPU's way through the exact check, the execution stage finds them as the GPU does.
@@ -181,8 +188,7 @@ class cpu_device {
           exact_check_path<double>(view, path, regenerate_exact_paths_ ? nullptr : rows.data(),
                                    state, true, exact_first_step);
         }
-        execute_path<MaxAssets>(view, path, stored, ledger.data(), rows.data() + 2 * row_floats,
-                                exact_first_step);
+        execute_path<MaxAssets>(view, path, stored, scratch, exact_first_step);
       }
     }
   }

@@ -87,10 +87,13 @@ __global__ void __launch_bounds__(gpu_max_threads_per_block)
   const std::int64_t row_floats = static_cast<std::int64_t>(view.n_steps + 1) * n_assets;
   float* growth = view.execution.batch_rows + i * stored_rows_floats(view.n_steps, n_assets);
   float* x = growth + row_floats;
-  double* ledger = view.execution.batch_ledger + i * ledger_doubles(view.n_steps);
+  const execution_view& e = view.execution;
+  const execution_scratch scratch{e.batch_ledger + i * ledger_doubles(view.n_steps, n_assets),
+                                  x + row_floats, e.batch_perp_states + i * e.n_perp_units,
+                                  e.batch_leg_scale + i * e.n_perp_legs};
   const std::uint64_t path = first_path + static_cast<std::uint64_t>(i);
   store_path<MaxAssets>(view, path, growth, x);
-  execute_path<MaxAssets>(view, path, stored_rows{x, growth, n_assets}, ledger, x + row_floats);
+  execute_path<MaxAssets>(view, path, stored_rows{x, growth, n_assets}, scratch);
 }
 
 // Launches `kernel` over n_paths threads with a shared state slice each.

@@ -2,8 +2,8 @@
 // The execution part of a simulation plan (host/plan/execution_plan.hpp) in a
 // backend's memory: the units' balances and rules, their tallies, the batch's
 // per-path totals and, where the device asks for it (the GPU), each path's
-// stored prices and fund ledger for the whole batch; the CPU keeps those per
-// thread. `Memory` as in host/backend/market_storage.hpp.
+// stored prices, fund ledger and perp units' state for the whole batch; the
+// CPU keeps those per thread. `Memory` as in host/backend/market_storage.hpp.
 
 #include <cstdint>
 #include <vector>
@@ -25,6 +25,8 @@ class execution_storage {
         perp_legs_(plan.execution.perp_legs),
         exact_units_(plan.execution.exact_units),
         step0_units_(plan.execution.step0_units),
+        adl_candidates_(plan.execution.adl_candidates),
+        adl_offsets_(plan.execution.adl_offsets),
         depth_usd_(plan.execution.depth_usd),
         asset_moves_(plan.execution.asset_moves) {
     if (!plan_.enabled) return;
@@ -36,7 +38,12 @@ class execution_storage {
       rows_.assign(static_cast<std::size_t>(max_batch_paths *
                                             stored_rows_floats(plan.n_steps, plan.market.n_assets)),
                    0.0f);
-      ledger_.assign(static_cast<std::size_t>(max_batch_paths * ledger_doubles(plan.n_steps)), 0.0);
+      ledger_.assign(static_cast<std::size_t>(max_batch_paths *
+                                              ledger_doubles(plan.n_steps, plan.market.n_assets)),
+                     0.0);
+      perp_states_.assign(static_cast<std::size_t>(max_batch_paths * plan_.n_perp_units()),
+                          perp_unit_state{no_path, -1, 0, 0.0, 0.0, 0.0});
+      leg_scale_.assign(static_cast<std::size_t>(max_batch_paths * plan_.n_perp_legs()), 1.0);
     }
   }
 
@@ -51,6 +58,11 @@ class execution_storage {
     v.step0_units = Memory::raw(step0_units_);
     v.asset_moves = Memory::raw(asset_moves_);
     v.n_step0_units = static_cast<int>(plan_.step0_units.size());
+    v.first_perp_unit = plan_.first_perp_unit;
+    v.n_perp_units = plan_.n_perp_units();
+    v.n_perp_legs = plan_.n_perp_legs();
+    v.adl_candidates = Memory::raw(adl_candidates_);
+    v.adl_offsets = Memory::raw(adl_offsets_);
     v.lending = plan_.lending;
     v.impact = impact_view{Memory::raw(depth_usd_), plan_.impact_exponent};
     v.keeper_delay_steps = plan_.keeper_delay_steps;
@@ -62,6 +74,8 @@ class execution_storage {
     v.totals = path_totals_view{Memory::raw(totals_), stride_, first_path};
     v.batch_rows = rows_.empty() ? nullptr : Memory::raw(rows_);
     v.batch_ledger = ledger_.empty() ? nullptr : Memory::raw(ledger_);
+    v.batch_perp_states = perp_states_.empty() ? nullptr : Memory::raw(perp_states_);
+    v.batch_leg_scale = leg_scale_.empty() ? nullptr : Memory::raw(leg_scale_);
     return v;
   }
 
@@ -86,6 +100,8 @@ class execution_storage {
   buffer<Memory, lending_leg> lending_legs_;
   buffer<Memory, perp_leg> perp_legs_;
   buffer<Memory, int> exact_units_, step0_units_;
+  buffer<Memory, adl_candidate> adl_candidates_;
+  buffer<Memory, int> adl_offsets_;
   buffer<Memory, double> depth_usd_;
   buffer<Memory, int> asset_moves_;
   buffer<Memory, money_tally> money_;
@@ -93,6 +109,8 @@ class execution_storage {
   buffer<Memory, double> totals_;
   buffer<Memory, float> rows_;
   buffer<Memory, double> ledger_;
+  buffer<Memory, perp_unit_state> perp_states_;
+  buffer<Memory, double> leg_scale_;
 };
 
 }  // namespace levrisk

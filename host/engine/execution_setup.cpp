@@ -55,8 +55,9 @@ class unit_builder {
   void add_isolated_positions() {
     for (const perp_position& p : snap_.perp_positions) {
       if (p.mode != margin_mode::isolated) continue;
-      out_.units.push_back(execution_unit{
-          execution_kind::perp, static_cast<int>(out_.perp_legs.size()), 1, p.isolated_margin_usd});
+      out_.units.push_back(execution_unit{execution_kind::perp_isolated,
+                                          static_cast<int>(out_.perp_legs.size()), 1,
+                                          p.isolated_margin_usd});
       out_.perp_legs.push_back(perp_leg_of(snap_, p));
     }
   }
@@ -70,7 +71,7 @@ class unit_builder {
       const auto found = positions.find(account.id);
       if (found == positions.end()) continue;
       out_.units.push_back(
-          execution_unit{execution_kind::perp, static_cast<int>(out_.perp_legs.size()),
+          execution_unit{execution_kind::perp_cross, static_cast<int>(out_.perp_legs.size()),
                          static_cast<int>(found->second.size()), account.cross_collateral_usd});
       for (const perp_position* p : found->second) out_.perp_legs.push_back(perp_leg_of(snap_, *p));
     }
@@ -102,12 +103,34 @@ unit_book perp_book(const execution_plan& e, const execution_unit& u) {
   return book;
 }
 
+// Every perp leg as a candidate of auto-deleveraging, grouped by asset and
+// side (0 long, 1 short), by unit and leg within a group: a counting sort.
+void set_adl_candidates(int n_assets, execution_plan& e) {
+  const auto group_of = [](const perp_leg& leg) { return 2 * leg.asset + (leg.size_usd < 0.0); };
+  e.adl_offsets.assign(static_cast<std::size_t>(2 * n_assets + 1), 0);
+  for (const perp_leg& leg : e.perp_legs)
+    ++e.adl_offsets[static_cast<std::size_t>(group_of(leg)) + 1];
+  for (std::size_t g = 1; g < e.adl_offsets.size(); ++g) e.adl_offsets[g] += e.adl_offsets[g - 1];
+  std::vector<int> next(e.adl_offsets.begin(), e.adl_offsets.end() - 1);
+  e.adl_candidates.resize(e.perp_legs.size());
+  for (std::size_t u = static_cast<std::size_t>(e.first_perp_unit); u < e.units.size(); ++u) {
+    const execution_unit& unit = e.units[u];
+    for (int leg = unit.first_leg; leg < unit.first_leg + unit.n_legs; ++leg) {
+      const int g = group_of(e.perp_legs[static_cast<std::size_t>(leg)]);
+      e.adl_candidates[static_cast<std::size_t>(next[static_cast<std::size_t>(g)]++)] =
+          adl_candidate{static_cast<int>(u), leg};
+    }
+  }
+}
+
 execution_plan execution_units(const snapshot& snap) {
   execution_plan e;
   unit_builder builder(snap, e);
   builder.add_lending_accounts();
+  e.first_perp_unit = static_cast<int>(e.units.size());
   builder.add_isolated_positions();
   builder.add_cross_accounts();
+  set_adl_candidates(static_cast<int>(snap.assets.size()), e);
   return e;
 }
 

@@ -45,6 +45,14 @@ struct unit_execution_result {
   double calls_per_executed_path = std::nan("");  // liquidation calls (lending rounds)
   std::int64_t calls_exhausted_paths = 0;         // a step ended with HF < 1 and no call left
   std::int64_t pending_paths = 0;                 // triggered, executed beyond the horizon
+  // Perps: what auto-deleveraging took from it, at the bankruptcy price of the
+  // positions on the other side: the profit it gave up and the notional closed.
+  usd_estimate adl_loss_usd;
+  usd_estimate adl_notional_usd;
+  std::int64_t adl_paths = 0;
+  double adl_probability = 0.0;  // with its 95% Wilson interval
+  double adl_probability_lo = 0.0;
+  double adl_probability_hi = 0.0;
   // Its contribution to the book's expected shortfall at system_result::contribution_level
   // (Euler allocation): the mean of its loss over the tail paths, with its standard error.
   usd_estimate es_contribution_usd;

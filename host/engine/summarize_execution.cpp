@@ -30,12 +30,21 @@ usd_estimate usd_from_sums(const money_tally* sums, std::int64_t paths) {
 
 const std::vector<std::string>& path_total_names() {
   // In the order of enum path_total (kernels/risk/execution_view.hpp).
-  static const std::vector<std::string> names{
-      "book_loss_usd",          "lending_bad_debt_usd", "lending_reserve_draw_usd",
-      "lending_shortfall_usd",  "perp_loss_usd",        "fund_draw_usd",
-      "perp_deficit_usd",       "fund_fees_usd",        "liquidated_usd",
-      "owner_loss_usd",         "lending_bonus_usd",    "perp_owner_slippage_usd",
-      "liquidator_slippage_usd"};
+  static const std::vector<std::string> names{"book_loss_usd",
+                                              "lending_bad_debt_usd",
+                                              "lending_reserve_draw_usd",
+                                              "lending_shortfall_usd",
+                                              "perp_loss_usd",
+                                              "fund_draw_usd",
+                                              "perp_deficit_usd",
+                                              "adl_usd",
+                                              "adl_unfilled_usd",
+                                              "fund_fees_usd",
+                                              "liquidated_usd",
+                                              "owner_loss_usd",
+                                              "lending_bonus_usd",
+                                              "perp_owner_slippage_usd",
+                                              "liquidator_slippage_usd"};
   return names;
 }
 
@@ -76,6 +85,13 @@ void summarize_unit_execution(const risk_plan& plan, const std::vector<unit_book
                                                      : std::nan("");
     r.calls_exhausted_paths = static_cast<std::int64_t>(counts[count_calls_exhausted]);
     r.pending_paths = static_cast<std::int64_t>(counts[count_pending]);
+    r.adl_loss_usd = usd_from_sums(money + 2 * money_adl_loss, paths);
+    r.adl_notional_usd = usd_from_sums(money + 2 * money_adl_notional, paths);
+    r.adl_paths = static_cast<std::int64_t>(counts[count_adl]);
+    const proportion_estimate adl = binomial_estimate(r.adl_paths, paths);
+    r.adl_probability = adl.p;
+    r.adl_probability_lo = adl.lo;
+    r.adl_probability_hi = adl.hi;
   }
 }
 

@@ -120,6 +120,16 @@ void read_unit_execution(const hdf5_reader& reader, hid_t group, const std::stri
   integers("pending_paths", [](e_t e) -> std::int64_t& { return e.pending_paths; });
   numbers("es_contribution_usd", [](e_t e) -> double& { return e.es_contribution_usd.mean; });
   numbers("es_contribution_usd_se", [](e_t e) -> double& { return e.es_contribution_usd.se; });
+  // Auto-deleveraging's figures came later: a file without them reads as none.
+  if (!reader.has_link(group, group_path, "adl_loss_usd")) return;
+  numbers("adl_loss_usd", [](e_t e) -> double& { return e.adl_loss_usd.mean; });
+  numbers("adl_loss_usd_se", [](e_t e) -> double& { return e.adl_loss_usd.se; });
+  numbers("adl_notional_usd", [](e_t e) -> double& { return e.adl_notional_usd.mean; });
+  numbers("adl_notional_usd_se", [](e_t e) -> double& { return e.adl_notional_usd.se; });
+  integers("adl_paths", [](e_t e) -> std::int64_t& { return e.adl_paths; });
+  numbers("adl_probability", [](e_t e) -> double& { return e.adl_probability; });
+  numbers("adl_probability_lo", [](e_t e) -> double& { return e.adl_probability_lo; });
+  numbers("adl_probability_hi", [](e_t e) -> double& { return e.adl_probability_hi; });
 }
 
 system_result read_system_group(const hdf5_reader& reader, hid_t file,

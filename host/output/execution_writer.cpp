@@ -227,6 +227,14 @@ void write_unit_execution(const hdf5_writer& writer, hid_t group, const std::str
   integers("pending_paths", [](e_t e) { return e.pending_paths; });
   numbers("es_contribution_usd", [](e_t e) { return e.es_contribution_usd.mean; });
   numbers("es_contribution_usd_se", [](e_t e) { return e.es_contribution_usd.se; });
+  numbers("adl_loss_usd", [](e_t e) { return e.adl_loss_usd.mean; });
+  numbers("adl_loss_usd_se", [](e_t e) { return e.adl_loss_usd.se; });
+  numbers("adl_notional_usd", [](e_t e) { return e.adl_notional_usd.mean; });
+  numbers("adl_notional_usd_se", [](e_t e) { return e.adl_notional_usd.se; });
+  integers("adl_paths", [](e_t e) { return e.adl_paths; });
+  numbers("adl_probability", [](e_t e) { return e.adl_probability; });
+  numbers("adl_probability_lo", [](e_t e) { return e.adl_probability_lo; });
+  numbers("adl_probability_hi", [](e_t e) { return e.adl_probability_hi; });
 }
 
 void write_system_group(const hdf5_writer& writer, hid_t file, const run_result& result) {

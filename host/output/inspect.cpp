@@ -224,6 +224,36 @@ void print_assets_sold(const run_result& result, std::ostream& out) {
   print_table(rows, {false, true, true, true, true}, out);
 }
 
+constexpr std::size_t top_auto_deleveraged = 10;
+
+// The perp units auto-deleveraging took most from, by expected profit given up.
+void print_auto_deleveraged(const run_result& result, std::ostream& out) {
+  std::vector<const unit_result*> taken;
+  for (const unit_result& u : result.units) {
+    if (u.execution.adl_paths > 0) taken.push_back(&u);
+  }
+  if (taken.empty()) return;
+  std::sort(taken.begin(), taken.end(), [](const unit_result* a, const unit_result* b) {
+    if (a->execution.adl_loss_usd.mean != b->execution.adl_loss_usd.mean) {
+      return a->execution.adl_loss_usd.mean > b->execution.adl_loss_usd.mean;
+    }
+    return a->id < b->id;
+  });
+  const std::size_t shown = std::min(taken.size(), top_auto_deleveraged);
+  out << "\ntop " << shown << " of " << taken.size()
+      << " units auto-deleveraged, by mean profit given up\n";
+  std::vector<std::vector<std::string>> rows = {
+      {"id", "kind", "P(ADL)", "95% interval", "profit given up ± se", "notional closed ± se"}};
+  for (std::size_t i = 0; i < shown; ++i) {
+    const unit_execution_result& e = taken[i]->execution;
+    rows.push_back({taken[i]->id, to_string(taken[i]->kind), percent(e.adl_probability),
+                    format_probability_interval(e.adl_probability_lo, e.adl_probability_hi),
+                    usd_with_se(e.adl_loss_usd.mean, e.adl_loss_usd.se),
+                    usd_with_se(e.adl_notional_usd.mean, e.adl_notional_usd.se)});
+  }
+  print_table(rows, {false, false, true, true, true, true}, out);
+}
+
 const loss_distribution* find_total(const system_result& s, const std::string& name) {
   for (std::size_t t = 0; t < s.totals.size() && t < s.total_names.size(); ++t) {
     if (s.total_names[t] == name) return &s.totals[t];
@@ -261,6 +291,7 @@ void print_shortfall(const run_result& result, std::ostream& out) {
     out << '\n';
     print_assets_sold(result, out);
   }
+  print_auto_deleveraged(result, out);
 }
 
 const char* plural_kind(risk_unit_kind kind) {

@@ -16,8 +16,12 @@ struct execution_plan {
   std::vector<execution_unit> units;  // every risk unit, in output order
   std::vector<lending_leg> lending_legs;
   std::vector<perp_leg> perp_legs;
-  std::vector<int> exact_units;   // multi-asset unit index -> risk unit
-  std::vector<int> step0_units;   // constant route, liquidated at the snapshot
+  std::vector<int> exact_units;  // multi-asset unit index -> risk unit
+  std::vector<int> step0_units;  // constant route, liquidated at the snapshot
+  int first_perp_unit = 0;       // units from here on are perps
+  // Auto-deleveraging's candidates by asset and side (execution_view::adl_offsets).
+  std::vector<adl_candidate> adl_candidates;
+  std::vector<int> adl_offsets;
   std::vector<double> depth_usd;  // per asset
   std::vector<int> asset_moves;   // per asset: 0 when the model holds its price fixed
   lending_rules lending{0.5, 0.95, 2000.0};
@@ -29,6 +33,8 @@ struct execution_plan {
 
   // Doubles per path in the per-path totals (path_totals_view::stride).
   int path_stride(int n_assets) const { return n_path_totals + 2 * n_assets; }
+  int n_perp_units() const { return static_cast<int>(units.size()) - first_perp_unit; }
+  int n_perp_legs() const { return static_cast<int>(perp_legs.size()); }
 };
 
 }  // namespace levrisk

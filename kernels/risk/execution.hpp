@@ -16,95 +16,24 @@
 // (and a partly liquidated account's remaining steps), never its units.
 //
 // In this release liquidations do not move prices: the stage reads the path and
-// writes only tallies and totals, so its units are independent. The fund is the
-// one shared state: its ledger, per step, is run in step order once all units
-// are done.
+// writes only tallies and totals, so its units are independent but for the
+// venue's fund. Its ledger, per step, is run in step order once all units are
+// done, and where it runs out, auto-deleveraging reduces positions on the
+// other side and redoes their lives (kernels/risk/auto_deleveraging.hpp).
 
 #include "kernels/common.hpp"
 #include "kernels/paths/market_step.hpp"
+#include "kernels/risk/auto_deleveraging.hpp"
 #include "kernels/risk/exact_check.hpp"
+#include "kernels/risk/execution_context.hpp"
 #include "kernels/risk/execution_view.hpp"
 #include "kernels/risk/lending_liquidation.hpp"
 #include "kernels/risk/money_tally.hpp"
-#include "kernels/risk/perp_liquidation.hpp"
+#include "kernels/risk/perp_execution.hpp"
 #include "kernels/risk/screen.hpp"
 #include "kernels/risk/simulation_view.hpp"
 
 namespace levrisk {
-
-// One path's prices at every step: the log-returns x (the ladders' factors)
-// and their growth factors e^x (the health forms'), (n_steps + 1) x n_assets each.
-struct stored_rows {
-  const float* x;
-  const float* growth;
-  int n_assets;
-  LEVRISK_HD LEVRISK_FORCEINLINE const float* x_at(int step) const {
-    return x + static_cast<std::ptrdiff_t>(step) * n_assets;
-  }
-  LEVRISK_HD LEVRISK_FORCEINLINE const float* growth_at(int step) const {
-    return growth + static_cast<std::ptrdiff_t>(step) * n_assets;
-  }
-};
-
-// A path's running figures; the fund's ledger (fees, losses per step) lives
-// in scratch beside the rows.
-template <int MaxAssets>
-struct path_account {
-  double total[n_path_totals];
-  double sold_usd[MaxAssets];
-  double bought_usd[MaxAssets];
-  int first_ledger_step;  // steps [first, last] of the ledger hold entries
-  int last_ledger_step;
-  bool suffix_ready;  // execution_context's suffix extremes are this path's
-};
-
-// One unit's figures on one path.
-struct unit_outcome {
-  double liquidated_usd;
-  double owner_loss_usd;
-  double bad_debt_usd;
-  int calls;
-  bool executed;
-  bool calls_exhausted;
-  bool pending;
-};
-
-struct execution_context {
-  const simulation_view& v;
-  stored_rows rows;
-  double* ledger;  // 2 (n_steps + 1): fee, loss
-  // (n_steps + 1) x n_assets each: the lowest and highest growth factor of each
-  // asset from a step to the horizon, filled when a path first needs them.
-  float* suffix_low;
-  float* suffix_high;
-  // The ledger's {fee, loss} of one step.
-  LEVRISK_HD LEVRISK_FORCEINLINE double* ledger_at(int step) const {
-    return ledger + 2 * static_cast<std::ptrdiff_t>(step);
-  }
-};
-
-template <int MaxAssets>
-LEVRISK_HD inline void book_ledger(const execution_context& c, path_account<MaxAssets>& acc,
-                                   int step, double fee_usd, double loss_usd) {
-  double* entry = c.ledger_at(step);
-  entry[0] += fee_usd;
-  entry[1] += loss_usd;
-  acc.first_ledger_step = step < acc.first_ledger_step ? step : acc.first_ledger_step;
-  acc.last_ledger_step = step > acc.last_ledger_step ? step : acc.last_ledger_step;
-}
-
-LEVRISK_HD inline void record_unit(const execution_view& e, int unit, const unit_outcome& o) {
-  money_tally* money = e.money + static_cast<std::ptrdiff_t>(unit) * n_unit_money * 2;
-  money_add(money + 2 * static_cast<std::ptrdiff_t>(money_liquidated), o.liquidated_usd);
-  money_add(money + 2 * static_cast<std::ptrdiff_t>(money_owner_loss), o.owner_loss_usd);
-  money_add(money + 2 * static_cast<std::ptrdiff_t>(money_bad_debt), o.bad_debt_usd);
-  tally_t* counts = e.counts + static_cast<std::ptrdiff_t>(unit) * n_unit_counts;
-  if (o.executed) tally_add(counts + count_executed, 1ull);
-  if (o.bad_debt_usd > 0.0) tally_add(counts + count_bad_debt, 1ull);
-  if (o.calls > 0) tally_add(counts + count_calls, static_cast<tally_t>(o.calls));
-  if (o.calls_exhausted) tally_add(counts + count_calls_exhausted, 1ull);
-  if (o.pending) tally_add(counts + count_pending, 1ull);
-}
 
 // --- lending accounts -------------------------------------------------------
 
@@ -237,7 +166,7 @@ LEVRISK_HD inline unit_outcome execute_lending(const execution_context& c, const
   const execution_view& e = c.v.execution;
   const lending_leg* legs = e.lending_legs + u.first_leg;
   lending_balances b = lending_balances_of(legs, u.n_legs);
-  unit_outcome o{0.0, 0.0, 0.0, 0, false, false, false};
+  unit_outcome o{};
   bool forced = e.keeper_delay_steps == 0;
   for (int t = trigger; t <= c.v.n_steps;) {
     const int step = t + e.keeper_delay_steps;
@@ -253,76 +182,12 @@ LEVRISK_HD inline unit_outcome execute_lending(const execution_context& c, const
   return o;
 }
 
-// --- perp units -------------------------------------------------------------
-
-LEVRISK_HD inline int next_perp_trigger(const execution_context& c, const execution_unit& u,
-                                        const perp_leg* legs, int from) {
-  for (int step = from; step <= c.v.n_steps; ++step) {
-    if (perp_liquidatable(perp_health_at(legs, u.n_legs, u.margin_usd, c.rows.growth_at(step)))) {
-      return step;
-    }
-  }
-  return c.v.n_steps + 1;
-}
-
-template <int MaxAssets>
-LEVRISK_HD inline void book_perp_close(const execution_context& c, const perp_leg* legs, int n_legs,
-                                       int step, const perp_close& done,
-                                       path_account<MaxAssets>& acc) {
-  const float* growth = c.rows.growth_at(step);
-  for (int i = 0; i < n_legs; ++i) {
-    const double value = legs[i].size_usd * growth[legs[i].asset];
-    if (value > 0.0) {
-      acc.sold_usd[legs[i].asset] += value;
-    } else {
-      acc.bought_usd[legs[i].asset] -= value;
-    }
-  }
-  acc.total[total_perp_loss] += done.venue_loss_usd;
-  acc.total[total_liquidated] += done.notional_usd;
-  acc.total[total_owner_loss] += done.owner_slippage_usd + done.fee_usd;
-  acc.total[total_perp_owner_slippage] += done.owner_slippage_usd;
-  book_ledger(c, acc, step, done.fee_usd, done.venue_loss_usd);
-}
-
-// A perp unit first liquidatable at `trigger`: closed a keeper delay later if
-// still below maintenance then, else at its next trigger.
-template <int MaxAssets>
-LEVRISK_HD inline unit_outcome execute_perp(const execution_context& c, const execution_unit& u,
-                                            int trigger, path_account<MaxAssets>& acc) {
-  const execution_view& e = c.v.execution;
-  const perp_leg* legs = e.perp_legs + u.first_leg;
-  unit_outcome o{0.0, 0.0, 0.0, 0, false, false, false};
-  bool forced = e.keeper_delay_steps == 0;
-  for (int t = trigger; t <= c.v.n_steps;) {
-    const int step = t + e.keeper_delay_steps;
-    if (step > c.v.n_steps) {
-      o.pending = true;
-      break;
-    }
-    const float* growth = c.rows.growth_at(step);
-    if (forced || perp_liquidatable(perp_health_at(legs, u.n_legs, u.margin_usd, growth))) {
-      const perp_close done = close_perp(legs, u.n_legs, u.margin_usd, e.impact, growth);
-      o.calls = 1;
-      o.executed = true;
-      o.liquidated_usd = done.notional_usd;
-      o.owner_loss_usd = done.owner_slippage_usd + done.fee_usd;
-      o.bad_debt_usd = done.venue_loss_usd;
-      book_perp_close(c, legs, u.n_legs, step, done, acc);
-      break;
-    }
-    forced = false;
-    t = next_perp_trigger(c, u, legs, step + 1);
-  }
-  return o;
-}
-
 template <int MaxAssets>
 LEVRISK_HD inline void execute_unit(const execution_context& c, int unit, int trigger,
                                     path_account<MaxAssets>& acc) {
   const execution_unit& u = c.v.execution.units[unit];
-  const unit_outcome o = u.kind == execution_kind::lending ? execute_lending(c, u, trigger, acc)
-                                                           : execute_perp(c, u, trigger, acc);
+  const unit_outcome o =
+      is_perp(u) ? execute_perp(c, unit, trigger, acc) : execute_lending(c, u, trigger, acc);
   record_unit(c.v.execution, unit, o);
 }
 
@@ -424,7 +289,8 @@ LEVRISK_HD inline void execute_flagged(const execution_context& c, std::uint64_t
 // --- the path's buffers ------------------------------------------------------
 
 // The insurance fund along the path: each step's fees are paid in before its
-// losses are drawn; what the fund cannot cover goes to auto-deleveraging. The
+// losses are drawn; what the fund cannot cover goes to auto-deleveraging, which
+// may move later closes (the walk reads the ledger's last step afresh). The
 // ledger is cleared behind the walk for the next path.
 template <int MaxAssets>
 LEVRISK_HD inline void run_buffers(const execution_context& c, path_account<MaxAssets>& acc) {
@@ -434,14 +300,14 @@ LEVRISK_HD inline void run_buffers(const execution_context& c, path_account<MaxA
     double* entry = c.ledger_at(step);
     const double fee = entry[0];
     const double loss = entry[1];
-    entry[0] = 0.0;
-    entry[1] = 0.0;
     fund += fee;
     const double draw = loss < fund ? loss : fund;
     fund -= draw;
     acc.total[total_fund_fees] += fee;
     acc.total[total_fund_draw] += draw;
     acc.total[total_perp_deficit] += loss - draw;
+    if (loss - draw > 0.0) auto_deleverage(c, step, loss, loss - draw, acc);
+    for (int i = 0; i < ledger_step_doubles(c.rows.n_assets); ++i) entry[i] = 0.0;
   }
   const double bad_debt = acc.total[total_lending_bad_debt];
   const double reserve_draw = bad_debt < e.lending_reserve_usd ? bad_debt : e.lending_reserve_usd;
@@ -463,20 +329,18 @@ LEVRISK_HD inline void write_totals(const simulation_view& v, std::uint64_t path
   }
 }
 
-// Every liquidation of `path`, whose prices are stored in `rows` (store_path);
-// `ledger` holds 2 (n_steps + 1) doubles, zero on entry and on return;
-// `suffix` 2 (n_steps + 1) n_assets floats of scratch; `exact_first_step`, when
-// given, the exact check's first steps of this path.
+// Every liquidation of `path`, whose prices are stored in `rows` (store_path),
+// in `scratch` (execution_scratch); `exact_first_step`, when given, the exact
+// check's first steps of this path.
 template <int MaxAssets>
 LEVRISK_HD inline void execute_path(const simulation_view& v, std::uint64_t path,
-                                    const stored_rows& rows, double* ledger, float* suffix,
+                                    const stored_rows& rows, const execution_scratch& scratch,
                                     const int* exact_first_step = nullptr) {
   path_account<MaxAssets> acc{};
   acc.first_ledger_step = v.n_steps + 1;
   acc.last_ledger_step = -1;
   acc.suffix_ready = false;
-  const std::ptrdiff_t row_floats = static_cast<std::ptrdiff_t>(v.n_steps + 1) * rows.n_assets;
-  const execution_context c{v, rows, ledger, suffix, suffix + row_floats};
+  const execution_context c = execution_context_of(v, path, rows, scratch);
   for (int i = 0; i < v.execution.n_step0_units; ++i) {
     execute_unit(c, v.execution.step0_units[i], 0, acc);
   }

@@ -13,7 +13,7 @@
 
 namespace levrisk {
 
-enum class execution_kind : int { lending, perp };
+enum class execution_kind : int { lending, perp_isolated, perp_cross };
 
 struct execution_unit {
   execution_kind kind;
@@ -22,8 +22,44 @@ struct execution_unit {
   double margin_usd;  // perps: isolated margin or cross collateral
 };
 
+LEVRISK_HD LEVRISK_FORCEINLINE bool is_perp(const execution_unit& u) {
+  return u.kind != execution_kind::lending;
+}
+
+// A perp position auto-deleveraging may close: leg `leg` (into perp_legs) of
+// risk unit `unit`. Grouped by asset and side (adl_offsets).
+struct adl_candidate {
+  int unit;
+  int leg;
+};
+
+// One perp unit on one path, as far as the execution stage has followed it
+// (kernels/risk/perp_execution.hpp). Valid only when `path` is the path being
+// executed: scratch is reused from path to path without clearing, and a unit
+// whose entry names another path was never liquidated on this one.
+struct perp_unit_state {
+  std::uint64_t path;
+  int close_step;  // -1: open at the horizon
+  int flags;       // perp_pending, perp_reduced
+  double margin_usd;
+  double adl_loss_usd;      // profit given up to auto-deleveraging
+  double adl_notional_usd;  // notional it closed
+};
+enum perp_state_flag : int {
+  perp_pending = 1,  // triggered, executed beyond the horizon
+  perp_reduced = 2,  // auto-deleveraged: margin_usd and the legs' scale apply
+};
+constexpr std::uint64_t no_path = ~0ull;
+
 // Per-unit sums over paths: money[(unit * n_unit_money + m) * 2 + {0: sum, 1: squares}].
-enum unit_money : int { money_liquidated, money_owner_loss, money_bad_debt, n_unit_money };
+enum unit_money : int {
+  money_liquidated,
+  money_owner_loss,
+  money_bad_debt,
+  money_adl_loss,  // perps: profit given up to auto-deleveraging
+  money_adl_notional,
+  n_unit_money
+};
 // Per-unit counts: counts[unit * n_unit_counts + c].
 enum unit_count : int {
   count_executed,         // paths with at least one execution
@@ -31,6 +67,7 @@ enum unit_count : int {
   count_calls,            // liquidation calls, all paths
   count_calls_exhausted,  // paths where a step ran out of calls with HF still below 1
   count_pending,          // paths triggered with the execution beyond the horizon
+  count_adl,              // paths on which auto-deleveraging closed some of it
   n_unit_counts
 };
 
@@ -44,6 +81,8 @@ enum path_total : int {
   total_perp_loss,          // venue losses before the fund
   total_fund_draw,
   total_perp_deficit,  // beyond the fund: to auto-deleveraging
+  total_adl,           // taken from the other side's positions by auto-deleveraging
+  total_adl_unfilled,  // beyond what the book's other side could take
   total_fund_fees,     // liquidation fees paid into the fund
   total_liquidated,    // collateral seized (lending) and notional closed (perps), USD
   total_owner_loss,    // bonuses, owners' slippage and fees
@@ -68,6 +107,13 @@ struct execution_view {
   const int* step0_units;  // constant route, liquidated at the snapshot
   const int* asset_moves;  // per asset: 0 when its price never moves (growth 1)
   int n_step0_units;
+  int first_perp_unit;  // units [first_perp_unit, first_perp_unit + n_perp_units) are perps
+  int n_perp_units;
+  int n_perp_legs;
+  // Auto-deleveraging's candidates, for asset k and side s (0 long, 1 short) at
+  // [adl_offsets[2k + s], adl_offsets[2k + s + 1]), by unit and leg.
+  const adl_candidate* adl_candidates;
+  const int* adl_offsets;
   lending_rules lending;
   impact_view impact;
   int keeper_delay_steps;
@@ -79,15 +125,22 @@ struct execution_view {
   path_totals_view totals;
   float* batch_rows;  // GPU: each path's stored prices, by path in batch (else null)
   double* batch_ledger;
+  perp_unit_state* batch_perp_states;  // GPU: n_perp_units per path in batch
+  double* batch_leg_scale;             // GPU: n_perp_legs per path in batch
 };
 
 // Floats of one path's stored prices and scratch (growth factors, log-returns,
-// and the growth factors' suffix extremes) and doubles of its fund ledger.
+// and the growth factors' suffix extremes) and doubles of its fund ledger: per
+// step the fees and losses, then per asset the bankrupt notional and loss of
+// its longs and of its shorts (auto-deleveraging's pools).
 LEVRISK_HD inline std::int64_t stored_rows_floats(int n_steps, int n_assets) {
   return 4 * static_cast<std::int64_t>(n_steps + 1) * n_assets;
 }
-LEVRISK_HD inline std::int64_t ledger_doubles(int n_steps) {
-  return 2 * static_cast<std::int64_t>(n_steps + 1);
+LEVRISK_HD inline int ledger_step_doubles(int n_assets) {
+  return 2 + 4 * n_assets;
+}
+LEVRISK_HD inline std::int64_t ledger_doubles(int n_steps, int n_assets) {
+  return static_cast<std::int64_t>(n_steps + 1) * ledger_step_doubles(n_assets);
 }
 
 }  // namespace levrisk

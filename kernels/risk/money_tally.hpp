@@ -59,4 +59,12 @@ LEVRISK_HD LEVRISK_FORCEINLINE void money_add(money_tally* sum, double x) {
   money_add_fixed(sum + 1, fixed_point_of(x * x, money_square_scale_bits));
 }
 
+// Takes back an earlier money_add(sum, x) exactly: rounding towards zero is
+// symmetric, so the integers added are the negatives of those added then.
+LEVRISK_HD LEVRISK_FORCEINLINE void money_take_back(money_tally* sum, double x) {
+  if (x == 0.0) return;
+  money_add_fixed(sum, fixed_point_of(-x, money_scale_bits));
+  money_add_fixed(sum + 1, fixed_point_of(-(x * x), money_square_scale_bits));
+}
+
 }  // namespace levrisk

@@ -13,6 +13,9 @@
 //   returned          max(E, 0) - owner's slippage - fee paid
 //   venue's loss      S - owner's slippage + max(-E, 0)
 // so that E - S = returned + fee paid - venue's loss, on every close.
+//
+// A position auto-deleveraging has partly closed (kernels/risk/auto_deleveraging.hpp)
+// keeps the share `scale` of each leg's size and entry value; nullptr: all of it.
 
 #include "kernels/common.hpp"
 #include "kernels/risk/price_impact.hpp"
@@ -42,12 +45,22 @@ struct perp_health {
   double maintenance_usd;
 };
 
+// Leg i's size and entry value, in USD, as far as auto-deleveraging left them.
+LEVRISK_HD LEVRISK_FORCEINLINE double leg_size_usd(const perp_leg* legs, const double* scale,
+                                                   int i) {
+  return scale == nullptr ? legs[i].size_usd : legs[i].size_usd * scale[i];
+}
+LEVRISK_HD LEVRISK_FORCEINLINE double leg_entry_usd(const perp_leg* legs, const double* scale,
+                                                    int i) {
+  return scale == nullptr ? legs[i].entry_usd : legs[i].entry_usd * scale[i];
+}
+
 LEVRISK_HD inline perp_health perp_health_at(const perp_leg* legs, int n_legs, double margin_usd,
-                                             const float* growth) {
+                                             const float* growth, const double* scale = nullptr) {
   perp_health h{margin_usd, 0.0};
   for (int i = 0; i < n_legs; ++i) {
-    const double value = legs[i].size_usd * growth[legs[i].asset];
-    h.equity_usd += value - legs[i].entry_usd;
+    const double value = leg_size_usd(legs, scale, i) * growth[legs[i].asset];
+    h.equity_usd += value - leg_entry_usd(legs, scale, i);
     h.maintenance_usd += legs[i].maintenance_margin_fraction * (value < 0.0 ? -value : value);
   }
   return h;
@@ -58,13 +71,14 @@ LEVRISK_HD LEVRISK_FORCEINLINE bool perp_liquidatable(const perp_health& h) {
 }
 
 LEVRISK_HD inline perp_close close_perp(const perp_leg* legs, int n_legs, double margin_usd,
-                                        const impact_view& impact, const float* growth) {
+                                        const impact_view& impact, const float* growth,
+                                        const double* scale = nullptr) {
   perp_close c{0.0, margin_usd, 0.0, 0.0, 0.0, 0.0, 0.0};
   double fee_due = 0.0;
   for (int i = 0; i < n_legs; ++i) {
-    const double value = legs[i].size_usd * growth[legs[i].asset];
+    const double value = leg_size_usd(legs, scale, i) * growth[legs[i].asset];
     const double notional = value < 0.0 ? -value : value;
-    c.equity_usd += value - legs[i].entry_usd;
+    c.equity_usd += value - leg_entry_usd(legs, scale, i);
     c.notional_usd += notional;
     c.slippage_usd += impact_cost_usd(impact, legs[i].asset, notional);
     fee_due += legs[i].liquidation_fee * notional;

@@ -9,103 +9,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <limits>
 #include <vector>
+
+#include "tests/kernels/risk/scripted_path.hpp"
 
 namespace levrisk {
 namespace {
-
-constexpr double inf = std::numeric_limits<double>::infinity();
-constexpr int max_assets_here = 2;
-
-// A market of two assets whose growth factors follow `growth` (one row per
-// step from step 0), and a set of units executed on it.
-class scripted_path {
- public:
-  scripted_path(std::vector<std::vector<float>> growth, std::vector<execution_unit> units)
-      : units_(std::move(units)), n_steps_(static_cast<int>(growth.size()) - 1) {
-    for (const std::vector<float>& row : growth) {
-      for (const float g : row) {
-        growth_.push_back(g);
-        x_.push_back(std::log(g));
-      }
-    }
-    money_.assign(units_.size() * n_unit_money * 2, money_tally{0ull, 0ull});
-    counts_.assign(units_.size() * n_unit_counts, 0ull);
-    totals_.assign(static_cast<std::size_t>(n_path_totals + 2 * max_assets_here), 0.0);
-    ledger_.assign(static_cast<std::size_t>(2 * (n_steps_ + 1)), 0.0);
-    suffix_.assign(growth_.size() * 2, 0.0f);
-  }
-
-  std::vector<lending_leg> lending_legs;
-  std::vector<perp_leg> perp_legs;
-  std::vector<int> step0_units;
-  double depth_usd[max_assets_here] = {inf, inf};
-  int asset_moves[max_assets_here] = {1, 1};
-  int keeper_delay_steps = 0;
-  double insurance_fund_usd = 0.0;
-
-  simulation_view view() {
-    simulation_view v{};
-    v.n_steps = n_steps_;
-    v.model.diffusion.n_assets = max_assets_here;
-    v.ladders.n_factors = 0;
-    v.exact.forms.n_units = 0;
-    execution_view& e = v.execution;
-    e.enabled = 1;
-    e.units = units_.data();
-    e.lending_legs = lending_legs.data();
-    e.perp_legs = perp_legs.data();
-    e.step0_units = step0_units.data();
-    e.asset_moves = asset_moves;
-    e.n_step0_units = static_cast<int>(step0_units.size());
-    e.lending = lending_rules{0.5, 0.95, 2000.0};
-    e.impact = impact_view{depth_usd, 0.5f};
-    e.keeper_delay_steps = keeper_delay_steps;
-    e.max_calls_per_step = 16;
-    e.insurance_fund_usd = insurance_fund_usd;
-    e.money = money_.data();
-    e.counts = counts_.data();
-    e.totals = path_totals_view{totals_.data(), n_path_totals + 2 * max_assets_here, 0};
-    return v;
-  }
-
-  stored_rows rows() const { return stored_rows{x_.data(), growth_.data(), max_assets_here}; }
-
-  // One unit triggered at `trigger`, its outcome and the path's account.
-  unit_outcome run_unit(int unit, int trigger) {
-    const simulation_view v = view();
-    const execution_context c{v, rows(), ledger_.data(), suffix_.data(),
-                              suffix_.data() + growth_.size()};
-    account_ = path_account<max_assets_here>{};
-    const execution_unit& u = units_[static_cast<std::size_t>(unit)];
-    return u.kind == execution_kind::lending ? execute_lending(c, u, trigger, account_)
-                                             : execute_perp(c, u, trigger, account_);
-  }
-
-  // The whole path through execute_path; returns its totals row.
-  const std::vector<double>& run_path() {
-    const simulation_view v = view();
-    execute_path<max_assets_here>(v, 0, rows(), ledger_.data(), suffix_.data());
-    return totals_;
-  }
-
-  const path_account<max_assets_here>& account() const { return account_; }
-  const std::vector<double>& ledger() const { return ledger_; }
-
- private:
-  std::vector<execution_unit> units_;
-  int n_steps_;
-  std::vector<float> growth_, x_, suffix_;
-  std::vector<money_tally> money_;
-  std::vector<tally_t> counts_;
-  std::vector<double> totals_, ledger_;
-  path_account<max_assets_here> account_{};
-};
-
-double price(float growth) {
-  return static_cast<double>(growth);
-}
 
 // ETH collateral 12,000 at spot (LT 0.8, bonus 5%) against 9,000 of USDC: HF 1.0667.
 scripted_path falling_eth(std::vector<float> eth) {
@@ -188,7 +97,7 @@ TEST(ExecutionScripted, PerpClosedAtTheExecutionStepWithImpactAndFee) {
   // of 1 it closes at step 2 (g 0.97): equity 0, notional 970, impact at depth
   // 97,000: 0.002 (cost 1.94), all of it the venue's, no fee paid.
   scripted_path p({{1.0f, 1.0f}, {0.975f, 1.0f}, {0.97f, 1.0f}},
-                  {execution_unit{execution_kind::perp, 0, 1, 30.0}});
+                  {execution_unit{execution_kind::perp_isolated, 0, 1, 30.0}});
   p.perp_legs = {{0, 1000.0, 1000.0, 0.01, 0.01}};
   p.depth_usd[0] = 97000.0;
   p.keeper_delay_steps = 1;
@@ -200,7 +109,7 @@ TEST(ExecutionScripted, PerpClosedAtTheExecutionStepWithImpactAndFee) {
   EXPECT_NEAR(o.liquidated_usd, notional, 1e-9);
   const double owner_slippage = std::min(slippage, std::max(equity, 0.0));
   EXPECT_NEAR(o.bad_debt_usd, slippage - owner_slippage + std::max(-equity, 0.0), 1e-9);
-  EXPECT_NEAR(p.ledger()[2 * 2 + 1], o.bad_debt_usd, 1e-12);
+  EXPECT_NEAR(p.ledger()[2 * ledger_step_doubles(max_assets_here) + 1], o.bad_debt_usd, 1e-12);
 }
 
 TEST(ExecutionScripted, TheFundTakesAStepsFeesBeforeItsLosses) {
@@ -209,8 +118,8 @@ TEST(ExecutionScripted, TheFundTakesAStepsFeesBeforeItsLosses) {
   //   unit 1: margin -30 (bankrupt already): the venue loses 30.
   // The step's fee of 10 is in the fund before the loss: draw 10, deficit 20.
   scripted_path p({{1.0f, 1.0f}, {1.0f, 1.0f}},
-                  {execution_unit{execution_kind::perp, 0, 1, 50.0},
-                   execution_unit{execution_kind::perp, 1, 1, -30.0}});
+                  {execution_unit{execution_kind::perp_isolated, 0, 1, 50.0},
+                   execution_unit{execution_kind::perp_isolated, 1, 1, -30.0}});
   p.perp_legs = {{0, 1000.0, 1000.0, 0.01, 0.01}, {0, 1000.0, 1000.0, 0.01, 0.01}};
   p.step0_units = {0, 1};
   const std::vector<double>& totals = p.run_path();
@@ -235,8 +144,7 @@ TEST(ExecutionScripted, TheReserveCoversBadDebtFirst) {
   acc.last_ledger_step = -1;
   simulation_view v = p.view();
   v.execution.lending_reserve_usd = 1000.0;
-  std::vector<double> ledger(4, 0.0);
-  run_buffers(execution_context{v, p.rows(), ledger.data(), nullptr, nullptr}, acc);
+  run_buffers(p.context(v), acc);
   EXPECT_DOUBLE_EQ(acc.total[total_lending_reserve_draw], 1000.0);
   EXPECT_NEAR(acc.total[total_lending_shortfall], o.bad_debt_usd - 1000.0, 1e-9);
 }

@@ -1,0 +1,132 @@
+#pragma once
+// What the execution stage (kernels/risk/execution.hpp) works on for one path:
+// the path's stored prices, its running totals, its scratch (the fund's ledger,
+// the prices' suffix extremes, the perp units' state), and how a unit's figures
+// on the path go into the tallies over paths.
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/common.hpp"
+#include "kernels/risk/execution_view.hpp"
+#include "kernels/risk/money_tally.hpp"
+#include "kernels/risk/simulation_view.hpp"
+
+namespace levrisk {
+
+// One path's prices at every step: the log-returns x (the ladders' factors)
+// and their growth factors e^x (the health forms'), (n_steps + 1) x n_assets each.
+struct stored_rows {
+  const float* x;
+  const float* growth;
+  int n_assets;
+  LEVRISK_HD LEVRISK_FORCEINLINE const float* x_at(int step) const {
+    return x + static_cast<std::ptrdiff_t>(step) * n_assets;
+  }
+  LEVRISK_HD LEVRISK_FORCEINLINE const float* growth_at(int step) const {
+    return growth + static_cast<std::ptrdiff_t>(step) * n_assets;
+  }
+};
+
+// A path's running figures.
+template <int MaxAssets>
+struct path_account {
+  double total[n_path_totals];
+  double sold_usd[MaxAssets];
+  double bought_usd[MaxAssets];
+  int first_ledger_step;  // steps [first, last] of the ledger hold entries
+  int last_ledger_step;
+  bool suffix_ready;  // execution_context's suffix extremes are this path's
+};
+
+// One unit's figures on one path.
+struct unit_outcome {
+  double liquidated_usd;
+  double owner_loss_usd;
+  double bad_debt_usd;
+  double adl_loss_usd;
+  double adl_notional_usd;
+  int calls;
+  bool executed;
+  bool calls_exhausted;
+  bool pending;
+};
+
+// A path's scratch, given by the backend: zero ledger on entry (and left zero),
+// the rest written before it is read.
+struct execution_scratch {
+  double* ledger;                // ledger_doubles(n_steps, n_assets)
+  float* suffix;                 // 2 (n_steps + 1) n_assets
+  perp_unit_state* perp_states;  // n_perp_units, path == no_path at first
+  double* leg_scale;             // n_perp_legs
+};
+
+struct execution_context {
+  const simulation_view& v;
+  stored_rows rows;
+  std::uint64_t path;
+  double* ledger;
+  // (n_steps + 1) x n_assets each: the lowest and highest growth factor of each
+  // asset from a step to the horizon, filled when a path first needs them.
+  float* suffix_low;
+  float* suffix_high;
+  perp_unit_state* perp_states;
+  double* leg_scale;
+
+  // The ledger's {fee, loss, pools...} of one step.
+  LEVRISK_HD LEVRISK_FORCEINLINE double* ledger_at(int step) const {
+    return ledger + static_cast<std::ptrdiff_t>(step) * ledger_step_doubles(rows.n_assets);
+  }
+  // The {notional, loss} of one step's bankrupt positions in `asset` on `side`
+  // (0 long, 1 short).
+  LEVRISK_HD LEVRISK_FORCEINLINE double* pool_at(int step, int asset, int side) const {
+    return ledger_at(step) + 2 + 4 * asset + 2 * side;
+  }
+};
+
+LEVRISK_HD inline execution_context execution_context_of(const simulation_view& v,
+                                                         std::uint64_t path,
+                                                         const stored_rows& rows,
+                                                         const execution_scratch& s) {
+  const std::ptrdiff_t row_floats = static_cast<std::ptrdiff_t>(v.n_steps + 1) * rows.n_assets;
+  return execution_context{
+      v, rows, path, s.ledger, s.suffix, s.suffix + row_floats, s.perp_states, s.leg_scale};
+}
+
+template <int MaxAssets>
+LEVRISK_HD inline void book_ledger(const execution_context& c, path_account<MaxAssets>& acc,
+                                   int step, double fee_usd, double loss_usd) {
+  double* entry = c.ledger_at(step);
+  entry[0] += fee_usd;
+  entry[1] += loss_usd;
+  acc.first_ledger_step = step < acc.first_ledger_step ? step : acc.first_ledger_step;
+  acc.last_ledger_step = step > acc.last_ledger_step ? step : acc.last_ledger_step;
+}
+
+// Adds a unit's figures on one path to its tallies (sign +1), or takes back
+// figures added before (sign -1), exactly: auto-deleveraging revises a perp
+// unit's figures after they were first recorded.
+LEVRISK_HD inline void record_unit(const execution_view& e, int unit, const unit_outcome& o,
+                                   int sign = 1) {
+  money_tally* money = e.money + static_cast<std::ptrdiff_t>(unit) * n_unit_money * 2;
+  const double amounts[n_unit_money] = {o.liquidated_usd, o.owner_loss_usd, o.bad_debt_usd,
+                                        o.adl_loss_usd, o.adl_notional_usd};
+  for (int m = 0; m < n_unit_money; ++m) {
+    if (sign > 0) {
+      money_add(money + 2 * m, amounts[m]);
+    } else {
+      money_take_back(money + 2 * m, amounts[m]);
+    }
+  }
+  // Counts wrap modulo 2^64, so taking one back is adding 2^64 - 1 (atomics.hpp).
+  const tally_t one = sign > 0 ? 1ull : ~0ull;
+  tally_t* counts = e.counts + static_cast<std::ptrdiff_t>(unit) * n_unit_counts;
+  if (o.executed) tally_add(counts + count_executed, one);
+  if (o.bad_debt_usd > 0.0) tally_add(counts + count_bad_debt, one);
+  if (o.calls > 0) tally_add(counts + count_calls, static_cast<tally_t>(o.calls) * one);
+  if (o.calls_exhausted) tally_add(counts + count_calls_exhausted, one);
+  if (o.pending) tally_add(counts + count_pending, one);
+  if (o.adl_notional_usd > 0.0) tally_add(counts + count_adl, one);
+}
+
+}  // namespace levrisk

@@ -1,0 +1,180 @@
+#pragma once
+// A scripted price path for the execution stage's tests: a market of two
+// assets whose growth factors are given step by step, in place of a market
+// model, and a set of units executed on it.
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "kernels/risk/execution.hpp"
+
+namespace levrisk {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+constexpr int max_assets_here = 2;
+
+class scripted_path {
+ public:
+  scripted_path(std::vector<std::vector<float>> growth, std::vector<execution_unit> units)
+      : units_(std::move(units)), n_steps_(static_cast<int>(growth.size()) - 1) {
+    for (const std::vector<float>& row : growth) {
+      for (const float g : row) {
+        growth_.push_back(g);
+        x_.push_back(std::log(g));
+      }
+    }
+    money_.assign(units_.size() * n_unit_money * 2, money_tally{0ull, 0ull});
+    counts_.assign(units_.size() * n_unit_counts, 0ull);
+    totals_.assign(static_cast<std::size_t>(n_path_totals + 2 * max_assets_here), 0.0);
+    ledger_.assign(static_cast<std::size_t>(ledger_doubles(n_steps_, max_assets_here)), 0.0);
+    suffix_.assign(growth_.size() * 2, 0.0f);
+    first_perp_unit_ = static_cast<int>(units_.size());
+    for (std::size_t u = units_.size(); u-- > 0;) {
+      if (is_perp(units_[u])) first_perp_unit_ = static_cast<int>(u);
+    }
+    perp_states_.assign(units_.size() - static_cast<std::size_t>(first_perp_unit_),
+                        perp_unit_state{no_path, -1, 0, 0.0, 0.0, 0.0});
+  }
+
+  std::vector<lending_leg> lending_legs;
+  std::vector<perp_leg> perp_legs;
+  std::vector<int> step0_units;
+  double depth_usd[max_assets_here] = {inf, inf};
+  int asset_moves[max_assets_here] = {1, 1};
+  int keeper_delay_steps = 0;
+  double insurance_fund_usd = 0.0;
+
+  simulation_view view() {
+    simulation_view v{};
+    v.n_steps = n_steps_;
+    v.model.diffusion.n_assets = max_assets_here;
+    v.ladders.n_factors = 0;
+    v.exact.forms.n_units = 0;
+    execution_view& e = v.execution;
+    e.enabled = 1;
+    e.units = units_.data();
+    e.lending_legs = lending_legs.data();
+    e.perp_legs = perp_legs.data();
+    e.step0_units = step0_units.data();
+    e.asset_moves = asset_moves;
+    e.n_step0_units = static_cast<int>(step0_units.size());
+    e.first_perp_unit = first_perp_unit_;
+    e.n_perp_units = static_cast<int>(perp_states_.size());
+    e.n_perp_legs = static_cast<int>(perp_legs.size());
+    set_candidates();
+    e.adl_candidates = candidates_.data();
+    e.adl_offsets = offsets_.data();
+    e.lending = lending_rules{0.5, 0.95, 2000.0};
+    e.impact = impact_view{depth_usd, 0.5f};
+    e.keeper_delay_steps = keeper_delay_steps;
+    e.max_calls_per_step = 16;
+    e.insurance_fund_usd = insurance_fund_usd;
+    e.money = money_.data();
+    e.counts = counts_.data();
+    e.totals = path_totals_view{totals_.data(), n_path_totals + 2 * max_assets_here, 0};
+    return v;
+  }
+
+  stored_rows rows() const { return stored_rows{x_.data(), growth_.data(), max_assets_here}; }
+  execution_scratch scratch() {
+    leg_scale_.resize(perp_legs.size(), 1.0);
+    return execution_scratch{ledger_.data(), suffix_.data(), perp_states_.data(),
+                             leg_scale_.data()};
+  }
+  execution_context context(const simulation_view& v) {
+    return execution_context_of(v, 0, rows(), scratch());
+  }
+
+  // One unit triggered at `trigger`, its outcome and the path's account.
+  unit_outcome run_unit(int unit, int trigger) {
+    const simulation_view v = view();
+    const execution_context c = context(v);
+    for (perp_unit_state& s : perp_states_) s.path = no_path;
+    account_ = path_account<max_assets_here>{};
+    const execution_unit& u = units_[static_cast<std::size_t>(unit)];
+    return is_perp(u) ? execute_perp(c, unit, trigger, account_)
+                      : execute_lending(c, u, trigger, account_);
+  }
+
+  // The whole path through execute_path; returns its totals row.
+  const std::vector<double>& run_path() {
+    const simulation_view v = view();
+    for (perp_unit_state& s : perp_states_) s.path = no_path;
+    execute_path<max_assets_here>(v, 0, rows(), scratch());
+    return totals_;
+  }
+
+  // Units first liquidatable at the given steps ({unit, trigger}), as the
+  // ladders would find them, then the fund and auto-deleveraging; returns the
+  // path's account.
+  const path_account<max_assets_here>& run_units(const std::vector<std::pair<int, int>>& triggers) {
+    const simulation_view v = view();
+    for (perp_unit_state& s : perp_states_) s.path = no_path;
+    const execution_context c = context(v);
+    account_ = path_account<max_assets_here>{};
+    account_.first_ledger_step = n_steps_ + 1;
+    account_.last_ledger_step = -1;
+    for (const auto& [unit, trigger] : triggers) execute_unit(c, unit, trigger, account_);
+    run_buffers(c, account_);
+    return account_;
+  }
+
+  const path_account<max_assets_here>& account() const { return account_; }
+  const std::vector<double>& ledger() const { return ledger_; }
+  // A unit's tallied figure over the one path: money m (sum) or count k.
+  double money(int unit, int m) const {
+    const money_tally& t = money_[static_cast<std::size_t>((unit * n_unit_money + m) * 2)];
+    const long double high = static_cast<long double>(static_cast<std::int64_t>(t.high));
+    return static_cast<double>(std::ldexp(
+        high * 18446744073709551616.0L + static_cast<long double>(t.low), -money_scale_bits));
+  }
+  tally_t count(int unit, int k) const {
+    return counts_[static_cast<std::size_t>(unit * n_unit_counts + k)];
+  }
+  const perp_unit_state& perp_state(int unit) const {
+    return perp_states_[static_cast<std::size_t>(unit - first_perp_unit_)];
+  }
+  double leg_scale(int leg) const { return leg_scale_[static_cast<std::size_t>(leg)]; }
+
+ private:
+  std::vector<execution_unit> units_;
+  int n_steps_;
+  std::vector<float> growth_, x_, suffix_;
+  std::vector<money_tally> money_;
+  std::vector<tally_t> counts_;
+  std::vector<double> totals_, ledger_;
+  path_account<max_assets_here> account_{};
+  int first_perp_unit_ = 0;
+  std::vector<perp_unit_state> perp_states_;
+  std::vector<double> leg_scale_;
+  std::vector<adl_candidate> candidates_;
+  std::vector<int> offsets_;
+
+  // Every perp leg by asset and side, then unit (as host/engine/execution_setup.cpp).
+  void set_candidates() {
+    candidates_.clear();
+    offsets_.assign(2 * max_assets_here + 1, 0);
+    for (int g = 0; g < 2 * max_assets_here; ++g) {
+      for (std::size_t u = 0; u < units_.size(); ++u) {
+        const execution_unit& unit = units_[u];
+        if (!is_perp(unit)) continue;
+        for (int leg = unit.first_leg; leg < unit.first_leg + unit.n_legs; ++leg) {
+          const perp_leg& l = perp_legs[static_cast<std::size_t>(leg)];
+          if (2 * l.asset + (l.size_usd < 0.0 ? 1 : 0) == g) {
+            candidates_.push_back(adl_candidate{static_cast<int>(u), leg});
+          }
+        }
+      }
+      offsets_[static_cast<std::size_t>(g) + 1] = static_cast<int>(candidates_.size());
+    }
+  }
+};
+
+inline double price(float growth) {
+  return static_cast<double>(growth);
+}
+
+}  // namespace levrisk
