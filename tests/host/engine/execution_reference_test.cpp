@@ -1,10 +1,11 @@
 // The engine's execution figures against the plain twin
 // (tests/reference/execution_reference.hpp) on a book of 62 units over three
-// assets: every route (ladder, ratio ladder, exact, constant), partial and full
-// lending liquidations, bad debt, isolated and cross perps with fees and impact,
-// a fund that runs out. The twin sees the same paths in double precision, so the
-// figures may differ only where float arithmetic flips a path that grazes a
-// threshold: each must agree within 4 standard errors.
+// assets (tests/host/engine/execution_reference_book.hpp): every route (ladder,
+// ratio ladder, exact, constant), partial and full lending liquidations, bad
+// debt, isolated and cross perps with fees and impact, a fund that runs out,
+// auto-deleveraging of the winners. The twin sees the same paths in double
+// precision, so the figures may differ only where float arithmetic flips a path
+// that grazes a threshold: each must agree within 4 standard errors.
 
 #include <gtest/gtest.h>
 
@@ -17,72 +18,14 @@
 #include "host/engine/engine.hpp"
 #include "host/engine/snapshot_model.hpp"
 #include "host/engine/tail_statistics.hpp"
+#include "tests/host/engine/execution_reference_book.hpp"
 #include "tests/reference/execution_reference.hpp"
 
 namespace levrisk {
 namespace {
 
-snapshot three_asset_book() {
-  snapshot snap;
-  snap.source = "execution-reference";
-  snap.assets = {{"BTC", 95000.0, 5e6}, {"ETH", 3500.0, 2e6}, {"USDC", 1.0, 1e8}};
-  snap.lending_markets = {{0, 0.73, 0.78, 0.05}, {1, 0.8, 0.83, 0.06}, {2, 0.77, 0.8, 0.045}};
-  snap.perp_markets = {{"BTC-PERP", 0, 0.005, 0.02, 0.005}, {"ETH-PERP", 1, 0.01, 0.03, 0.01}};
-  snap.insurance_fund_usd = 20000.0;
-  snap.lending_reserve_usd = 5000.0;
-  for (int i = 0; i < 45; ++i) {
-    const double hf = 1.01 + 0.004 * i;
-    const double scale = 1.0 + (i % 5) * 2.5;  // some above and some below $2,000 per reserve
-    const std::string id = "L" + std::to_string(i);
-    if (i % 3 == 0) {  // ETH against USDC: a ladder
-      snap.lending_accounts.push_back(
-          {id, {{1, scale, 0.0}, {2, 0.0, scale * 3500.0 * 0.83 / hf}}});
-    } else if (i % 3 == 1) {  // BTC against ETH: a ratio ladder
-      snap.lending_accounts.push_back(
-          {id, {{0, 0.1 * scale, 0.0}, {1, 0.0, 0.1 * scale * 95000.0 * 0.78 / hf / 3500.0}}});
-    } else {  // BTC and ETH against USDC: exact
-      const double collateral = 0.05 * scale * 95000.0 * 0.78 + scale * 3500.0 * 0.83;
-      snap.lending_accounts.push_back(
-          {id, {{0, 0.05 * scale, 0.0}, {1, scale, 0.0}, {2, 0.0, collateral / hf}}});
-    }
-  }
-  snap.lending_accounts.push_back({"L-stable", {{2, 1000.0, 900.0}}});  // constant: HF 0.89
-  for (int i = 0; i < 10; ++i) {
-    const bool is_long = i % 2 == 0;
-    const int market = i % 4 < 2 ? 0 : 1;
-    const double spot = market == 0 ? 95000.0 : 3500.0;
-    const double size = market == 0 ? 2.0 + i : 40.0 + 10.0 * i;
-    snap.perp_accounts.push_back({"P" + std::to_string(i), 0.0});
-    snap.perp_positions.push_back({"P" + std::to_string(i), market,
-                                   is_long ? position_side::long_side : position_side::short_side,
-                                   size, spot, margin_mode::isolated,
-                                   (0.015 + 0.003 * i) * size * spot});
-  }
-  for (int i = 0; i < 6; ++i) {
-    const std::string id = "X" + std::to_string(i);
-    snap.perp_accounts.push_back({id, 4000.0 + 1500.0 * i});
-    snap.perp_positions.push_back(
-        {id, 0, position_side::long_side, 1.0, 95000.0, margin_mode::cross, 0.0});
-    snap.perp_positions.push_back(
-        {id, 1, position_side::short_side, 10.0, 3500.0, margin_mode::cross, 0.0});
-  }
-  return snap;
-}
-
-run_config book_config() {
-  run_config config;
-  config.source = "test-config";
-  config.snapshot = "execution-reference";
-  config.gbm.asset_ids = {"BTC", "ETH", "USDC"};
-  config.gbm.assets = {{0.0, 0.7}, {0.0, 0.9}, {0.0, 0.0}};
-  config.gbm.correlation = {1.0, 0.8, 0.0, 0.8, 1.0, 0.0, 0.0, 0.0, 1.0};
-  config.backend = "cpu";
-  config.paths = 1500;
-  config.steps = 48;
-  config.horizon_days = 5.0;
-  config.hf_sample_paths = 100;
-  return config;
-}
+using testing_support::book_config;
+using testing_support::three_asset_book;
 
 // |a - b| within 4 standard errors (and a rounding floor).
 void expect_within(double engine, double reference, double se, const std::string& what) {
@@ -108,7 +51,7 @@ TEST_P(ExecutionReference, EveryUnitAndTheBookAgree) {
   ASSERT_EQ(r.units.size(), twin.units.size());
   ASSERT_GE(r.units.size(), 50u);
   const auto n = static_cast<double>(config.paths);
-  int units_with_bad_debt = 0;
+  int units_with_bad_debt = 0, units_deleveraged = 0;
   for (std::size_t u = 0; u < r.units.size(); ++u) {
     const unit_execution_result& e = r.units[u].execution;
     const reference::unit_sums& t = twin.units[u];
@@ -123,8 +66,18 @@ TEST_P(ExecutionReference, EveryUnitAndTheBookAgree) {
     expect_within(e.bad_debt_probability, p, std::sqrt(std::max(p * (1 - p), 1.0 / n) / n),
                   id + " P(bad debt)");
     units_with_bad_debt += t.bad_debt_paths > 0;
+    // needs the engine's ADL (kernels/risk/adl.hpp)
+    expect_within(e.adl_loss_usd.mean, t.adl_loss / n, sample_se(t.adl_loss, t.adl_loss_sq, n),
+                  id + " ADL loss");
+    expect_within(e.adl_notional_usd.mean, t.adl_notional / n,
+                  sample_se(t.adl_notional, t.adl_notional_sq, n), id + " ADL notional");
+    const double q = static_cast<double>(t.adl_paths) / n;
+    expect_within(e.adl_probability, q, std::sqrt(std::max(q * (1 - q), 1.0 / n) / n),
+                  id + " P(ADL)");
+    units_deleveraged += t.adl_paths > 0;
   }
   EXPECT_GT(units_with_bad_debt, 5) << "the book should leave bad debt";
+  EXPECT_GT(units_deleveraged, 0) << "the fund should run out and deleverage winners";
 
   // The book: each per-path total's mean against the twin's.
   const auto mean_and_se = [&](auto member) {
@@ -142,7 +95,10 @@ TEST_P(ExecutionReference, EveryUnitAndTheBookAgree) {
       {total_fund_draw, &reference::path_figures::fund_draw},
       {total_perp_deficit, &reference::path_figures::perp_deficit},
       {total_fund_fees, &reference::path_figures::fees},
-      {total_liquidated, &reference::path_figures::liquidated}};
+      {total_liquidated, &reference::path_figures::liquidated},
+      // needs the engine's ADL (kernels/risk/adl.hpp)
+      {total_adl, &reference::path_figures::adl},
+      {total_adl_unfilled, &reference::path_figures::adl_unfilled}};
   for (const auto& [total, member] : book) {
     const auto [mean, se] = mean_and_se(member);
     expect_within(r.system.totals[static_cast<std::size_t>(total)].mean, mean, se,
