@@ -8,7 +8,7 @@
 // what the fund could not cover. No ladders, no screening, no stored rows, no
 // fixed point. Paths from tests/reference/scalar_engine.hpp.
 //
-// ADL (the rules the engine's kernels/risk/adl.hpp implements), at each step
+// ADL (the rules the engine's kernels/risk/auto_deleveraging.hpp implements), at each step
 // after every unit's visit and the fund: u = deficit / the step's losses is the
 // share of every loss the fund did not cover. Each perp close with a venue loss
 // V feeds pools (asset, side): notional += n_j, loss += V n_j / N over its legs

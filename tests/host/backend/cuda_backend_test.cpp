@@ -46,6 +46,8 @@ TEST_P(CudaMatchesCpu, EveryUnitBitForBit) {
     EXPECT_TRUE(same_bits(a.execution.bad_debt_usd.mean, b.execution.bad_debt_usd.mean)) << a.id;
     EXPECT_TRUE(same_bits(a.execution.bad_debt_usd.se, b.execution.bad_debt_usd.se)) << a.id;
     EXPECT_EQ(a.execution.bad_debt_paths, b.execution.bad_debt_paths) << a.id;
+    EXPECT_TRUE(same_bits(a.execution.adl_loss_usd.mean, b.execution.adl_loss_usd.mean)) << a.id;
+    EXPECT_EQ(a.execution.adl_paths, b.execution.adl_paths) << a.id;
     EXPECT_TRUE(
         same_bits(a.execution.es_contribution_usd.mean, b.execution.es_contribution_usd.mean))
         << a.id;

@@ -152,11 +152,13 @@ void expect_identical(const run_result& a, const run_result& b) {
     const unit_execution_result& ey = y.execution;
     for (const auto member :
          {&unit_execution_result::liquidated_usd, &unit_execution_result::owner_loss_usd,
-          &unit_execution_result::bad_debt_usd}) {
+          &unit_execution_result::bad_debt_usd, &unit_execution_result::adl_loss_usd,
+          &unit_execution_result::adl_notional_usd}) {
       EXPECT_EQ(std::memcmp(&(ex.*member), &(ey.*member), sizeof(usd_estimate)), 0) << x.id;
     }
     EXPECT_EQ(ex.bad_debt_paths, ey.bad_debt_paths) << x.id;
     EXPECT_EQ(ex.executed_paths, ey.executed_paths) << x.id;
+    EXPECT_EQ(ex.adl_paths, ey.adl_paths) << x.id;
     EXPECT_EQ(std::memcmp(&ex.calls_per_executed_path, &ey.calls_per_executed_path, sizeof(double)),
               0)
         << x.id;
@@ -190,9 +192,10 @@ run_result expect_bit_identical_runs(run_config config, const snapshot& snap) {
 class BitIdentical : public ::testing::TestWithParam<const char*> {};
 
 // For each model: 1 vs 2 threads, two batch sizes, and the GPU's way through
-// the exact check, all bit for bit.
+// the exact check, all bit for bit, with liquidations and auto-deleveraging.
 TEST_P(BitIdentical, AcrossThreadCountsBatchSizesAndExactCheckPaths) {
-  const snapshot snap = synthesize_snapshot(synth_options{300, 150, 11});
+  snapshot snap = synthesize_snapshot(synth_options{300, 150, 11});
+  snap.insurance_fund_usd = 1000.0;  // small: auto-deleveraging on some paths
   run_config config = load_run_config(std::string(LEVRISK_SOURCE_DIR "/configs/") + GetParam());
   config.paths = 3000;
   config.steps = 96;
@@ -201,6 +204,7 @@ TEST_P(BitIdentical, AcrossThreadCountsBatchSizesAndExactCheckPaths) {
   const run_result result = expect_bit_identical_runs(config, snap);
   ASSERT_TRUE(result.system.executed);
   EXPECT_GT(result.system.totals[total_liquidated].mean, 0.0) << "liquidations should execute";
+  EXPECT_GT(result.system.totals[total_adl].probability_positive, 0.0) << "and deleverage";
   EXPECT_FALSE(result.system.path_totals.empty());
 }
 

@@ -1,7 +1,7 @@
 // The execution stage through the whole engine: money conserved on every path
-// of a run, per-unit figures that add up to the book's, and P(bad debt) of a
-// perp position with a keeper delay of one step against a numerical
-// integration of the discretely monitored GBM.
+// of a run (auto-deleveraging included), per-unit figures that add up to the book's, and P(bad
+// debt) of a perp position with a keeper delay of one step against a numerical integration of the
+// discretely monitored GBM.
 
 #include <gtest/gtest.h>
 
@@ -49,14 +49,17 @@ TEST(ExecutionEngine, MoneyIsConservedOnEveryPath) {
   ASSERT_EQ(n, static_cast<std::size_t>(n_path_totals));
   ASSERT_EQ(s.path_totals.size(), n * static_cast<std::size_t>(r.metadata.paths));
   int paths_with_deficit = 0;
+  int paths_with_adl = 0;
   int paths_with_reserve_draw = 0;
   for (std::size_t p = 0; p < s.path_totals.size(); p += n) {
     const double* t = &s.path_totals[p];
     const double scale = 1e-9 * (1.0 + t[total_liquidated]);
     // The book's loss: lending bad debt and perp losses, before any buffer.
     EXPECT_NEAR(t[total_book_loss], t[total_lending_bad_debt] + t[total_perp_loss], scale);
-    // Perp losses: the fund's draw plus what is left to auto-deleveraging.
+    // Perp losses: the fund's draw, what auto-deleveraging took from the other
+    // side, and what the book's other side could not take.
     EXPECT_NEAR(t[total_perp_loss], t[total_fund_draw] + t[total_perp_deficit], scale);
+    EXPECT_NEAR(t[total_perp_deficit], t[total_adl] + t[total_adl_unfilled], scale);
     // Lending bad debt: the reserve's draw plus the shortfall.
     EXPECT_NEAR(t[total_lending_bad_debt],
                 t[total_lending_reserve_draw] + t[total_lending_shortfall], scale);
@@ -68,9 +71,11 @@ TEST(ExecutionEngine, MoneyIsConservedOnEveryPath) {
     EXPECT_LE(t[total_lending_reserve_draw], 500.0);
     for (std::size_t c = 0; c < n; ++c) EXPECT_GE(t[c], 0.0) << s.total_names[c];
     paths_with_deficit += t[total_perp_deficit] > 0.0;
+    paths_with_adl += t[total_adl] > 0.0;
     paths_with_reserve_draw += t[total_lending_reserve_draw] > 0.0;
   }
   EXPECT_GT(paths_with_deficit, 0) << "the test should empty the fund on some paths";
+  EXPECT_GT(paths_with_adl, 0) << "and deleverage winners on some";
   EXPECT_GT(paths_with_reserve_draw, 0) << "and draw the reserve on some";
 
   // Every USD liquidated is a trade of some asset: seized collateral and closed
@@ -83,11 +88,12 @@ TEST(ExecutionEngine, MoneyIsConservedOnEveryPath) {
 
   // The units' expected figures add up to the book's (fixed-point per unit, double
   // per path: equal to rounding).
-  double liquidated = 0.0, owner_loss = 0.0, bad_debt = 0.0;
+  double liquidated = 0.0, owner_loss = 0.0, bad_debt = 0.0, adl = 0.0;
   for (const unit_result& u : r.units) {
     liquidated += u.execution.liquidated_usd.mean;
     owner_loss += u.execution.owner_loss_usd.mean;
     bad_debt += u.execution.bad_debt_usd.mean;
+    adl += u.execution.adl_loss_usd.mean;
   }
   const auto paths = static_cast<double>(r.metadata.paths);
   EXPECT_NEAR(liquidated, column_sum(s, total_liquidated) / paths, 1e-6 * liquidated);
@@ -95,6 +101,7 @@ TEST(ExecutionEngine, MoneyIsConservedOnEveryPath) {
   EXPECT_NEAR(bad_debt,
               (column_sum(s, total_lending_bad_debt) + column_sum(s, total_perp_loss)) / paths,
               1e-6 * (1.0 + bad_debt));
+  EXPECT_NEAR(adl, column_sum(s, total_adl) / paths, 1e-6 * (1.0 + adl));
 }
 
 TEST(ExecutionEngine, NoExecutionWhenSwitchedOff) {

@@ -66,7 +66,6 @@ TEST_P(ExecutionReference, EveryUnitAndTheBookAgree) {
     expect_within(e.bad_debt_probability, p, std::sqrt(std::max(p * (1 - p), 1.0 / n) / n),
                   id + " P(bad debt)");
     units_with_bad_debt += t.bad_debt_paths > 0;
-    // needs the engine's ADL (kernels/risk/adl.hpp)
     expect_within(e.adl_loss_usd.mean, t.adl_loss / n, sample_se(t.adl_loss, t.adl_loss_sq, n),
                   id + " ADL loss");
     expect_within(e.adl_notional_usd.mean, t.adl_notional / n,
@@ -96,7 +95,6 @@ TEST_P(ExecutionReference, EveryUnitAndTheBookAgree) {
       {total_perp_deficit, &reference::path_figures::perp_deficit},
       {total_fund_fees, &reference::path_figures::fees},
       {total_liquidated, &reference::path_figures::liquidated},
-      // needs the engine's ADL (kernels/risk/adl.hpp)
       {total_adl, &reference::path_figures::adl},
       {total_adl_unfilled, &reference::path_figures::adl_unfilled}};
   for (const auto& [total, member] : book) {

@@ -34,7 +34,10 @@ std::vector<std::string> table_of(const std::string& text) {
   std::vector<std::string> table;
   bool in_table = false;
   for (const std::string& line : lines) {
-    if (line.rfind("id ", 0) == 0) in_table = true;
+    if (line.rfind("id ", 0) == 0) {  // the last table with units: the riskiest
+      in_table = true;
+      table.clear();
+    }
     if (in_table) table.push_back(line);
   }
   return table;
@@ -307,6 +310,18 @@ TEST(Inspect, ExecutedRunAddsBadDebtToTheRiskiestUnits) {
   for (const std::string& line : table) {
     EXPECT_EQ(display_width(line), display_width(table.front())) << line;
   }
+}
+
+TEST(Inspect, AutoDeleveragedUnitsByProfitGivenUp) {
+  const std::string text = inspection(test::executed_result(), 0);
+  const std::size_t at = text.find("units auto-deleveraged, by mean profit given up");
+  ASSERT_NE(at, std::string::npos) << text;
+  // Units 1 to 5 were deleveraged on 3 i paths, profit given up 0.75 x their scale:
+  // the largest first.
+  const std::vector<std::string> lines = lines_of(text.substr(text.rfind('\n', at) + 1));
+  EXPECT_EQ(lines[0].rfind("top 5 of 5", 0), 0u) << lines[0];
+  EXPECT_NE(lines[1].find("P(ADL)"), std::string::npos) << lines[1];
+  EXPECT_EQ(first_word(lines[2]), "frank") << text;
 }
 
 TEST(Inspect, RunWithoutExecutionPrintsNoShortfall) {

@@ -151,6 +151,12 @@ inline unit_execution_result make_execution(std::size_t i) {
   e.calls_exhausted_paths = static_cast<std::int64_t>(i);
   e.pending_paths = static_cast<std::int64_t>(2 * i);
   e.es_contribution_usd = {i == 0 ? 0.0 : 3.5 * x, i == 0 ? std::nan("") : 0.125 * x};
+  e.adl_loss_usd = {0.75 * x, 0.0625 * x};
+  e.adl_notional_usd = {20.0 * x, 1.5 * x};
+  e.adl_paths = static_cast<std::int64_t>(3 * i);
+  e.adl_probability = 0.001 * i;
+  e.adl_probability_lo = 0.0005 * i;
+  e.adl_probability_hi = 0.002 * i;
   return e;
 }
 
@@ -257,6 +263,14 @@ inline void expect_same_execution(const unit_execution_result& a, const unit_exe
   EXPECT_EQ(a.pending_paths, b.pending_paths);
   EXPECT_TRUE(same_double(a.es_contribution_usd.mean, b.es_contribution_usd.mean));
   EXPECT_TRUE(same_double(a.es_contribution_usd.se, b.es_contribution_usd.se));
+  EXPECT_TRUE(same_double(a.adl_loss_usd.mean, b.adl_loss_usd.mean));
+  EXPECT_TRUE(same_double(a.adl_loss_usd.se, b.adl_loss_usd.se));
+  EXPECT_TRUE(same_double(a.adl_notional_usd.mean, b.adl_notional_usd.mean));
+  EXPECT_TRUE(same_double(a.adl_notional_usd.se, b.adl_notional_usd.se));
+  EXPECT_EQ(a.adl_paths, b.adl_paths);
+  EXPECT_TRUE(same_double(a.adl_probability, b.adl_probability));
+  EXPECT_TRUE(same_double(a.adl_probability_lo, b.adl_probability_lo));
+  EXPECT_TRUE(same_double(a.adl_probability_hi, b.adl_probability_hi));
 }
 
 inline void expect_same_distribution(const loss_distribution& a, const loss_distribution& b,

@@ -434,6 +434,29 @@ TEST(ResultReader, ExecutedFileMissingAnExecutionColumn) {
             prefix(path) + "dataset '/perp_cross_accounts/pending_paths' is missing");
 }
 
+// Auto-deleveraging's columns came after the execution's: a file without them
+// reads with its figures undefined (NaN, no paths), every other figure as written.
+TEST(ResultReader, ExecutedFileFromBeforeAutoDeleveraging) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path, [](hid_t file) {
+    for (const char* group :
+         {"lending_accounts", "perp_isolated_positions", "perp_cross_accounts"}) {
+      for (const char* name :
+           {"adl_loss_usd", "adl_loss_usd_se", "adl_notional_usd", "adl_notional_usd_se",
+            "adl_paths", "adl_probability", "adl_probability_lo", "adl_probability_hi"}) {
+        H5Ldelete(file, (std::string(group) + "/" + name).c_str(), H5P_DEFAULT);
+      }
+    }
+  });
+  const run_result read = read_result_file(path);
+  const run_result written = test::executed_result();
+  ASSERT_TRUE(read.system.executed);
+  EXPECT_EQ(read.units[3].execution.adl_paths, 0);
+  EXPECT_TRUE(std::isnan(read.units[3].execution.adl_loss_usd.mean));
+  EXPECT_EQ(read.units[3].execution.bad_debt_paths, written.units[3].execution.bad_debt_paths);
+}
+
 TEST(ResultReader, ExecutionColumnOfTheWrongLength) {
   scratch_directory dir;
   const fs::path path = executed_file(dir);
