@@ -86,6 +86,21 @@ struct unit_result {
   std::vector<std::uint8_t> hf_min_quantile_hi_bound;
   std::int64_t hf_min_paths;
 
+  // Perp units: quantiles of the path maximum of the margin ratio, maintenance /
+  // equity bounded to [0, 1] (Binance USD-M; host/engine/margin_ratio.hpp), read from
+  // the HF quantiles beside them: entry i is the (1 - hf_min_levels[i]) quantile, with
+  // its 95% interval. NaN for lending units. Same length as hf_min_quantile, or empty
+  // (written as NaN).
+  std::vector<double> margin_ratio_max_quantile;
+  std::vector<double> margin_ratio_max_quantile_lo;
+  std::vector<double> margin_ratio_max_quantile_hi;
+  // 1 where the value beside it is only a lower bound: the true value is at least the
+  // one given (the HF it comes from is an upper bound). Same length as the values, or
+  // empty (no bounds).
+  std::vector<std::uint8_t> margin_ratio_max_quantile_bound;
+  std::vector<std::uint8_t> margin_ratio_max_quantile_lo_bound;
+  std::vector<std::uint8_t> margin_ratio_max_quantile_hi_bound;
+
   // What its liquidations left behind (docs/methodology.md, "Liquidation
   // execution"); filled when the run executed liquidations (run_result::system).
   unit_execution_result execution;

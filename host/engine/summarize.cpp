@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "host/engine/margin_ratio.hpp"
 #include "host/engine/statistics.hpp"
 
 namespace levrisk {
@@ -169,6 +170,10 @@ std::vector<unit_result> summarize_units(const risk_plan& plan, const simulation
     out.hf_min_quantile_bound.resize(levels.size(), 0);
     out.hf_min_quantile_lo_bound.resize(levels.size(), 0);
     out.hf_min_quantile_hi_bound.resize(levels.size(), 0);
+    // Perps: the exchanges' margin ratio, maintenance / equity in [0, 1], a monotone
+    // function of the HF, so its path maximum's quantiles are those of the HF minimum
+    // mapped through it (margin_ratio.hpp).
+    set_margin_ratio_quantiles(out);
     results.push_back(std::move(out));
   }
   return results;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstddef>
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -78,6 +79,38 @@ std::string health_factor_with_interval(const unit_result& u, std::size_t level)
          health_factor_or_bound(u.hf_min_quantile_hi[level],
                                 is_bound(u.hf_min_quantile_hi_bound, level)) +
          "]";
+}
+
+// "MR max q99% [95% CI]": the margin ratio's path maximum at the upper level matching
+// the hf_min level.
+std::string margin_ratio_label(double hf_level) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "MR max q%g%% [95%% CI]", (1.0 - hf_level) * 100.0);
+  return buffer;
+}
+
+// "≥ 62.4%" where the value is only a lower bound (results.hpp).
+std::string margin_ratio_or_bound(double value, bool bound) {
+  return (bound ? "≥ " : "") + percent(value);
+}
+
+// A perp unit's margin ratio maximum with its interval, "62.4% [60.1%, 64.0%]", or
+// "100%" when the interval is all 100%; blank for lending units, which have none.
+std::string margin_ratio_with_interval(const unit_result& u, std::size_t level) {
+  if (u.kind == risk_unit_kind::lending_account) return "";
+  const std::vector<double>* values[3] = {&u.margin_ratio_max_quantile,
+                                          &u.margin_ratio_max_quantile_lo,
+                                          &u.margin_ratio_max_quantile_hi};
+  for (const std::vector<double>* v : values) {
+    if (level >= v->size() || std::isnan((*v)[level])) return "n/a";
+  }
+  const double point = u.margin_ratio_max_quantile[level];
+  const double lo = u.margin_ratio_max_quantile_lo[level];
+  const double hi = u.margin_ratio_max_quantile_hi[level];
+  if (point == 1.0 && lo == 1.0 && hi == 1.0) return "100%";
+  return margin_ratio_or_bound(point, is_bound(u.margin_ratio_max_quantile_bound, level)) + " [" +
+         margin_ratio_or_bound(lo, is_bound(u.margin_ratio_max_quantile_lo_bound, level)) + ", " +
+         margin_ratio_or_bound(hi, is_bound(u.margin_ratio_max_quantile_hi_bound, level)) + "]";
 }
 
 void print_table(const std::vector<std::vector<std::string>>& rows,
@@ -433,6 +466,16 @@ void print_inspection(const run_result& result, std::ostream& out, int top_n) {
                                      "P(liq) ± se", "95% interval", "E[t | liq] days ± se"};
   if (executed) header.insert(header.end(), {"P(bad debt)", "E[bad debt]"});
   for (const double level : result.hf_min_levels) header.push_back(level_label(level));
+  // Perps' margin ratio at the first hf_min level, beside that level's column.
+  const bool any_perp = std::any_of(riskiest.begin(), riskiest.end(), [](const unit_result* u) {
+    return u->kind != risk_unit_kind::lending_account;
+  });
+  const bool margin_ratio_column = any_perp && !result.hf_min_levels.empty();
+  const std::size_t first_level_column = header.size() - result.hf_min_levels.size();
+  if (margin_ratio_column) {
+    header.insert(header.begin() + static_cast<std::ptrdiff_t>(first_level_column) + 1,
+                  margin_ratio_label(result.hf_min_levels[0]));
+  }
   std::vector<std::vector<std::string>> rows = {header};
   for (const unit_result* u : riskiest) {
     std::vector<std::string> row = {
@@ -450,6 +493,7 @@ void print_inspection(const run_result& result, std::ostream& out, int top_n) {
       const bool present = l < u->hf_min_quantile.size() && l < u->hf_min_quantile_lo.size() &&
                            l < u->hf_min_quantile_hi.size();
       row.push_back(present ? health_factor_with_interval(*u, l) : "");
+      if (l == 0 && margin_ratio_column) row.push_back(margin_ratio_with_interval(*u, 0));
     }
     rows.push_back(std::move(row));
   }
@@ -469,6 +513,15 @@ void print_inspection(const run_result& result, std::ostream& out, int top_n) {
     out << "≤ x: at most x; the price move lies beyond the HF-minimum histogram's range "
            "(docs/methodology.md)\n";
   }
+  // Only the first level's margin ratios are shown.
+  const bool any_ratio_bound =
+      margin_ratio_column &&
+      std::any_of(riskiest.begin(), riskiest.end(), [](const unit_result* u) {
+        return is_bound(u->margin_ratio_max_quantile_bound, 0) ||
+               is_bound(u->margin_ratio_max_quantile_lo_bound, 0) ||
+               is_bound(u->margin_ratio_max_quantile_hi_bound, 0);
+      });
+  if (any_ratio_bound) out << "≥ x: at least x; the margin ratio of an HF given as a bound\n";
 }
 
 }  // namespace levrisk

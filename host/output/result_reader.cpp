@@ -151,6 +151,19 @@ std::vector<unit_result> read_unit_group(const hdf5_reader& reader, hid_t file,
   const auto quantile_bound = bounds("hf_min_quantile_bound");
   const auto quantile_lo_bound = bounds("hf_min_quantile_lo_bound");
   const auto quantile_hi_bound = bounds("hf_min_quantile_hi_bound");
+  // Likewise the margin ratios: files written before them read as NaN, with no bounds.
+  const auto ratios = [&](const char* name) {
+    return reader.has_link(g, at, name)
+               ? quantiles(name)
+               : std::vector<double>(static_cast<std::size_t>(n * n_levels),
+                                     std::numeric_limits<double>::quiet_NaN());
+  };
+  const auto ratio = ratios("margin_ratio_max_quantile");
+  const auto ratio_lo = ratios("margin_ratio_max_quantile_lo");
+  const auto ratio_hi = ratios("margin_ratio_max_quantile_hi");
+  const auto ratio_bound = bounds("margin_ratio_max_quantile_bound");
+  const auto ratio_lo_bound = bounds("margin_ratio_max_quantile_lo_bound");
+  const auto ratio_hi_bound = bounds("margin_ratio_max_quantile_hi_bound");
 
   std::vector<unit_result> units(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -177,6 +190,12 @@ std::vector<unit_result> read_unit_group(const hdf5_reader& reader, hid_t file,
     u.hf_min_quantile_bound = row(quantile_bound);
     u.hf_min_quantile_lo_bound = row(quantile_lo_bound);
     u.hf_min_quantile_hi_bound = row(quantile_hi_bound);
+    u.margin_ratio_max_quantile = row(ratio);
+    u.margin_ratio_max_quantile_lo = row(ratio_lo);
+    u.margin_ratio_max_quantile_hi = row(ratio_hi);
+    u.margin_ratio_max_quantile_bound = row(ratio_bound);
+    u.margin_ratio_max_quantile_lo_bound = row(ratio_lo_bound);
+    u.margin_ratio_max_quantile_hi_bound = row(ratio_hi_bound);
   }
   if (executed) read_unit_execution(reader, g, at, units);
   return units;

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -60,6 +61,19 @@ void validate_shapes(const run_result& result, const fs::path& path) {
         fail_write(path, "unit '" + unit.id + "' has " + std::to_string(size) +
                              " hf_min bound flags, expected " + std::to_string(n_levels) +
                              " (one per hf_min level) or none");
+      }
+    }
+    const std::size_t ratio_sizes[6] = {unit.margin_ratio_max_quantile.size(),
+                                        unit.margin_ratio_max_quantile_lo.size(),
+                                        unit.margin_ratio_max_quantile_hi.size(),
+                                        unit.margin_ratio_max_quantile_bound.size(),
+                                        unit.margin_ratio_max_quantile_lo_bound.size(),
+                                        unit.margin_ratio_max_quantile_hi_bound.size()};
+    for (const std::size_t size : ratio_sizes) {
+      if (size != 0 && size != n_levels) {
+        fail_write(path, "unit '" + unit.id + "' has " + std::to_string(size) +
+                             " margin_ratio_max values or flags, expected " +
+                             std::to_string(n_levels) + " (one per hf_min level) or none");
       }
     }
   }
@@ -126,13 +140,24 @@ void write_unit_group(const hdf5_writer& writer, hid_t file, const run_result& r
   std::vector<std::string> id;
   std::vector<std::int64_t> unit_index, liquidated_paths, hf_min_paths;
   std::vector<double> health_factor_initial, probability, probability_se, probability_lo,
-      probability_hi, time_days, time_se_days, quantile, quantile_lo, quantile_hi;
-  std::vector<std::uint8_t> quantile_bound, quantile_lo_bound, quantile_hi_bound;
+      probability_hi, time_days, time_se_days, quantile, quantile_lo, quantile_hi, ratio, ratio_lo,
+      ratio_hi;
+  std::vector<std::uint8_t> quantile_bound, quantile_lo_bound, quantile_hi_bound, ratio_bound,
+      ratio_lo_bound, ratio_hi_bound;
   const std::size_t n_levels = result.hf_min_levels.size();
   // Empty flags (a result built without them) are written as "no bound".
   const auto append_flags = [n_levels](std::vector<std::uint8_t>& table,
                                        const std::vector<std::uint8_t>& flags) {
     for (std::size_t l = 0; l < n_levels; ++l) table.push_back(is_bound(flags, l) ? 1 : 0);
+  };
+  // Empty margin ratios (a result built without them) are written as NaN.
+  const auto append_values = [n_levels](std::vector<double>& table,
+                                        const std::vector<double>& values) {
+    if (values.empty()) {
+      table.insert(table.end(), n_levels, std::numeric_limits<double>::quiet_NaN());
+    } else {
+      table.insert(table.end(), values.begin(), values.end());
+    }
   };
   for (std::size_t i = 0; i < result.units.size(); ++i) {
     const unit_result& u = result.units[i];
@@ -154,6 +179,12 @@ void write_unit_group(const hdf5_writer& writer, hid_t file, const run_result& r
     append_flags(quantile_bound, u.hf_min_quantile_bound);
     append_flags(quantile_lo_bound, u.hf_min_quantile_lo_bound);
     append_flags(quantile_hi_bound, u.hf_min_quantile_hi_bound);
+    append_values(ratio, u.margin_ratio_max_quantile);
+    append_values(ratio_lo, u.margin_ratio_max_quantile_lo);
+    append_values(ratio_hi, u.margin_ratio_max_quantile_hi);
+    append_flags(ratio_bound, u.margin_ratio_max_quantile_bound);
+    append_flags(ratio_lo_bound, u.margin_ratio_max_quantile_lo_bound);
+    append_flags(ratio_hi_bound, u.margin_ratio_max_quantile_hi_bound);
   }
   const hsize_t n = id.size();
   const hsize_t levels = result.hf_min_levels.size();
@@ -174,6 +205,12 @@ void write_unit_group(const hdf5_writer& writer, hid_t file, const run_result& r
   writer.numeric_dataset(g, at, "hf_min_quantile_bound", quantile_bound, n, levels);
   writer.numeric_dataset(g, at, "hf_min_quantile_lo_bound", quantile_lo_bound, n, levels);
   writer.numeric_dataset(g, at, "hf_min_quantile_hi_bound", quantile_hi_bound, n, levels);
+  writer.numeric_dataset(g, at, "margin_ratio_max_quantile", ratio, n, levels);
+  writer.numeric_dataset(g, at, "margin_ratio_max_quantile_lo", ratio_lo, n, levels);
+  writer.numeric_dataset(g, at, "margin_ratio_max_quantile_hi", ratio_hi, n, levels);
+  writer.numeric_dataset(g, at, "margin_ratio_max_quantile_bound", ratio_bound, n, levels);
+  writer.numeric_dataset(g, at, "margin_ratio_max_quantile_lo_bound", ratio_lo_bound, n, levels);
+  writer.numeric_dataset(g, at, "margin_ratio_max_quantile_hi_bound", ratio_hi_bound, n, levels);
   if (result.system.executed) write_unit_execution(writer, g, at, result, kind_group.kind);
 }
 

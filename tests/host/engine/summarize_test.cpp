@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "engine_fixtures.hpp"
 #include "host/backend/backend.hpp"
 #include "host/engine/engine.hpp"
+#include "host/engine/margin_ratio.hpp"
 
 namespace levrisk {
 namespace {
@@ -120,6 +122,57 @@ TEST(Summarize, HugeVolatilityRunGivesTrueBounds) {
   EXPECT_NEAR(u.hf_min_quantile[0], 2.0 * std::exp(-8191 * 0.0005), 1e-9);
   const double sigma_t = 60.0 / std::sqrt(365.0);
   EXPECT_GE(u.hf_min_quantile[0], 2.0 * std::exp(-0.5 * sigma_t * sigma_t));
+}
+
+// A small run with a lending account, an isolated long and a cross-margin short on
+// ETH: each perp's margin ratio quantiles are g of its HF quantiles, bit for bit, the
+// interval turned over; the lending account has none.
+TEST(Summarize, PerpMarginRatioIsTheMappedHealthFactorMinimum) {
+  using namespace testing_support;
+  snapshot snap = eth_usdc_snapshot(2000.0);
+  snap.lending_accounts = {barrier_account(snap, "lender", 0.8)};
+  // HF = (m + s (P - E)) / (0.01 |s| P): 30 (long, margin 600) and 20 (short, 400) at spot.
+  snap.perp_positions = {
+      {"long", 0, position_side::long_side, 1.0, 2000.0, margin_mode::isolated, 600.0},
+      {"cross", 0, position_side::short_side, 1.0, 2000.0, margin_mode::cross, 0.0}};
+  snap.perp_accounts = {{"cross", 400.0}};
+  run_config config = eth_usdc_config(0.0, 0.8);
+  config.paths = 4000;
+  config.steps = 48;
+  config.horizon_days = 10.0;
+  config.hf_min_levels = {0.001, 0.01, 0.5};
+  const run_result result = run_simulation(config, snap, *make_cpu_backend(0));
+  ASSERT_EQ(result.units.size(), 3u);
+  int perps = 0, inside = 0;
+  for (const unit_result& u : result.units) {
+    SCOPED_TRACE(u.id);
+    ASSERT_EQ(u.margin_ratio_max_quantile.size(), 3u);
+    ASSERT_EQ(u.margin_ratio_max_quantile_lo.size(), 3u);
+    ASSERT_EQ(u.margin_ratio_max_quantile_hi.size(), 3u);
+    ASSERT_EQ(u.margin_ratio_max_quantile_bound.size(), 3u);
+    for (std::size_t l = 0; l < 3; ++l) {
+      if (u.kind == risk_unit_kind::lending_account) {
+        EXPECT_TRUE(std::isnan(u.margin_ratio_max_quantile[l])) << l;
+        EXPECT_TRUE(std::isnan(u.margin_ratio_max_quantile_lo[l])) << l;
+        EXPECT_TRUE(std::isnan(u.margin_ratio_max_quantile_hi[l])) << l;
+        EXPECT_EQ(u.margin_ratio_max_quantile_bound[l], 0) << l;
+        continue;
+      }
+      const double hf = u.hf_min_quantile[l];
+      EXPECT_EQ(u.margin_ratio_max_quantile[l], hf > 1.0 ? 1.0 / hf : 1.0) << l;
+      EXPECT_EQ(u.margin_ratio_max_quantile_lo[l], margin_ratio(u.hf_min_quantile_hi[l])) << l;
+      EXPECT_EQ(u.margin_ratio_max_quantile_hi[l], margin_ratio(u.hf_min_quantile_lo[l])) << l;
+      EXPECT_LE(u.margin_ratio_max_quantile_lo[l], u.margin_ratio_max_quantile[l]) << l;
+      EXPECT_LE(u.margin_ratio_max_quantile[l], u.margin_ratio_max_quantile_hi[l]) << l;
+      EXPECT_GE(u.margin_ratio_max_quantile_lo[l], 0.0) << l;
+      EXPECT_LE(u.margin_ratio_max_quantile_hi[l], 1.0) << l;
+      EXPECT_EQ(u.margin_ratio_max_quantile_bound[l], 0) << l;  // well inside the histogram
+      inside += u.margin_ratio_max_quantile[l] > 0.0 && u.margin_ratio_max_quantile[l] < 1.0;
+    }
+    perps += u.kind != risk_unit_kind::lending_account;
+  }
+  EXPECT_EQ(perps, 2);
+  EXPECT_GT(inside, 0) << "the run should give margin ratios strictly inside (0, 1)";
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "host/engine/margin_ratio.hpp"
 #include "tests/host/output/output_fixtures.hpp"
 
 namespace levrisk {
@@ -135,6 +136,82 @@ TEST(Inspect, BoundsShowAsAtMost) {
 
 TEST(Inspect, NoBoundsNoNote) {
   EXPECT_EQ(inspection(ranked_result(), 10).find("≤"), std::string::npos);
+}
+
+// ranked_result with p50_hf12 (perp isolated, the second row) at an HF minimum of 2
+// [1.6, 2.5] at the first level, 0.1%: a margin ratio maximum of 50% [40%, 62.5%].
+run_result ranked_result_with_margin_ratio() {
+  run_result r = ranked_result();
+  unit_result& perp = r.units[2];
+  perp.hf_min_quantile[0] = 2.0;
+  perp.hf_min_quantile_lo[0] = 1.6;
+  perp.hf_min_quantile_hi[0] = 2.5;
+  set_margin_ratio_quantiles(perp);
+  return r;
+}
+
+std::string row_of(const std::vector<std::string>& table, const std::string& id) {
+  for (const std::string& line : table) {
+    if (first_word(line) == id) return line;
+  }
+  return "(missing)";
+}
+
+// The cell after the one ending in `end` (cells are apart by two spaces or more).
+std::string cell_after(const std::string& line, const std::string& end) {
+  const std::size_t at = line.find(end);
+  if (at == std::string::npos) return "(missing)";
+  const std::size_t start = line.find_first_not_of(' ', at + end.size());
+  if (start == std::string::npos) return "";
+  return line.substr(start, line.find("  ", start) - start);
+}
+
+TEST(Inspect, PerpRowsShowTheMarginRatioMaximumAtTheFirstLevel) {
+  const std::vector<std::string> table =
+      table_of(inspection(ranked_result_with_margin_ratio(), 10));
+  ASSERT_EQ(table.size(), 6u);
+  const std::string& header = table[0];
+  // Beside the first level's HF column, at the matching upper level.
+  const std::size_t column = header.find("MR max q99.9% [95% CI]");
+  ASSERT_NE(column, std::string::npos) << header;
+  EXPECT_LT(header.find("hf_min q0.1% [95% CI]"), column) << header;
+  EXPECT_GT(header.find("hf_min q1% [95% CI]"), column) << header;
+  EXPECT_EQ(cell_after(row_of(table, "p50_hf12"), "2.000 [1.600, 2.500]"), "50.0% [40.0%, 62.5%]");
+  // p30 (perp cross): HF 1.1 x 0.7 [0.76, 0.78], below 1 across its interval.
+  EXPECT_EQ(cell_after(row_of(table, "p30"), "0.770 [0.760, 0.780]"), "100%");
+  // Lending rows leave the column blank: the next cell is the second HF level's.
+  const std::string lending = row_of(table, "p50_hf102");
+  EXPECT_EQ(cell_after(lending, "0.714 [0.704, 0.724]"), "0.765 [0.755, 0.775]") << lending;
+  for (const std::string& line : table) {
+    EXPECT_EQ(display_width(line), display_width(header)) << line;
+  }
+}
+
+TEST(Inspect, MarginRatioBoundsShowAsAtLeast) {
+  run_result r = ranked_result_with_margin_ratio();
+  r.units[2].hf_min_quantile_bound[0] = 1;
+  set_margin_ratio_quantiles(r.units[2]);
+  const std::string text = inspection(r, 10);
+  EXPECT_EQ(cell_after(row_of(table_of(text), "p50_hf12"), "2.000 [1.600, 2.500]"),
+            "≥ 50.0% [40.0%, 62.5%]")
+      << text;
+  EXPECT_NE(text.find("≥ x: at least x"), std::string::npos) << text;
+}
+
+TEST(Inspect, NoMarginRatioBoundsNoNote) {
+  EXPECT_EQ(inspection(ranked_result_with_margin_ratio(), 10).find("≥"), std::string::npos);
+}
+
+TEST(Inspect, PerpWithoutMarginRatiosShowsNotAvailable) {
+  run_result r = ranked_result();
+  r.units[2].margin_ratio_max_quantile.assign(4, std::nan(""));  // as read from an older file
+  EXPECT_EQ(cell_after(row_of(table_of(inspection(r, 10)), "p50_hf12"), "0.840 [0.830, 0.850]"),
+            "n/a");
+}
+
+TEST(Inspect, NoPerpRowNoMarginRatioColumn) {
+  const std::string text = inspection(ranked_result(), 1);  // p50_hf102, a lending account
+  EXPECT_EQ(text.find("MR max"), std::string::npos) << text;
 }
 
 TEST(Inspect, NeverLiquidatedUnitShowsNoTime) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "host/engine/margin_ratio.hpp"
 #include "host/engine/results.hpp"
 #include "host/engine/tail_statistics.hpp"
 
@@ -83,6 +84,7 @@ inline unit_result make_unit(const std::string& id, risk_unit_kind kind, double 
   u.hf_min_quantile_bound.assign(levels, 0);
   u.hf_min_quantile_lo_bound.assign(levels, 0);
   u.hf_min_quantile_hi_bound.assign(levels, 0);
+  set_margin_ratio_quantiles(u);  // perps: from the HF quantiles; lending: NaN
   return u;
 }
 
@@ -374,6 +376,15 @@ inline void expect_same_result(const run_result& a, const run_result& b) {
     EXPECT_EQ(u.hf_min_quantile_bound, v.hf_min_quantile_bound);
     EXPECT_EQ(u.hf_min_quantile_lo_bound, v.hf_min_quantile_lo_bound);
     EXPECT_EQ(u.hf_min_quantile_hi_bound, v.hf_min_quantile_hi_bound);
+    expect_same_doubles(u.margin_ratio_max_quantile, v.margin_ratio_max_quantile,
+                        "margin_ratio_max_quantile");
+    expect_same_doubles(u.margin_ratio_max_quantile_lo, v.margin_ratio_max_quantile_lo,
+                        "margin_ratio_max_quantile_lo");
+    expect_same_doubles(u.margin_ratio_max_quantile_hi, v.margin_ratio_max_quantile_hi,
+                        "margin_ratio_max_quantile_hi");
+    EXPECT_EQ(u.margin_ratio_max_quantile_bound, v.margin_ratio_max_quantile_bound);
+    EXPECT_EQ(u.margin_ratio_max_quantile_lo_bound, v.margin_ratio_max_quantile_lo_bound);
+    EXPECT_EQ(u.margin_ratio_max_quantile_hi_bound, v.margin_ratio_max_quantile_hi_bound);
     EXPECT_EQ(u.hf_min_paths, v.hf_min_paths);
     expect_same_execution(u.execution, v.execution);
   }

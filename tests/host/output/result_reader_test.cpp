@@ -238,6 +238,51 @@ TEST(ResultReader, FileWithoutBoundFlagsReadsAsNoBounds) {
   }
 }
 
+// The margin_ratio_max columns came after format_version 1: a file without them reads
+// as NaN margin ratios without bounds, and everything else as before.
+TEST(ResultReader, FileWithoutMarginRatiosReadsAsNan) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) {
+    for (const char* group :
+         {"lending_accounts", "perp_isolated_positions", "perp_cross_accounts"}) {
+      for (const char* name :
+           {"margin_ratio_max_quantile", "margin_ratio_max_quantile_lo",
+            "margin_ratio_max_quantile_hi", "margin_ratio_max_quantile_bound",
+            "margin_ratio_max_quantile_lo_bound", "margin_ratio_max_quantile_hi_bound"}) {
+        H5Ldelete(file, (std::string(group) + "/" + name).c_str(), H5P_DEFAULT);
+      }
+    }
+  });
+  const run_result result = read_result_file(path);
+  const run_result written = sample_result();
+  ASSERT_EQ(result.units.size(), written.units.size());
+  for (std::size_t i = 0; i < result.units.size(); ++i) {
+    const unit_result& unit = result.units[i];
+    for (const auto* values : {&unit.margin_ratio_max_quantile, &unit.margin_ratio_max_quantile_lo,
+                               &unit.margin_ratio_max_quantile_hi}) {
+      ASSERT_EQ(values->size(), 4u) << unit.id;
+      for (const double value : *values) EXPECT_TRUE(std::isnan(value)) << unit.id;
+    }
+    EXPECT_EQ(unit.margin_ratio_max_quantile_bound, std::vector<std::uint8_t>(4, 0)) << unit.id;
+    EXPECT_EQ(unit.margin_ratio_max_quantile_lo_bound, std::vector<std::uint8_t>(4, 0)) << unit.id;
+    EXPECT_EQ(unit.margin_ratio_max_quantile_hi_bound, std::vector<std::uint8_t>(4, 0)) << unit.id;
+    EXPECT_EQ(unit.hf_min_quantile, written.units[i].hf_min_quantile) << unit.id;
+  }
+}
+
+TEST(ResultReader, MarginRatiosOfTheWrongRank) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) {
+    H5Ldelete(file, "perp_cross_accounts/margin_ratio_max_quantile", H5P_DEFAULT);
+    write_double_dataset(file, "perp_cross_accounts/margin_ratio_max_quantile", {1, 1, 1, 1});
+  });
+  EXPECT_EQ(read_error(path), prefix(path) +
+                                  "dataset '/perp_cross_accounts/margin_ratio_max_quantile' must "
+                                  "have rank 2, but has rank 1");
+}
+
 TEST(ResultReader, BoundFlagsOfTheWrongRank) {
   scratch_directory dir;
   const fs::path path = valid_file(dir);

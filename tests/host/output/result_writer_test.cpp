@@ -9,9 +9,11 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/error.hpp"
+#include "host/engine/margin_ratio.hpp"
 #include "host/output/result_reader.hpp"
 #include "tests/host/output/output_fixtures.hpp"
 
@@ -190,6 +192,7 @@ TEST(ResultWriter, RoundTripWithoutQuantileLevels) {
     u.hf_min_quantile_bound.clear();
     u.hf_min_quantile_lo_bound.clear();
     u.hf_min_quantile_hi_bound.clear();
+    set_margin_ratio_quantiles(u);
   }
   write_result_file(written, dir / "run.h5");
   expect_same_result(written, read_result_file(dir / "run.h5"));
@@ -242,7 +245,10 @@ TEST(ResultWriter, LayoutMatchesTheDocumentation) {
        {"id", "health_factor_initial", "liquidated_paths", "liquidation_probability",
         "liquidation_probability_se", "liquidation_probability_lo", "liquidation_probability_hi",
         "time_to_liquidation_days", "time_to_liquidation_se_days", "hf_min_paths",
-        "hf_min_quantile_lo", "hf_min_quantile_hi"}) {
+        "hf_min_quantile_lo", "hf_min_quantile_hi", "margin_ratio_max_quantile",
+        "margin_ratio_max_quantile_lo", "margin_ratio_max_quantile_hi",
+        "margin_ratio_max_quantile_bound", "margin_ratio_max_quantile_lo_bound",
+        "margin_ratio_max_quantile_hi_bound"}) {
     EXPECT_TRUE(raw.exists(std::string("/perp_isolated_positions/") + name)) << name;
   }
 }
@@ -289,6 +295,106 @@ TEST(ResultWriter, MismatchedBoundFlagCountIsAnError) {
   EXPECT_EQ(message, "cannot write results to '" + (dir / "run.h5").string() +
                          "': unit 'erin/ETH-PERP' has 3 hf_min bound flags, expected 4 (one per "
                          "hf_min level) or none");
+  EXPECT_TRUE(dir.entries().empty());
+}
+
+constexpr const char* margin_ratio_names[6] = {
+    "margin_ratio_max_quantile",          "margin_ratio_max_quantile_lo",
+    "margin_ratio_max_quantile_hi",       "margin_ratio_max_quantile_bound",
+    "margin_ratio_max_quantile_lo_bound", "margin_ratio_max_quantile_hi_bound"};
+
+TEST(ResultWriter, MarginRatiosBesideTheQuantilesInEveryGroup) {
+  scratch_directory dir;
+  write_result_file(sample_result(), dir / "run.h5");
+  const raw_file raw(dir / "run.h5");
+  for (const auto& [group, rows] :
+       {std::pair{"/lending_accounts", 3}, std::pair{"/perp_isolated_positions", 2},
+        std::pair{"/perp_cross_accounts", 1}}) {
+    for (const char* name : margin_ratio_names) {
+      const std::string path = std::string(group) + "/" + name;
+      ASSERT_TRUE(raw.exists(path)) << path;
+      EXPECT_EQ(raw.dims(path), (std::vector<hsize_t>{static_cast<hsize_t>(rows), 4})) << path;
+      const hid_t d = H5Dopen2(raw.id, path.c_str(), H5P_DEFAULT);
+      const hid_t t = H5Dget_type(d);
+      const bool flags = std::string(name).find("_bound") != std::string::npos;
+      EXPECT_GT(H5Tequal(t, flags ? H5T_STD_U8LE : H5T_IEEE_F64LE), 0) << path;
+      H5Tclose(t);
+      H5Dclose(d);
+    }
+  }
+  // Lending accounts have no margin ratio.
+  for (const char* name : {"margin_ratio_max_quantile", "margin_ratio_max_quantile_lo",
+                           "margin_ratio_max_quantile_hi"}) {
+    for (const double value : raw.doubles(std::string("/lending_accounts/") + name)) {
+      EXPECT_TRUE(std::isnan(value)) << name;
+    }
+  }
+  // bob (isolated row 0): 1 / HF at the first level, 1.8 x 0.7, its interval turned
+  // over; erin (row 1): HF 1.1 x 0.7 < 1, a margin ratio of 1.
+  const std::vector<double> point =
+      raw.doubles("/perp_isolated_positions/margin_ratio_max_quantile");
+  const std::vector<double> lo =
+      raw.doubles("/perp_isolated_positions/margin_ratio_max_quantile_lo");
+  const std::vector<double> hi =
+      raw.doubles("/perp_isolated_positions/margin_ratio_max_quantile_hi");
+  ASSERT_EQ(point.size(), 8u);
+  EXPECT_EQ(point[0], 1.0 / (1.8 * 0.7));
+  EXPECT_EQ(lo[0], 1.0 / (1.8 * 0.7 + 0.01));
+  EXPECT_EQ(hi[0], 1.0 / (1.8 * 0.7 - 0.01));
+  EXPECT_EQ(point[4], 1.0);
+  EXPECT_EQ(raw.doubles("/perp_cross_accounts/margin_ratio_max_quantile"),
+            std::vector<double>(4, 1.0));  // carol: HF 1.05 x 0.85 at most
+}
+
+TEST(ResultWriter, RoundTripKeepsMarginRatioBounds) {
+  scratch_directory dir;
+  run_result written = sample_result();
+  unit_result& bob = written.units[1];
+  bob.hf_min_quantile_bound[0] = 1;
+  bob.hf_min_quantile_lo_bound[0] = 1;
+  set_margin_ratio_quantiles(bob);
+  ASSERT_EQ(bob.margin_ratio_max_quantile_bound[0], 1);
+  ASSERT_EQ(bob.margin_ratio_max_quantile_hi_bound[0], 1);  // from the HF's lower end
+  write_result_file(written, dir / "run.h5");
+  expect_same_result(written, read_result_file(dir / "run.h5"));
+  const raw_file raw(dir / "run.h5");
+  EXPECT_EQ(raw.doubles("/perp_isolated_positions/margin_ratio_max_quantile_bound"),
+            (std::vector<double>{1, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(raw.doubles("/perp_isolated_positions/margin_ratio_max_quantile_lo_bound"),
+            std::vector<double>(8, 0.0));
+  EXPECT_EQ(raw.doubles("/perp_isolated_positions/margin_ratio_max_quantile_hi_bound"),
+            (std::vector<double>{1, 0, 0, 0, 0, 0, 0, 0}));
+}
+
+TEST(ResultWriter, UnitWithoutMarginRatiosIsWrittenAsNan) {
+  scratch_directory dir;
+  run_result result = sample_result();
+  unit_result& bob = result.units[1];
+  for (auto* values : {&bob.margin_ratio_max_quantile, &bob.margin_ratio_max_quantile_lo,
+                       &bob.margin_ratio_max_quantile_hi}) {
+    values->clear();
+  }
+  bob.margin_ratio_max_quantile_bound.clear();
+  write_result_file(result, dir / "run.h5");
+  const raw_file raw(dir / "run.h5");
+  const std::vector<double> point =
+      raw.doubles("/perp_isolated_positions/margin_ratio_max_quantile");
+  ASSERT_EQ(point.size(), 8u);
+  for (std::size_t l = 0; l < 4; ++l) EXPECT_TRUE(std::isnan(point[l])) << l;
+  EXPECT_EQ(point[4], 1.0);  // erin's row is untouched
+  EXPECT_EQ(raw.doubles("/perp_isolated_positions/margin_ratio_max_quantile_bound"),
+            std::vector<double>(8, 0.0));
+}
+
+TEST(ResultWriter, MismatchedMarginRatioCountIsAnError) {
+  scratch_directory dir;
+  run_result bad = sample_result();
+  bad.units[4].margin_ratio_max_quantile_hi.pop_back();
+  const std::string message =
+      message_of<runtime_failure>([&] { write_result_file(bad, dir / "run.h5"); });
+  EXPECT_EQ(message, "cannot write results to '" + (dir / "run.h5").string() +
+                         "': unit 'erin/ETH-PERP' has 3 margin_ratio_max values or flags, "
+                         "expected 4 (one per hf_min level) or none");
   EXPECT_TRUE(dir.entries().empty());
 }
 
