@@ -85,7 +85,8 @@ class unit_builder {
 unit_book lending_book(const execution_plan& e, const execution_unit& u) {
   unit_book book{0.0, 0.0, 0.0, 0.0};
   for (int i = 0; i < u.n_legs; ++i) {
-    const lending_leg& leg = e.lending_legs[static_cast<std::size_t>(u.first_leg + i)];
+    const lending_leg& leg =
+        e.lending_legs[static_cast<std::size_t>(u.first_leg) + static_cast<std::size_t>(i)];
     book.collateral_usd += leg.collateral_usd;
     book.debt_usd += leg.debt_usd;
   }
@@ -96,7 +97,8 @@ unit_book lending_book(const execution_plan& e, const execution_unit& u) {
 unit_book perp_book(const execution_plan& e, const execution_unit& u) {
   unit_book book{u.margin_usd, 0.0, 0.0, u.margin_usd};
   for (int i = 0; i < u.n_legs; ++i) {
-    const perp_leg& leg = e.perp_legs[static_cast<std::size_t>(u.first_leg + i)];
+    const perp_leg& leg =
+        e.perp_legs[static_cast<std::size_t>(u.first_leg) + static_cast<std::size_t>(i)];
     book.notional_usd += std::fabs(leg.size_usd);
     book.equity_usd += leg.size_usd - leg.entry_usd;
   }
@@ -107,9 +109,10 @@ unit_book perp_book(const execution_plan& e, const execution_unit& u) {
 // side (0 long, 1 short), by unit and leg within a group: a counting sort.
 void set_adl_candidates(int n_assets, execution_plan& e) {
   const auto group_of = [](const perp_leg& leg) { return 2 * leg.asset + (leg.size_usd < 0.0); };
-  e.adl_offsets.assign(static_cast<std::size_t>(2 * n_assets + 1), 0);
-  for (const perp_leg& leg : e.perp_legs)
+  e.adl_offsets.assign(2 * static_cast<std::size_t>(n_assets) + 1, 0);
+  for (const perp_leg& leg : e.perp_legs) {
     ++e.adl_offsets[static_cast<std::size_t>(group_of(leg)) + 1];
+  }
   for (std::size_t g = 1; g < e.adl_offsets.size(); ++g) e.adl_offsets[g] += e.adl_offsets[g - 1];
   std::vector<int> next(e.adl_offsets.begin(), e.adl_offsets.end() - 1);
   e.adl_candidates.resize(e.perp_legs.size());

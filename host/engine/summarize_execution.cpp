@@ -70,9 +70,10 @@ void summarize_unit_execution(const risk_plan& plan, const std::vector<unit_book
     r.equity_usd = book.equity_usd;
     r.liquidation_price = plan.units[u].liquidation_price;
     const money_tally* money = tallies.execution_money.data() + u * n_unit_money * 2;
-    r.liquidated_usd = usd_from_sums(money + 2 * money_liquidated, paths);
-    r.owner_loss_usd = usd_from_sums(money + 2 * money_owner_loss, paths);
-    r.bad_debt_usd = usd_from_sums(money + 2 * money_bad_debt, paths);
+    const auto sums = [money](unit_money m) { return money + 2 * static_cast<std::ptrdiff_t>(m); };
+    r.liquidated_usd = usd_from_sums(sums(money_liquidated), paths);
+    r.owner_loss_usd = usd_from_sums(sums(money_owner_loss), paths);
+    r.bad_debt_usd = usd_from_sums(sums(money_bad_debt), paths);
     const tally_t* counts = tallies.execution_counts.data() + u * n_unit_counts;
     r.bad_debt_paths = static_cast<std::int64_t>(counts[count_bad_debt]);
     const proportion_estimate bad = binomial_estimate(r.bad_debt_paths, paths);
@@ -85,8 +86,8 @@ void summarize_unit_execution(const risk_plan& plan, const std::vector<unit_book
                                                      : std::nan("");
     r.calls_exhausted_paths = static_cast<std::int64_t>(counts[count_calls_exhausted]);
     r.pending_paths = static_cast<std::int64_t>(counts[count_pending]);
-    r.adl_loss_usd = usd_from_sums(money + 2 * money_adl_loss, paths);
-    r.adl_notional_usd = usd_from_sums(money + 2 * money_adl_notional, paths);
+    r.adl_loss_usd = usd_from_sums(sums(money_adl_loss), paths);
+    r.adl_notional_usd = usd_from_sums(sums(money_adl_notional), paths);
     r.adl_paths = static_cast<std::int64_t>(counts[count_adl]);
     const proportion_estimate adl = binomial_estimate(r.adl_paths, paths);
     r.adl_probability = adl.p;

@@ -80,7 +80,8 @@ struct execution_context {
   // The {notional, loss} of one step's bankrupt positions in `asset` on `side`
   // (0 long, 1 short).
   LEVRISK_HD LEVRISK_FORCEINLINE double* pool_at(int step, int asset, int side) const {
-    return ledger_at(step) + 2 + 4 * asset + 2 * side;
+    return ledger_at(step) +
+           (2 + 4 * static_cast<std::ptrdiff_t>(asset) + 2 * static_cast<std::ptrdiff_t>(side));
   }
 };
 
@@ -113,9 +114,9 @@ LEVRISK_HD inline void record_unit(const execution_view& e, int unit, const unit
                                         o.adl_loss_usd, o.adl_notional_usd};
   for (int m = 0; m < n_unit_money; ++m) {
     if (sign > 0) {
-      money_add(money + 2 * m, amounts[m]);
+      money_add(money + 2 * static_cast<std::ptrdiff_t>(m), amounts[m]);
     } else {
-      money_take_back(money + 2 * m, amounts[m]);
+      money_take_back(money + 2 * static_cast<std::ptrdiff_t>(m), amounts[m]);
     }
   }
   // Counts wrap modulo 2^64, so taking one back is adding 2^64 - 1 (atomics.hpp).
