@@ -20,7 +20,9 @@
 // bankruptcy price in its collateral. Its close later on the path is taken
 // back and found again with what is left, from the next step on: a keeper
 // already on its way is called off. The cost is paid only on steps where the
-// fund runs out: candidates x fills per pool.
+// fund runs out: candidates x fills per pool when the side is taken in part,
+// candidates when it is taken whole, and a scan of the remaining steps for
+// each reduced position that still holds something.
 
 #include "kernels/common.hpp"
 #include "kernels/risk/execution_context.hpp"
@@ -90,6 +92,13 @@ LEVRISK_HD inline perp_unit_state& reduced_state(const execution_context& c, int
   return s;
 }
 
+LEVRISK_HD inline bool all_closed(const perp_unit_view& p) {
+  for (int i = 0; i < p.n_legs; ++i) {
+    if (p.scale[i] != 0.0) return false;
+  }
+  return true;
+}
+
 // Closes `closed_usd` of notional of position `a` at `gap` per USD below the
 // market at `step`, and redoes the rest of its unit's life; returns the
 // profit it gave up.
@@ -123,9 +132,12 @@ LEVRISK_HD inline double deleverage(const execution_context& c, const adl_candid
   s.adl_notional_usd += closed_usd;
   acc.total[total_adl] += loss_usd;
 
-  // The life it has now, from the next step.
+  // The life it has now, from the next step: none for a unit left with no
+  // position and no debt to the venue (equity = margin >= 0 = maintenance).
   const perp_unit_view after = perp_view_of(c, a.unit);
-  const perp_life life = perp_life_from(c, after, next_perp_trigger(c, after, step + 1));
+  const bool emptied = all_closed(after) && s.margin_usd >= 0.0;
+  const perp_life life =
+      perp_life_from(c, after, emptied ? c.v.n_steps + 1 : next_perp_trigger(c, after, step + 1));
   if (life.close_step >= 0) book_perp_close(c, after, life.close_step, life.close, 1.0, acc);
   s.close_step = life.close_step;
   s.flags = life.pending ? (s.flags | perp_pending) : (s.flags & ~perp_pending);
@@ -134,8 +146,39 @@ LEVRISK_HD inline double deleverage(const execution_context& c, const adl_candid
   return loss_usd;
 }
 
+// The best ranked open position among candidates [begin, end), or -1.
+LEVRISK_HD inline int best_ranked(const execution_context& c, int step, int begin, int end,
+                                  const float* growth) {
+  int best = -1;
+  adl_rank best_rank{0, 0.0};
+  for (int i = begin; i < end; ++i) {
+    const adl_candidate& a = c.v.execution.adl_candidates[i];
+    if (!adl_open(c, a, step, growth)) continue;
+    const adl_rank r = adl_rank_of(adl_position_of(c, a, growth), growth);
+    if (best < 0 || ranks_above(r, best_rank)) {
+      best = i;
+      best_rank = r;
+    }
+  }
+  return best;
+}
+
+// The open notional of `asset` on `side` at the step.
+LEVRISK_HD inline double open_notional(const execution_context& c, int step, int begin, int end,
+                                       const float* growth) {
+  double notional = 0.0;
+  for (int i = begin; i < end; ++i) {
+    const adl_candidate& a = c.v.execution.adl_candidates[i];
+    if (adl_open(c, a, step, growth))
+      notional += magnitude(adl_position_of(c, a, growth).value_usd);
+  }
+  return notional;
+}
+
 // Fills `need_usd` of notional from the open positions of `asset` on `side`,
-// best ranked first; returns the profit they gave up.
+// best ranked first; returns the profit they gave up. When the need is the
+// whole side, every position closes in full and the order cannot matter: they
+// are taken in candidate order, without ranking.
 template <int MaxAssets>
 LEVRISK_HD inline double fill_from_side(const execution_context& c, int step, int asset, int side,
                                         double need_usd, double gap, path_account<MaxAssets>& acc) {
@@ -144,17 +187,17 @@ LEVRISK_HD inline double fill_from_side(const execution_context& c, int step, in
   const int begin = e.adl_offsets[2 * asset + side];
   const int end = e.adl_offsets[2 * asset + side + 1];
   double taken_usd = 0.0;
-  while (need_usd > 0.0) {
-    int best = -1;
-    adl_rank best_rank{0, 0.0};
+  if (need_usd >= open_notional(c, step, begin, end, growth)) {
     for (int i = begin; i < end; ++i) {
-      if (!adl_open(c, e.adl_candidates[i], step, growth)) continue;
-      const adl_rank r = adl_rank_of(adl_position_of(c, e.adl_candidates[i], growth), growth);
-      if (best < 0 || ranks_above(r, best_rank)) {
-        best = i;
-        best_rank = r;
-      }
+      const adl_candidate& a = e.adl_candidates[i];
+      if (!adl_open(c, a, step, growth)) continue;
+      const double notional = magnitude(adl_position_of(c, a, growth).value_usd);
+      taken_usd += deleverage(c, a, step, notional, gap, acc);
     }
+    return taken_usd;
+  }
+  while (need_usd > 0.0) {
+    const int best = best_ranked(c, step, begin, end, growth);
     if (best < 0) break;
     const double notional = magnitude(adl_position_of(c, e.adl_candidates[best], growth).value_usd);
     const double closed = need_usd < notional ? need_usd : notional;
