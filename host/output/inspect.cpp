@@ -310,6 +310,12 @@ void print_shortfall(const run_result& result, std::ostream& out) {
                                                              deficit->probability_positive_hi) +
                                  " (perp deficit > 0: the rest goes to auto-deleveraging)"});
   }
+  if (const loss_distribution* adl = find_total(s, "adl_usd")) {
+    balances.push_back({"P(ADL)", percent(adl->probability_positive) + " " +
+                                      format_probability_interval(adl->probability_positive_lo,
+                                                                  adl->probability_positive_hi) +
+                                      " (the book's other side gave up profit)"});
+  }
   balances.push_back({"execution", "keeper delay " + std::to_string(s.keeper_delay_steps) +
                                        (s.keeper_delay_steps == 1 ? " step" : " steps") +
                                        ", impact exponent " + compact(s.impact_exponent)});

@@ -389,6 +389,17 @@ TEST(Inspect, ExecutedRunAddsBadDebtToTheRiskiestUnits) {
   }
 }
 
+TEST(Inspect, ShortfallSaysHowOftenAutoDeleveragingTookProfit) {
+  run_result r = test::executed_result();
+  r.system.total_names.push_back("adl_usd");
+  r.system.totals.push_back(r.system.totals[4]);
+  r.system.totals.back().probability_positive = 0.003;
+  const std::string text = inspection(r, 0);
+  const std::size_t at = text.find("\nP(ADL) ");
+  ASSERT_NE(at, std::string::npos) << text;
+  EXPECT_NE(text.substr(at, 80).find("0.300%"), std::string::npos) << text.substr(at, 80);
+}
+
 TEST(Inspect, AutoDeleveragedUnitsByProfitGivenUp) {
   const std::string text = inspection(test::executed_result(), 0);
   const std::size_t at = text.find("units auto-deleveraged, by mean profit given up");
