@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -13,12 +14,14 @@
 #include "host/backend/backend.hpp"
 #include "host/cli/commands.hpp"
 #include "host/cli/progress_reporter.hpp"
+#include "host/config/integer_text.hpp"
 #include "host/config/memory_size.hpp"
 #include "host/config/run_config.hpp"
 #include "host/engine/engine.hpp"
 #include "host/output/inspect.hpp"
 #include "host/output/result_writer.hpp"
 #include "host/snapshot/load_snapshot.hpp"
+#include "kernels/rng/stream_layout.hpp"
 
 namespace levrisk::cli {
 namespace {
@@ -26,10 +29,10 @@ namespace {
 struct run_options {
   std::string config_path = "configs/nightly.toml";
   std::string name, snapshot, output_dir, backend, memory_budget;
-  std::int64_t paths = 0, batch_paths = 0;
-  int steps = 0, threads = 0, top = 10, keeper_delay_steps = 0;
+  // Integers as typed, read by parse_flag_integer: exactly, or refused.
+  std::string paths, batch_paths, steps, threads, keeper_delay_steps, seed;
+  int top = 10;
   double horizon_days = 0.0;
-  std::uint64_t seed = 0;
   bool quiet = false, no_liquidation = false;
 };
 
@@ -48,35 +51,38 @@ int run(const run_options& options, const CLI::App& command) {
   if (given("--name")) config.name = options.name;
   if (given("--snapshot")) config.snapshot = std::filesystem::absolute(options.snapshot);
   if (given("--output-dir")) config.output_dir = std::filesystem::absolute(options.output_dir);
-  if (given("--paths")) config.paths = options.paths;
-  if (given("--steps")) config.steps = options.steps;
+  // A bad flag is named as the flag, not blamed on the configuration file.
+  if (given("--paths")) {
+    config.paths = parse_flag_integer(options.paths, "--paths", 1, max_run_paths);
+  }
+  if (given("--steps")) {
+    config.steps = static_cast<int>(parse_flag_integer(options.steps, "--steps", 1, max_steps));
+  }
   if (given("--horizon-days")) config.horizon_days = options.horizon_days;
-  if (given("--seed")) config.seed = options.seed;
+  if (given("--seed")) {
+    config.seed =
+        static_cast<std::uint64_t>(parse_flag_integer(options.seed, "--seed", 0, INT64_MAX));
+  }
   if (given("--backend")) config.backend = options.backend;
-  if (given("--threads")) config.threads = options.threads;
-  if (given("--batch-paths")) config.batch_paths = options.batch_paths;
+  if (given("--threads")) {
+    config.threads =
+        static_cast<int>(parse_flag_integer(options.threads, "--threads", 0, max_run_threads));
+  }
+  if (given("--batch-paths")) {
+    config.batch_paths = parse_flag_integer(options.batch_paths, "--batch-paths", 0, max_run_paths);
+  }
   if (given("--memory-budget")) {
     config.memory_budget_bytes = parse_memory_size(options.memory_budget, "--memory-budget");
     config.memory_budget_source = "--memory-budget";
   }
   if (given("--keeper-delay-steps")) {
-    config.liquidation.keeper_delay_steps = options.keeper_delay_steps;
+    config.liquidation.keeper_delay_steps = static_cast<int>(
+        parse_flag_integer(options.keeper_delay_steps, "--keeper-delay-steps", 0, max_steps));
   }
   if (given("--no-liquidation")) config.liquidation.execute = false;
-  // A bad flag is named as the flag, not blamed on the configuration file.
-  LEVRISK_REQUIRE(!given("--paths") || options.paths > 0, input_error,
-                  "--paths must be > 0, got " << options.paths);
-  LEVRISK_REQUIRE(!given("--steps") || options.steps > 0, input_error,
-                  "--steps must be > 0, got " << options.steps);
   LEVRISK_REQUIRE(
       !given("--horizon-days") || (std::isfinite(options.horizon_days) && options.horizon_days > 0),
       input_error, "--horizon-days must be a finite number > 0, got " << options.horizon_days);
-  LEVRISK_REQUIRE(!given("--threads") || options.threads >= 0, input_error,
-                  "--threads must be >= 0, got " << options.threads);
-  LEVRISK_REQUIRE(!given("--batch-paths") || options.batch_paths >= 0, input_error,
-                  "--batch-paths must be >= 0, got " << options.batch_paths);
-  LEVRISK_REQUIRE(!given("--keeper-delay-steps") || options.keeper_delay_steps >= 0, input_error,
-                  "--keeper-delay-steps must be >= 0, got " << options.keeper_delay_steps);
   validate_run_config(config);
 
   const std::filesystem::path output = config.output_file();

@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "common/toml_text.hpp"
+#include "host/config/integer_text.hpp"
 #include "host/config/memory_size.hpp"
 #include "kernels/rng/stream_layout.hpp"
 
@@ -42,7 +43,28 @@ std::int64_t as_integer(const toml::value& value, const std::string& what,
                         const std::string& source) {
   LEVRISK_REQUIRE(value.is_integer(), input_error,
                   at(value, source) << ": " << what << " must be an integer");
+  // toml11 saturates a literal beyond 64 bits at INT64_MIN or INT64_MAX: read the
+  // literal again from the file's text.
+  const toml::source_location location = value.location();
+  const std::string& line = location.line_str();
+  if (location.column() >= 1 && location.column() - 1 + location.region() <= line.size()) {
+    const std::string literal = line.substr(location.column() - 1, location.region());
+    LEVRISK_REQUIRE(exact_int64(literal).has_value(), input_error,
+                    at(value, source)
+                        << ": " << what << " = " << literal.substr(0, 40)
+                        << (literal.size() > 40 ? "..." : "") << " does not fit a 64-bit integer");
+  }
   return value.as_integer();
+}
+
+// An integer key that must lie in [min, max], checked before it is narrowed.
+std::int64_t as_integer_in(const toml::value& value, const std::string& what,
+                           const std::string& source, std::int64_t min, std::int64_t max) {
+  const std::int64_t n = as_integer(value, what, source);
+  LEVRISK_REQUIRE(n >= min && n <= max, input_error,
+                  at(value, source)
+                      << ": " << what << " must be in [" << min << ", " << max << "], got " << n);
+  return n;
 }
 
 std::string as_string(const toml::value& value, const std::string& what,
@@ -86,26 +108,25 @@ void load_run_section(const toml::value& run, run_config& config,
   if (const auto* v = find_key(run, "output_dir")) {
     config.output_dir = resolve(config_dir, as_string(*v, "[run] output_dir", src));
   }
-  if (const auto* v = find_key(run, "paths")) config.paths = as_integer(*v, "[run] paths", src);
+  if (const auto* v = find_key(run, "paths")) {
+    config.paths = as_integer_in(*v, "[run] paths", src, 1, max_run_paths);
+  }
   if (const auto* v = find_key(run, "steps")) {
-    config.steps = static_cast<int>(as_integer(*v, "[run] steps", src));
+    config.steps = static_cast<int>(as_integer_in(*v, "[run] steps", src, 1, max_steps));
   }
   if (const auto* v = find_key(run, "horizon_days")) {
     config.horizon_days = as_number(*v, "[run] horizon_days", src);
   }
   if (const auto* v = find_key(run, "seed")) {
-    const std::int64_t seed = as_integer(*v, "[run] seed", src);
-    LEVRISK_REQUIRE(seed >= 0, input_error,
-                    at(*v, src) << ": [run] seed must be >= 0, got " << seed);
-    config.seed = static_cast<std::uint64_t>(seed);
+    config.seed = static_cast<std::uint64_t>(as_integer_in(*v, "[run] seed", src, 0, INT64_MAX));
   }
   if (const auto* v = find_key(run, "backend"))
     config.backend = as_string(*v, "[run] backend", src);
   if (const auto* v = find_key(run, "threads")) {
-    config.threads = static_cast<int>(as_integer(*v, "[run] threads", src));
+    config.threads = static_cast<int>(as_integer_in(*v, "[run] threads", src, 0, max_run_threads));
   }
   if (const auto* v = find_key(run, "batch_paths")) {
-    config.batch_paths = as_integer(*v, "[run] batch_paths", src);
+    config.batch_paths = as_integer_in(*v, "[run] batch_paths", src, 0, max_run_paths);
   }
   if (const auto* v = find_key(run, "memory_budget")) {
     const std::string where = at(*v, src) + ": [run] memory_budget";
@@ -137,7 +158,7 @@ void load_output_section(const toml::value& output, run_config& config) {
     }
   }
   if (const auto* v = find_key(output, "hf_sample_paths")) {
-    config.hf_sample_paths = as_integer(*v, "[output] hf_sample_paths", src);
+    config.hf_sample_paths = as_integer_in(*v, "[output] hf_sample_paths", src, 0, max_run_paths);
   }
   if (const auto* v = find_key(output, "hf_sample_max_unit_steps")) {
     config.hf_sample_max_unit_steps = as_number(*v, "[output] hf_sample_max_unit_steps", src);
@@ -444,7 +465,8 @@ void validate_run_config(const run_config& c) {
                   src << ": run name must be non-empty and contain no '/', got '" << c.name << "'");
   LEVRISK_REQUIRE(!c.snapshot.empty(), input_error,
                   src << ": no snapshot given ([run] snapshot or --snapshot)");
-  LEVRISK_REQUIRE(c.paths > 0, input_error, src << ": paths must be > 0, got " << c.paths);
+  LEVRISK_REQUIRE(c.paths > 0 && c.paths <= max_run_paths, input_error,
+                  src << ": paths must be in [1, " << max_run_paths << "], got " << c.paths);
   LEVRISK_REQUIRE(c.steps > 0 && c.steps <= max_steps, input_error,
                   src << ": steps must be in [1, " << max_steps << "], got " << c.steps);
   LEVRISK_REQUIRE(std::isfinite(c.horizon_days) && c.horizon_days > 0, input_error,
@@ -454,9 +476,11 @@ void validate_run_config(const run_config& c) {
   // TOML integers are signed 64-bit: a larger seed (--seed) would not survive to_toml.
   LEVRISK_REQUIRE(c.seed <= static_cast<std::uint64_t>(INT64_MAX), input_error,
                   src << ": seed must be <= " << INT64_MAX << ", got " << c.seed);
-  LEVRISK_REQUIRE(c.threads >= 0, input_error, src << ": threads must be >= 0, got " << c.threads);
-  LEVRISK_REQUIRE(c.batch_paths >= 0, input_error,
-                  src << ": batch_paths must be >= 0, got " << c.batch_paths);
+  LEVRISK_REQUIRE(c.threads >= 0 && c.threads <= max_run_threads, input_error,
+                  src << ": threads must be in [0, " << max_run_threads << "], got " << c.threads);
+  LEVRISK_REQUIRE(
+      c.batch_paths >= 0 && c.batch_paths <= max_run_paths, input_error,
+      src << ": batch_paths must be in [0, " << max_run_paths << "], got " << c.batch_paths);
   LEVRISK_REQUIRE(c.memory_budget_bytes >= 0, input_error,
                   src << ": memory_budget must be >= 0 bytes, got " << c.memory_budget_bytes);
   LEVRISK_REQUIRE(c.hf_sample_paths >= 0, input_error,

@@ -25,6 +25,7 @@ namespace {
 
 using namespace cli_testing;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr int exit_ok = 0;
@@ -294,7 +295,37 @@ TEST_F(Cli, ZeroPathsIsAnInputError) {
                       quoted(dir) + " --name x --quiet",
                   dir);
   EXPECT_EQ(run.exit_code, cli::exit_input_error);
-  EXPECT_THAT(run.err, HasSubstr("paths must be > 0, got 0"));
+  EXPECT_THAT(run.err, HasSubstr("--paths must be an integer in [1, 1000000000000], got '0'"));
+}
+
+// Integer flags are read exactly and named when out of range; none saturates
+// into a run that never ends, and a count in scientific notation is read.
+TEST_F(Cli, IntegerFlagsAreReadExactly) {
+  const struct {
+    const char* flags;
+    const char* message;
+  } cases[] = {
+      {"--paths 99999999999999999999",
+       "--paths must be an integer in [1, 1000000000000], got '99999999999999999999'"},
+      {"--threads 5000", "--threads must be an integer in [0, 1024], got '5000'"},
+      {"--seed -1", "--seed must be an integer in [0, 9223372036854775807], got '-1'"},
+      {"--steps 4294967320", "--steps must be an integer in [1, 1000000], got '4294967320'"},
+      {"--paths 1.5", "--paths must be an integer in [1, 1000000000000], got '1.5'"},
+  };
+  for (const auto& c : cases) {
+    const command_result run =
+        run_levrisk("run --config " + quoted(nightly_config) + " " + c.flags + " --output-dir " +
+                        quoted(dir) + " --name x --quiet",
+                    dir);
+    EXPECT_EQ(run.exit_code, cli::exit_input_error) << c.flags;
+    EXPECT_THAT(run.err, HasSubstr(c.message)) << c.flags;
+    EXPECT_THAT(run.err, Not(HasSubstr("nightly.toml"))) << "the flag is to blame: " << c.flags;
+  }
+  const command_result run =
+      run_levrisk("run --config " + quoted(nightly_config) +
+                      " --paths 2e2 --steps 4 --output-dir " + quoted(dir) + " --name e --quiet",
+                  dir);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
 }
 
 // The liquidation flags override [liquidation] and are recorded in the resolved configuration.
@@ -312,7 +343,8 @@ TEST_F(Cli, LiquidationFlagsReachTheResolvedConfiguration) {
 TEST_F(Cli, NegativeKeeperDelayIsAnInputError) {
   const command_result run = run_levrisk(small_run(dir, "x") + " --keeper-delay-steps -1", dir);
   EXPECT_EQ(run.exit_code, cli::exit_input_error);
-  EXPECT_EQ(run.err, "levrisk: error: --keeper-delay-steps must be >= 0, got -1\n");
+  EXPECT_EQ(run.err,
+            "levrisk: error: --keeper-delay-steps must be an integer in [0, 1000000], got '-1'\n");
 }
 
 TEST_F(Cli, KeeperDelayBeyondTheStepsIsAnInputError) {

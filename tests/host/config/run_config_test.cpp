@@ -310,12 +310,49 @@ TEST_F(RunConfig, ZeroSizedMemoryBudgetIsRefused) {
 
 TEST_F(RunConfig, ZeroPathsIsRefused) {
   const fs::path path = write_config("[run]\nsnapshot = \"snap\"\npaths = 0\n" + model_section);
-  EXPECT_EQ(load_error(path), path.string() + ": paths must be > 0, got 0");
+  EXPECT_EQ(load_error(path),
+            path.string() + ":3: [run] paths must be in [1, 1000000000000], got 0");
 }
 
 TEST_F(RunConfig, NegativeStepsIsRefused) {
   const fs::path path = write_config("[run]\nsnapshot = \"snap\"\nsteps = -5\n" + model_section);
-  EXPECT_EQ(load_error(path), path.string() + ": steps must be in [1, 1000000], got -5");
+  EXPECT_EQ(load_error(path), path.string() + ":3: [run] steps must be in [1, 1000000], got -5");
+}
+
+// Every integer is range-checked where it is read, before it is narrowed: none
+// may wrap into another value that would run (24 steps from 2^32 + 24, one
+// thread from 2^32 + 1), and a literal beyond 64 bits, which toml11 would
+// saturate, is refused as written.
+TEST_F(RunConfig, IntegersOutOfRangeAreRefusedWhereTheyAreRead) {
+  const struct {
+    const char* line;
+    const char* message;
+  } cases[] = {
+      {"steps = 4294967320", "[run] steps must be in [1, 1000000], got 4294967320"},
+      {"threads = 4294967297", "[run] threads must be in [0, 1024], got 4294967297"},
+      {"threads = 5000", "[run] threads must be in [0, 1024], got 5000"},
+      {"paths = 9223372036854775807",
+       "[run] paths must be in [1, 1000000000000], got 9223372036854775807"},
+      {"paths = 99999999999999999999",
+       "[run] paths = 99999999999999999999 does not fit a 64-bit integer"},
+      {"seed = 9223372036854775808",
+       "[run] seed = 9223372036854775808 does not fit a 64-bit integer"},
+      {"batch_paths = -3", "[run] batch_paths must be in [0, 1000000000000], got -3"},
+  };
+  for (const auto& c : cases) {
+    const std::string text =
+        "[run]\nsnapshot = \"snap\"\n" + std::string(c.line) + "\n" + model_section;
+    const fs::path path = write_config(text);
+    EXPECT_EQ(load_error(path), path.string() + ":3: " + c.message) << c.line;
+  }
+}
+
+TEST_F(RunConfig, TheLargestSeedAndHexIntegersAreRead) {
+  const std::string text =
+      run_section + "seed = 9223372036854775807\nthreads = 0x10\n" + model_section;
+  const run_config c = load_run_config(write_config(text));
+  EXPECT_EQ(c.seed, 9223372036854775807ull);
+  EXPECT_EQ(c.threads, 16);
 }
 
 TEST_F(RunConfig, PathsOfTheWrongTypeIsRefused) {
@@ -347,8 +384,8 @@ TEST_F(RunConfig, SeedBeyondTomlIntegerRangeIsRefused) {
 TEST_F(RunConfig, NegativeSeedIsRefused) {
   const std::string text = run_section + "seed = -1\n" + model_section;
   const fs::path path = write_config(text);
-  EXPECT_EQ(load_error(path),
-            path.string() + line_of(text, "seed") + ": [run] seed must be >= 0, got -1");
+  EXPECT_EQ(load_error(path), path.string() + line_of(text, "seed") +
+                                  ": [run] seed must be in [0, 9223372036854775807], got -1");
 }
 
 TEST_F(RunConfig, GpuIsNotABackendName) {
