@@ -9,6 +9,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "common/error.hpp"
 #include "host/backend/backend.hpp"
@@ -49,9 +50,14 @@ int run(const run_options& options, const CLI::App& command) {
   run_config config = load_run_config(options.config_path);
   auto given = [&command](const char* flag) { return command.count(flag) > 0; };
   if (given("--name")) config.name = options.name;
+  // A bad flag is named as the flag, not blamed on the configuration file.
+  for (const auto& [flag, folder] : {std::pair{"--snapshot", &options.snapshot},
+                                     std::pair{"--output-dir", &options.output_dir}}) {
+    LEVRISK_REQUIRE(!given(flag) || !folder->empty(), input_error,
+                    flag << " must name a folder, got ''");
+  }
   if (given("--snapshot")) config.snapshot = std::filesystem::absolute(options.snapshot);
   if (given("--output-dir")) config.output_dir = std::filesystem::absolute(options.output_dir);
-  // A bad flag is named as the flag, not blamed on the configuration file.
   if (given("--paths")) {
     config.paths = parse_flag_integer(options.paths, "--paths", 1, max_run_paths);
   }

@@ -74,6 +74,15 @@ std::string as_string(const toml::value& value, const std::string& what,
   return value.as_string().str;
 }
 
+// A folder's path: a non-empty string (an empty one would be the file's own folder).
+std::string as_folder(const toml::value& value, const std::string& what,
+                      const std::string& source) {
+  std::string folder = as_string(value, what, source);
+  LEVRISK_REQUIRE(!folder.empty(), input_error,
+                  at(value, source) << ": " << what << " must name a folder, got \"\"");
+  return folder;
+}
+
 bool as_bool(const toml::value& value, const std::string& what, const std::string& source) {
   LEVRISK_REQUIRE(value.is_boolean(), input_error,
                   at(value, source) << ": " << what << " must be true or false");
@@ -103,10 +112,10 @@ void load_run_section(const toml::value& run, run_config& config,
                      src);
   if (const auto* v = find_key(run, "name")) config.name = as_string(*v, "[run] name", src);
   if (const auto* v = find_key(run, "snapshot")) {
-    config.snapshot = resolve(config_dir, as_string(*v, "[run] snapshot", src));
+    config.snapshot = resolve(config_dir, as_folder(*v, "[run] snapshot", src));
   }
   if (const auto* v = find_key(run, "output_dir")) {
-    config.output_dir = resolve(config_dir, as_string(*v, "[run] output_dir", src));
+    config.output_dir = resolve(config_dir, as_folder(*v, "[run] output_dir", src));
   }
   if (const auto* v = find_key(run, "paths")) {
     config.paths = as_integer_in(*v, "[run] paths", src, 1, max_run_paths);
@@ -308,6 +317,9 @@ void load_model_section(const toml::value& model, run_config& config,
   std::vector<std::string> ids;
   for (const auto& id : order->as_array()) {
     ids.push_back(as_string(id, "[model.correlation] assets entry", src));
+    LEVRISK_REQUIRE(
+        std::count(ids.begin(), ids.end(), ids.back()) == 1, input_error,
+        at(id, src) << ": [model.correlation] assets lists '" << ids.back() << "' more than once");
   }
   const auto n = ids.size();
   const auto* matrix = find_key(*correlation, "matrix");

@@ -72,6 +72,9 @@ calibration_result calibrate(const std::vector<price_series>& history,
     selected = history;
   } else {
     for (const std::string& id : options.assets) {
+      // A model lists each asset once: a repeat would write a file run refuses.
+      LEVRISK_REQUIRE(std::count(options.assets.begin(), options.assets.end(), id) == 1,
+                      input_error, "calibrate: --assets lists '" << id << "' more than once");
       const auto it = std::find_if(history.begin(), history.end(),
                                    [&](const price_series& s) { return s.asset == id; });
       if (it == history.end()) {

@@ -298,6 +298,15 @@ TEST_F(Cli, ZeroPathsIsAnInputError) {
   EXPECT_THAT(run.err, HasSubstr("--paths must be an integer in [1, 1000000000000], got '0'"));
 }
 
+TEST_F(Cli, AnEmptyFolderFlagIsAnInputError) {
+  for (const char* flag : {"--snapshot", "--output-dir"}) {
+    const command_result run = run_levrisk(
+        "run --config " + quoted(nightly_config) + " " + flag + " '' --name x --quiet", dir);
+    EXPECT_EQ(run.exit_code, cli::exit_input_error) << flag;
+    EXPECT_EQ(run.err, std::string("levrisk: error: ") + flag + " must name a folder, got ''\n");
+  }
+}
+
 // Integer flags are read exactly and named when out of range; none saturates
 // into a run that never ends, and a count in scientific notation is read.
 TEST_F(Cli, IntegerFlagsAreReadExactly) {

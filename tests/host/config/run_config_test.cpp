@@ -347,6 +347,25 @@ TEST_F(RunConfig, IntegersOutOfRangeAreRefusedWhereTheyAreRead) {
   }
 }
 
+TEST_F(RunConfig, AnAssetListedTwiceInTheCorrelationIsRefused) {
+  std::string text = run_section + model_section;
+  const std::string once = "assets = [\"ETH\", \"USDC\"]";
+  text.replace(text.find(once), once.size(), "assets = [\"ETH\", \"ETH\"]");
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path), path.string() + line_of(text, "assets = [") +
+                                  ": [model.correlation] assets lists 'ETH' more than once");
+}
+
+TEST_F(RunConfig, AnEmptyFolderIsRefused) {
+  for (const char* key : {"snapshot", "output_dir"}) {
+    const std::string text = "[run]\n" + std::string(key) + " = \"\"\n" + model_section;
+    const fs::path path = write_config(text);
+    EXPECT_EQ(load_error(path),
+              path.string() + ":2: [run] " + key + " must name a folder, got \"\"")
+        << key;
+  }
+}
+
 TEST_F(RunConfig, TheLargestSeedAndHexIntegersAreRead) {
   const std::string text =
       run_section + "seed = 9223372036854775807\nthreads = 0x10\n" + model_section;

@@ -61,6 +61,18 @@ TEST(Calibrate, UnknownAssetIsAnError) {
       "--assets: unknown asset 'SOL'; the history has BTC, ETH");
 }
 
+// A repeated asset would give a model file with a repeated key, which run refuses.
+TEST(Calibrate, AnAssetListedTwiceIsAnError) {
+  const std::string path = write_test_file("wide.csv", "timestamp,BTC,ETH\n2024-01-01,1,2\n");
+  calibration_options options;
+  options.assets = {"BTC", "ETH", "BTC"};
+  expect_error<input_error>(
+      [&] {
+        calibrate(load_price_history({{path, ""}}), {path}, options);
+      },
+      "calibrate: --assets lists 'BTC' more than once");
+}
+
 TEST(Calibrate, TooShortAHistoryIsAnError) {
   std::ostringstream text;
   text << "timestamp,BTC\n";
