@@ -9,18 +9,14 @@
 #include <utility>
 
 #include "common/error.hpp"
+#include "common/utf8.hpp"
 
 namespace levrisk {
 
 namespace {
 
 std::string quoted(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '\'';
-  out += text;
-  out += '\'';
-  return out;
+  return quoted_for_message(text);
 }
 
 }  // namespace
@@ -263,6 +259,10 @@ void csv_reader::require_non_empty(std::size_t column) const {
 std::string_view csv_reader::id(std::size_t column) const {
   require_non_empty(column);
   const std::string_view value = fields_[column];
+  if (const std::size_t bad = first_invalid_utf8(value); bad != std::string_view::npos) {
+    fail(column, "must be UTF-8 text, got " + quoted(value) + " (byte " + std::to_string(bad + 1) +
+                     " is not UTF-8)");
+  }
   if (!is_valid_id(value)) {
     fail(column,
          "must be an id without whitespace, control characters or quotes, got " + quoted(value));

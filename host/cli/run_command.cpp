@@ -11,6 +11,8 @@
 #include <string>
 #include <utility>
 
+#include <sys/resource.h>
+
 #include "common/error.hpp"
 #include "host/backend/backend.hpp"
 #include "host/cli/commands.hpp"
@@ -36,6 +38,14 @@ struct run_options {
   double horizon_days = 0.0;
   bool quiet = false, no_liquidation = false;
 };
+
+// The process's peak resident set so far (getrusage reports it in KiB on Linux): the
+// host's side of the memory the run used, besides the planner's count of its buffers.
+std::int64_t peak_resident_bytes() {
+  rusage usage{};
+  if (::getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<std::int64_t>(usage.ru_maxrss) * 1024;
+}
 
 std::string utc_now_iso8601() {
   const std::time_t now = std::time(nullptr);
@@ -110,6 +120,7 @@ int run(const run_options& options, const CLI::App& command) {
   result.metadata.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.metadata.created_utc = utc_now_iso8601();
+  result.metadata.peak_memory_bytes = peak_resident_bytes();
   write_result_file(result, output);
 
   if (!options.quiet) {

@@ -123,6 +123,7 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
   result.metadata.wall_time_s = 0.0;
   result.metadata.batch_paths = batch;
   result.metadata.memory_budget_bytes = batching.budget_bytes;
+  result.metadata.planned_memory_bytes = batching.total_bytes();
 
   for (std::size_t k = 0; k < snap.assets.size(); ++k) {
     result.assets.push_back(asset_result{snap.assets[k].id, snap.assets[k].spot_usd,

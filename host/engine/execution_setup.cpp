@@ -1,7 +1,9 @@
 #include "host/engine/execution_setup.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -137,6 +139,31 @@ execution_plan execution_units(const snapshot& snap) {
   return e;
 }
 
+// The largest USD value a unit may have at spot for its money tallies
+// (kernels/risk/money_tally.hpp) to stay exact over `paths` paths. The square tally adds
+// x^2 2^16 per path and must stay below 2^127; with x up to 64 times the unit's value at
+// spot (a price rising 64-fold on a path), n 64^2 B^2 2^16 < 2^127 gives
+// B < 2^49.5 / sqrt(n): 1.8e12 USD at 100,000 paths, 5.6e11 at a million.
+double max_execution_unit_usd(std::int64_t paths) {
+  return std::ldexp(1.0, 49) / std::sqrt(static_cast<double>(std::max<std::int64_t>(paths, 1)));
+}
+
+void check_tally_range(const execution_plan& e, const risk_plan& plan, const std::string& source) {
+  const double bound_usd = max_execution_unit_usd(plan.simulation.n_paths);
+  const std::vector<unit_book> books = unit_books(e);
+  for (std::size_t u = 0; u < books.size(); ++u) {
+    const unit_book& b = books[u];
+    const double gross_usd = std::fabs(b.collateral_usd) + b.debt_usd + b.notional_usd;
+    LEVRISK_REQUIRE(gross_usd <= bound_usd, input_error,
+                    source << ": " << to_string(plan.units[u].kind) << " '" << plan.units[u].id
+                           << "' holds " << gross_usd << " USD at spot, more than execution"
+                           << " tallies add exactly over " << plan.simulation.n_paths
+                           << " paths (at most " << bound_usd << " USD per unit); are its"
+                           << " amounts in the asset's units? With [liquidation] execute ="
+                           << " false its liquidation probability needs no such bound");
+  }
+}
+
 }  // namespace
 
 std::vector<unit_book> unit_books(const execution_plan& e) {
@@ -157,6 +184,7 @@ void set_execution(const snapshot& snap, const std::vector<bool>& constant_asset
   LEVRISK_REQUIRE(e.units.size() == plan.units.size(), runtime_failure,
                   "execution plan: " << e.units.size() << " units against " << plan.units.size());
   e.enabled = true;
+  check_tally_range(e, plan, snap.source);
   e.exact_units.resize(static_cast<std::size_t>(plan.simulation.multi.n_units()), -1);
   for (std::size_t u = 0; u < plan.units.size(); ++u) {
     const planned_unit& unit = plan.units[u];

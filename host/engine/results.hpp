@@ -134,8 +134,10 @@ struct run_metadata {
   std::string model_fit;        // what the run fitted from data (TOML); empty if nothing
   std::string created_utc;      // ISO 8601
   double wall_time_s = 0.0;
-  std::int64_t batch_paths = 0;          // paths per batch (host/engine/batch_planner.hpp)
-  std::int64_t memory_budget_bytes = 0;  // the budget the batch was chosen within
+  std::int64_t batch_paths = 0;           // paths per batch (host/engine/batch_planner.hpp)
+  std::int64_t memory_budget_bytes = 0;   // the budget the batch was chosen within
+  std::int64_t planned_memory_bytes = 0;  // what the batch planner counted against the budget
+  std::int64_t peak_memory_bytes = 0;     // the process's peak resident set; 0 when unknown
 };
 
 // The shortfall of the whole book (docs/methodology.md, "Shortfall"): per-path

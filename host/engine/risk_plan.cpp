@@ -286,10 +286,56 @@ void add_exact_unit(const health_form& form, const folded_form& folded, planned_
   sim.multi.term_offset.push_back(static_cast<int>(sim.multi.terms.size()));
 }
 
+// "data/x: lending account 'a1'", for messages.
+std::string unit_name(const snapshot& snap, risk_unit_kind kind, const std::string& id) {
+  const char* what = kind == risk_unit_kind::lending_account ? "lending account"
+                     : kind == risk_unit_kind::perp_isolated ? "isolated perp position"
+                                                             : "cross-margin perp account";
+  return snap.source + ": " + what + " '" + id + "'";
+}
+
+// The exponent e of the form's largest coefficient in magnitude (2^e <= max < 2^(e+1)),
+// 0 for an empty form. Throws when a coefficient, or the sum of their magnitudes, is not
+// a finite double: such a unit's health factor cannot be computed.
+int scale_exponent(const health_form& form, const std::string& unit) {
+  double largest =
+      std::max(std::fabs(form.numerator_const_usd), std::fabs(form.denominator_const_usd));
+  double gross = largest;
+  for (std::size_t k = 0; k < form.numerator_usd.size(); ++k) {
+    largest =
+        std::max({largest, std::fabs(form.numerator_usd[k]), std::fabs(form.denominator_usd[k])});
+    gross += std::fabs(form.numerator_usd[k]) + std::fabs(form.denominator_usd[k]);
+  }
+  gross += std::fabs(form.denominator_const_usd);
+  LEVRISK_REQUIRE(std::isfinite(gross), input_error,
+                  unit << ": its balances add up to more USD than a double holds (the sum of"
+                       << " their values at spot overflows); are the amounts in the asset's"
+                       << " units, not in its smallest on-chain unit?");
+  return largest > 0.0 ? std::ilogb(largest) : 0;
+}
+
+// The form divided by 2^e, e its largest coefficient's exponent: the kernels keep the
+// per-asset coefficients as float, whose range (1e-38 to 3e38 for normal values) an
+// account of 1e40 USD, or of 1e-45 USD, would leave, losing its probability to overflow
+// or its precision to subnormals. Scaling by a power of two is exact in double, so the
+// health factor, its routes and thresholds are those of the USD form, bit for bit, and
+// the float terms keep their 24 bits relative to the unit's own size.
+health_form normalised(health_form form, int exponent) {
+  const auto scale = [exponent](double& x) { x = std::ldexp(x, -exponent); };
+  scale(form.numerator_const_usd);
+  scale(form.denominator_const_usd);
+  for (double& x : form.numerator_usd) scale(x);
+  for (double& x : form.denominator_usd) scale(x);
+  return form;
+}
+
 // Routes unit `index` (constant, ladder or exact) and returns it without id and kind.
-planned_unit plan_unit(const snapshot& snap, const health_form& form,
+// Its ladder coefficients and exact terms are those of the normalised form (in units of
+// 2^e USD); its liquidation price and initial health factor do not depend on the scale.
+planned_unit plan_unit(const snapshot& snap, const health_form& usd_form, const std::string& name,
                        const std::vector<bool>& constant_asset, int index, factor_ladders& ladders,
                        simulation_plan& sim) {
+  const health_form form = normalised(usd_form, scale_exponent(usd_form, name));
   planned_unit unit{};
   unit.health_factor_initial = health_at_spot(form);
   unit.factor = -1;
@@ -316,17 +362,25 @@ planned_unit plan_unit(const snapshot& snap, const health_form& form,
   return unit;
 }
 
-// The HF-minimum sample costs sample paths x exact units x steps: bound it so
-// that a million-account snapshot does not spend hours on it.
+// The HF-minimum sample costs sample paths x exact units x steps of compute, bounded
+// by hf_sample_max_unit_steps so that a million-account snapshot does not spend hours on
+// it, and keeps one float per sample path and exact unit, bounded by
+// hf_sample_max_values so that it does not take gigabytes (307k multi-asset units x
+// 2048 paths would be 2.5 GB, twice over while the tallies are handed back). Both bounds
+// depend on the plan only, never on the machine, so the sample and its quantiles are
+// the same everywhere.
 std::int64_t hf_sample_paths(const simulation_plan& sim, const risk_plan_settings& settings) {
-  const double unit_steps_per_path =
-      static_cast<double>(sim.multi.n_units()) * static_cast<double>(settings.steps + 1);
+  const auto n_multi = static_cast<double>(sim.multi.n_units());
+  const double unit_steps_per_path = n_multi * static_cast<double>(settings.steps + 1);
   const double affordable =
       unit_steps_per_path > 0.0
           ? std::floor(settings.hf_sample_max_unit_steps / unit_steps_per_path)
           : static_cast<double>(settings.paths);
+  const double storable = n_multi > 0.0
+                              ? std::floor(static_cast<double>(hf_sample_max_values) / n_multi)
+                              : static_cast<double>(settings.paths);
   return std::min({settings.hf_sample_paths, settings.paths,
-                   static_cast<std::int64_t>(std::min(affordable, 9.0e18))});
+                   static_cast<std::int64_t>(std::min({affordable, storable, 9.0e18}))});
 }
 
 }  // namespace
@@ -365,7 +419,7 @@ risk_plan build_risk_plan(const snapshot& snap, const std::vector<bool>& constan
   factor_ladders ladders(sim);
   plan.units.reserve(forms.size());
   for (std::size_t u = 0; u < forms.size(); ++u) {
-    planned_unit unit = plan_unit(snap, forms[u], constant_asset,
+    planned_unit unit = plan_unit(snap, forms[u], unit_name(snap, kinds[u], ids[u]), constant_asset,
                                   static_cast<int>(plan.units.size()), ladders, sim);
     unit.id = std::move(ids[u]);
     unit.kind = kinds[u];

@@ -37,7 +37,8 @@ struct planned_unit {
   double health_factor_initial;
   unit_route route;
   bool always_liquidated;  // constant route only
-  // Ladder route: HF = (a + b r) / (c + d r) with r = e^y of factor `factor`.
+  // Ladder route: HF = (a + b r) / (c + d r) with r = e^y of factor `factor`; a, b, c, d
+  // in units of the unit's own scale, a power of two of USD (risk_plan.cpp: normalised).
   int factor;
   bool rising;
   int ladder_position;
@@ -52,6 +53,11 @@ struct risk_plan {
   simulation_plan simulation;
   std::vector<planned_unit> units;
 };
+
+// At most this many HF-minimum values (sample paths x multi-asset units) are kept:
+// 2^28 floats, 1 GiB. hf_sample_paths is reduced to respect it; the result file records
+// the paths used (hf_min_paths).
+constexpr std::int64_t hf_sample_max_values = std::int64_t{1} << 28;
 
 struct risk_plan_settings {
   std::uint64_t seed;

@@ -449,6 +449,11 @@ void print_inspection(const run_result& result, std::ostream& out, int top_n) {
                    {"batch", format_count(m.batch_paths) + " paths (memory budget " +
                                  format_bytes(m.memory_budget_bytes) + ")"});
   }
+  if (m.peak_memory_bytes > 0) {
+    summary.insert(summary.begin() + 8 + (m.batch_paths > 0),
+                   {"memory", format_bytes(m.planned_memory_bytes) + " planned, " +
+                                  format_bytes(m.peak_memory_bytes) + " peak (process)"});
+  }
   if (const std::string history = history_window(m.model_fit); !history.empty()) {
     summary.push_back({"history", history});
   }

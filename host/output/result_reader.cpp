@@ -73,7 +73,9 @@ run_metadata read_run_group(const hdf5_reader& reader, hid_t file) {
   m.wall_time_s = reader.scalar_attribute<double>(g, at, "wall_time_s");
   // Added after format_version 1 was fixed: absent from older files, read as 0.
   for (auto [name, field] : {std::pair{"batch_paths", &m.batch_paths},
-                             std::pair{"memory_budget_bytes", &m.memory_budget_bytes}}) {
+                             std::pair{"memory_budget_bytes", &m.memory_budget_bytes},
+                             std::pair{"planned_memory_bytes", &m.planned_memory_bytes},
+                             std::pair{"peak_memory_bytes", &m.peak_memory_bytes}}) {
     if (reader.has_attribute(g, at, name))
       *field = reader.scalar_attribute<std::int64_t>(g, at, name);
   }

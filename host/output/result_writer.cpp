@@ -104,6 +104,8 @@ void write_run_group(const hdf5_writer& writer, hid_t file, const run_metadata& 
   writer.scalar_attribute<double>(g, at, "wall_time_s", m.wall_time_s);
   writer.scalar_attribute<std::int64_t>(g, at, "batch_paths", m.batch_paths);
   writer.scalar_attribute<std::int64_t>(g, at, "memory_budget_bytes", m.memory_budget_bytes);
+  writer.scalar_attribute<std::int64_t>(g, at, "planned_memory_bytes", m.planned_memory_bytes);
+  writer.scalar_attribute<std::int64_t>(g, at, "peak_memory_bytes", m.peak_memory_bytes);
 }
 
 void write_assets_group(const hdf5_writer& writer, hid_t file, const run_result& result) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -11,6 +12,7 @@
 
 #include "common/csv_reader.hpp"
 #include "common/error.hpp"
+#include "common/utf8.hpp"
 #include "host/snapshot/snapshot_format.hpp"
 
 namespace levrisk {
@@ -111,7 +113,8 @@ int add_unique(const csv_reader& csv, std::size_t column, id_table& table, std::
   const auto [entry, inserted] =
       table.emplace(id, id_entry{static_cast<int>(table.size()), csv.line()});
   if (!inserted) {
-    csv.fail(column, "repeats " + text(what) + " '" + text(id) + "'" + first_on(entry->line));
+    csv.fail(column,
+             "repeats " + text(what) + " " + quoted_for_message(id) + first_on(entry->line));
   }
   return entry->index;
 }
@@ -121,7 +124,7 @@ int resolve(const csv_reader& csv, std::size_t column, const id_table& table, co
   const std::string_view id = csv.id(column);
   const id_entry* entry = table.find(id);
   if (entry == nullptr) {
-    csv.fail(column, "names an unknown " + text(what) + " '" + text(id) + "' (not in " +
+    csv.fail(column, "names an unknown " + text(what) + " " + quoted_for_message(id) + " (not in " +
                          defining_file + ")");
   }
   return entry->index;
@@ -134,8 +137,8 @@ double read_depth_usd(const csv_reader& csv, std::size_t column) {
   if (field.empty()) return std::numeric_limits<double>::infinity();
   double value = 0;
   if (!parse_number(field, value) || !std::isfinite(value) || !(value > 0)) {
-    csv.fail(column,
-             "must be a finite number > 0 (or empty: no price impact), got '" + text(field) + "'");
+    csv.fail(column, "must be a finite number > 0 (or empty: no price impact), got " +
+                         quoted_for_message(field));
   }
   return value;
 }
@@ -162,7 +165,7 @@ void read_lending_markets(csv_reader& csv, const id_table& assets, snapshot& sna
     const int asset_index = resolve(csv, 0, assets, "asset", format::assets_file);
     int& first_line = line_by_asset[static_cast<std::size_t>(asset_index)];
     if (first_line != 0) {
-      csv.fail(0, "repeats asset '" + text(csv.raw(0)) + "'" + first_on(first_line));
+      csv.fail(0, "repeats asset " + quoted_for_message(csv.raw(0)) + first_on(first_line));
     }
     first_line = csv.line();
     const auto unit_interval = number_bounds::range(0, true, 1, false);
@@ -170,14 +173,15 @@ void read_lending_markets(csv_reader& csv, const id_table& assets, snapshot& sna
     const double liquidation_threshold = csv.number(2, unit_interval);
     const double liquidation_bonus = csv.number(3, unit_interval);
     if (ltv > liquidation_threshold) {
-      csv.fail(1, "must be <= liquidation_threshold ('" + text(csv.raw(2)) + "'), got '" +
-                      text(csv.raw(1)) + "'");
+      csv.fail(1, "must be <= liquidation_threshold (" + quoted_for_message(csv.raw(2)) +
+                      "), got " + quoted_for_message(csv.raw(1)));
     }
     // Aave v3 PoolConfigurator rule: above 1, liquidating an account just below
     // HF 1 seizes more weighted collateral than it repays and lowers its HF.
     if (liquidation_threshold * (1 + liquidation_bonus) > 1) {
-      csv.fail(3, "must satisfy liquidation_threshold * (1 + liquidation_bonus) <= 1, got '" +
-                      text(csv.raw(2)) + "' * (1 + '" + text(csv.raw(3)) + "')");
+      csv.fail(3, "must satisfy liquidation_threshold * (1 + liquidation_bonus) <= 1, got " +
+                      quoted_for_message(csv.raw(2)) + " * (1 + " + quoted_for_message(csv.raw(3)) +
+                      ")");
     }
     snap.lending_markets.push_back(
         lending_market{asset_index, ltv, liquidation_threshold, liquidation_bonus});
@@ -198,15 +202,29 @@ void read_protocol(csv_reader& csv, snapshot& snap) {
       ++k;
     }
     if (k == format::protocol_parameters.size()) {
-      csv.fail(0, "names an unknown parameter '" + text(parameter) + "' (known: " + known + ")");
+      csv.fail(0, "names an unknown parameter " + quoted_for_message(parameter) +
+                      " (known: " + known + ")");
     }
     const format::protocol_parameter& p = format::protocol_parameters[k];
     if (first_line[k] != 0) {
-      csv.fail(0, "repeats parameter '" + text(p.name) + "'" + first_on(first_line[k]));
+      csv.fail(0, "repeats parameter " + quoted_for_message(p.name) + first_on(first_line[k]));
     }
     first_line[k] = csv.line();
     snap.*p.value = csv.number(1, p.bounds);
   }
+}
+
+// Every USD value the engine derives from a row starts as amount x price: it must be a
+// finite double (an amount of 1e308 at a price of 3000 is not), else the row's health
+// factor is NaN and the unit would read as safe.
+void require_finite_usd(const csv_reader& csv, std::size_t column, double amount,
+                        double price_usd, const char* price_name) {
+  if (std::isfinite(amount * price_usd)) return;
+  std::ostringstream message;
+  message << "is worth more USD than a double holds: " << quoted_for_message(csv.raw(column))
+          << " x " << price_name << " " << price_usd
+          << " overflows (is it in the asset's units, not its smallest on-chain unit?)";
+  csv.fail(column, message.str());
 }
 
 std::uint64_t pair_key(int first, int second) {
@@ -227,11 +245,14 @@ void read_lending_balances(csv_reader& csv, const id_table& assets, snapshot& sn
     const std::string_view account_id = csv.id(0);
     const int asset_index = resolve(csv, 1, assets, "asset", format::assets_file);
     if (market_by_asset[static_cast<std::size_t>(asset_index)] < 0) {
-      csv.fail(1, "names asset '" + text(csv.raw(1)) + "', which has no row in " +
+      csv.fail(1, "names asset " + quoted_for_message(csv.raw(1)) + ", which has no row in " +
                       format::lending_markets_file);
     }
     const double collateral_amount = csv.number(2, number_bounds::at_least(0));
     const double debt_amount = csv.number(3, number_bounds::at_least(0));
+    const double spot_usd = snap.assets[static_cast<std::size_t>(asset_index)].spot_usd;
+    require_finite_usd(csv, 2, collateral_amount, spot_usd, "spot_usd");
+    require_finite_usd(csv, 3, debt_amount, spot_usd, "spot_usd");
 
     const auto [account, new_account] =
         accounts.emplace(account_id, id_entry{static_cast<int>(accounts.size()), csv.line()});
@@ -240,8 +261,8 @@ void read_lending_balances(csv_reader& csv, const id_table& assets, snapshot& sn
     const auto [first_line, new_balance] =
         line_by_balance.emplace(pair_key(account_index, asset_index), csv.line());
     if (!new_balance) {
-      csv.fail(1, "repeats asset '" + text(csv.raw(1)) + "' for account '" + text(account_id) +
-                      "'" + first_on(*first_line));
+      csv.fail(1, "repeats asset " + quoted_for_message(csv.raw(1)) + " for account " +
+                      quoted_for_message(account_id) + first_on(*first_line));
     }
     snap.lending_accounts[static_cast<std::size_t>(account_index)].balances.push_back(
         lending_balance{asset_index, collateral_amount, debt_amount});
@@ -258,8 +279,8 @@ id_table read_perp_markets(csv_reader& csv, const id_table& assets, snapshot& sn
     const double maintenance = csv.number(2, number_bounds::range(0, false, 1, false));
     const double initial = csv.number(3, number_bounds::range(0, false, 1, true));
     if (!(maintenance < initial)) {
-      csv.fail(2, "must be < initial_margin_fraction ('" + text(csv.raw(3)) + "'), got '" +
-                      text(csv.raw(2)) + "'");
+      csv.fail(2, "must be < initial_margin_fraction (" + quoted_for_message(csv.raw(3)) +
+                      "), got " + quoted_for_message(csv.raw(2)));
     }
     perp_market market{text(id), asset_index, maintenance, initial};
     if (fee_column) {
@@ -306,6 +327,11 @@ void read_perp_positions(csv_reader& csv, const id_table& markets, const id_tabl
         csv.choice(side_col, sides) == 0 ? position_side::long_side : position_side::short_side;
     const double size = csv.number(size_col, number_bounds::above(0));
     const double entry_price_usd = csv.number(entry_col, number_bounds::above(0));
+    const perp_market& market = snap.perp_markets[static_cast<std::size_t>(market_index)];
+    require_finite_usd(csv, size_col, size,
+                       snap.assets[static_cast<std::size_t>(market.asset_index)].spot_usd,
+                       "spot_usd");
+    require_finite_usd(csv, size_col, size, entry_price_usd, "entry_price_usd");
     const auto mode = csv.choice(mode_col, modes) == 0 ? margin_mode::isolated : margin_mode::cross;
     double isolated_margin_usd = 0;
     if (mode == margin_mode::isolated) {
@@ -314,11 +340,13 @@ void read_perp_positions(csv_reader& csv, const id_table& markets, const id_tabl
       const std::string_view margin = csv.raw(margin_col);
       double value = 0;
       if (!margin.empty() && !(parse_number(margin, value) && value == 0)) {
-        csv.fail(margin_col, "must be 0 or empty for a cross position, got '" + text(margin) + "'");
+        csv.fail(margin_col,
+                 "must be 0 or empty for a cross position, got " + quoted_for_message(margin));
       }
       if (accounts.find(account_id) == nullptr) {
-        csv.fail(account_col, "names account '" + text(account_id) + "', which has no row in " +
-                                  format::perp_accounts_file + "; cross positions need one");
+        csv.fail(account_col, "names account " + quoted_for_message(account_id) +
+                                  ", which has no row in " + format::perp_accounts_file +
+                                  "; cross positions need one");
       }
     }
 
@@ -328,8 +356,9 @@ void read_perp_positions(csv_reader& csv, const id_table& markets, const id_tabl
     const auto [first_line, inserted] = line_by_position.emplace(key, csv.line());
     if (!inserted) {
       csv.fail(market_col, "repeats the " + text(modes[mode == margin_mode::cross]) +
-                               " position of account '" + text(account_id) + "' in market '" +
-                               text(csv.raw(market_col)) + "'" + first_on(*first_line));
+                               " position of account " + quoted_for_message(account_id) +
+                               " in market " + quoted_for_message(csv.raw(market_col)) +
+                               first_on(*first_line));
     }
     snap.perp_positions.push_back(perp_position{text(account_id), market_index, side, size,
                                                 entry_price_usd, mode, isolated_margin_usd});

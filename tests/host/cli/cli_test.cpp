@@ -201,6 +201,14 @@ TEST_F(Cli, VersionListsTheCpuBackend) {
   EXPECT_THAT(version.out, HasSubstr("backends compiled in: cpu"));
 }
 
+TEST_F(Cli, UnknownCommandIsNamed) {
+  const command_result simulate = run_levrisk("simulate --paths 10", dir);
+  EXPECT_EQ(simulate.exit_code, cli::exit_input_error);
+  EXPECT_EQ(simulate.err,
+            "levrisk: error: unknown command 'simulate'; the commands are run, inspect, synth, "
+            "version, calibrate\n");
+}
+
 TEST_F(Cli, MissingSnapshotDirectory) {
   const fs::path absent = dir / "no-such-snapshot";
   const command_result run =

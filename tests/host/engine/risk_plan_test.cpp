@@ -216,8 +216,10 @@ TEST(RiskPlan, CrossAccountWithTwoAssetsIsExactAndItsFormIsEquityOverMaintenance
   EXPECT_EQ(u.exact_index, 0);
   EXPECT_TRUE(std::isnan(u.liquidation_price));
   ASSERT_EQ(plan.simulation.multi.n_units(), 1);
+  // In the unit's own scale, 2^13 USD: its largest coefficient, the BTC short's
+  // 0.1 x 90000 = 9000 USD, lies in [2^13, 2^14).
   EXPECT_EQ(plan.simulation.multi.numerator_const_usd[0],
-            collateral - s_eth * e_eth + s_btc * e_btc);
+            std::ldexp(collateral - s_eth * e_eth + s_btc * e_btc, -13));
   EXPECT_EQ(plan.simulation.multi.terms.size(), 2u);
 
   // At spot: equity 5000 - 200 - 200 = 4600, maintenance 180 + 45 = 225.
@@ -313,6 +315,50 @@ TEST(RiskPlan, CollateralWithoutLendingMarketIsNamed) {
               "test-snapshot: lending account 'L9' holds collateral in 'SOL', which has no "
               "lending market");
   }
+}
+
+// The HF-minimum sample keeps one float per sample path and multi-asset unit: at most
+// hf_sample_max_values of them, whatever the compute bound allows.
+TEST(RiskPlan, HfSampleIsBoundedInMemory) {
+  snapshot snap = base_snapshot();
+  const int n_accounts = 140000;  // 2^28 / 140000 = 1917.4 sample paths, below the 2048 asked
+  snap.lending_accounts.reserve(n_accounts);
+  for (int i = 0; i < n_accounts; ++i) {  // ETH and BTC against USDC: exact units
+    snap.lending_accounts.push_back(
+        {"L" + std::to_string(i), {{eth, 10.0, 0.0}, {btc, 0.5, 0.0}, {usdc, 0.0, 40000.0}}});
+  }
+  const risk_plan_settings settings{1, 100000, 10, 2048, 1e300, 16, 0.01};
+  const risk_plan plan = build_risk_plan(snap, constant_assets(snap), settings);
+  ASSERT_EQ(plan.simulation.multi.n_units(), n_accounts);
+  EXPECT_EQ(plan.simulation.multi.hf_sample_paths, 1917);
+  EXPECT_LE(plan.simulation.multi.hf_sample_paths * n_accounts, hf_sample_max_values);
+}
+
+// A unit's form is divided by a power of two of its own size: its health factor and
+// liquidation price are the USD form's, bit for bit, at any scale a double holds.
+TEST(RiskPlan, UnitScaleChangesNoRouteOrThreshold) {
+  snapshot snap = base_snapshot();
+  snap.lending_accounts = {{"L1", {{eth, 10.0, 0.0}, {usdc, 0.0, 20000.0}}},
+                           {"L2", {{eth, 10.0, 0.0}, {btc, 0.2, 0.0}, {usdc, 0.0, 30000.0}}}};
+  const risk_plan plain = plan_for(snap);
+  for (lending_account& account : snap.lending_accounts) {
+    for (lending_balance& b : account.balances) {
+      b.collateral_amount = std::ldexp(b.collateral_amount, 200);
+      b.debt_amount = std::ldexp(b.debt_amount, 200);
+    }
+  }
+  const risk_plan big = plan_for(snap);
+  for (std::size_t u = 0; u < 2; ++u) {
+    EXPECT_EQ(plain.units[u].route, big.units[u].route);
+    EXPECT_EQ(plain.units[u].health_factor_initial, big.units[u].health_factor_initial);
+    EXPECT_EQ(plain.units[u].a, big.units[u].a);
+    EXPECT_EQ(plain.units[u].d, big.units[u].d);
+  }
+  EXPECT_EQ(plain.units[0].liquidation_price, big.units[0].liquidation_price);
+  ASSERT_EQ(big.simulation.multi.terms.size(), 2u);
+  EXPECT_EQ(big.simulation.multi.terms[0].numerator_usd,
+            plain.simulation.multi.terms[0].numerator_usd);
+  EXPECT_LE(std::fabs(big.simulation.multi.terms[0].numerator_usd), 2.0f);
 }
 
 }  // namespace

@@ -371,6 +371,53 @@ TEST_F(LoadSnapshotError, InfinityIsNotFinite) {
                          ":2: field 'collateral_amount' must be a finite number >= 0, got 'inf'");
 }
 
+// 1e308 ETH at 3500 USD is no finite double: the row's health factor would be NaN.
+TEST_F(LoadSnapshotError, CollateralWorthMoreThanADoubleHolds) {
+  replace("lending_balances.csv", balances_header + "L1,ETH,1e308,0\nL1,USDC,0,1e308\n");
+  EXPECT_EQ(error(), path("lending_balances.csv") +
+                         ":2: field 'collateral_amount' is worth more USD than a double holds: "
+                         "'1e308' x spot_usd 3500 overflows (is it in the asset's units, not its "
+                         "smallest on-chain unit?)");
+}
+
+TEST_F(LoadSnapshotError, PerpNotionalWorthMoreThanADoubleHolds) {
+  replace("perp_positions.csv", positions_header + "P2,ETH-PERP,long,1e307,3400,isolated,600\n");
+  EXPECT_EQ(error(), path("perp_positions.csv") +
+                         ":2: field 'size' is worth more USD than a double holds: '1e307' x "
+                         "spot_usd 3500 overflows (is it in the asset's units, not its smallest "
+                         "on-chain unit?)");
+}
+
+// Result files store ids as UTF-8 strings, which strict readers decode.
+TEST_F(LoadSnapshotError, IdThatIsNotUtf8) {
+  replace("perp_accounts.csv", perp_accounts_header + "P1,10000\nP\xff\xfe,500\n");
+  EXPECT_EQ(error(), path("perp_accounts.csv") +
+                         ":3: field 'account_id' must be UTF-8 text, got 'P\\xFF\\xFE' (byte 2 is "
+                         "not UTF-8)");
+}
+
+TEST(LoadSnapshot, Utf8IdsLoad) {
+  const test_directory temp;
+  write_minimal_snapshot(temp.path());
+  write_text(temp.path() / "perp_accounts.csv",
+             "account_id,cross_collateral_usd\nP1,10000\nR\xc3\xa9sum\xc3\xa9\xe2\x82\xac,5\n");
+  const snapshot snap = load_snapshot(temp.path());
+  ASSERT_EQ(snap.perp_accounts.size(), 2u);
+  EXPECT_EQ(snap.perp_accounts[1].id, "R\xc3\xa9sum\xc3\xa9\xe2\x82\xac");
+}
+
+// A megabyte field is echoed by its start and its length, not whole.
+TEST_F(LoadSnapshotError, HugeFieldIsEchoedInPart) {
+  replace("assets.csv", assets_header + "BTC,9" + std::string(1000000, '1') + "x\n");
+  const std::string message = error();
+  EXPECT_LT(message.size(), 300u) << message.substr(0, 300);
+  EXPECT_NE(message.find(path("assets.csv") + ":2: field 'spot_usd' must be a finite number > 0, "
+                                              "got '9111"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("... (1000002 bytes)"), std::string::npos) << message;
+}
+
 // --- liquidation columns ---
 
 const std::string assets_depth_header = "asset_id,spot_usd,depth_usd\n";
