@@ -32,8 +32,10 @@ for bin in "$bin_a" "$bin_b"; do
 done
 
 # Provenance of the build and the run, not results: revision, device, clock, and
-# the memory budget (a share of the RAM free at the time of the run).
-ignored=(git_revision device created_utc wall_time_s memory_budget_bytes)
+# the memory budget (a share of the RAM free at the time of the run), what was planned
+# within it, and the peak the process reached.
+ignored=(git_revision device created_utc wall_time_s memory_budget_bytes planned_memory_bytes
+  peak_memory_bytes)
 newer="${LEVRISK_COMPARE_NEWER:-0}"
 [[ "$newer" == 1 ]] && ignored+=(resolved_config)
 configs_a="${LEVRISK_COMPARE_CONFIGS_A:-}"
