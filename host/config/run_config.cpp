@@ -122,6 +122,11 @@ void check_run_name(const std::string& name, const std::string& where) {
   LEVRISK_REQUIRE(
       name.find('/') == std::string::npos, input_error,
       where << ": [run] name must contain no '/' (it names the result file), got '" << name << "'");
+  // 255 bytes: the longest file name Linux and macOS file systems take.
+  LEVRISK_REQUIRE(name.size() + 3 <= 255, input_error,
+                  where << ": [run] name must be at most 252 bytes (the result file NAME.h5 is a "
+                           "file name), got "
+                        << name.size());
   for (std::size_t i = 0; i < name.size(); ++i) {
     const auto code = static_cast<unsigned char>(name[i]);
     LEVRISK_REQUIRE(code >= 0x20 && code != 0x7f, input_error,
