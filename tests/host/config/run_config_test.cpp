@@ -753,7 +753,7 @@ TEST_F(RunConfigLiquidation, UnknownKeyIsRefused) {
 TEST_F(RunConfigLiquidation, SectionThatIsNoTable) {
   const std::string text = "liquidation = 1\n" + run_section + model_section;
   const fs::path path = write_config(text);
-  EXPECT_EQ(load_error(path), path.string() + ": [liquidation] must be a table");
+  EXPECT_EQ(load_error(path), path.string() + ":1: [liquidation] must be a table");
 }
 
 }  // namespace
