@@ -36,7 +36,8 @@ fhs_tables build_fhs_tables(const fhs_params& params, const std::vector<std::str
   const std::vector<price_series> all =
       load_price_history(sources, params.duplicates == "first" ? duplicate_policy::keep_first
                                                                : duplicate_policy::error);
-  const std::int64_t period_ms = parse_frequency(params.frequency);
+  const std::int64_t period_ms =
+      parse_frequency(params.frequency, context + ": [model.fhs] frequency");
 
   // The panel holds the simulated non-constant assets, in the model's order.
   std::vector<price_series> used;

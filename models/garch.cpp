@@ -1,8 +1,12 @@
 #include "models/garch.hpp"
 
 #include <cmath>
+#include <iomanip>
+#include <sstream>
 
 #include "common/error.hpp"
+#include "models/calibration/garch.hpp"
+#include "models/parameter_error.hpp"
 #include "models/t_mixing.hpp"
 
 namespace levrisk {
@@ -14,6 +18,54 @@ std::vector<float> garch_step_coefficients::interleaved_mixing() const {
     for (std::size_t i = 0; i < mixing_tables[k].size(); ++i) out[i * n + k] = mixing_tables[k][i];
   }
   return out;
+}
+
+namespace {
+
+std::string number_text(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
+}
+
+void require_above(double value, double bound, const std::string& field, bool inclusive) {
+  const bool ok = std::isfinite(value) && (inclusive ? value >= bound : value > bound);
+  if (!ok) {
+    throw parameter_error(field, std::string("must be a finite number ") +
+                                     (inclusive ? ">= " : "> ") + number_text(bound) + ", got " +
+                                     number_text(value));
+  }
+}
+
+}  // namespace
+
+void check_garch_asset(const garch_asset_params& p) {
+  require_above(p.omega, 0.0, "omega", false);
+  require_above(p.alpha, 0.0, "alpha", true);
+  require_above(p.beta, 0.0, "beta", true);
+  require_above(p.nu, 2.0, "nu", false);
+  require_above(p.variance_now, 0.0, "variance_now", false);
+  require_above(p.period_days, 0.0, "period_days", false);
+  // calibrate reports persistence from this threshold on as integrated
+  // (garch_stationary = false): a run refuses what calibrate flags.
+  const double persistence = p.alpha + p.beta;
+  if (!(persistence < calibration::garch_nonstationary_persistence)) {
+    std::ostringstream problem;
+    problem << "= " << std::setprecision(12) << persistence << " is not stationary: must be < "
+            << calibration::garch_nonstationary_persistence
+            << ", where calibrate reports garch_stationary = false (an integrated GARCH has no "
+               "unconditional variance)";
+    throw parameter_error("alpha + beta", problem.str());
+  }
+  // The kernel's float32 coefficients: rounding can carry a sum just below 1 to 1.
+  const float persistence_float = static_cast<float>(p.alpha) + static_cast<float>(p.beta);
+  if (!(persistence_float < 1.0f)) {
+    std::ostringstream problem;
+    problem << "= " << std::setprecision(12) << persistence
+            << " is not stationary in the kernel's float32 coefficients, whose sum is "
+            << persistence_float << ": must be < 1";
+    throw parameter_error("alpha + beta", problem.str());
+  }
 }
 
 garch_step_coefficients garch_coefficients(const std::vector<garch_asset_params>& params,
@@ -31,19 +83,11 @@ garch_step_coefficients garch_coefficients(const std::vector<garch_asset_params>
     const std::string where = context + ": [model.assets." + asset_ids[k] + ".garch]";
     LEVRISK_REQUIRE(p.present, input_error,
                     where << " is missing: type \"garch\" needs it for every asset that moves");
-    LEVRISK_REQUIRE(std::isfinite(p.omega) && p.omega > 0.0, input_error,
-                    where << " omega must be a finite number > 0, got " << p.omega);
-    LEVRISK_REQUIRE(
-        std::isfinite(p.alpha) && p.alpha >= 0.0 && std::isfinite(p.beta) && p.beta >= 0.0,
-        input_error,
-        where << " alpha and beta must be finite and >= 0, got " << p.alpha << " and " << p.beta);
-    LEVRISK_REQUIRE(p.alpha + p.beta < 1.0, input_error,
-                    where << " is not stationary: alpha + beta = " << p.alpha + p.beta
-                          << " must be < 1 (an integrated GARCH has no unconditional variance)");
-    LEVRISK_REQUIRE(std::isfinite(p.nu) && p.nu > 2.0, input_error,
-                    where << " nu must be a finite number > 2, got " << p.nu);
-    LEVRISK_REQUIRE(std::isfinite(p.variance_now) && p.variance_now > 0.0, input_error,
-                    where << " variance_now must be a finite number > 0, got " << p.variance_now);
+    try {
+      check_garch_asset(p);
+    } catch (const parameter_error& error) {
+      LEVRISK_FAIL(input_error, where << " " << error.what());
+    }
     LEVRISK_REQUIRE(std::fabs(step_days - p.period_days) <= 1e-6 * p.period_days, input_error,
                     where << " parameters are per " << p.period_days
                           << " days but the run's step is " << step_days

@@ -26,9 +26,15 @@ struct garch_step_coefficients {
   std::vector<float> interleaved_mixing() const;
 };
 
-// Validates each non-constant asset's parameters (present, finite, omega > 0,
-// alpha, beta >= 0, alpha + beta < 1, nu > 2, variance_now > 0) and that the
-// run's step equals their period; constant assets get zero variance.
+// Throws parameter_error naming the configuration key of the first value outside
+// its domain: finite, omega > 0, alpha, beta >= 0, nu > 2, variance_now > 0,
+// period_days > 0, and stationarity under the field "alpha + beta": alpha + beta
+// below calibrate's garch_nonstationary_persistence (models/calibration/garch.hpp)
+// and the float32 alpha + beta the kernel steps with below 1.
+void check_garch_asset(const garch_asset_params& asset);
+
+// Validates each non-constant asset's parameters (present, check_garch_asset)
+// and that the run's step equals their period; constant assets get zero variance.
 garch_step_coefficients garch_coefficients(const std::vector<garch_asset_params>& params,
                                            const std::vector<std::string>& asset_ids,
                                            const std::vector<bool>& constant_asset,

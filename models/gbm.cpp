@@ -2,13 +2,28 @@
 
 #include <cmath>
 #include <cstddef>
+#include <sstream>
 #include <unordered_map>
 #include <utility>
 
 #include "common/error.hpp"
 #include "models/correlation.hpp"
+#include "models/parameter_error.hpp"
 
 namespace levrisk {
+
+void check_gbm_asset(const gbm_asset_params& asset) {
+  if (!std::isfinite(asset.drift_annual)) {
+    std::ostringstream problem;
+    problem << "must be a finite number, got " << asset.drift_annual;
+    throw parameter_error("drift_annual", problem.str());
+  }
+  if (!(std::isfinite(asset.vol_annual) && asset.vol_annual >= 0.0)) {
+    std::ostringstream problem;
+    problem << "must be a finite number >= 0, got " << asset.vol_annual;
+    throw parameter_error("vol_annual", problem.str());
+  }
+}
 
 gbm_model::gbm_model(gbm_params params, const std::string& context)
     : params_(std::move(params)), context_(context) {
@@ -27,14 +42,11 @@ gbm_model::gbm_model(gbm_params params, const std::string& context)
                     context_ << ": asset '" << id << "' is listed twice (positions "
                              << previous->second << " and " << i
                              << ", counting from 0): asset ids must be unique");
-    const gbm_asset_params& asset = params_.assets[i];
-    LEVRISK_REQUIRE(std::isfinite(asset.drift_annual), input_error,
-                    context_ << ": asset '" << id << "': drift_annual must be a finite number, got "
-                             << asset.drift_annual);
-    LEVRISK_REQUIRE(std::isfinite(asset.vol_annual) && asset.vol_annual >= 0.0, input_error,
-                    context_ << ": asset '" << id
-                             << "': vol_annual must be a finite number >= 0, got "
-                             << asset.vol_annual);
+    try {
+      check_gbm_asset(params_.assets[i]);
+    } catch (const parameter_error& error) {
+      LEVRISK_FAIL(input_error, context_ << ": asset '" << id << "': " << error.what());
+    }
   }
   params_.correlation =
       validated_correlation(params_.correlation, params_.asset_ids, params_.repair_correlation,

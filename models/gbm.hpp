@@ -14,6 +14,10 @@ struct gbm_asset_params {
   double vol_annual;
 };
 
+// Throws parameter_error (models/parameter_error.hpp) naming drift_annual (finite)
+// or vol_annual (finite, >= 0).
+void check_gbm_asset(const gbm_asset_params& asset);
+
 struct gbm_params {
   std::vector<std::string> asset_ids;
   std::vector<gbm_asset_params> assets;  // same order as asset_ids

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "kernels/paths/jump_step.hpp"
+
 namespace levrisk {
 
 struct merton_asset_params {
@@ -31,6 +33,7 @@ struct merton_params {
 struct jump_step_coefficients {
   std::vector<float> rate;       // per slot (assets, then systemic): expected jumps per step
   std::vector<float> count_cdf;  // (n + 1) x jump_count_terms: P(N <= j | N >= 1), systemic last
+  std::vector<int> count_cap;    // per slot: K, the table is 1 from entry K on
   std::vector<float> mean, stdev, systemic_loading;
   float systemic_mean;
   float systemic_stdev;
@@ -42,10 +45,31 @@ struct jump_step_coefficients {
 // E[e^{beta Y}] - 1 for Y ~ N(m, s^2).
 double jump_compensator(double loading, double mean, double stdev);
 
-// Validates (finite, intensities and stdevs >= 0, sizes) with messages naming
-// `context` and the asset, and builds the tables for a step of dt_years. Refuses
-// a step so long that more than jump_count_terms - 1 jumps would have a
-// probability above 1e-12.
+// A step's jump count is capped at K per slot, the smallest K >= 1 with
+// P(N > K) <= jump_count_tail_tolerance for N ~ Poisson(lambda dt); the kernel's
+// table bounds K by max_jump_count_cap (kernels/paths/jump_step.hpp).
+constexpr double jump_count_tail_tolerance = 1e-12;  // per step, slot and path
+constexpr int max_jump_count_cap = jump_count_terms - 1;
+
+// P(N > k) for N ~ Poisson(rate), rate >= 0.
+double poisson_tail(double rate, int k);
+
+// The cap K for `rate` expected jumps per step; 0 where even max_jump_count_cap
+// leaves a tail above the tolerance.
+int jump_count_cap(double rate);
+
+// Each throws parameter_error naming the configuration key of the first value
+// outside its domain: finite, intensities and stdevs >= 0.
+void check_merton_asset(const merton_asset_params& asset);        // jump_*, systemic_loading
+void check_systemic_jumps(const systemic_jump_params& systemic);  // intensity_annual, mean, stdev
+// Refuses (parameter_error on `intensity_field`) an intensity whose step of
+// dt_years needs a cap beyond max_jump_count_cap, giving the tail mass.
+void check_jump_count_cap(double intensity_annual, double dt_years,
+                          const std::string& intensity_field);
+
+// Validates (the checks above, sizes) with messages naming `context` and the
+// asset, and builds the tables for a step of dt_years, each slot's count capped
+// at its jump_count_cap.
 jump_step_coefficients merton_step_coefficients(const merton_params& params,
                                                 const std::vector<std::string>& asset_ids,
                                                 double dt_years, const std::string& context);

@@ -63,7 +63,7 @@ void add_calibrate_command(CLI::App& app, int& exit_code) {
   command->callback([options, &exit_code] {
     calibration::calibration_options settings = options->calibration;
     settings.assets = options->assets;
-    settings.period_ms = calibration::parse_frequency(options->frequency);
+    settings.period_ms = calibration::parse_frequency(options->frequency, "--frequency");
     LEVRISK_REQUIRE(options->lambda == 0 || (options->lambda > 0 && options->lambda < 1),
                     input_error, "--lambda: must be in (0, 1), got " << options->lambda);
     settings.lambda = options->lambda;

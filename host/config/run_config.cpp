@@ -12,6 +12,9 @@
 #include "host/config/integer_text.hpp"
 #include "host/config/memory_size.hpp"
 #include "kernels/rng/stream_layout.hpp"
+#include "models/calibration/calibration.hpp"
+#include "models/correlation.hpp"
+#include "models/parameter_error.hpp"
 
 namespace levrisk {
 namespace {
@@ -96,6 +99,63 @@ const toml::value* find_key(const toml::value& parent, const std::string& key) {
   return it == t.end() ? nullptr : &it->second;
 }
 
+// Runs a models/ check on the values read from `table` (named `where`, e.g.
+// "[model.assets.BTC.merton]"), blaming its parameter_error on the line that set
+// the field: the field's key in `table`, or the table's header for a field that
+// is no key (a cross-field rule such as "alpha + beta").
+template <class Check>
+void check_at(const toml::value& table, const std::string& where, const std::string& source,
+              Check check) {
+  try {
+    check();
+  } catch (const parameter_error& error) {
+    const toml::value* value = find_key(table, error.field());
+    LEVRISK_FAIL(input_error, at(value ? *value : table, source)
+                                  << ": " << where << " " << error.what());
+  }
+}
+
+// The name becomes the result file's name (output_dir / NAME.h5) and an HDF5
+// attribute: no folder separator, no control character (a NUL would cut it short).
+void check_run_name(const std::string& name, const std::string& where) {
+  LEVRISK_REQUIRE(!name.empty(), input_error, where << ": [run] name must be non-empty");
+  LEVRISK_REQUIRE(
+      name.find('/') == std::string::npos, input_error,
+      where << ": [run] name must contain no '/' (it names the result file), got '" << name << "'");
+  // 255 bytes: the longest file name Linux and macOS file systems take.
+  LEVRISK_REQUIRE(name.size() + 3 <= 255, input_error,
+                  where << ": [run] name must be at most 252 bytes (the result file NAME.h5 is a "
+                           "file name), got "
+                        << name.size());
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto code = static_cast<unsigned char>(name[i]);
+    LEVRISK_REQUIRE(code >= 0x20 && code != 0x7f, input_error,
+                    where << ": [run] name must contain no control character, got code "
+                          << static_cast<int>(code) << " at character " << i + 1);
+  }
+}
+
+void check_horizon_days(double days, const std::string& where) {
+  LEVRISK_REQUIRE(std::isfinite(days) && days > 0, input_error,
+                  where << ": [run] horizon_days must be a finite number > 0, got " << days);
+}
+
+void check_backend(const std::string& backend, const std::string& where) {
+  LEVRISK_REQUIRE(backend == "auto" || backend == "cpu" || backend == "cuda", input_error,
+                  where << ": [run] backend must be auto, cpu or cuda, got '" << backend << "'");
+}
+
+void check_hf_min_level(double level, const std::string& where) {
+  LEVRISK_REQUIRE(level > 0.0 && level < 1.0, input_error,
+                  where << ": [output] hf_min_levels entries must be in (0, 1), got " << level);
+}
+
+void check_hf_sample_max_unit_steps(double limit, const std::string& where) {
+  LEVRISK_REQUIRE(
+      std::isfinite(limit) && limit >= 0, input_error,
+      where << ": [output] hf_sample_max_unit_steps must be a finite number >= 0, got " << limit);
+}
+
 // Relative paths in a configuration file are relative to the file's folder, so a
 // configuration works from any working directory; stored absolute for provenance.
 std::filesystem::path resolve(const std::filesystem::path& config_dir, const std::string& path) {
@@ -105,12 +165,15 @@ std::filesystem::path resolve(const std::filesystem::path& config_dir, const std
 void load_run_section(const toml::value& run, run_config& config,
                       const std::filesystem::path& config_dir) {
   const std::string& src = config.source;
-  LEVRISK_REQUIRE(run.is_table(), input_error, src << ": [run] must be a table");
+  LEVRISK_REQUIRE(run.is_table(), input_error, at(run, src) << ": [run] must be a table");
   require_known_keys(run, "[run]",
                      {"name", "snapshot", "output_dir", "paths", "steps", "horizon_days", "seed",
                       "backend", "threads", "batch_paths", "memory_budget"},
                      src);
-  if (const auto* v = find_key(run, "name")) config.name = as_string(*v, "[run] name", src);
+  if (const auto* v = find_key(run, "name")) {
+    config.name = as_string(*v, "[run] name", src);
+    check_run_name(config.name, at(*v, src));
+  }
   if (const auto* v = find_key(run, "snapshot")) {
     config.snapshot = resolve(config_dir, as_folder(*v, "[run] snapshot", src));
   }
@@ -125,12 +188,15 @@ void load_run_section(const toml::value& run, run_config& config,
   }
   if (const auto* v = find_key(run, "horizon_days")) {
     config.horizon_days = as_number(*v, "[run] horizon_days", src);
+    check_horizon_days(config.horizon_days, at(*v, src));
   }
   if (const auto* v = find_key(run, "seed")) {
     config.seed = static_cast<std::uint64_t>(as_integer_in(*v, "[run] seed", src, 0, INT64_MAX));
   }
-  if (const auto* v = find_key(run, "backend"))
+  if (const auto* v = find_key(run, "backend")) {
     config.backend = as_string(*v, "[run] backend", src);
+    check_backend(config.backend, at(*v, src));
+  }
   if (const auto* v = find_key(run, "threads")) {
     config.threads = static_cast<int>(as_integer_in(*v, "[run] threads", src, 0, max_run_threads));
   }
@@ -155,15 +221,18 @@ void load_run_section(const toml::value& run, run_config& config,
 
 void load_output_section(const toml::value& output, run_config& config) {
   const std::string& src = config.source;
-  LEVRISK_REQUIRE(output.is_table(), input_error, src << ": [output] must be a table");
+  LEVRISK_REQUIRE(output.is_table(), input_error, at(output, src) << ": [output] must be a table");
   require_known_keys(output, "[output]",
                      {"hf_min_levels", "hf_sample_paths", "hf_sample_max_unit_steps"}, src);
   if (const auto* v = find_key(output, "hf_min_levels")) {
     LEVRISK_REQUIRE(v->is_array(), input_error,
-                    src << ": [output] hf_min_levels must be an array of probabilities");
+                    at(*v, src) << ": [output] hf_min_levels must be an array of probabilities");
+    LEVRISK_REQUIRE(!v->as_array().empty(), input_error,
+                    at(*v, src) << ": [output] hf_min_levels must list at least one probability");
     config.hf_min_levels.clear();
     for (const auto& level : v->as_array()) {
       config.hf_min_levels.push_back(as_number(level, "[output] hf_min_levels entry", src));
+      check_hf_min_level(config.hf_min_levels.back(), at(level, src));
     }
   }
   if (const auto* v = find_key(output, "hf_sample_paths")) {
@@ -171,6 +240,7 @@ void load_output_section(const toml::value& output, run_config& config) {
   }
   if (const auto* v = find_key(output, "hf_sample_max_unit_steps")) {
     config.hf_sample_max_unit_steps = as_number(*v, "[output] hf_sample_max_unit_steps", src);
+    check_hf_sample_max_unit_steps(config.hf_sample_max_unit_steps, at(*v, src));
   }
 }
 
@@ -201,7 +271,8 @@ void check_path_totals_max_paths(std::int64_t paths, const std::string& where) {
 
 void load_liquidation_section(const toml::value& liquidation, run_config& config) {
   const std::string& src = config.source;
-  LEVRISK_REQUIRE(liquidation.is_table(), input_error, src << ": [liquidation] must be a table");
+  LEVRISK_REQUIRE(liquidation.is_table(), input_error,
+                  at(liquidation, src) << ": [liquidation] must be a table");
   require_known_keys(liquidation, "[liquidation]",
                      {"execute", "keeper_delay_steps", "impact_exponent", "max_rounds_per_step",
                       "path_totals_max_paths"},
@@ -238,7 +309,7 @@ void load_fhs_section(const toml::value& fhs, run_config& config,
                       const std::filesystem::path& config_dir) {
   const std::string& src = config.source;
   const std::string where = "[model.fhs]";
-  LEVRISK_REQUIRE(fhs.is_table(), input_error, src << ": " << where << " must be a table");
+  LEVRISK_REQUIRE(fhs.is_table(), input_error, at(fhs, src) << ": " << where << " must be a table");
   require_known_keys(fhs, where,
                      {"history", "frequency", "duplicates", "filter", "lambda", "block_length",
                       "update_volatility"},
@@ -246,7 +317,9 @@ void load_fhs_section(const toml::value& fhs, run_config& config,
   if (const auto* v = find_key(fhs, "history")) {
     LEVRISK_REQUIRE(
         v->is_array(), input_error,
-        src << ": " << where << " history must be an array of \"FILE\" or \"FILE:ASSET\"");
+        at(*v, src) << ": " << where << " history must be an array of \"FILE\" or \"FILE:ASSET\"");
+    LEVRISK_REQUIRE(!v->as_array().empty(), input_error,
+                    at(*v, src) << ": " << where << " history must name at least one price file");
     config.fhs.history.clear();
     for (const auto& entry : v->as_array()) {
       config.fhs.history.push_back(
@@ -255,6 +328,7 @@ void load_fhs_section(const toml::value& fhs, run_config& config,
   }
   if (const auto* v = find_key(fhs, "frequency")) {
     config.fhs.frequency = as_string(*v, where + " frequency", src);
+    calibration::parse_frequency(config.fhs.frequency, at(*v, src) + ": " + where + " frequency");
   }
   if (const auto* v = find_key(fhs, "duplicates")) {
     config.fhs.duplicates = as_string(*v, where + " duplicates", src);
@@ -287,10 +361,203 @@ void load_fhs_section(const toml::value& fhs, run_config& config,
   }
 }
 
+// [model.correlation]: the asset order and the matrix, each entry a correlation
+// (finite, in [-1, 1], unit diagonal, symmetric) at its own line; positive
+// semi-definiteness, a rule of the whole matrix, at the table's.
+std::vector<std::string> load_correlation(const toml::value& model, run_config& config) {
+  const std::string& src = config.source;
+  const auto* correlation = find_key(model, "correlation");
+  LEVRISK_REQUIRE(correlation && correlation->is_table(), input_error,
+                  (correlation ? at(*correlation, src) : at(model, src))
+                      << ": [model.correlation] is missing (keys: assets, matrix)");
+  require_known_keys(*correlation, "[model.correlation]", {"assets", "matrix"}, src);
+  const auto* order = find_key(*correlation, "assets");
+  LEVRISK_REQUIRE(order && order->is_array(), input_error,
+                  at(order ? *order : *correlation, src)
+                      << ": [model.correlation] assets must be an array of asset ids");
+  std::vector<std::string> ids;
+  for (const auto& id : order->as_array()) {
+    ids.push_back(as_string(id, "[model.correlation] assets entry", src));
+    LEVRISK_REQUIRE(
+        std::count(ids.begin(), ids.end(), ids.back()) == 1, input_error,
+        at(id, src) << ": [model.correlation] assets lists '" << ids.back() << "' more than once");
+  }
+  const auto n = ids.size();
+  const auto* matrix = find_key(*correlation, "matrix");
+  LEVRISK_REQUIRE(matrix && matrix->is_array() && matrix->as_array().size() == n, input_error,
+                  at(matrix ? *matrix : *correlation, src)
+                      << ": [model.correlation] matrix must be an array of " << n
+                      << " rows, one per entry of assets");
+  std::vector<double> flat;
+  std::vector<const toml::value*> entries;
+  for (std::size_t i = 0; i < n; ++i) {
+    const toml::value& row = matrix->as_array()[i];
+    LEVRISK_REQUIRE(row.is_array() && row.as_array().size() == n, input_error,
+                    at(row, src) << ": [model.correlation] matrix row " << i + 1 << " ('" << ids[i]
+                                 << "') must have " << n << " entries");
+    for (const auto& entry : row.as_array()) {
+      flat.push_back(as_number(entry, "[model.correlation] matrix entry", src));
+      entries.push_back(&entry);
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      const double value = flat[i * n + j];
+      const std::string where = at(*entries[i * n + j], src) + ": [model.correlation] matrix (" +
+                                ids[i] + ", " + ids[j] + ")";
+      LEVRISK_REQUIRE(std::isfinite(value) && std::fabs(value) <= 1.0, input_error,
+                      where << " must be a correlation in [-1, 1], got " << value);
+      LEVRISK_REQUIRE(i != j || value == 1.0, input_error,
+                      where << " is a diagonal entry and must be 1, got " << value);
+      LEVRISK_REQUIRE(j >= i || value == flat[j * n + i], input_error,
+                      where << " = " << value << " but (" << ids[j] << ", " << ids[i]
+                            << ") = " << flat[j * n + i] << ": the matrix must be symmetric");
+    }
+  }
+  // Without repair the engine refuses any snapshot's block of a non-PSD matrix
+  // that is itself not PSD; the whole matrix must be PSD for every block to be.
+  if (!config.gbm.repair_correlation) {
+    validated_correlation(flat, ids, false, at(*correlation, src) + ": [model.correlation]");
+  }
+  config.gbm.correlation = flat;
+  return ids;
+}
+
+// [model.assets.ID.merton]: checked for every model (the values are written
+// back into the result file); the step's jump cap only where type is "merton".
+merton_asset_params load_asset_jumps(const toml::value& merton, const std::string& id,
+                                     run_config& config, double* diffusion_vol) {
+  const std::string& src = config.source;
+  const std::string sub = "[model.assets." + id + ".merton]";
+  LEVRISK_REQUIRE(merton.is_table(), input_error,
+                  at(merton, src) << ": " << sub << " must be a table");
+  require_known_keys(merton, sub,
+                     {"jump_intensity_annual", "jump_mean", "jump_stdev", "diffusion_vol_annual"},
+                     src);
+  merton_asset_params jumps;
+  if (const auto* v = find_key(merton, "jump_intensity_annual")) {
+    jumps.jump_intensity_annual = as_number(*v, sub + " jump_intensity_annual", src);
+  }
+  if (const auto* v = find_key(merton, "jump_mean")) {
+    jumps.jump_mean = as_number(*v, sub + " jump_mean", src);
+  }
+  if (const auto* v = find_key(merton, "jump_stdev")) {
+    jumps.jump_stdev = as_number(*v, sub + " jump_stdev", src);
+  }
+  if (const auto* v = find_key(merton, "diffusion_vol_annual")) {
+    *diffusion_vol = as_number(*v, sub + " diffusion_vol_annual", src);
+    LEVRISK_REQUIRE(std::isfinite(*diffusion_vol) && *diffusion_vol >= 0.0, input_error,
+                    at(*v, src) << ": " << sub
+                                << " diffusion_vol_annual must be a finite number >= 0, got "
+                                << *diffusion_vol);
+  }
+  check_at(merton, sub, src, [&] {
+    check_merton_asset(jumps);
+    if (config.model == "merton") {
+      check_jump_count_cap(jumps.jump_intensity_annual, config.dt_years(), "jump_intensity_annual");
+    }
+  });
+  return jumps;
+}
+
+// [model.assets.ID.garch]: every key but the *_se ones is needed; the values are
+// checked where type is "garch" (calibrate writes them under "gbm" too, with
+// garch_stationary = false for an integrated fit).
+garch_asset_params load_asset_garch(const toml::value& table, const std::string& id,
+                                    const run_config& config) {
+  const std::string& src = config.source;
+  const std::string sub = "[model.assets." + id + ".garch]";
+  LEVRISK_REQUIRE(table.is_table(), input_error,
+                  at(table, src) << ": " << sub << " must be a table");
+  // The *_se keys are the calibration's standard errors: provenance, not read.
+  require_known_keys(table, sub,
+                     {"omega", "omega_se", "alpha", "alpha_se", "beta", "beta_se", "nu", "nu_se",
+                      "variance_now", "period_days"},
+                     src);
+  auto read = [&](const char* key) {
+    const auto* v = find_key(table, key);
+    LEVRISK_REQUIRE(v, input_error, at(table, src) << ": " << sub << " needs " << key);
+    return as_number(*v, sub + " " + key, src);
+  };
+  garch_asset_params garch;
+  garch.present = true;
+  garch.omega = read("omega");
+  garch.alpha = read("alpha");
+  garch.beta = read("beta");
+  garch.nu = read("nu");
+  garch.variance_now = read("variance_now");
+  garch.period_days = read("period_days");
+  if (config.model == "garch") check_at(table, sub, src, [&] { check_garch_asset(garch); });
+  return garch;
+}
+
+void load_asset(const toml::value& params, const std::string& id, run_config& config) {
+  const std::string& src = config.source;
+  const std::string where = "[model.assets." + id + "]";
+  LEVRISK_REQUIRE(params.is_table(), input_error,
+                  at(params, src) << ": " << where << " must be a table");
+  require_known_keys(params, where, {"drift_annual", "vol_annual", "merton", "garch"}, src);
+  merton_asset_params jumps;
+  double diffusion_vol = std::nan("");
+  if (const auto* merton = find_key(params, "merton")) {
+    jumps = load_asset_jumps(*merton, id, config, &diffusion_vol);
+  }
+  config.merton.assets.push_back(jumps);
+  garch_asset_params garch;
+  if (const auto* table = find_key(params, "garch")) garch = load_asset_garch(*table, id, config);
+  config.garch.push_back(garch);
+  config.merton_diffusion_vol.push_back(diffusion_vol);
+  const auto* drift = find_key(params, "drift_annual");
+  const auto* vol = find_key(params, "vol_annual");
+  LEVRISK_REQUIRE(drift && vol, input_error,
+                  at(params, src) << ": " << where << " needs drift_annual and vol_annual");
+  const gbm_asset_params asset{as_number(*drift, where + " drift_annual", src),
+                               as_number(*vol, where + " vol_annual", src)};
+  check_at(params, where, src, [&] { check_gbm_asset(asset); });
+  config.gbm.assets.push_back(asset);
+}
+
+void load_systemic_jumps(const toml::value& systemic, const std::vector<std::string>& ids,
+                         run_config& config) {
+  const std::string& src = config.source;
+  const std::string where = "[model.systemic_jumps]";
+  LEVRISK_REQUIRE(systemic.is_table(), input_error,
+                  at(systemic, src) << ": " << where << " must be a table");
+  require_known_keys(systemic, where, {"intensity_annual", "mean", "stdev", "loading"}, src);
+  systemic_jump_params& s = config.merton.systemic;
+  if (const auto* v = find_key(systemic, "intensity_annual")) {
+    s.intensity_annual = as_number(*v, where + " intensity_annual", src);
+  }
+  if (const auto* v = find_key(systemic, "mean")) s.mean = as_number(*v, where + " mean", src);
+  if (const auto* v = find_key(systemic, "stdev")) s.stdev = as_number(*v, where + " stdev", src);
+  check_at(systemic, where, src, [&] {
+    check_systemic_jumps(s);
+    if (config.model == "merton") {
+      check_jump_count_cap(s.intensity_annual, config.dt_years(), "intensity_annual");
+    }
+  });
+  if (const auto* loading = find_key(systemic, "loading")) {
+    LEVRISK_REQUIRE(loading->is_table(), input_error,
+                    at(*loading, src)
+                        << ": [model.systemic_jumps.loading] must be a table of asset = loading");
+    for (const auto& [id, value] : loading->as_table()) {
+      const auto it = std::find(ids.begin(), ids.end(), id);
+      LEVRISK_REQUIRE(it != ids.end(), input_error,
+                      at(value, src) << ": [model.systemic_jumps.loading] names asset '" << id
+                                     << "', which has no row in [model.correlation] assets");
+      const double beta = as_number(value, "[model.systemic_jumps.loading] " + id, src);
+      LEVRISK_REQUIRE(std::isfinite(beta), input_error,
+                      at(value, src) << ": [model.systemic_jumps.loading] " << id
+                                     << " must be finite, got " << beta);
+      config.merton.assets[static_cast<std::size_t>(it - ids.begin())].systemic_loading = beta;
+    }
+  }
+}
+
 void load_model_section(const toml::value& model, run_config& config,
                         const std::filesystem::path& config_dir) {
   const std::string& src = config.source;
-  LEVRISK_REQUIRE(model.is_table(), input_error, src << ": [model] must be a table");
+  LEVRISK_REQUIRE(model.is_table(), input_error, at(model, src) << ": [model] must be a table");
   require_known_keys(
       model, "[model]",
       {"type", "repair_correlation", "assets", "correlation", "systemic_jumps", "fhs"}, src);
@@ -306,140 +573,39 @@ void load_model_section(const toml::value& model, run_config& config,
   if (const auto* v = find_key(model, "repair_correlation")) {
     config.gbm.repair_correlation = as_bool(*v, "[model] repair_correlation", src);
   }
-
-  const auto* correlation = find_key(model, "correlation");
-  LEVRISK_REQUIRE(correlation && correlation->is_table(), input_error,
-                  src << ": [model.correlation] is missing (keys: assets, matrix)");
-  require_known_keys(*correlation, "[model.correlation]", {"assets", "matrix"}, src);
-  const auto* order = find_key(*correlation, "assets");
-  LEVRISK_REQUIRE(order && order->is_array(), input_error,
-                  src << ": [model.correlation] assets must be an array of asset ids");
-  std::vector<std::string> ids;
-  for (const auto& id : order->as_array()) {
-    ids.push_back(as_string(id, "[model.correlation] assets entry", src));
-    LEVRISK_REQUIRE(
-        std::count(ids.begin(), ids.end(), ids.back()) == 1, input_error,
-        at(id, src) << ": [model.correlation] assets lists '" << ids.back() << "' more than once");
-  }
-  const auto n = ids.size();
-  const auto* matrix = find_key(*correlation, "matrix");
-  LEVRISK_REQUIRE(matrix && matrix->is_array() && matrix->as_array().size() == n, input_error,
-                  src << ": [model.correlation] matrix must be an array of " << n
-                      << " rows, one per entry of assets");
-  std::vector<double> flat;
-  for (std::size_t i = 0; i < n; ++i) {
-    const toml::value& row = matrix->as_array()[i];
-    LEVRISK_REQUIRE(row.is_array() && row.as_array().size() == n, input_error,
-                    at(row, src) << ": [model.correlation] matrix row " << i + 1 << " ('" << ids[i]
-                                 << "') must have " << n << " entries");
-    for (const auto& entry : row.as_array()) {
-      flat.push_back(as_number(entry, "[model.correlation] matrix entry", src));
-    }
-  }
-
+  const std::vector<std::string> ids = load_correlation(model, config);
   const auto* assets = find_key(model, "assets");
   LEVRISK_REQUIRE(assets && assets->is_table(), input_error,
-                  src << ": [model.assets] is missing: one table per asset with drift_annual "
+                  at(assets ? *assets : model, src)
+                      << ": [model.assets] is missing: one table per asset with drift_annual "
                          "and vol_annual");
-  for (const auto& [id, unused] : assets->as_table()) {
-    bool listed = false;
-    for (const auto& known : ids) listed = listed || known == id;
-    LEVRISK_REQUIRE(
-        listed, input_error,
-        src << ": [model.assets." << id << "] has no row in [model.correlation] assets");
+  for (const auto& [id, params] : assets->as_table()) {
+    LEVRISK_REQUIRE(std::find(ids.begin(), ids.end(), id) != ids.end(), input_error,
+                    at(params, src) << ": [model.assets." << id
+                                    << "] has no row in [model.correlation] assets");
   }
   config.gbm.asset_ids = ids;
   config.merton = merton_params{};
   config.merton_diffusion_vol.clear();
   config.garch.clear();
-  config.gbm.correlation = flat;
   config.gbm.assets.clear();
-  for (const auto& id : ids) {
-    const auto* params = find_key(*assets, id);
-    LEVRISK_REQUIRE(params && params->is_table(), input_error,
-                    src << ": [model.assets." << id << "] is missing");
-    const std::string where = "[model.assets." + id + "]";
-    require_known_keys(*params, where, {"drift_annual", "vol_annual", "merton", "garch"}, src);
-    merton_asset_params jumps;
-    double diffusion_vol = std::nan("");
-    if (const auto* merton = find_key(*params, "merton")) {
-      const std::string sub = "[model.assets." + id + ".merton]";
-      LEVRISK_REQUIRE(merton->is_table(), input_error, src << ": " << sub << " must be a table");
-      require_known_keys(
-          *merton, sub,
-          {"jump_intensity_annual", "jump_mean", "jump_stdev", "diffusion_vol_annual"}, src);
-      if (const auto* v = find_key(*merton, "jump_intensity_annual")) {
-        jumps.jump_intensity_annual = as_number(*v, sub + " jump_intensity_annual", src);
-      }
-      if (const auto* v = find_key(*merton, "jump_mean")) {
-        jumps.jump_mean = as_number(*v, sub + " jump_mean", src);
-      }
-      if (const auto* v = find_key(*merton, "jump_stdev")) {
-        jumps.jump_stdev = as_number(*v, sub + " jump_stdev", src);
-      }
-      if (const auto* v = find_key(*merton, "diffusion_vol_annual")) {
-        diffusion_vol = as_number(*v, sub + " diffusion_vol_annual", src);
-      }
-    }
-    config.merton.assets.push_back(jumps);
-    garch_asset_params garch;
-    if (const auto* table = find_key(*params, "garch")) {
-      const std::string sub = "[model.assets." + id + ".garch]";
-      LEVRISK_REQUIRE(table->is_table(), input_error, src << ": " << sub << " must be a table");
-      // The *_se keys are the calibration's standard errors: provenance, not read.
-      require_known_keys(*table, sub,
-                         {"omega", "omega_se", "alpha", "alpha_se", "beta", "beta_se", "nu",
-                          "nu_se", "variance_now", "period_days"},
-                         src);
-      auto read = [&](const char* key) {
-        const auto* v = find_key(*table, key);
-        LEVRISK_REQUIRE(v, input_error, at(*table, src) << ": " << sub << " needs " << key);
-        return as_number(*v, sub + " " + key, src);
-      };
-      garch.present = true;
-      garch.omega = read("omega");
-      garch.alpha = read("alpha");
-      garch.beta = read("beta");
-      garch.nu = read("nu");
-      garch.variance_now = read("variance_now");
-      garch.period_days = read("period_days");
-    }
-    config.garch.push_back(garch);
-    config.merton_diffusion_vol.push_back(diffusion_vol);
-    const auto* drift = find_key(*params, "drift_annual");
-    const auto* vol = find_key(*params, "vol_annual");
-    LEVRISK_REQUIRE(drift && vol, input_error,
-                    src << ": " << where << " needs drift_annual and vol_annual");
-    config.gbm.assets.push_back(gbm_asset_params{as_number(*drift, where + " drift_annual", src),
-                                                 as_number(*vol, where + " vol_annual", src)});
+  // load_correlation checked that the asset order is an array of ids.
+  const auto& listed = find_key(*find_key(model, "correlation"), "assets")->as_array();
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    const auto* params = find_key(*assets, ids[k]);
+    LEVRISK_REQUIRE(params, input_error,
+                    at(listed[k], src) << ": [model.assets." << ids[k] << "] is missing");
+    load_asset(*params, ids[k], config);
   }
   if (const auto* systemic = find_key(model, "systemic_jumps")) {
-    const std::string where = "[model.systemic_jumps]";
-    LEVRISK_REQUIRE(systemic->is_table(), input_error, src << ": " << where << " must be a table");
-    require_known_keys(*systemic, where, {"intensity_annual", "mean", "stdev", "loading"}, src);
-    if (const auto* v = find_key(*systemic, "intensity_annual")) {
-      config.merton.systemic.intensity_annual = as_number(*v, where + " intensity_annual", src);
-    }
-    if (const auto* v = find_key(*systemic, "mean")) {
-      config.merton.systemic.mean = as_number(*v, where + " mean", src);
-    }
-    if (const auto* v = find_key(*systemic, "stdev")) {
-      config.merton.systemic.stdev = as_number(*v, where + " stdev", src);
-    }
-    if (const auto* loading = find_key(*systemic, "loading")) {
-      LEVRISK_REQUIRE(loading->is_table(), input_error,
-                      src << ": [model.systemic_jumps.loading] must be a table of asset = loading");
-      for (const auto& [id, value] : loading->as_table()) {
-        const auto it = std::find(ids.begin(), ids.end(), id);
-        LEVRISK_REQUIRE(it != ids.end(), input_error,
-                        at(value, src) << ": [model.systemic_jumps.loading] names asset '" << id
-                                       << "', which has no row in [model.correlation] assets");
-        config.merton.assets[static_cast<std::size_t>(it - ids.begin())].systemic_loading =
-            as_number(value, "[model.systemic_jumps.loading] " + id, src);
-      }
-    }
+    load_systemic_jumps(*systemic, ids, config);
   }
-  if (const auto* fhs = find_key(model, "fhs")) load_fhs_section(*fhs, config, config_dir);
+  const auto* fhs = find_key(model, "fhs");
+  if (fhs) load_fhs_section(*fhs, config, config_dir);
+  LEVRISK_REQUIRE(config.model != "fhs" || !config.fhs.history.empty(), input_error,
+                  at(fhs ? *fhs : model, src)
+                      << ": [model.fhs] history must name at least one price file (type \"fhs\" "
+                         "resamples it)");
 }
 
 }  // namespace
@@ -473,18 +639,15 @@ run_config load_run_config(const std::filesystem::path& path) {
 
 void validate_run_config(const run_config& c) {
   const std::string& src = c.source;
-  LEVRISK_REQUIRE(!c.name.empty() && c.name.find('/') == std::string::npos, input_error,
-                  src << ": run name must be non-empty and contain no '/', got '" << c.name << "'");
+  check_run_name(c.name, src);
   LEVRISK_REQUIRE(!c.snapshot.empty(), input_error,
                   src << ": no snapshot given ([run] snapshot or --snapshot)");
   LEVRISK_REQUIRE(c.paths > 0 && c.paths <= max_run_paths, input_error,
                   src << ": paths must be in [1, " << max_run_paths << "], got " << c.paths);
   LEVRISK_REQUIRE(c.steps > 0 && c.steps <= max_steps, input_error,
                   src << ": steps must be in [1, " << max_steps << "], got " << c.steps);
-  LEVRISK_REQUIRE(std::isfinite(c.horizon_days) && c.horizon_days > 0, input_error,
-                  src << ": horizon_days must be a finite number > 0, got " << c.horizon_days);
-  LEVRISK_REQUIRE(c.backend == "auto" || c.backend == "cpu" || c.backend == "cuda", input_error,
-                  src << ": backend must be auto, cpu or cuda, got '" << c.backend << "'");
+  check_horizon_days(c.horizon_days, src);
+  check_backend(c.backend, src);
   // TOML integers are signed 64-bit: a larger seed (--seed) would not survive to_toml.
   LEVRISK_REQUIRE(c.seed <= static_cast<std::uint64_t>(INT64_MAX), input_error,
                   src << ": seed must be <= " << INT64_MAX << ", got " << c.seed);
@@ -497,14 +660,10 @@ void validate_run_config(const run_config& c) {
                   src << ": memory_budget must be >= 0 bytes, got " << c.memory_budget_bytes);
   LEVRISK_REQUIRE(c.hf_sample_paths >= 0, input_error,
                   src << ": hf_sample_paths must be >= 0, got " << c.hf_sample_paths);
-  LEVRISK_REQUIRE(std::isfinite(c.hf_sample_max_unit_steps) && c.hf_sample_max_unit_steps >= 0,
-                  input_error,
-                  src << ": hf_sample_max_unit_steps must be a finite number >= 0, got "
-                      << c.hf_sample_max_unit_steps);
-  for (const double level : c.hf_min_levels) {
-    LEVRISK_REQUIRE(level > 0.0 && level < 1.0, input_error,
-                    src << ": hf_min_levels entries must be in (0, 1), got " << level);
-  }
+  check_hf_sample_max_unit_steps(c.hf_sample_max_unit_steps, src);
+  LEVRISK_REQUIRE(!c.hf_min_levels.empty(), input_error,
+                  src << ": [output] hf_min_levels must list at least one probability");
+  for (const double level : c.hf_min_levels) check_hf_min_level(level, src);
   const liquidation_config& l = c.liquidation;
   check_keeper_delay_steps(l.keeper_delay_steps, src);
   LEVRISK_REQUIRE(l.keeper_delay_steps <= c.steps, input_error,

@@ -30,10 +30,12 @@
 
 namespace levrisk {
 
-// Counts are capped at jump_count_terms - 1 per step: with lambda dt of 1e-3
-// the probability beyond is below 1e-20; models/merton.hpp refuses steps where
-// it exceeds 1e-12.
-constexpr int jump_count_terms = 8;
+// The count table of a slot has jump_count_terms entries, so a step's count is
+// at most jump_count_terms - 1: the bound on a jump's work (one compare per
+// entry). models/merton.hpp caps each slot at the smallest K whose Poisson tail
+// is below its tolerance, writing 1 from entry K on, and refuses a step that
+// needs more than the table holds.
+constexpr int jump_count_terms = 32;
 
 // A wait that leaves every horizon: larger than any step count.
 constexpr int no_jump_step = 1 << 30;

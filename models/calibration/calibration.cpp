@@ -39,7 +39,7 @@ std::string with_se(double value, double se, int digits = 4) {
 
 }  // namespace
 
-std::int64_t parse_frequency(const std::string& text) {
+std::int64_t parse_frequency(const std::string& text, const std::string& context) {
   std::size_t digits = 0;
   while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
   const std::string unit = text.substr(digits);
@@ -49,10 +49,10 @@ std::int64_t parse_frequency(const std::string& text) {
   if (unit == "h") scale = 3'600'000;
   if (unit == "d") scale = ms_per_day;
   LEVRISK_REQUIRE(digits > 0 && digits <= 6 && scale > 0, input_error,
-                  "--frequency: expected a count and a unit (s, m, h, d) such as 1h or 1d, got '"
-                      << text << "'");
+                  context << ": expected a count and a unit (s, m, h, d) such as 1h or 1d, got '"
+                          << text << "'");
   const std::int64_t count = std::stoll(text.substr(0, digits));
-  LEVRISK_REQUIRE(count > 0, input_error, "--frequency: must be > 0, got '" << text << "'");
+  LEVRISK_REQUIRE(count > 0, input_error, context << ": must be > 0, got '" << text << "'");
   return count * scale;
 }
 

@@ -32,8 +32,9 @@ struct calibration_options {
   int min_garch_returns = 100;
 };
 
-// "1h" / "1d" / "15m" / "4h" / "7d" -> milliseconds; input_error otherwise.
-std::int64_t parse_frequency(const std::string& text);
+// "1h" / "1d" / "15m" / "4h" / "7d" -> milliseconds; input_error otherwise,
+// blamed on `context` (the flag or the configuration key that gave the text).
+std::int64_t parse_frequency(const std::string& text, const std::string& context);
 std::string format_frequency(std::int64_t period_ms);
 
 struct asset_calibration {

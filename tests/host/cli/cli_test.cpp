@@ -292,8 +292,10 @@ TEST_F(Cli, NonPsdCorrelationNamesTheConfigAndTheRepairOption) {
                       quoted(dir / "out") + " --name x --quiet",
                   dir);
   EXPECT_EQ(run.exit_code, cli::exit_input_error);
-  EXPECT_THAT(run.err, HasSubstr(bad.string() + ": model: correlation matrix is not positive "
-                                                "semi-definite: smallest eigenvalue -"));
+  // Refused at load, at the line of the table's header.
+  EXPECT_THAT(run.err, HasSubstr(bad.string() + ":"));
+  EXPECT_THAT(run.err, HasSubstr(": [model.correlation]: correlation matrix is not positive "
+                                 "semi-definite: smallest eigenvalue -"));
   EXPECT_THAT(run.err, HasSubstr("repair_correlation"));
 }
 

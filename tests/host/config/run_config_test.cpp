@@ -382,7 +382,8 @@ TEST_F(RunConfig, PathsOfTheWrongTypeIsRefused) {
 TEST_F(RunConfig, NanHorizonIsRefused) {
   const fs::path path = write_config(run_section + "horizon_days = nan\n" + model_section);
   const std::string message = load_error(path);
-  EXPECT_THAT(message, HasSubstr(path.string() + ": horizon_days must be a finite number > 0"));
+  EXPECT_THAT(message,
+              HasSubstr(path.string() + ":5: [run] horizon_days must be a finite number > 0"));
   EXPECT_THAT(message, HasSubstr("got nan"));
 }
 
@@ -409,13 +410,15 @@ TEST_F(RunConfig, NegativeSeedIsRefused) {
 
 TEST_F(RunConfig, GpuIsNotABackendName) {
   const fs::path path = write_config(run_section + "backend = \"gpu\"\n" + model_section);
-  EXPECT_EQ(load_error(path), path.string() + ": backend must be auto, cpu or cuda, got 'gpu'");
+  EXPECT_EQ(load_error(path),
+            path.string() + ":5: [run] backend must be auto, cpu or cuda, got 'gpu'");
 }
 
 TEST_F(RunConfig, HfMinLevelAboveOneIsRefused) {
   const fs::path path =
       write_config(run_section + "[output]\nhf_min_levels = [0.05, 1.5]\n" + model_section);
-  EXPECT_EQ(load_error(path), path.string() + ": hf_min_levels entries must be in (0, 1), got 1.5");
+  EXPECT_EQ(load_error(path),
+            path.string() + ":6: [output] hf_min_levels entries must be in (0, 1), got 1.5");
 }
 
 TEST_F(RunConfig, MissingModelIsRefused) {
@@ -424,10 +427,11 @@ TEST_F(RunConfig, MissingModelIsRefused) {
 }
 
 TEST_F(RunConfig, ModelAssetWithoutCorrelationRowIsRefused) {
-  const fs::path path = write_config(run_section + model_section +
-                                     "[model.assets.XRP]\ndrift_annual = 0.0\nvol_annual = 1.0\n");
-  EXPECT_EQ(load_error(path),
-            path.string() + ": [model.assets.XRP] has no row in [model.correlation] assets");
+  const std::string text =
+      run_section + model_section + "[model.assets.XRP]\ndrift_annual = 0.0\nvol_annual = 1.0\n";
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path), path.string() + line_of(text, "[model.assets.XRP]") +
+                                  ": [model.assets.XRP] has no row in [model.correlation] assets");
 }
 
 TEST_F(RunConfig, CorrelationAssetWithoutParametersIsRefused) {
@@ -436,7 +440,8 @@ TEST_F(RunConfig, CorrelationAssetWithoutParametersIsRefused) {
   text.replace(text.find("[[1.0, 0.0], [0.0, 1.0]]"), 24,
                "[[1.0, 0.0, 0.5], [0.0, 1.0, 0.0], [0.5, 0.0, 1.0]]");
   const fs::path path = write_config(text);
-  EXPECT_EQ(load_error(path), path.string() + ": [model.assets.BTC] is missing");
+  EXPECT_EQ(load_error(path),
+            path.string() + line_of(text, "assets = ") + ": [model.assets.BTC] is missing");
 }
 
 TEST_F(RunConfig, MatrixRowOfWrongLengthIsNamed) {
@@ -448,10 +453,10 @@ TEST_F(RunConfig, MatrixRowOfWrongLengthIsNamed) {
                 ": [model.correlation] matrix row 2 ('USDC') must have 2 entries");
 }
 
-// The loader reads the matrix; positive semi-definiteness is checked when the
-// engine builds the model for a snapshot. [[1, a, -a], [a, 1, a], [-a, a, 1]]
-// has eigenvector (1, -1, 1) with eigenvalue 1 - 2a = -0.8 for a = 0.9.
-TEST_F(RunConfig, NonPsdCorrelationIsRefusedWhenTheModelIsBuilt) {
+// Positive semi-definiteness is a rule of the whole matrix: refused at load, at
+// the table's line. [[1, a, -a], [a, 1, a], [-a, a, 1]] has eigenvector
+// (1, -1, 1) with eigenvalue 1 - 2a = -0.8 for a = 0.9.
+TEST_F(RunConfig, NonPsdCorrelationIsRefusedAtTheTablesLine) {
   const std::string text = run_section +
                            "[model]\n"
                            "[model.assets.BTC]\ndrift_annual = 0.0\nvol_annual = 0.5\n"
@@ -460,24 +465,20 @@ TEST_F(RunConfig, NonPsdCorrelationIsRefusedWhenTheModelIsBuilt) {
                            "[model.correlation]\n"
                            "assets = [\"BTC\", \"ETH\", \"SOL\"]\n"
                            "matrix = [[1.0, 0.9, -0.9], [0.9, 1.0, 0.9], [-0.9, 0.9, 1.0]]\n";
-  const fs::path path = write_config(text);
-  const run_config config = load_run_config(path);
+  const std::string message = load_error(write_config(text));
+  EXPECT_THAT(message,
+              HasSubstr((dir / "run.toml").string() + line_of(text, "[model.correlation]") +
+                        ": [model.correlation]: correlation matrix is not positive "
+                        "semi-definite: smallest eigenvalue -0.8 "));
+  EXPECT_THAT(message, HasSubstr("repair_correlation"));
+
+  std::string repairing = text;
+  repairing.replace(repairing.find("[model]\n"), 8, "[model]\nrepair_correlation = true\n");
+  const run_config config = load_run_config(write_config(repairing));
   snapshot snap;
   snap.source = "test-snapshot";
   snap.assets = {{"SOL", 150.0}, {"BTC", 90000.0}, {"ETH", 3000.0}};
-  std::string message;
-  try {
-    snapshot_model(config, snap);
-  } catch (const input_error& error) {
-    message = error.what();
-  }
-  EXPECT_THAT(message, HasSubstr(path.string() + ": model: correlation matrix is not positive "
-                                                 "semi-definite: smallest eigenvalue -0.8 "));
-  EXPECT_THAT(message, HasSubstr("repair_correlation"));
-
-  run_config repaired = config;
-  repaired.gbm.repair_correlation = true;
-  EXPECT_GT(snapshot_model(repaired, snap).correlation_repair_distance(), 0.0);
+  EXPECT_GT(snapshot_model(config, snap).correlation_repair_distance(), 0.0);
 }
 
 TEST_F(RunConfig, SnapshotAssetWithoutModelParametersIsNamed) {
@@ -752,7 +753,206 @@ TEST_F(RunConfigLiquidation, UnknownKeyIsRefused) {
 TEST_F(RunConfigLiquidation, SectionThatIsNoTable) {
   const std::string text = "liquidation = 1\n" + run_section + model_section;
   const fs::path path = write_config(text);
-  EXPECT_EQ(load_error(path), path.string() + ": [liquidation] must be a table");
+  EXPECT_EQ(load_error(path), path.string() + ":1: [liquidation] must be a table");
+}
+
+}  // namespace
+}  // namespace levrisk
+
+namespace levrisk {
+namespace {
+
+// Every error loading can raise points at the line of the value or table it
+// blames: "FILE:LINE: [TABLE] KEY PROBLEM". `text` is a whole file, `needle` the
+// first text of the blamed line, `message` what follows "FILE:LINE: ".
+struct located_case {
+  const char* name;
+  std::string text;
+  std::string needle;
+  std::string message;
+};
+
+std::string with(std::string text, const std::string& from, const std::string& to) {
+  const std::size_t at = text.find(from);
+  if (at == std::string::npos) ADD_FAILURE() << "no '" << from << "' in the test's text";
+  return at == std::string::npos ? text : text.replace(at, from.size(), to);
+}
+
+const std::string base = run_section + model_section;
+const std::string eth_jumps = "[model.assets.ETH.merton]\njump_intensity_annual = 2.0\n";
+// One daily step: type "garch" with daily parameters.
+const std::string garch_run =
+    "[run]\nsnapshot = \"snap\"\npaths = 1000\nsteps = 1\nhorizon_days = 1.0\n";
+const std::string garch_model = with(model_section, "type = \"gbm\"", "type = \"garch\"");
+const std::string eth_garch =
+    "[model.assets.ETH.garch]\nomega = 1e-5\nalpha = 0.1\nbeta = 0.85\nnu = 5.0\n"
+    "variance_now = 1e-3\nperiod_days = 1.0\n";
+const std::string fhs_model = with(model_section, "type = \"gbm\"", "type = \"fhs\"");
+const std::string merton_model = with(model_section, "type = \"gbm\"", "type = \"merton\"");
+
+const std::vector<located_case>& located_cases() {
+  static const std::vector<located_case> cases = {
+      {"RunNameWithNul", run_section + "name = \"a\\u0000b\"\n" + model_section,
+       "name =", "[run] name must contain no control character, got code 0 at character 2"},
+      {"RunNameWithNewline", run_section + "name = \"a\\nb\"\n" + model_section,
+       "name =", "[run] name must contain no control character, got code 10 at character 2"},
+      {"RunNameWithSlash", run_section + "name = \"a/b\"\n" + model_section,
+       "name =", "[run] name must contain no '/' (it names the result file), got 'a/b'"},
+      {"RunNameTooLongForAFileName",
+       run_section + "name = \"" + std::string(253, 'n') + "\"\n" + model_section, "name =",
+       "[run] name must be at most 252 bytes (the result file NAME.h5 is a file name), got 253"},
+      {"EmptyRunName", run_section + "name = \"\"\n" + model_section,
+       "name =", "[run] name must be non-empty"},
+      {"ZeroHorizon", run_section + "horizon_days = 0\n" + model_section, "horizon_days",
+       "[run] horizon_days must be a finite number > 0, got 0"},
+      {"NoHfMinLevels", run_section + "[output]\nhf_min_levels = []\n" + model_section,
+       "hf_min_levels", "[output] hf_min_levels must list at least one probability"},
+      {"HfMinLevelsNoArray", run_section + "[output]\nhf_min_levels = 0.5\n" + model_section,
+       "hf_min_levels", "[output] hf_min_levels must be an array of probabilities"},
+      {"NegativeHfSampleMaxUnitSteps",
+       run_section + "[output]\nhf_sample_max_unit_steps = -1\n" + model_section,
+       "hf_sample_max_unit_steps",
+       "[output] hf_sample_max_unit_steps must be a finite number >= 0, got -1"},
+      {"OutputNoTable", "output = 5\n" + base, "output = 5", "[output] must be a table"},
+      {"NegativeVol", with(base, "vol_annual = 0.7", "vol_annual = -0.7"), "vol_annual = -0.7",
+       "[model.assets.ETH] vol_annual must be a finite number >= 0, got -0.7"},
+      {"NanDrift", with(base, "drift_annual = 0.0", "drift_annual = nan"), "drift_annual = nan",
+       "[model.assets.ETH] drift_annual must be a finite number, got nan"},
+      {"AssetWithoutVol", with(base, "vol_annual = 0.0\n", ""), "[model.assets.USDC]",
+       "[model.assets.USDC] needs drift_annual and vol_annual"},
+      {"AssetsMissing",
+       run_section + "[model]\n[model.correlation]\nassets = [\"ETH\"]\n"
+                     "matrix = [[1.0]]\n",
+       "[model]",
+       "[model.assets] is missing: one table per asset with drift_annual and "
+       "vol_annual"},
+      {"CorrelationMissing",
+       run_section + "[model]\n[model.assets.ETH]\ndrift_annual = 0.0\nvol_annual = 0.7\n",
+       "[model]", "[model.correlation] is missing (keys: assets, matrix)"},
+      {"MatrixMissing", with(base, "matrix = [[1.0, 0.0], [0.0, 1.0]]\n", ""),
+       "[model.correlation]",
+       "[model.correlation] matrix must be an array of 2 rows, one per entry of assets"},
+      {"CorrelationAboveOne", with(base, "[[1.0, 0.0], [0.0, 1.0]]", "[[1.0, 1.5], [1.5, 1.0]]"),
+       "matrix",
+       "[model.correlation] matrix (ETH, USDC) must be a correlation in [-1, 1], got 1.5"},
+      {"DiagonalNotOne", with(base, "[[1.0, 0.0], [0.0, 1.0]]", "[[0.9, 0.0], [0.0, 1.0]]"),
+       "matrix",
+       "[model.correlation] matrix (ETH, ETH) is a diagonal entry and must be 1, got 0.9"},
+      {"AsymmetricMatrix",
+       with(base, "[[1.0, 0.0], [0.0, 1.0]]", "[[1.0, 0.2],\n          [0.3, 1.0]]"), "[0.3,",
+       "[model.correlation] matrix (USDC, ETH) = 0.3 but (ETH, USDC) = 0.2: the matrix must be "
+       "symmetric"},
+      {"NegativeJumpStdev", base + eth_jumps + "jump_stdev = -0.1\n", "jump_stdev",
+       "[model.assets.ETH.merton] jump_stdev must be a finite number >= 0, got -0.1"},
+      {"InfiniteJumpIntensity", base + "[model.assets.ETH.merton]\njump_intensity_annual = inf\n",
+       "jump_intensity_annual",
+       "[model.assets.ETH.merton] jump_intensity_annual must be a finite number >= 0, got inf"},
+      {"NanJumpMean", base + eth_jumps + "jump_mean = nan\n", "jump_mean",
+       "[model.assets.ETH.merton] jump_mean must be finite, got nan"},
+      {"NegativeDiffusionVol", base + eth_jumps + "diffusion_vol_annual = -0.2\n",
+       "diffusion_vol_annual",
+       "[model.assets.ETH.merton] diffusion_vol_annual must be a finite number >= 0, got -0.2"},
+      {"NegativeSystemicStdev",
+       base + "[model.systemic_jumps]\nintensity_annual = 1.0\nstdev = -1.0\n", "stdev",
+       "[model.systemic_jumps] stdev must be a finite number >= 0, got -1"},
+      {"NanSystemicLoading",
+       base + "[model.systemic_jumps]\n[model.systemic_jumps.loading]\n"
+              "ETH = nan\n",
+       "ETH = nan", "[model.systemic_jumps.loading] ETH must be finite, got nan"},
+      {"GarchNotStationary",
+       garch_run + garch_model + with(eth_garch, "beta = 0.85", "beta = 0.899999999945"),
+       "[model.assets.ETH.garch]",
+       "[model.assets.ETH.garch] alpha + beta = 0.999999999945 is not stationary: must be < "
+       "0.999, where calibrate reports garch_stationary = false (an integrated GARCH has no "
+       "unconditional variance)"},
+      {"GarchAtTheThreshold",
+       garch_run + garch_model + with(eth_garch, "beta = 0.85", "beta = 0.899"),
+       "[model.assets.ETH.garch]",
+       "[model.assets.ETH.garch] alpha + beta = 0.999 is not stationary: must be < 0.999, where "
+       "calibrate reports garch_stationary = false (an integrated GARCH has no unconditional "
+       "variance)"},
+      {"GarchZeroOmega", garch_run + garch_model + with(eth_garch, "omega = 1e-5", "omega = 0"),
+       "omega", "[model.assets.ETH.garch] omega must be a finite number > 0, got 0"},
+      {"GarchNuTwo", garch_run + garch_model + with(eth_garch, "nu = 5.0", "nu = 2"),
+       "nu =", "[model.assets.ETH.garch] nu must be a finite number > 2, got 2"},
+      {"GarchNegativeAlpha",
+       garch_run + garch_model + with(eth_garch, "alpha = 0.1", "alpha = -0.1"), "alpha",
+       "[model.assets.ETH.garch] alpha must be a finite number >= 0, got -0.1"},
+      {"GarchKeyMissing", garch_run + garch_model + with(eth_garch, "nu = 5.0\n", ""),
+       "[model.assets.ETH.garch]", "[model.assets.ETH.garch] needs nu"},
+      {"FhsFrequency",
+       run_section + fhs_model + "[model.fhs]\nhistory = [\"h.csv\"]\nfrequency = \"banana\"\n",
+       "frequency",
+       "[model.fhs] frequency: expected a count and a unit (s, m, h, d) such as 1h or 1d, got "
+       "'banana'"},
+      {"FhsEmptyHistory", run_section + fhs_model + "[model.fhs]\nhistory = []\n", "history",
+       "[model.fhs] history must name at least one price file"},
+      {"FhsWithoutHistory", run_section + fhs_model, "[model]",
+       "[model.fhs] history must name at least one price file (type \"fhs\" resamples it)"},
+      // One daily step: 1e5 jumps a year are 273.97 a step; P(N > 31) rounds to 1.
+      {"TooManyJumpsPerStep",
+       garch_run + merton_model + "[model.assets.ETH.merton]\njump_intensity_annual = 1e5\n",
+       "jump_intensity_annual",
+       "[model.assets.ETH.merton] jump_intensity_annual = 100000 gives 273.973 expected jumps per "
+       "step: even the cap of 31 jumps per step leaves P(N > 31) = 1 above the tolerance of "
+       "1e-12; use more steps"},
+      {"TooManySystemicJumpsPerStep",
+       garch_run + merton_model + "[model.systemic_jumps]\nintensity_annual = 1e5\n",
+       "intensity_annual",
+       "[model.systemic_jumps] intensity_annual = 100000 gives 273.973 expected jumps per step: "
+       "even the cap of 31 jumps per step leaves P(N > 31) = 1 above the tolerance of 1e-12; use "
+       "more steps"},
+  };
+  return cases;
+}
+
+class RunConfigLocated : public RunConfig, public ::testing::WithParamInterface<located_case> {};
+
+TEST_P(RunConfigLocated, NamesFileLineAndKey) {
+  const located_case& c = GetParam();
+  const fs::path path = write_config(c.text);
+  EXPECT_EQ(load_error(path), path.string() + line_of(c.text, c.needle) + ": " + c.message);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryError, RunConfigLocated, ::testing::ValuesIn(located_cases()),
+                         [](const ::testing::TestParamInfo<located_case>& info) {
+                           return std::string(info.param.name);
+                         });
+
+// calibrate writes its GARCH tables under type "gbm", with garch_stationary = false
+// for an integrated fit: only type "garch" refuses them.
+TEST_F(RunConfig, NonStationaryGarchLoadsUnderAnotherModel) {
+  const std::string text =
+      garch_run + model_section + with(eth_garch, "beta = 0.85", "beta = 0.899999999945");
+  EXPECT_EQ(load_run_config(write_config(text)).garch[0].beta, 0.899999999945);
+}
+
+// P(N > k) for N ~ Poisson(rate), summed term by term.
+double poisson_tail_by_hand(double rate, int k) {
+  double term = std::exp(-rate);
+  double tail = 0.0;
+  for (int j = 1; j <= k + 200; ++j) {
+    term *= rate / j;
+    if (j > k) tail += term;
+  }
+  return tail;
+}
+
+// 2 jumps a year over one 30-day step: 0.164 expected jumps, a tail beyond 7 of
+// 1.1e-11, so the cap is 8 where it was refused at a fixed 7.
+TEST_F(RunConfig, AThirtyDaySingleStepMertonRunIsAccepted) {
+  const std::string text =
+      "[run]\nsnapshot = \"snap\"\npaths = 1000\nsteps = 1\nhorizon_days = 30.0\n" + merton_model +
+      eth_jumps + "jump_mean = -0.1\njump_stdev = 0.05\n";
+  const run_config config = load_run_config(write_config(text));
+  const jump_step_coefficients j = merton_step_coefficients(config.merton, config.gbm.asset_ids,
+                                                            config.dt_years(), config.source);
+  const double rate = 2.0 * 30.0 / 365.0;
+  int cap = 1;
+  while (poisson_tail_by_hand(rate, cap) > 1e-12) ++cap;
+  EXPECT_EQ(cap, 8);
+  EXPECT_EQ(j.count_cap[0], cap);
+  EXPECT_GT(poisson_tail_by_hand(rate, 7), 1e-12);
 }
 
 }  // namespace

@@ -294,8 +294,9 @@ TEST(Garch, NonStationaryParametersAreRefused) {
     FAIL();
   } catch (const input_error& error) {
     EXPECT_EQ(std::string(error.what()),
-              "cfg.toml: model: [model.assets.BTC.garch] is not stationary: alpha + beta = 1.03 "
-              "must be < 1 (an integrated GARCH has no unconditional variance)");
+              "cfg.toml: model: [model.assets.BTC.garch] alpha + beta = 1.03 is not stationary: "
+              "must be < 0.999, where calibrate reports garch_stationary = false (an integrated "
+              "GARCH has no unconditional variance)");
   }
 }
 

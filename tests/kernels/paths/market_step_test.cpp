@@ -223,7 +223,8 @@ TEST(Merton, RefusesAStepWithTooManyJumps) {
     merton_step_coefficients(jumps, {"ETH"}, 1.0 / 365.0, "cfg.toml: model");
     FAIL() << "accepted 13.7 jumps per step";
   } catch (const std::exception& error) {
-    EXPECT_NE(std::string(error.what()).find("cfg.toml: model: asset 'ETH': 13.69"),
+    EXPECT_NE(std::string(error.what())
+                  .find("cfg.toml: model: asset 'ETH': jump_intensity_annual = 5000 gives 13.69"),
               std::string::npos)
         << error.what();
   }
@@ -236,8 +237,9 @@ TEST(Merton, RefusesANegativeIntensity) {
     merton_step_coefficients(jumps, {"ETH"}, 1e-4, "cfg.toml: model");
     FAIL();
   } catch (const std::exception& error) {
-    EXPECT_EQ(std::string(error.what()),
-              "cfg.toml: model: asset 'ETH': jump intensity must be a finite number >= 0, got -1");
+    EXPECT_EQ(
+        std::string(error.what()),
+        "cfg.toml: model: asset 'ETH': jump_intensity_annual must be a finite number >= 0, got -1");
   }
 }
 

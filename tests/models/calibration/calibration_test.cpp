@@ -40,12 +40,12 @@ std::vector<price_series> to_series(const synthetic_history& h,
 }
 
 TEST(ParseFrequency, AcceptsCountAndUnit) {
-  EXPECT_EQ(parse_frequency("1h"), 3'600'000);
-  EXPECT_EQ(parse_frequency("1d"), 86'400'000);
-  EXPECT_EQ(parse_frequency("15m"), 900'000);
+  EXPECT_EQ(parse_frequency("1h", "--frequency"), 3'600'000);
+  EXPECT_EQ(parse_frequency("1d", "--frequency"), 86'400'000);
+  EXPECT_EQ(parse_frequency("15m", "--frequency"), 900'000);
   EXPECT_EQ(format_frequency(3'600'000), "1h");
   expect_error<input_error>(
-      [] { parse_frequency("hourly"); },
+      [] { parse_frequency("hourly", "--frequency"); },
       "--frequency: expected a count and a unit (s, m, h, d) such as 1h or 1d, "
       "got 'hourly'");
 }
