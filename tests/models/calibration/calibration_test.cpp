@@ -175,7 +175,8 @@ TEST(Calibrate, AnOutlierIsAWarningListingItsRows) {
   const std::string path = write_test_file(
       "spike.csv", daily_history("", [](int day) { return day == 40 ? 1000.0 : wavy_price(day); }));
   const calibration_result r = calibrate(load_price_history({{path, ""}}), {path}, {});
-  ASSERT_EQ(r.assets[0].warnings.size(), 1u);
+  // The first warning; the GARCH fit of this toy series adds others.
+  ASSERT_FALSE(r.assets[0].warnings.empty());
   const std::string& warning = r.assets[0].warnings[0];
   EXPECT_EQ(warning.rfind("2 return(s) between consecutive rows beyond 10 robust sigmas", 0), 0u)
       << warning;

@@ -109,8 +109,8 @@ TEST(ScanOutliers, ATinyOrAnOverflowingPriceIsAnError) {
 
 // The bounds against the real histories (docs/calibration.md, "Outliers"): no
 // return is an error; the one pair flagged is UST's 2022-03-25 glitch in the Aave
-// prices (0.9999 -> 0.0945 -> 0.9994 within three hours). Skipped when the real histories are
-// absent.
+// prices (0.9999 -> 0.0945 -> 0.9994 within three hours). Skipped when the real
+// histories are absent.
 TEST(ScanOutliers, RealHistoriesFlagOnlyTheUstGlitch) {
   const std::filesystem::path dir = testing::shared_data_dir() + "/prices";
   if (!std::filesystem::exists(dir)) GTEST_SKIP() << "no " << dir;
