@@ -132,7 +132,7 @@ calibration_result calibrate(const std::vector<price_series>& history,
       out.warnings.push_back(std::to_string(series.conflicting_duplicates) +
                              " timestamps repeated with another price; the first row kept");
     }
-    const std::string outliers = outlier_warning(scan_outliers(series));
+    const std::string outliers = outlier_warning(series, scan_outliers(series));
     if (!outliers.empty()) out.warnings.push_back(outliers);
     out.coverage = gaps(panel, a);
     returns[a] = log_returns(panel, a);

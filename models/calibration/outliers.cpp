@@ -61,14 +61,16 @@ outlier_scan scan_outliers(const price_series& series, const outlier_options& op
   return scan;
 }
 
-std::string outlier_warning(const outlier_scan& scan, const outlier_options& options) {
+std::string outlier_warning(const price_series& series, const outlier_scan& scan,
+                            const outlier_options& options) {
   if (scan.flagged.empty()) return {};
   constexpr std::size_t listed = 5;
   std::ostringstream text;
   text << scan.flagged.size() << " return(s) between consecutive rows beyond "
        << general(options.robust_sigmas, 4)
        << " robust sigmas (1.4826 MAD = " << general(scan.robust_sigma, 3) << ") and a factor "
-       << general(options.min_move_factor, 4) << ", a possible data error: ";
+       << general(options.min_move_factor, 4) << ", a possible data error in " << series.source
+       << ": ";
   for (std::size_t k = 0; k < scan.flagged.size() && k < listed; ++k) {
     const return_outlier& o = scan.flagged[k];
     text << (k ? ", " : "") << "line " << o.line << " (log return " << general(o.log_return, 4)

@@ -42,7 +42,9 @@ struct outlier_scan {
 // the error bound.
 outlier_scan scan_outliers(const price_series& series, const outlier_options& options = {});
 
-// The report's warning for `scan.flagged`, listing their lines; empty when none.
-std::string outlier_warning(const outlier_scan& scan, const outlier_options& options = {});
+// The report's warning for `scan.flagged`, naming the file and their lines; empty
+// when none.
+std::string outlier_warning(const price_series& series, const outlier_scan& scan,
+                            const outlier_options& options = {});
 
 }  // namespace levrisk::calibration

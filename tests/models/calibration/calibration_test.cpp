@@ -182,7 +182,9 @@ TEST(Calibrate, AnOutlierIsAWarningListingItsRows) {
       << warning;
   // Days 39 and 41 cost 104 and 107: log(1000 / 104) = 2.263 and log(107 / 1000) = -2.235,
   // both beyond log 8 = 2.079.
-  EXPECT_NE(warning.find("line 42 (log return 2.263 from line 41"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("error in " + path + ": line 42 (log return 2.263 from line 41"),
+            std::string::npos)
+      << warning;
   EXPECT_NE(warning.find("line 43 (log return -2.235 from line 42"), std::string::npos) << warning;
   std::ostringstream report;
   print_calibration_report(report, r);

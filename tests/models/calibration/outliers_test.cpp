@@ -56,17 +56,19 @@ TEST(ScanOutliers, FlagsASpikeBeyondBothBounds) {
   r[11] = -std::log(9.0);
   r[20] = 0.01;  // keeps the counts of +0.01 and -0.01 equal
   r[21] = -0.01;
-  const outlier_scan scan = scan_outliers(series_of(r));
+  const price_series series = series_of(r);
+  const outlier_scan scan = scan_outliers(series);
   ASSERT_EQ(scan.flagged.size(), 2u);
   EXPECT_EQ(scan.flagged[0].line, 13);  // return 10 ends at observation 11, line 13
   EXPECT_EQ(scan.flagged[0].previous_line, 12);
   EXPECT_NEAR(scan.flagged[0].log_return, std::log(9.0), 1e-12);
   EXPECT_NEAR(scan.flagged[0].robust_z, std::log(9.0) / (1.482602218505602 * 0.01), 1e-6);
   EXPECT_EQ(scan.flagged[1].line, 14);
-  EXPECT_EQ(outlier_warning(scan),
-            "2 return(s) between consecutive rows beyond 10 robust sigmas (1.4826 MAD = 0.0148) "
-            "and a factor 8, a possible data error: line 13 (log return 2.197 from line 12, z "
-            "148.2), line 14 (log return -2.197 from line 13, z 148.2)");
+  EXPECT_EQ(
+      outlier_warning(series, scan),
+      "2 return(s) between consecutive rows beyond 10 robust sigmas (1.4826 MAD = 0.0148) "
+      "and a factor 8, a possible data error in h.csv: line 13 (log return 2.197 from line 12, z "
+      "148.2), line 14 (log return -2.197 from line 13, z 148.2)");
 }
 
 // A factor 7 is 131 robust sigmas here, but below the absolute floor (log 8):
@@ -75,10 +77,11 @@ TEST(ScanOutliers, ALargeZBelowTheFloorIsNotFlagged) {
   std::vector<double> r = calm(40);
   r[10] = std::log(7.0);
   r[11] = -std::log(7.0);
-  const outlier_scan scan = scan_outliers(series_of(r));
+  const price_series series = series_of(r);
+  const outlier_scan scan = scan_outliers(series);
   EXPECT_TRUE(scan.flagged.empty());
   EXPECT_GT(scan.largest_robust_z, 100.0);
-  EXPECT_EQ(outlier_warning(scan), "");
+  EXPECT_EQ(outlier_warning(series, scan), "");
 }
 
 TEST(ScanOutliers, AMoveByMoreThanAThousandfoldIsAnError) {
@@ -129,7 +132,8 @@ TEST(ScanOutliers, RealHistoriesFlagOnlyTheUstGlitch) {
           EXPECT_NEAR(scan.flagged[0].log_return, std::log(0.0945021418464386 / 0.9999883329649508),
                       1e-12);
         } else {
-          EXPECT_TRUE(scan.flagged.empty()) << series.asset << ": " << outlier_warning(scan);
+          EXPECT_TRUE(scan.flagged.empty())
+              << series.asset << ": " << outlier_warning(series, scan);
         }
       }
     }
