@@ -71,6 +71,10 @@ bool parse_number(std::string_view text, double& value) {
   return error == std::errc{} && stop == end && !text.empty();
 }
 
+std::string_view skip_utf8_bom(std::string_view text) {
+  return text.substr(0, 3) == "\xEF\xBB\xBF" ? text.substr(3) : text;
+}
+
 csv_reader::csv_reader(std::filesystem::path path, std::vector<std::string> columns, bool optional)
     : csv_reader(std::move(path), std::move(columns), {}, optional) {}
 
@@ -97,8 +101,8 @@ csv_reader::csv_reader(std::filesystem::path path, std::vector<std::string> colu
   LEVRISK_REQUIRE(file.gcount() == static_cast<std::streamsize>(size_), input_error,
                   path_text_ << ": read failed");
   present_ = true;
-  // A UTF-8 byte-order mark, as spreadsheet programs write it.
-  if (std::string_view(buffer_.get(), size_).substr(0, 3) == "\xEF\xBB\xBF") position_ = 3;
+  const std::string_view contents(buffer_.get(), size_);
+  position_ = size_ - skip_utf8_bom(contents).size();
   fields_.reserve(required_columns_.size() + optional_columns_.size());
   read_header();
 }

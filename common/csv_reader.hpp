@@ -39,6 +39,9 @@ bool is_valid_id(std::string_view id);
 // including trailing characters. Infinities and NaN parse; callers check.
 bool parse_number(std::string_view text, double& value);
 
+// `text` without a leading UTF-8 byte-order mark, as spreadsheet programs write it.
+std::string_view skip_utf8_bom(std::string_view text);
+
 class csv_reader {
  public:
   // Reads `path` and checks that its header is exactly `columns`, in order.

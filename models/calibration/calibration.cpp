@@ -11,6 +11,7 @@
 #include "common/error.hpp"
 #include "models/calibration/diagnostics.hpp"
 #include "models/calibration/ewma.hpp"
+#include "models/calibration/outliers.hpp"
 
 namespace levrisk::calibration {
 namespace {
@@ -35,6 +36,23 @@ std::string pad(const std::string& text, std::size_t width) {
 
 std::string with_se(double value, double se, int digits = 4) {
   return general(value, digits) + " (" + general(se, 2) + ")";
+}
+
+// Settings the fits check again per asset: refused once, naming the flag, before
+// any asset's error could be blamed on its data.
+void require_valid_settings(const calibration_options& options) {
+  LEVRISK_REQUIRE(options.jumps.window >= 5, input_error,
+                  "--jump-window: must be >= 5 returns, got " << options.jumps.window);
+  LEVRISK_REQUIRE(options.jumps.threshold_sigmas > 0, input_error,
+                  "--jump-threshold: must be > 0 sigmas, got " << options.jumps.threshold_sigmas);
+  LEVRISK_REQUIRE(options.ljung_box_lags >= 1, input_error,
+                  "calibrate: Ljung-Box lags must be >= 1, got " << options.ljung_box_lags);
+}
+
+// "<file>: asset '<id>' at frequency <f>: ", the context of every per-asset fit error.
+std::string asset_context(const price_series& series, std::int64_t period_ms) {
+  return series.source + ": asset '" + series.asset + "' at frequency " +
+         format_frequency(period_ms) + ": ";
 }
 
 }  // namespace
@@ -67,6 +85,7 @@ calibration_result calibrate(const std::vector<price_series>& history,
                              const std::vector<std::string>& sources,
                              const calibration_options& options) {
   LEVRISK_REQUIRE(!history.empty(), input_error, "calibrate: no price history (--history FILE)");
+  require_valid_settings(options);
   std::vector<price_series> selected;
   if (options.assets.empty()) {
     selected = history;
@@ -113,6 +132,8 @@ calibration_result calibrate(const std::vector<price_series>& history,
       out.warnings.push_back(std::to_string(series.conflicting_duplicates) +
                              " timestamps repeated with another price; the first row kept");
     }
+    const std::string outliers = outlier_warning(series, scan_outliers(series));
+    if (!outliers.empty()) out.warnings.push_back(outliers);
     out.coverage = gaps(panel, a);
     returns[a] = log_returns(panel, a);
     out.n_returns = static_cast<int>(returns[a].log_return.size());
@@ -120,11 +141,10 @@ calibration_result calibrate(const std::vector<price_series>& history,
     result.window_start_ms = std::min(result.window_start_ms, series.time_ms.front());
     result.window_end_ms = std::max(result.window_end_ms, series.time_ms.back());
     LEVRISK_REQUIRE(out.n_returns >= options.min_garch_returns, input_error,
-                    series.source << ": asset '" << series.asset << "' has " << out.n_returns
-                                  << " returns at frequency " << format_frequency(options.period_ms)
-                                  << " (prices on lines " << series.line.front() << " to "
-                                  << series.line.back() << "); GARCH needs at least "
-                                  << options.min_garch_returns);
+                    asset_context(series, options.period_ms)
+                        << out.n_returns << " returns (prices on lines " << series.line.front()
+                        << " to " << series.line.back() << "); GARCH needs at least "
+                        << options.min_garch_returns);
   }
 
   // The fits are independent; OpenMP threads must not let an exception escape.
@@ -152,6 +172,10 @@ calibration_result calibrate(const std::vector<price_series>& history,
       }
       out.ljung_box = ljung_box(squared, options.ljung_box_lags);
       out.merton = estimate_merton(r, result.period_days, options.jumps);
+    } catch (const input_error& error) {
+      // The estimators know only numbers; the user needs the file and asset they came from.
+      failures[a] = std::make_exception_ptr(
+          input_error(asset_context(selected[a], options.period_ms) + error.what()));
     } catch (...) {
       failures[a] = std::current_exception();
     }
@@ -184,10 +208,14 @@ calibration_result calibrate(const std::vector<price_series>& history,
     result.systemic.loading = {0.0};
     return result;
   }
+  std::ostringstream assets_and_files;
+  for (std::size_t a = 0; a < n_assets; ++a) {
+    assets_and_files << (a ? ", " : "") << selected[a].asset << " (" << selected[a].source << ")";
+  }
   LEVRISK_REQUIRE(result.joint_returns >= 3, input_error,
-                  "calibrate: the assets' histories share only "
-                      << result.joint_returns << " returns at frequency "
-                      << format_frequency(options.period_ms)
+                  "calibrate: the histories of "
+                      << assets_and_files.str() << " share only " << result.joint_returns
+                      << " returns at frequency " << format_frequency(options.period_ms)
                       << " (intervals where every asset has a price); the correlation needs more");
   std::vector<std::vector<double>> correlated(n_assets);
   for (std::size_t a = 0; a < n_assets; ++a) {
@@ -242,7 +270,7 @@ void print_calibration_report(std::ostream& out, const calibration_result& resul
   out << "\n"
       << pad("asset", 8) << pad("rows", 8) << pad("returns", 8) << pad("empty_int", 10)
       << pad("largest_gap", 12) << pad("gap_start", 21) << pad("missing", 8) << pad("dup", 5)
-      << pad("dropped", 8) << "\n";
+      << pad("gap_drop", 9) << "\n";
   for (const asset_calibration& a : result.assets) {
     out << pad(a.id, 8) << pad(std::to_string(a.rows), 8) << pad(std::to_string(a.n_returns), 8)
         << pad(std::to_string(a.coverage.empty_intervals), 10)
@@ -252,10 +280,10 @@ void print_calibration_report(std::ostream& out, const calibration_result& resul
                21)
         << pad(std::to_string(a.missing_values), 8)
         << pad(std::to_string(a.duplicate_rows + a.conflicting_duplicates), 5)
-        << pad(std::to_string(a.dropped_returns), 8) << "\n";
+        << pad(std::to_string(a.dropped_returns), 9) << "\n";
   }
-  out << "(empty_int: intervals without a price between an asset's first and last; dropped: "
-         "returns across them)\n\n";
+  out << "(empty_int: intervals without a price between an asset's first and last; gap_drop: "
+         "returns spanning a gap, not formed)\n\n";
   out << "volatility (per " << format_frequency(o.period_ms) << " unless annual; SE in brackets)\n"
       << pad("asset", 8) << pad("ewma_vol_ann", 13) << pad("omega", 20) << pad("alpha", 18)
       << pad("beta", 18) << pad("nu", 16) << pad("a+b", 8) << pad("garch_vol_now", 14) << "\n";
@@ -286,7 +314,7 @@ void print_calibration_report(std::ostream& out, const calibration_result& resul
   }
   const std::size_t n = result.assets.size();
   out << "\njoint returns: " << result.joint_returns << " used, " << result.joint_dropped
-      << " dropped (an asset without a price)\n";
+      << " left out: some asset has no price at one end\n";
   if (n > 1) {
     out << "systemic jumps: " << result.systemic.events << " events, "
         << fixed(result.systemic.intensity_annual, 3) << " per year, size mean "

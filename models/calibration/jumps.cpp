@@ -8,23 +8,6 @@
 #include "models/calibration/returns.hpp"
 
 namespace levrisk::calibration {
-namespace {
-
-// Median of a scratch copy (reordered).
-double median_of(std::vector<double>& values) {
-  const std::size_t n = values.size();
-  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(n / 2);
-  std::nth_element(values.begin(), middle, values.end());
-  const double upper = *middle;
-  if (n % 2 == 1) return upper;
-  return 0.5 * (upper + *std::max_element(values.begin(), middle));
-}
-
-// 1 / Phi^{-1}(3/4): makes the MAD a consistent estimator of a normal sd.
-constexpr double mad_to_sigma = 1.482602218505602;
-
-}  // namespace
-
 rolling_scale rolling_mad(const std::vector<double>& returns, int window) {
   LEVRISK_REQUIRE(window >= 5, input_error, "jump window must be >= 5 returns, got " << window);
   const std::size_t n = returns.size();
@@ -35,10 +18,10 @@ rolling_scale rolling_mad(const std::vector<double>& returns, int window) {
   for (std::size_t t = w; t < n; ++t) {
     std::copy(returns.begin() + static_cast<std::ptrdiff_t>(t - w),
               returns.begin() + static_cast<std::ptrdiff_t>(t), scratch.begin());
-    const double center = median_of(scratch);
+    const double center = median_in_place(scratch);
     for (std::size_t i = 0; i < w; ++i) scratch[i] = std::abs(returns[t - w + i] - center);
     out.median[t] = center;
-    out.sigma[t] = mad_to_sigma * median_of(scratch);
+    out.sigma[t] = mad_to_normal_sigma * median_in_place(scratch);
   }
   return out;
 }

@@ -1,14 +1,12 @@
 #include "models/calibration/model_file.hpp"
 
-#include <fstream>
 #include <sstream>
 
-#include "common/error.hpp"
+#include "common/atomic_file.hpp"
 #include "common/toml_text.hpp"
 #include "models/calibration/ewma.hpp"
 
 namespace levrisk::calibration {
-namespace {}  // namespace
 
 std::string model_file_text(const calibration_result& result) {
   const calibration_options& o = result.options;
@@ -118,11 +116,8 @@ std::string model_file_text(const calibration_result& result) {
 }
 
 void write_model_file(const std::string& path, const calibration_result& result) {
-  std::ofstream file(path, std::ios::binary);
-  LEVRISK_REQUIRE(file, runtime_failure, path << ": cannot write the model file");
-  file << model_file_text(result);
-  file.close();
-  LEVRISK_REQUIRE(!file.fail(), runtime_failure, path << ": writing the model file failed");
+  // A failed write (a full disk) must leave the previous model file whole.
+  write_text_file_atomically(path, model_file_text(result), "model file");
 }
 
 }  // namespace levrisk::calibration

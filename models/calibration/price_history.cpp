@@ -321,7 +321,10 @@ std::vector<price_series> load_price_file(const history_source& source,
   LEVRISK_REQUIRE(file, input_error, path << ": cannot open price history file");
   std::stringstream buffer;
   buffer << file.rdbuf();
-  const std::string text = buffer.str();
+  const std::string contents = buffer.str();
+  // Read like the snapshot's files (common/csv_reader.cpp): a byte-order mark
+  // left in place would become part of the first column's name.
+  const std::string_view text = skip_utf8_bom(contents);
 
   std::vector<std::string_view> lines;
   for (std::size_t start = 0; start < text.size();) {

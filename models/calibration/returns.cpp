@@ -135,4 +135,14 @@ double sample_variance(const std::vector<double>& values) {
   return sum / static_cast<double>(values.size() - 1);
 }
 
+double median_in_place(std::vector<double>& values) {
+  const std::size_t n = values.size();
+  if (n == 0) return std::numeric_limits<double>::quiet_NaN();
+  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(n / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  const double upper = *middle;
+  if (n % 2 == 1) return upper;
+  return 0.5 * (upper + *std::max_element(values.begin(), middle));
+}
+
 }  // namespace levrisk::calibration

@@ -61,4 +61,10 @@ joint_returns joint_log_returns(const price_panel& panel);
 double mean(const std::vector<double>& values);
 double sample_variance(const std::vector<double>& values);
 
+// Median of `values`, which it reorders (nth_element); NaN when empty.
+double median_in_place(std::vector<double>& values);
+
+// 1 / Phi^{-1}(3/4): 1.4826 x the median absolute deviation estimates a normal sd.
+constexpr double mad_to_normal_sigma = 1.482602218505602;
+
 }  // namespace levrisk::calibration

@@ -84,8 +84,111 @@ TEST(Calibrate, TooShortAHistoryIsAnError) {
         calibrate(load_price_history({{path, ""}}), {path}, {});
       },
       path +
-          ": asset 'BTC' has 59 returns at frequency 1d (prices on lines 2 to 61); GARCH needs at "
+          ": asset 'BTC' at frequency 1d: 59 returns (prices on lines 2 to 61); GARCH needs at "
           "least 100");
+}
+
+// 150 days of `BTC` prices from `price_of(day)`, a wide file starting with `prefix`.
+template <typename PriceOf>
+std::string daily_history(const std::string& prefix, PriceOf price_of) {
+  std::ostringstream text;
+  text << prefix << "timestamp,BTC\n";
+  for (int day = 0; day < 150; ++day) {
+    text << 1704067200 + day * 86400 << "," << price_of(day) << "\n";
+  }
+  return text.str();
+}
+
+double wavy_price(int day) {
+  return 100.0 + day % 7 + (day % 3) * 0.5;
+}
+
+TEST(Calibrate, AHistoryWithAByteOrderMarkGivesTheSameFit) {
+  const std::string plain = write_test_file("plain.csv", daily_history("", wavy_price));
+  const std::string marked =
+      write_test_file("marked.csv", daily_history("\xEF\xBB\xBF", wavy_price));
+  const calibration_result a = calibrate(load_price_history({{plain, ""}}), {plain}, {});
+  const calibration_result b = calibrate(load_price_history({{marked, ""}}), {marked}, {});
+  ASSERT_EQ(b.assets.size(), 1u);
+  EXPECT_EQ(b.assets[0].id, "BTC");
+  EXPECT_EQ(b.assets[0].n_returns, a.assets[0].n_returns);
+  EXPECT_EQ(b.assets[0].vol_annual, a.assets[0].vol_annual);
+  EXPECT_EQ(b.assets[0].garch.omega, a.assets[0].garch.omega);
+  EXPECT_EQ(b.assets[0].garch.alpha, a.assets[0].garch.alpha);
+  EXPECT_EQ(b.assets[0].garch.beta, a.assets[0].garch.beta);
+  EXPECT_EQ(b.assets[0].garch.nu, a.assets[0].garch.nu);
+}
+
+TEST(Calibrate, AConstantPriceNamesTheFileAssetAndFrequency) {
+  const std::string path = write_test_file("flat.csv", daily_history("", [](int) { return 100; }));
+  expect_error<input_error>(
+      [&] {
+        calibrate(load_price_history({{path, ""}}), {path}, {});
+      },
+      path + ": asset 'BTC' at frequency 1d: GARCH: the returns are all zero (a constant price)");
+}
+
+// A bad setting is blamed on its flag, not on the first asset fitted.
+TEST(Calibrate, AShortJumpWindowNamesTheFlag) {
+  const std::string path = write_test_file("wavy.csv", daily_history("", wavy_price));
+  calibration_options options;
+  options.jumps.window = 3;
+  expect_error<input_error>(
+      [&] {
+        calibrate(load_price_history({{path, ""}}), {path}, options);
+      },
+      "--jump-window: must be >= 5 returns, got 3");
+}
+
+TEST(Calibrate, HistoriesWithoutCommonIntervalsNameAssetsAndFiles) {
+  std::ostringstream late;
+  late << "timestamp,ETH\n";
+  for (int day = 0; day < 150; ++day) {
+    late << 1704067200 + (day + 200) * 86400 << "," << wavy_price(day) << "\n";
+  }
+  const std::string btc = write_test_file("btc.csv", daily_history("", wavy_price));
+  const std::string eth = write_test_file("eth.csv", late.str());
+  expect_error<input_error>(
+      [&] {
+        calibrate(load_price_history({{btc, ""}, {eth, ""}}), {btc, eth}, {});
+      },
+      "calibrate: the histories of BTC (" + btc + "), ETH (" + eth +
+          ") share only 0 returns at frequency 1d (intervals where every asset has a price); "
+          "the correlation needs more");
+}
+
+TEST(Calibrate, AnImpossiblePriceIsAnErrorNamingTheRow) {
+  const std::string path = write_test_file(
+      "typo.csv", daily_history("", [](int day) { return day == 40 ? 1e308 : wavy_price(day); }));
+  // Day 40 is on line 42 (header on line 1); day 39's price is 100 + 4 + 0.
+  expect_error<input_error>(
+      [&] {
+        calibrate(load_price_history({{path, ""}}), {path}, {});
+      },
+      path +
+          ":42: asset 'BTC': price 1e+308 after 104 on line 41 is a log return of 704.6, a move "
+          "by a factor of more than 1000 that no market makes between two rows; a mistyped "
+          "price?");
+}
+
+TEST(Calibrate, AnOutlierIsAWarningListingItsRows) {
+  const std::string path = write_test_file(
+      "spike.csv", daily_history("", [](int day) { return day == 40 ? 1000.0 : wavy_price(day); }));
+  const calibration_result r = calibrate(load_price_history({{path, ""}}), {path}, {});
+  // The first warning; the GARCH fit of this toy series adds others.
+  ASSERT_FALSE(r.assets[0].warnings.empty());
+  const std::string& warning = r.assets[0].warnings[0];
+  EXPECT_EQ(warning.rfind("2 return(s) between consecutive rows beyond 10 robust sigmas", 0), 0u)
+      << warning;
+  // Days 39 and 41 cost 104 and 107: log(1000 / 104) = 2.263 and log(107 / 1000) = -2.235,
+  // both beyond log 8 = 2.079.
+  EXPECT_NE(warning.find("error in " + path + ": line 42 (log return 2.263 from line 41"),
+            std::string::npos)
+      << warning;
+  EXPECT_NE(warning.find("line 43 (log return -2.235 from line 42"), std::string::npos) << warning;
+  std::ostringstream report;
+  print_calibration_report(report, r);
+  EXPECT_NE(report.str().find("BTC: 2 return(s)"), std::string::npos);
 }
 
 TEST(Calibrate, RecoversTheSyntheticHourlyHistory) {
@@ -126,6 +229,13 @@ TEST(Calibrate, RecoversTheSyntheticHourlyHistory) {
   std::ostringstream report;
   print_calibration_report(report, r);
   EXPECT_NE(report.str().find("systemic jumps"), std::string::npos);
+  // The two kinds of return not used, named apart.
+  EXPECT_NE(report.str().find(" gap_drop \n"), std::string::npos);
+  EXPECT_NE(report.str().find("joint returns: " + std::to_string(r.joint_returns) + " used, " +
+                              std::to_string(r.joint_dropped) +
+                              " left out: some asset has no price at one end\n"),
+            std::string::npos);
+  EXPECT_EQ(report.str().find("dropped"), std::string::npos);
 }
 
 // Ten assets, five years hourly (43,800 returns each): the target is < 10 s on the

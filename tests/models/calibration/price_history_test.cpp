@@ -36,6 +36,29 @@ TEST(ParseTimestamp, AcceptsTheDocumentedForms) {
   EXPECT_EQ(t, 1584014400000);
 }
 
+// Spreadsheet programs start a UTF-8 file with a byte-order mark; the snapshot
+// reader skips it (common/csv_reader.cpp), and so does this one.
+TEST(LoadPriceFile, SkipsAByteOrderMark) {
+  const std::string path =
+      write_test_file("bom.csv", "\xEF\xBB\xBFtimestamp,BTC\n2024-01-01,100\n2024-01-02,101\n");
+  const std::vector<price_series> series = load_price_file({path, ""});
+  ASSERT_EQ(series.size(), 1u);
+  EXPECT_EQ(series[0].asset, "BTC");
+  EXPECT_EQ(series[0].price_usd, (std::vector<double>{100, 101}));
+  EXPECT_EQ(series[0].line, (std::vector<int>{2, 3}));
+}
+
+TEST(LoadPriceFile, SkipsAByteOrderMarkBeforeAUrlLine) {
+  const std::string path = write_test_file(
+      "bom_ohlcv.csv",
+      "\xEF\xBB\xBFhttps://www.cryptodatadownload.com\nUnix,Date,Symbol,Open,High,Low,Close\n"
+      "1704153600000,2024-01-02,BTCUSDT,1,1,1,101\n1704067200000,2024-01-01,BTCUSDT,1,1,1,100\n");
+  const std::vector<price_series> series = load_price_file({path, ""});
+  ASSERT_EQ(series.size(), 1u);
+  EXPECT_EQ(series[0].asset, "BTC");
+  EXPECT_EQ(series[0].price_usd, (std::vector<double>{100, 101}));
+}
+
 TEST(ParseTimestamp, RejectsMalformedText) {
   std::int64_t t = 0;
   for (const char* text : {"", "2024-13-01", "2023-02-29", "2024-01-31T25:00", "yesterday",
