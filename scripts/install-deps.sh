@@ -13,6 +13,8 @@ packages=(
   libgtest-dev                 # tests
   libbenchmark-dev             # bench/
   clang-tidy                   # scripts/tidy-kernels.sh (CI)
+  python3-h5py python3-pandas  # tests/python: the documented ways to read a result
+  python3-xarray python3-h5netcdf  # from Python (docs/output-format.md, "Reading")
 )
 
 missing=()

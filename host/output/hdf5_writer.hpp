@@ -52,6 +52,8 @@ class hdf5_writer {
 
   explicit hdf5_writer(const hdf5::error_context& context) : context_(context) {}
 
+  const hdf5::error_context& context() const noexcept { return context_; }
+
   hdf5::group_handle create_group(hid_t parent, const std::string& name) const {
     return hdf5::group_handle(
         context_.check_id(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),

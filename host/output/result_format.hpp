@@ -19,6 +19,8 @@ inline constexpr const char* format_version_attribute = "format_version";
 inline constexpr const char* run_group = "run";
 inline constexpr const char* assets_group = "assets";
 inline constexpr const char* levels_attribute = "levels";
+// The same levels as a 1-D dataset, the dimension scale of the quantile tables' columns.
+inline constexpr const char* levels_dataset = "hf_min_level";
 // Present only when the run executed liquidations (system_result::executed); a file
 // without it reads as a run that did not.
 inline constexpr const char* system_group = "system";

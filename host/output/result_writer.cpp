@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "host/output/dimension_scales.hpp"
 #include "host/output/execution_writer.hpp"
 #include "host/output/hdf5_writer.hpp"
 #include "host/output/result_format.hpp"
@@ -214,6 +215,9 @@ void write_unit_group(const hdf5_writer& writer, hid_t file, const run_result& r
   writer.numeric_dataset(g, at, "margin_ratio_max_quantile_lo_bound", ratio_lo_bound, n, levels);
   writer.numeric_dataset(g, at, "margin_ratio_max_quantile_hi_bound", ratio_hi_bound, n, levels);
   if (result.system.executed) write_unit_execution(writer, g, at, result, kind_group.kind);
+  // The levels again as a dataset: the attribute cannot label a dimension.
+  writer.numeric_dataset(g, at, result_format::levels_dataset, result.hf_min_levels, levels);
+  attach_dimension_scales(writer.context(), g, at, {{"id", 0}, {result_format::levels_dataset, 1}});
 }
 
 // The new file's bytes must be on disk before the rename makes it the result; otherwise

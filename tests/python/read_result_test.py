@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Reads a result file the way docs/output-format.md tells Python users to: h5py for the
+raw tables, the three-line pandas recipe, and xarray (h5netcdf) with named dimensions.
+
+Usage: read_result_test.py LEVRISK_BINARY SOURCE_DIR WORK_DIR. Exits 77 (skipped) when h5py
+is not installed; xarray and pandas are checked when present."""
+
+import math
+import pathlib
+import subprocess
+import sys
+
+try:
+    import h5py
+except ImportError:
+    print("h5py not installed: skipped")
+    sys.exit(77)
+
+binary, source_dir, work_dir = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
+work_dir.mkdir(parents=True, exist_ok=True)
+subprocess.run([binary, "run", "--config", str(source_dir / "configs" / "nightly.toml"),
+                "--paths", "2000", "--steps", "24", "--name", "python", "--output-dir",
+                str(work_dir), "--quiet"], check=True)
+path = work_dir / "python.h5"
+
+with h5py.File(path, "r") as f:
+    group = f["lending_accounts"]
+    ids = group["id"].asstr()[:]
+    probability = group["liquidation_probability"][:]
+    levels = list(group.attrs["levels"])
+    assert len(ids) == len(probability) > 0
+    assert all(0.0 <= p <= 1.0 for p in probability)
+    assert list(group["hf_min_level"][:]) == levels
+    assert group["hf_min_quantile"].shape == (len(ids), len(levels))
+    # The dimension scales: unit ids on the rows, levels on the columns.
+    assert group["liquidation_probability"].dims[0][0].name.endswith("/id")
+    assert group["hf_min_quantile"].dims[1][0].name.endswith("/hf_min_level")
+
+try:
+    import pandas as pd
+except ImportError:
+    pd = None
+if pd is not None:
+    # The h5py recipe of docs/output-format.md, "Python (h5py, pandas)".
+    with h5py.File(path, "r") as f:
+        g = f["lending_accounts"]
+        table = pd.DataFrame({
+            name: (g[name].asstr()[...] if name == "id" else g[name][...])
+            for name, d in g.items() if d.shape == g["id"].shape
+        }).set_index("id")
+    assert len(table) == len(ids)
+    assert math.isclose(table["liquidation_probability"].sum(), float(probability.sum()))
+
+try:
+    import xarray as xr
+    import h5netcdf  # noqa: F401  (the engine xarray uses)
+except ImportError:
+    xr = None
+if xr is not None:
+    # The three lines of docs/output-format.md, "Python (xarray)".
+    units = xr.open_dataset(path, group="lending_accounts", engine="h5netcdf")
+    table = units[[v for v in units.data_vars if units[v].dims == ("id",)]].to_dataframe()
+    assert list(table.index) == list(ids)
+    assert (table["liquidation_probability"].values == probability).all()
+    ds = units
+    assert float(ds["hf_min_quantile"].sel(id=str(ids[0]), hf_min_level=levels[0])) == \
+        float(ds["hf_min_quantile"][0, 0])
+    assert ds["liquidation_probability"].dims == ("id",)
+    assert ds["hf_min_quantile"].dims == ("id", "hf_min_level")
+    first = str(ids[0])
+    assert float(ds["liquidation_probability"].sel(id=first)) == float(probability[0])
+    assert list(ds["hf_min_level"].values) == levels
+    for kind in ("perp_isolated_positions", "perp_cross_accounts"):
+        other = xr.open_dataset(path, group=kind, engine="h5netcdf")
+        assert other["liquidation_probability"].dims == ("id",)
+
+print("read", len(ids), "lending accounts with h5py",
+      "and pandas" if pd is not None else "", "and xarray" if xr is not None else "")
