@@ -135,6 +135,13 @@ inline finished_run wait_for_levrisk(pid_t pid, const fs::path& directory, int l
   return run;
 }
 
+// Whether a child has exited, leaving it to be reaped by wait_for_levrisk.
+inline bool has_exited(pid_t pid) {
+  siginfo_t info{};
+  return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+         info.si_pid == pid;
+}
+
 // Polls until `ready` holds, for at most `limit_s`; false when it never did.
 inline bool wait_until(const std::function<bool()>& ready, int limit_s = 60) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(limit_s);
