@@ -84,14 +84,15 @@ inline command_result run_levrisk(const std::string& arguments, const fs::path& 
 
 // Starts `levrisk <arguments>` (after `environment`, "NAME=value ..." or "") in the
 // background, stdout and stderr to stdout.txt and stderr.txt in `directory`, and returns
-// its pid (the shell execs it). With a `file_size_limit`, files it writes cannot grow
-// beyond that many bytes (write fails with EFBIG, SIGXFSZ ignored), as on a full disk.
+// its pid (the shell runs `shell_prefix`, then execs it). With a `file_size_limit`, files it writes
+// cannot grow beyond that many bytes (write fails with EFBIG, SIGXFSZ ignored), as on a full disk.
 inline pid_t start_levrisk(const std::string& arguments, const fs::path& directory,
                            const std::string& environment = "",
-                           rlim_t file_size_limit = RLIM_INFINITY) {
-  const std::string command = "exec env " + environment + " " + quoted(LEVRISK_BINARY) + " " +
-                              arguments + " >" + quoted(directory / "stdout.txt") + " 2>" +
-                              quoted(directory / "stderr.txt");
+                           rlim_t file_size_limit = RLIM_INFINITY,
+                           const std::string& shell_prefix = "") {
+  const std::string command =
+      shell_prefix + "exec env " + environment + " " + quoted(LEVRISK_BINARY) + " " + arguments +
+      " >" + quoted(directory / "stdout.txt") + " 2>" + quoted(directory / "stderr.txt");
   const pid_t pid = ::fork();
   if (pid != 0) return pid;
   // The test runner may have been started with SIGINT ignored (a background job).

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "tests/host/cli/cli_support.hpp"
@@ -89,6 +90,20 @@ TEST_F(Interruption, SigtermWhileWritingRemovesTheTemporary) {
   const pid_t pid = start_levrisk(small_run(out, "night", 400, 8), dir,
                                   "LEVRISK_TEST_HOLD_WRITE_AFTER=perp_cross_accounts");
   interrupt_when(pid, "holding the write after stage 'perp_cross_accounts'", SIGTERM, "SIGTERM");
+}
+
+// A run started with SIGINT ignored (nohup, a job sh starts with '&') goes on ignoring it.
+TEST_F(Interruption, IgnoredSigintStaysIgnored) {
+  const pid_t pid =
+      start_levrisk(small_run(out, "night", 400, 8), dir, "LEVRISK_TEST_HOLD_WRITE_AFTER=assets",
+                    RLIM_INFINITY, "trap '' INT; ");
+  const std::string held = "holding the write after stage 'assets'";
+  ASSERT_TRUE(
+      wait_until([&] { return read_text(dir / "stderr.txt").find(held) != std::string::npos; }));
+  ::kill(pid, SIGINT);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_FALSE(has_exited(pid));
+  interrupt_when(pid, held, SIGTERM, "SIGTERM");
 }
 
 }  // namespace
