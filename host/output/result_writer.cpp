@@ -357,6 +357,7 @@ void check_output_writable(const fs::path& path) {
   }
   ::close(fd);
   temporary_files::discard(probe);
+  temporary_files::remove_stale(path);
 }
 
 void write_result_file(const run_result& result, const fs::path& path) {
@@ -368,7 +369,6 @@ void write_result_file(const run_result& result, const fs::path& path,
   hdf5::silence_automatic_error_printing();
   check_output_writable(path);
   validate_shapes(result, path);
-  temporary_files::remove_stale(path);
   const fs::path temporary = temporary_result_path(path);
   file_descriptor file(temporary_files::create(temporary));
   if (file.get() < 0) {

@@ -17,13 +17,14 @@
 namespace levrisk {
 
 // Creates the directory of `path` when it is missing and proves that a file can be
-// created there, so that a run fails before the simulation rather than after it.
+// created there, so that a run fails before the simulation rather than after it; then
+// removes the temporaries of `path` that dead processes left behind.
 // Throws runtime_failure "cannot write results to '<path>': <reason>".
 void check_output_writable(const std::filesystem::path& path);
 
 // Throws runtime_failure naming the path (and the HDF5 object being written) when the
 // file cannot be written; the target is then left as it was and no temporary remains.
-// First removes the temporaries of `path` that dead processes left behind.
+// Calls check_output_writable first.
 void write_result_file(const run_result& result, const std::filesystem::path& path);
 
 // Called once each part of the file has been written to the temporary file, with the
