@@ -61,6 +61,7 @@ sigset_t interruption_signals() {
 
 void exit_cleanly_when_interrupted(const fs::path& output) {
   const sigset_t signals = interruption_signals();
+  if (sigismember(&signals, SIGINT) != 1 && sigismember(&signals, SIGTERM) != 1) return;
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::thread([signals, output] {
     int signal_number = 0;
