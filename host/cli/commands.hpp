@@ -12,7 +12,8 @@ void add_synth_command(CLI::App& app, int& exit_code);
 void add_version_command(CLI::App& app, int& exit_code);
 void add_calibrate_command(CLI::App& app, int& exit_code);
 
-// Exit codes: 0 success, 1 runtime failure (I/O, device), 2 bad input.
+// Exit codes: 0 success, 1 runtime failure (I/O, device), 2 bad input; an interrupted
+// run exits 128 + the signal number (host/cli/interruption.hpp).
 constexpr int exit_runtime_failure = 1;
 constexpr int exit_input_error = 2;
 

@@ -4,11 +4,13 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include <sys/resource.h>
@@ -16,6 +18,7 @@
 #include "common/error.hpp"
 #include "host/backend/backend.hpp"
 #include "host/cli/commands.hpp"
+#include "host/cli/interruption.hpp"
 #include "host/cli/progress_reporter.hpp"
 #include "host/config/integer_text.hpp"
 #include "host/config/memory_size.hpp"
@@ -45,6 +48,19 @@ std::int64_t peak_resident_bytes() {
   rusage usage{};
   if (::getrusage(RUSAGE_SELF, &usage) != 0) return 0;
   return static_cast<std::int64_t>(usage.ru_maxrss) * 1024;
+}
+
+// A test seam (tests/host/cli/interruption_test.cpp): LEVRISK_TEST_HOLD_WRITE_AFTER=<stage>
+// stops the write after that stage of write_result_file, its temporary file open, until
+// a signal ends the process.
+write_observer held_write_for_tests() {
+  const char* held_stage = std::getenv("LEVRISK_TEST_HOLD_WRITE_AFTER");
+  if (held_stage == nullptr || held_stage[0] == '\0') return {};
+  return [stage = std::string(held_stage)](const std::string& done) {
+    if (done != stage) return;
+    std::cerr << "holding the write after stage '" << stage << "'" << std::endl;
+    for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+  };
 }
 
 std::string utc_now_iso8601() {
@@ -102,7 +118,8 @@ int run(const run_options& options, const CLI::App& command) {
   validate_run_config(config);
 
   const std::filesystem::path output = config.output_file();
-  check_output_writable(output);  // fail before the work, not after
+  exit_cleanly_when_interrupted(output);  // before the backend starts its threads
+  check_output_writable(output);          // fail before the work, not after
   const snapshot snap = load_snapshot(config.snapshot);
   std::unique_ptr<backend> executor = make_backend(config.backend, config.threads);
 
@@ -121,7 +138,7 @@ int run(const run_options& options, const CLI::App& command) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.metadata.created_utc = utc_now_iso8601();
   result.metadata.peak_memory_bytes = peak_resident_bytes();
-  write_result_file(result, output);
+  write_result_file(result, output, held_write_for_tests());
 
   if (!options.quiet) {
     print_inspection(result, std::cout, options.top);

@@ -35,8 +35,14 @@ std::string error_stack_summary() {
     return "";
   }
   if (descriptions.empty()) return "";
-  if (descriptions.size() == 1) return descriptions.front();
-  return descriptions.front() + "; " + descriptions.back();
+  std::string summary = descriptions.front();
+  if (descriptions.size() > 1) summary += "; " + descriptions.back();
+  // The file drivers' descriptions embed ctime() text, newline included; the summary
+  // goes into a one-line message.
+  for (char& c : summary) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return summary;
 }
 
 hid_t error_context::check_id(hid_t id, const std::string& action) const {

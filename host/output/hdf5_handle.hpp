@@ -39,7 +39,9 @@ class handle {
   bool valid() const noexcept { return id_ >= 0; }
 
   // Closing a file is where HDF5 writes its metadata, so a writer closes explicitly and
-  // checks the status; the destructor closes whatever is left and cannot report.
+  // checks the status; the destructor closes whatever is left and cannot report. A file
+  // whose H5Fclose failed must not be touched again (HDF5 1.10 has freed it while its id
+  // stays registered); the result writer avoids failing closes (result_writer.cpp).
   herr_t close() noexcept {
     if (id_ < 0) return 0;
     const herr_t status = Close(id_);

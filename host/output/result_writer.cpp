@@ -17,6 +17,7 @@
 #include "host/output/execution_writer.hpp"
 #include "host/output/hdf5_writer.hpp"
 #include "host/output/result_format.hpp"
+#include "host/output/temporary_files.hpp"
 
 namespace levrisk {
 
@@ -220,38 +221,49 @@ void write_unit_group(const hdf5_writer& writer, hid_t file, const run_result& r
   attach_dimension_scales(writer.context(), g, at, {{"id", 0}, {result_format::levels_dataset, 1}});
 }
 
-// The new file's bytes must be on disk before the rename makes it the result; otherwise
-// a crash shortly after could leave an empty file where yesterday's complete one was.
-void sync_to_disk(const fs::path& file, const fs::path& target) {
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    fail_write(target,
-               "opening '" + file.string() + "' to sync it failed: " + std::strerror(errno));
+// Owns a file descriptor; close() reports the error the destructor cannot.
+class file_descriptor {
+ public:
+  explicit file_descriptor(int fd) noexcept : fd_(fd) {}
+  file_descriptor(const file_descriptor&) = delete;
+  file_descriptor& operator=(const file_descriptor&) = delete;
+  ~file_descriptor() { close(); }
+  int get() const noexcept { return fd_; }
+  int close() noexcept {
+    if (fd_ < 0) return 0;
+    const int status = ::close(fd_);
+    fd_ = -1;
+    return status;
   }
-  const int status = ::fsync(fd);
-  const int sync_errno = errno;
-  ::close(fd);
-  if (status != 0) {
-    fail_write(target, "syncing '" + file.string() + "' failed: " + std::strerror(sync_errno));
-  }
-}
 
-// Makes the rename itself durable. Best effort: some file systems refuse to sync a
-// directory, and the file is complete either way.
-void sync_directory(const fs::path& directory) {
-  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  static_cast<void>(::fsync(fd));
-  ::close(fd);
-}
+ private:
+  int fd_;
+};
 
-void write_temporary(const run_result& result, const fs::path& temporary, const fs::path& target,
-                     const write_observer& after_stage) {
+// The in-memory file grows by this much at a time.
+constexpr std::size_t image_increment_bytes = std::size_t{16} << 20;
+
+// HDF5 1.10 cannot recover from a failed H5Fclose: it frees the file but leaves its id
+// registered, and H5_term_library crashes on that id at exit (HDFGroup/hdf5 pull request
+// #2291). Closing a file writes its metadata, so a full disk at that moment would end the
+// run with SIGSEGV. The file is therefore built in memory (the core driver without a
+// backing store), where no call fails for want of disk space, and its image is written
+// with write(2), whose failure is an ordinary error. The cost: memory for the file and
+// its image, about twice the file's size, while it is written.
+std::vector<unsigned char> build_image(const run_result& result, const fs::path& temporary,
+                                       const fs::path& target, const write_observer& after_stage) {
   const hdf5::error_context context(write_prefix(target), hdf5::failure_kind::runtime);
   const hdf5_writer writer(context);
+  const hdf5::property_list_handle access(
+      context.check_id(H5Pcreate(H5P_FILE_ACCESS), "creating the file access properties"));
+  context.check_status(H5Pset_fapl_core(access.get(), image_increment_bytes, 0),
+                       "selecting the in-memory file driver");
+  // Closing the file then closes whatever an error path might have left open in it.
+  context.check_status(H5Pset_fclose_degree(access.get(), H5F_CLOSE_STRONG),
+                       "setting the file close degree");
   hdf5::file_handle file(
-      context.check_id(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-                       "creating the temporary file '" + temporary.string() + "'"));
+      context.check_id(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()),
+                       "creating the file '" + temporary.string() + "' in memory"));
   writer.string_attribute(file.get(), "/", result_format::format_attribute,
                           result_format::format_name);
   writer.scalar_attribute<std::int64_t>(file.get(), "/", result_format::format_version_attribute,
@@ -268,18 +280,66 @@ void write_temporary(const run_result& result, const fs::path& temporary, const 
     write_system_group(writer, file.get(), result);
     if (after_stage) after_stage(result_format::system_group);
   }
-  context.check_status(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "flushing the temporary file");
-  context.check_status(file.close(), "closing the temporary file");
-  sync_to_disk(temporary, target);
+  // The image of a file with unflushed metadata is not a valid file.
+  context.check_status(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "flushing the file in memory");
+  const ssize_t size = H5Fget_file_image(file.get(), nullptr, 0);
+  context.check_status(size < 0 ? -1 : 0, "measuring the file in memory");
+  std::vector<unsigned char> image(static_cast<std::size_t>(size));
+  context.check_status(H5Fget_file_image(file.get(), image.data(), image.size()) == size ? 0 : -1,
+                       "copying the file out of memory");
+  context.check_status(file.close(), "closing the file in memory");
+  return image;
+}
+
+void write_image(int fd, const std::vector<unsigned char>& image, const fs::path& temporary,
+                 const fs::path& target) {
+  std::size_t written = 0;
+  while (written < image.size()) {
+    const ssize_t n = ::write(fd, image.data() + written, image.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string reason = n < 0 ? std::strerror(errno) : "no byte written";
+      fail_write(target, "writing '" + temporary.string() + "' failed: " + reason);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+}
+
+// The new file's bytes must be on disk before the rename makes it the result; otherwise
+// a crash shortly after could leave an empty file where yesterday's complete one was.
+// close() is checked too: network file systems report failed writes there.
+void sync_and_close(file_descriptor& file, const fs::path& temporary, const fs::path& target) {
+  if (::fsync(file.get()) != 0) {
+    const std::string reason = std::strerror(errno);
+    fail_write(target, "syncing '" + temporary.string() + "' failed: " + reason);
+  }
+  if (file.close() != 0) {
+    const std::string reason = std::strerror(errno);
+    fail_write(target, "closing '" + temporary.string() + "' failed: " + reason);
+  }
+}
+
+// Makes the rename itself durable. Best effort: some file systems refuse to sync a
+// directory, and the file is complete either way.
+void sync_directory(const fs::path& directory) {
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  static_cast<void>(::fsync(fd));
+  ::close(fd);
+}
+
+void write_temporary(const run_result& result, file_descriptor& file, const fs::path& temporary,
+                     const fs::path& target, const write_observer& after_stage) {
+  const std::vector<unsigned char> image = build_image(result, temporary, target, after_stage);
+  write_image(file.get(), image, temporary, target);
+  sync_and_close(file, temporary, target);
   if (after_stage) after_stage("closed");
 }
 
 }  // namespace
 
 fs::path temporary_result_path(const fs::path& path) {
-  fs::path temporary = path;
-  temporary += ".tmp." + std::to_string(::getpid());
-  return temporary;
+  return temporary_files::name_for(path, "tmp");
 }
 
 void check_output_writable(const fs::path& path) {
@@ -295,15 +355,15 @@ void check_output_writable(const fs::path& path) {
   if (!fs::is_directory(directory, error)) {
     fail_write(path, "'" + directory.string() + "' is not a directory");
   }
-  fs::path probe = path;
-  probe += ".probe." + std::to_string(::getpid());
-  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  const fs::path probe = temporary_files::name_for(path, "probe");
+  const int fd = temporary_files::create(probe);
   if (fd < 0) {
-    fail_write(path,
-               "cannot create a file in '" + directory.string() + "': " + std::strerror(errno));
+    const std::string reason = std::strerror(errno);
+    fail_write(path, "cannot create a file in '" + directory.string() + "': " + reason);
   }
   ::close(fd);
-  fs::remove(probe, error);
+  temporary_files::discard(probe);
+  temporary_files::remove_stale(path);
 }
 
 void write_result_file(const run_result& result, const fs::path& path) {
@@ -316,16 +376,19 @@ void write_result_file(const run_result& result, const fs::path& path,
   check_output_writable(path);
   validate_shapes(result, path);
   const fs::path temporary = temporary_result_path(path);
+  file_descriptor file(temporary_files::create(temporary));
+  if (file.get() < 0) {
+    const std::string reason = std::strerror(errno);
+    fail_write(path, "creating the temporary file '" + temporary.string() + "' failed: " + reason);
+  }
   try {
-    write_temporary(result, temporary, path, after_stage);
-    std::error_code error;
-    fs::rename(temporary, path, error);
+    write_temporary(result, file, temporary, path, after_stage);
+    const std::error_code error = temporary_files::commit(temporary, path);
     if (error) {
       fail_write(path, "renaming '" + temporary.string() + "' over it failed: " + error.message());
     }
   } catch (...) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
+    temporary_files::discard(temporary);
     throw;
   }
   sync_directory(directory_of(path));

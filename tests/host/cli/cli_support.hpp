@@ -4,15 +4,20 @@
 // sample snapshot with one line changed.
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace levrisk::cli_testing {
@@ -77,6 +82,85 @@ inline command_result run_levrisk(const std::string& arguments, const fs::path& 
   return result;
 }
 
+// Starts `levrisk <arguments>` (after `environment`, "NAME=value ..." or "") in the
+// background, stdout and stderr to stdout.txt and stderr.txt in `directory`, and returns
+// its pid (the shell runs `shell_prefix`, then execs it). With a `file_size_limit`, files it writes
+// cannot grow beyond that many bytes (write fails with EFBIG, SIGXFSZ ignored), as on a full disk.
+inline pid_t start_levrisk(const std::string& arguments, const fs::path& directory,
+                           const std::string& environment = "",
+                           rlim_t file_size_limit = RLIM_INFINITY,
+                           const std::string& shell_prefix = "") {
+  const std::string command =
+      shell_prefix + "exec env " + environment + " " + quoted(LEVRISK_BINARY) + " " + arguments +
+      " >" + quoted(directory / "stdout.txt") + " 2>" + quoted(directory / "stderr.txt");
+  const pid_t pid = ::fork();
+  if (pid != 0) return pid;
+  // The test runner may have been started with SIGINT ignored (a background job).
+  ::signal(SIGINT, SIG_DFL);
+  ::signal(SIGTERM, SIG_DFL);
+  if (file_size_limit != RLIM_INFINITY) {
+    ::signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{file_size_limit, file_size_limit};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+  }
+  ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+  ::_exit(127);
+}
+
+struct finished_run {
+  int exit_code;      // -1 when a signal ended it
+  int signal_number;  // 0 when it exited
+  std::string out;
+  std::string err;
+};
+
+// Waits for a process start_levrisk started, killed after `limit_s` so that a
+// regression cannot hang the suite.
+inline finished_run wait_for_levrisk(pid_t pid, const fs::path& directory, int limit_s = 120) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(limit_s);
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      ADD_FAILURE() << "levrisk ran past " << limit_s << " s and was killed";
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  finished_run run{WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+                   WIFSIGNALED(status) ? WTERMSIG(status) : 0, read_text(directory / "stdout.txt"),
+                   read_text(directory / "stderr.txt")};
+  fs::remove(directory / "stdout.txt");
+  fs::remove(directory / "stderr.txt");
+  return run;
+}
+
+// Whether a child has exited, leaving it to be reaped by wait_for_levrisk.
+inline bool has_exited(pid_t pid) {
+  siginfo_t info{};
+  return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+         info.si_pid == pid;
+}
+
+// Polls until `ready` holds, for at most `limit_s`; false when it never did.
+inline bool wait_until(const std::function<bool()>& ready, int limit_s = 60) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(limit_s);
+  while (!ready()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+// A pid that no process has: a child's, once it has exited and been reaped.
+inline pid_t dead_pid() {
+  const pid_t pid = ::fork();
+  if (pid == 0) ::_exit(0);
+  ::waitpid(pid, nullptr, 0);
+  return pid;
+}
+
 // `levrisk run` on the nightly configuration, small enough for a test.
 inline std::string small_run(const fs::path& output_dir, const std::string& name, int paths = 2000,
                              int steps = 48) {
@@ -133,11 +217,13 @@ inline std::string with_field(const std::string& line, std::size_t column,
   return joined;
 }
 
+// Sorted.
 inline std::vector<std::string> file_names(const fs::path& directory) {
   std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(directory)) {
     names.push_back(entry.path().filename().string());
   }
+  std::sort(names.begin(), names.end());
   return names;
 }
 

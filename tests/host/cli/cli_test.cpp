@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <string>
 #include <system_error>
@@ -436,6 +438,83 @@ TEST_F(Cli, CudaBackendWithoutADeviceFailsClearly) {
   EXPECT_THAT(run.err, HasSubstr("cuda"));
   EXPECT_THAT(run.err, HasSubstr("--backend cpu"));
   EXPECT_FALSE(fs::exists(dir / "x.h5"));
+}
+
+// A full disk while the result is written (here a file size limit: write fails with
+// EFBIG) is a runtime failure naming the file, not a crash at exit, and leaves the
+// earlier result byte for byte.
+TEST_F(Cli, FullDiskDuringTheWriteIsARuntimeFailure) {
+  const fs::path out = dir / "out";
+  const fs::path result = out / "full.h5";
+  ASSERT_EQ(run_levrisk(small_run(out, "full", 400, 8), dir).exit_code, exit_ok);
+  const std::string before = read_text(result);
+  constexpr rlim_t limit = 64 * 1024;
+  ASSERT_GT(before.size(), limit) << "the limit must stop the write";
+
+  const pid_t pid = start_levrisk(small_run(out, "full", 400, 8), dir, "", limit);
+  const finished_run run = wait_for_levrisk(pid, dir);
+  EXPECT_EQ(run.signal_number, 0) << run.err;
+  EXPECT_EQ(run.exit_code, cli::exit_runtime_failure) << run.err;
+  const fs::path temporary = result.string() + ".tmp." + std::to_string(pid);
+  EXPECT_EQ(run.err, "levrisk: error: cannot write results to '" + result.string() +
+                         "': writing '" + temporary.string() + "' failed: " + std::strerror(EFBIG) +
+                         "\n");
+  EXPECT_EQ(file_names(out), std::vector<std::string>{"full.h5"});
+  EXPECT_EQ(read_text(result), before);
+}
+
+// Temporaries of processes that are gone are removed by the next run to the same
+// output; those of running processes (here this test and its parent) are kept.
+TEST_F(Cli, RunRemovesTheTemporariesOfDeadProcessesOnly) {
+  const fs::path out = dir / "out";
+  fs::create_directories(out);
+  const std::string dead = std::to_string(dead_pid());
+  const std::string self = std::to_string(::getpid());
+  const std::string parent = std::to_string(::getppid());
+  for (const std::string& name :
+       {"night.h5.tmp." + dead, "night.h5.probe." + dead, "night.h5.tmp." + self,
+        "night.h5.probe." + parent, "other.h5.tmp." + dead, "night.h5.tmp." + dead + "x"}) {
+    write_text(out / name, "partial");
+  }
+  ASSERT_EQ(run_levrisk(small_run(out, "night", 400, 8), dir).exit_code, exit_ok);
+  std::vector<std::string> expected = {"night.h5", "night.h5.probe." + parent,
+                                       "night.h5.tmp." + self, "night.h5.tmp." + dead + "x",
+                                       "other.h5.tmp." + dead};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(file_names(out), expected);
+}
+
+// Each output check fails before the first path is simulated: with a billion paths the
+// run could not end within the limit otherwise, and no batch line is printed.
+TEST_F(Cli, OutputThatIsADirectoryFailsBeforeSimulating) {
+  const fs::path out = dir / "out";
+  fs::create_directories(out / "x.h5");
+  const command_result run =
+      run_levrisk("run --config " + quoted(nightly_config) + " --paths 1000000000 --output-dir " +
+                      quoted(out) + " --name x",
+                  dir, 60);
+  EXPECT_EQ(run.exit_code, cli::exit_runtime_failure) << run.err;
+  EXPECT_EQ(run.err, "levrisk: error: cannot write results to '" + (out / "x.h5").string() +
+                         "': it is a directory\n");
+  EXPECT_LT(run.seconds, 20.0);
+}
+
+TEST_F(Cli, OutputFolderWithoutWritePermissionFailsBeforeSimulating) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root may write in any folder";
+  const fs::path out = dir / "out";
+  fs::create_directories(out);
+  fs::permissions(out, fs::perms::owner_read | fs::perms::owner_exec);
+  const command_result run =
+      run_levrisk("run --config " + quoted(nightly_config) + " --paths 1000000000 --output-dir " +
+                      quoted(out) + " --name x",
+                  dir, 60);
+  fs::permissions(out, fs::perms::owner_all);
+  EXPECT_EQ(run.exit_code, cli::exit_runtime_failure) << run.err;
+  EXPECT_EQ(run.err, "levrisk: error: cannot write results to '" + (out / "x.h5").string() +
+                         "': cannot create a file in '" + out.string() +
+                         "': " + std::strerror(EACCES) + "\n");
+  EXPECT_TRUE(fs::is_empty(out));
+  EXPECT_LT(run.seconds, 20.0);
 }
 
 }  // namespace

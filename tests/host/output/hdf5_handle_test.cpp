@@ -76,6 +76,16 @@ TEST(Hdf5ErrorContext, FailedCallNamesPrefixActionAndHdf5Reason) {
   }
 }
 
+// The sec2 driver's write errors embed ctime() text, newline included.
+TEST(Hdf5ErrorStack, SummaryIsOneLine) {
+  H5Eclear2(H5E_DEFAULT);
+  H5Epush2(H5E_DEFAULT, __FILE__, "H5FD_write", __LINE__, H5E_ERR_CLS, H5E_VFL, H5E_WRITEERROR,
+           "%s", "file write failed: time = Tue Dec  1 16:56:45 2026\n, errno = 28");
+  EXPECT_EQ(hdf5::error_stack_summary(),
+            "H5FD_write: file write failed: time = Tue Dec  1 16:56:45 2026 , errno = 28");
+  H5Eclear2(H5E_DEFAULT);
+}
+
 TEST(Hdf5ErrorContext, RuntimeKindThrowsRuntimeFailure) {
   hdf5::silence_automatic_error_printing();
   const hdf5::error_context context("cannot write results to 'x.h5'", hdf5::failure_kind::runtime);

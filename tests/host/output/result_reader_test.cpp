@@ -591,5 +591,28 @@ TEST(ResultReader, SystemWithoutAssetsGroup) {
   EXPECT_EQ(read_error(path), prefix(path) + "group '/system/assets' is missing");
 }
 
+// A read that fails part-way closes every group, dataset and attribute it opened, and
+// the file: nothing stays open in HDF5 for the rest of the process.
+TEST(ResultReader, FailedReadsLeaveNoHdf5ObjectOpen) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  const std::vector<std::function<void(hid_t)>> breakages = {
+      [](hid_t file) { H5Ldelete(file, "assets/spot_usd", H5P_DEFAULT); },
+      [](hid_t file) {
+        H5Ldelete(file, "lending_accounts/liquidation_probability_se", H5P_DEFAULT);
+        write_double_dataset(file, "lending_accounts/liquidation_probability_se", {0.1, 0.2});
+      },
+      [](hid_t file) { H5Adelete_by_name(file, "system", "insurance_fund_usd", H5P_DEFAULT); },
+      [](hid_t file) { H5Ldelete(file, "lending_accounts/bad_debt_usd", H5P_DEFAULT); },
+  };
+  for (std::size_t i = 0; i < breakages.size(); ++i) {
+    const fs::path broken = dir / ("broken" + std::to_string(i) + ".h5");
+    fs::copy_file(path, broken);
+    edit(broken, breakages[i]);
+    EXPECT_NE(read_error(broken), "(no error)") << i;
+    EXPECT_EQ(H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL), 0) << "after breakage " << i;
+  }
+}
+
 }  // namespace
 }  // namespace levrisk

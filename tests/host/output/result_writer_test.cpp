@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 #include <hdf5.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -797,6 +802,71 @@ TEST(ResultWriter, SystemIsIgnoredWhenNotExecuted) {
   result.system.total_names.clear();  // inconsistent, but not written
   write_result_file(result, dir / "run.h5");
   EXPECT_FALSE(read_result_file(dir / "run.h5").system.executed);
+}
+
+// Every identifier of every file HDF5 has open in this process.
+ssize_t open_hdf5_objects() {
+  return H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
+}
+
+TEST(ResultWriter, FailedWritesLeaveNoHdf5ObjectOpen) {
+  scratch_directory dir;
+  const fs::path target = dir / "run.h5";
+  ASSERT_EQ(open_hdf5_objects(), 0);
+  for (const std::string failing : {"run", "assets", "perp_isolated_positions", "closed"}) {
+    const auto fail_at = [&](const std::string& stage) {
+      if (stage == failing) throw std::runtime_error("simulated");
+    };
+    EXPECT_THROW(write_result_file(sample_result(), target, fail_at), std::runtime_error);
+    EXPECT_EQ(open_hdf5_objects(), 0) << "after a failure at " << failing;
+  }
+  run_result bad = sample_result();
+  bad.units[2].id = std::string("car\0ol", 6);
+  EXPECT_THROW(write_result_file(bad, target), runtime_failure);
+  EXPECT_EQ(open_hdf5_objects(), 0);
+  EXPECT_TRUE(dir.entries().empty());
+}
+
+// A full disk, made by a file size limit (write fails with EFBIG; SIGXFSZ ignored), in a
+// child process: the failure names the temporary and its errno, no HDF5 object stays
+// open, and the library then shuts down cleanly (a file id left behind by a failed
+// H5Fclose crashes H5close). The child reports through a pipe, which the limit spares.
+TEST(ResultWriter, FullDiskIsAClearErrorAndLeavesHdf5Clean) {
+  scratch_directory dir;
+  const fs::path target = dir / "run.h5";
+  write_result_file(sample_result(), target);
+  const std::string before = test::read_text(target);
+  constexpr rlim_t limit = 2048;
+  ASSERT_GT(before.size(), limit) << "the limit must stop the write";
+
+  int report[2];
+  ASSERT_EQ(::pipe(report), 0);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::close(report[0]);
+    ::signal(SIGXFSZ, SIG_IGN);
+    const rlimit file_size{limit, limit};
+    ::setrlimit(RLIMIT_FSIZE, &file_size);
+    std::string text =
+        message_of<runtime_failure>([&] { write_result_file(sample_result(), target); });
+    text += "|" + std::to_string(open_hdf5_objects());
+    text += "|" + std::to_string(H5close());
+    static_cast<void>(::write(report[1], text.data(), text.size()));
+    ::_exit(0);
+  }
+  ::close(report[1]);
+  std::string text;
+  char buffer[512];
+  for (ssize_t n; (n = ::read(report[0], buffer, sizeof buffer)) > 0;) text.append(buffer, n);
+  ::close(report[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status)) << "signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  const std::string temporary = target.string() + ".tmp." + std::to_string(child);
+  EXPECT_EQ(text, "cannot write results to '" + target.string() + "': writing '" + temporary +
+                      "' failed: " + std::strerror(EFBIG) + "|0|0");
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"run.h5"});
+  EXPECT_EQ(test::read_text(target), before);
 }
 
 }  // namespace
