@@ -87,6 +87,9 @@ struct snapshot {
   std::vector<perp_market> perp_markets;
   std::vector<perp_account> perp_accounts;
   std::vector<perp_position> perp_positions;
+  // What loading tolerated and a user should know (ignored columns), one line
+  // each, "<file>:<line>: ..."; the CLI prints them.
+  std::vector<std::string> notices;
 
   // Index of the asset with this id, or -1.
   int find_asset(const std::string& id) const;
