@@ -13,6 +13,7 @@
 #include "common/csv_reader.hpp"
 #include "common/error.hpp"
 #include "common/utf8.hpp"
+#include "host/snapshot/provenance.hpp"
 #include "host/snapshot/snapshot_format.hpp"
 
 namespace levrisk {
@@ -433,6 +434,7 @@ snapshot load_snapshot(const std::filesystem::path& directory) {
                       << ": not a directory; a snapshot is a directory of CSV files");
   snapshot snap;
   snap.source = directory.string();
+  snap.provenance = read_manifest(directory);
 
   // The readers own the text that the id tables point into: keep them alive.
   csv_reader assets_csv(directory / format::assets_file, format::assets_columns,
@@ -468,6 +470,7 @@ snapshot load_snapshot(const std::filesystem::path& directory) {
                                 format::perp_positions_columns, true);
   note_ignored_columns(perp_positions_csv, snap);
   read_perp_positions(perp_positions_csv, markets, accounts, snap);
+  snap.provenance.sha256 = snapshot_sha256(directory);
   return snap;
 }
 

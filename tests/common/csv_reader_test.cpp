@@ -389,7 +389,7 @@ TEST(CsvReaderQuoting, CommasDoubledQuotesAndEmptyQuotedFields) {
   const test_directory temp;
   const auto path = temp.path() / "assets.csv";
   write_text(path, "asset_id,note,spot_usd\nBTC,\"a, \"\"b\"\"\",1\nETH,\"\",2\nSOL,\"\"\"\",3\n");
-  csv_reader csv(path, {"asset_id", "spot_usd"}, {"note"});
+  csv_reader csv(path, two_columns, std::vector<std::string>{"note"});
   ASSERT_TRUE(csv.next_row());
   EXPECT_EQ(csv.raw(2), "a, \"b\"");
   EXPECT_EQ(csv.number(1, number_bounds::above(0)), 1);
@@ -406,7 +406,7 @@ TEST(CsvReaderQuoting, NewlineInsideQuotesSpansLines) {
   const test_directory temp;
   const auto path = temp.path() / "assets.csv";
   write_text(path, "asset_id,spot_usd,note\nBTC,1,plain\nETH,2,\"two\r\nlines\"\nSOL,-3,x\n");
-  csv_reader csv(path, two_columns, {"note"});
+  csv_reader csv(path, two_columns, std::vector<std::string>{"note"});
   ASSERT_TRUE(csv.next_row());
   EXPECT_EQ(csv.line(), 2);
   ASSERT_TRUE(csv.next_row());
