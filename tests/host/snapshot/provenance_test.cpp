@@ -137,13 +137,16 @@ TEST(SnapshotSha256, IsTheDocumentedStreamsHash) {
 
 // Lengths delimit the files: moving a byte from one file to the next changes the hash.
 TEST(SnapshotSha256, FileBoundariesCount) {
-  const test_directory a;
-  write_text(a.path() / "assets.csv", "asset_id,spot_usd\nETH,3500\n");
-  write_text(a.path() / "protocol.csv", "parameter,value\n");
-  const test_directory b;
-  write_text(b.path() / "assets.csv", "asset_id,spot_usd\nETH,3500\np");
-  write_text(b.path() / "protocol.csv", "arameter,value\n");
-  EXPECT_NE(snapshot_sha256(a.path()), snapshot_sha256(b.path()));
+  const test_directory temp;
+  const auto a = temp.path() / "a";
+  const auto b = temp.path() / "b";
+  std::filesystem::create_directories(a);
+  std::filesystem::create_directories(b);
+  write_text(a / "assets.csv", "asset_id,spot_usd\nETH,3500\n");
+  write_text(a / "protocol.csv", "parameter,value\n");
+  write_text(b / "assets.csv", "asset_id,spot_usd\nETH,3500\np");
+  write_text(b / "protocol.csv", "arameter,value\n");
+  EXPECT_NE(snapshot_sha256(a), snapshot_sha256(b));
 }
 
 }  // namespace
