@@ -31,6 +31,8 @@ for bin in "$bin_a" "$bin_b"; do
   [[ -x "$bin" ]] || { echo "$0: '$bin' is not an executable" >&2; exit 2; }
 done
 
+# The snapshot's provenance (snapshot_as_of, _block, _source, _sha256) depends on its
+# files alone, not on the build: compared.
 # Provenance of the build and the run, not results: revision, device, clock, and
 # the memory budget (a share of the RAM free at the time of the run), what was planned
 # within it, and the peak the process reached.

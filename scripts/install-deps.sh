@@ -10,6 +10,7 @@ packages=(
   libcli11-dev                 # command line
   libtoml11-dev                # run configuration
   nlohmann-json3-dev           # JSON
+  libssl-dev                   # SHA-256 of snapshot files (libcrypto)
   libgtest-dev                 # tests
   libbenchmark-dev             # bench/
   clang-tidy                   # scripts/tidy-kernels.sh (CI)

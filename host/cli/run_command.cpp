@@ -121,6 +121,12 @@ int run(const run_options& options, const CLI::App& command) {
   exit_cleanly_when_interrupted(output);  // before the backend starts its threads
   check_output_writable(output);          // fail before the work, not after
   const snapshot snap = load_snapshot(config.snapshot);
+
+  // What the loader tolerated (host/snapshot/snapshot.hpp, notices).
+  if (!options.quiet) {
+    for (const std::string& notice : snap.notices) std::cerr << "notice: " << notice << "\n";
+  }
+
   std::unique_ptr<backend> executor = make_backend(config.backend, config.threads);
 
   const auto start = std::chrono::steady_clock::now();

@@ -116,6 +116,10 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
   result.metadata.device = executor.device();
   result.metadata.model = config.model;
   result.metadata.snapshot = snap.source;
+  result.metadata.snapshot_as_of = snap.provenance.as_of;
+  result.metadata.snapshot_block = snap.provenance.block;
+  result.metadata.snapshot_source = snap.provenance.source;
+  result.metadata.snapshot_sha256 = snap.provenance.sha256;
   run_config resolved = config;
   resolved.backend = executor.name();
   result.metadata.resolved_config = to_toml(resolved);

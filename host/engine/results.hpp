@@ -130,6 +130,12 @@ struct run_metadata {
   std::string device;   // human-readable device description
   std::string model;    // "gbm"
   std::string snapshot;
+  // The snapshot's manifest.toml (empty when absent) and content hash
+  // (host/snapshot/snapshot.hpp, snapshot_provenance).
+  std::string snapshot_as_of;
+  std::string snapshot_block;
+  std::string snapshot_source;
+  std::string snapshot_sha256;
   std::string resolved_config;  // the full configuration as TOML
   std::string model_fit;        // what the run fitted from data (TOML); empty if nothing
   std::string created_utc;      // ISO 8601

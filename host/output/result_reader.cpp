@@ -64,6 +64,13 @@ run_metadata read_run_group(const hdf5_reader& reader, hid_t file) {
   m.device = reader.string_attribute(g, at, "device");
   m.model = reader.string_attribute(g, at, "model");
   m.snapshot = reader.string_attribute(g, at, "snapshot");
+  // Added after format_version 1 was fixed: absent from older files, read as empty.
+  for (auto [name, field] : {std::pair{"snapshot_as_of", &m.snapshot_as_of},
+                             std::pair{"snapshot_block", &m.snapshot_block},
+                             std::pair{"snapshot_source", &m.snapshot_source},
+                             std::pair{"snapshot_sha256", &m.snapshot_sha256}}) {
+    if (reader.has_attribute(g, at, name)) *field = reader.string_attribute(g, at, name);
+  }
   m.resolved_config = reader.string_attribute(g, at, "resolved_config");
   // Added after format_version 1 was fixed: absent from older files.
   if (reader.has_attribute(g, at, "model_fit")) {

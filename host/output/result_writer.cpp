@@ -98,6 +98,10 @@ void write_run_group(const hdf5_writer& writer, hid_t file, const run_metadata& 
   writer.string_attribute(g, at, "device", m.device);
   writer.string_attribute(g, at, "model", m.model);
   writer.string_attribute(g, at, "snapshot", m.snapshot);
+  writer.string_attribute(g, at, "snapshot_as_of", m.snapshot_as_of);
+  writer.string_attribute(g, at, "snapshot_block", m.snapshot_block);
+  writer.string_attribute(g, at, "snapshot_source", m.snapshot_source);
+  writer.string_attribute(g, at, "snapshot_sha256", m.snapshot_sha256);
   // A variable-length string keeps its text in the global heap, so the 64 KiB limit on
   // an object header does not bound the size of the configuration.
   writer.string_attribute(g, at, "resolved_config", m.resolved_config);

@@ -13,6 +13,7 @@
 #include "common/csv_reader.hpp"
 #include "common/error.hpp"
 #include "common/utf8.hpp"
+#include "host/snapshot/provenance.hpp"
 #include "host/snapshot/snapshot_format.hpp"
 
 namespace levrisk {
@@ -131,16 +132,64 @@ int resolve(const csv_reader& csv, std::size_t column, const id_table& table, co
 }
 
 // depth_usd: an empty field is infinite depth (no price impact), as the writer
-// writes it.
+// writes it; NULL too, as warehouses write a missing value.
 double read_depth_usd(const csv_reader& csv, std::size_t column) {
+  if (csv.is_missing(column)) return std::numeric_limits<double>::infinity();
   const std::string_view field = csv.raw(column);
-  if (field.empty()) return std::numeric_limits<double>::infinity();
   double value = 0;
   if (!parse_number(field, value) || !std::isfinite(value) || !(value > 0)) {
     csv.fail(column, "must be a finite number > 0 (or empty: no price impact), got " +
                          quoted_for_message(field));
   }
   return value;
+}
+
+// The columns where zero is what a missing value means (docs/snapshot-format.md,
+// "Missing values"): a warehouse writes NULL or nothing for no balance.
+double number_or_zero(const csv_reader& csv, std::size_t column, const number_bounds& bounds) {
+  return csv.is_missing(column) ? 0.0 : csv.number(column, bounds);
+}
+
+// An amount exported in the token's smallest unit (wei, USDC's 10^-6, satoshis)
+// parses as a plausible number. What gives it away is a whole number of at least
+// 10^15 units worth more than 10^12 USD in one row, a trillion dollars, more
+// than any single balance on any protocol (docs/snapshot-format.md).
+constexpr double unscaled_min_units = 1e15;
+constexpr double unscaled_max_usd = 1e12;
+
+// `price_name` null: the amount is in USD.
+void refuse_unscaled_amount(const csv_reader& csv, std::size_t column, double amount,
+                            double price_usd, const char* price_name) {
+  const double usd = amount * price_usd;
+  if (!(amount >= unscaled_min_units && std::floor(amount) == amount && usd > unscaled_max_usd)) {
+    return;
+  }
+  std::ostringstream message;
+  message << "looks like an unscaled on-chain integer: " << quoted_for_message(csv.raw(column));
+  if (price_name != nullptr) message << " x " << price_name << " " << price_usd;
+  message << " is " << usd << " USD, above the " << unscaled_max_usd
+          << " USD bound for one row; write amounts in whole units, divided by 10^decimals of the "
+             "token (18 for ETH and most ERC-20s, 6 for USDC and USDT, 8 for BTC)";
+  csv.fail(column, message.str());
+}
+
+std::string quoted_names(const std::vector<std::string>& names) {
+  std::string list;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) list += ", ";
+    list += quoted_for_message(names[i]);
+  }
+  return list;
+}
+
+// One notice per file with columns the format does not have: a misspelled
+// optional column reads as absent, with its default.
+void note_ignored_columns(const csv_reader& csv, snapshot& snap) {
+  const auto& ignored = csv.ignored_columns();
+  if (ignored.empty()) return;
+  snap.notices.push_back(csv.path_text() + ":" + std::to_string(csv.header_line()) + ": ignoring " +
+                         (ignored.size() == 1 ? "column " : "columns ") + quoted_names(ignored) +
+                         ", not in the snapshot format");
 }
 
 id_table read_assets(csv_reader& csv, snapshot& snap) {
@@ -198,7 +247,7 @@ void read_protocol(csv_reader& csv, snapshot& snap) {
     const std::string_view parameter = csv.id(0);
     std::size_t k = 0;
     while (k < format::protocol_parameters.size() &&
-           parameter != format::protocol_parameters[k].name) {
+           !equals_ignoring_case(parameter, format::protocol_parameters[k].name)) {
       ++k;
     }
     if (k == format::protocol_parameters.size()) {
@@ -217,8 +266,8 @@ void read_protocol(csv_reader& csv, snapshot& snap) {
 // Every USD value the engine derives from a row starts as amount x price: it must be a
 // finite double (an amount of 1e308 at a price of 3000 is not), else the row's health
 // factor is NaN and the unit would read as safe.
-void require_finite_usd(const csv_reader& csv, std::size_t column, double amount,
-                        double price_usd, const char* price_name) {
+void require_finite_usd(const csv_reader& csv, std::size_t column, double amount, double price_usd,
+                        const char* price_name) {
   if (std::isfinite(amount * price_usd)) return;
   std::ostringstream message;
   message << "is worth more USD than a double holds: " << quoted_for_message(csv.raw(column))
@@ -248,11 +297,13 @@ void read_lending_balances(csv_reader& csv, const id_table& assets, snapshot& sn
       csv.fail(1, "names asset " + quoted_for_message(csv.raw(1)) + ", which has no row in " +
                       format::lending_markets_file);
     }
-    const double collateral_amount = csv.number(2, number_bounds::at_least(0));
-    const double debt_amount = csv.number(3, number_bounds::at_least(0));
+    const double collateral_amount = number_or_zero(csv, 2, number_bounds::at_least(0));
+    const double debt_amount = number_or_zero(csv, 3, number_bounds::at_least(0));
     const double spot_usd = snap.assets[static_cast<std::size_t>(asset_index)].spot_usd;
     require_finite_usd(csv, 2, collateral_amount, spot_usd, "spot_usd");
     require_finite_usd(csv, 3, debt_amount, spot_usd, "spot_usd");
+    refuse_unscaled_amount(csv, 2, collateral_amount, spot_usd, "spot_usd");
+    refuse_unscaled_amount(csv, 3, debt_amount, spot_usd, "spot_usd");
 
     const auto [account, new_account] =
         accounts.emplace(account_id, id_entry{static_cast<int>(accounts.size()), csv.line()});
@@ -284,7 +335,8 @@ id_table read_perp_markets(csv_reader& csv, const id_table& assets, snapshot& sn
     }
     perp_market market{text(id), asset_index, maintenance, initial};
     if (fee_column) {
-      market.liquidation_fee = csv.number(*fee_column, number_bounds::range(0, true, 1, false));
+      market.liquidation_fee =
+          number_or_zero(csv, *fee_column, number_bounds::range(0, true, 1, false));
     }
     snap.perp_markets.push_back(market);
   }
@@ -296,7 +348,8 @@ id_table read_perp_accounts(csv_reader& csv, snapshot& snap) {
   while (csv.next_row()) {
     const std::string_view id = csv.id(0);
     add_unique(csv, 0, accounts, id, "account");
-    const double collateral_usd = csv.number(1, number_bounds::at_least(0));
+    const double collateral_usd = number_or_zero(csv, 1, number_bounds::at_least(0));
+    refuse_unscaled_amount(csv, 1, collateral_usd, 1, nullptr);
     snap.perp_accounts.push_back(perp_account{text(id), collateral_usd});
   }
   return accounts;
@@ -332,16 +385,20 @@ void read_perp_positions(csv_reader& csv, const id_table& markets, const id_tabl
                        snap.assets[static_cast<std::size_t>(market.asset_index)].spot_usd,
                        "spot_usd");
     require_finite_usd(csv, size_col, size, entry_price_usd, "entry_price_usd");
+    refuse_unscaled_amount(csv, size_col, size,
+                           snap.assets[static_cast<std::size_t>(market.asset_index)].spot_usd,
+                           "spot_usd");
     const auto mode = csv.choice(mode_col, modes) == 0 ? margin_mode::isolated : margin_mode::cross;
     double isolated_margin_usd = 0;
     if (mode == margin_mode::isolated) {
       isolated_margin_usd = csv.number(margin_col, number_bounds::above(0));
+      refuse_unscaled_amount(csv, margin_col, isolated_margin_usd, 1, nullptr);
     } else {
       const std::string_view margin = csv.raw(margin_col);
       double value = 0;
-      if (!margin.empty() && !(parse_number(margin, value) && value == 0)) {
-        csv.fail(margin_col,
-                 "must be 0 or empty for a cross position, got " + quoted_for_message(margin));
+      if (!csv.is_missing(margin_col) && !(parse_number(margin, value) && value == 0)) {
+        csv.fail(margin_col, "must be 0, empty or NULL for a cross position, got " +
+                                 quoted_for_message(margin));
       }
       if (accounts.find(account_id) == nullptr) {
         csv.fail(account_col, "names account " + quoted_for_message(account_id) +
@@ -377,34 +434,43 @@ snapshot load_snapshot(const std::filesystem::path& directory) {
                       << ": not a directory; a snapshot is a directory of CSV files");
   snapshot snap;
   snap.source = directory.string();
+  snap.provenance = read_manifest(directory);
 
   // The readers own the text that the id tables point into: keep them alive.
   csv_reader assets_csv(directory / format::assets_file, format::assets_columns,
                         format::assets_optional_columns);
+  note_ignored_columns(assets_csv, snap);
   const id_table assets = read_assets(assets_csv, snap);
 
   csv_reader lending_markets_csv(directory / format::lending_markets_file,
                                  format::lending_markets_columns, true);
+  note_ignored_columns(lending_markets_csv, snap);
   read_lending_markets(lending_markets_csv, assets, snap);
 
   csv_reader protocol_csv(directory / format::protocol_file, format::protocol_columns, true);
+  note_ignored_columns(protocol_csv, snap);
   read_protocol(protocol_csv, snap);
 
   csv_reader lending_balances_csv(directory / format::lending_balances_file,
                                   format::lending_balances_columns, true);
+  note_ignored_columns(lending_balances_csv, snap);
   read_lending_balances(lending_balances_csv, assets, snap);
 
   csv_reader perp_markets_csv(directory / format::perp_markets_file, format::perp_markets_columns,
                               format::perp_markets_optional_columns, true);
+  note_ignored_columns(perp_markets_csv, snap);
   const id_table markets = read_perp_markets(perp_markets_csv, assets, snap);
 
   csv_reader perp_accounts_csv(directory / format::perp_accounts_file,
                                format::perp_accounts_columns, true);
+  note_ignored_columns(perp_accounts_csv, snap);
   const id_table accounts = read_perp_accounts(perp_accounts_csv, snap);
 
   csv_reader perp_positions_csv(directory / format::perp_positions_file,
                                 format::perp_positions_columns, true);
+  note_ignored_columns(perp_positions_csv, snap);
   read_perp_positions(perp_positions_csv, markets, accounts, snap);
+  snap.provenance.sha256 = snapshot_sha256(directory);
   return snap;
 }
 

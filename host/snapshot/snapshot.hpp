@@ -67,8 +67,18 @@ struct perp_account {
   double cross_collateral_usd;
 };
 
+// Where the snapshot came from: its optional manifest.toml and a hash of its
+// files (docs/snapshot-format.md, "Manifest and content hash").
+struct snapshot_provenance {
+  std::string as_of;   // RFC 3339 date-time of the data; empty when not stated
+  std::string block;   // "21525000", or per chain "arbitrum:285000000,ethereum:21525000"
+  std::string source;  // free text: warehouse, query, exporter
+  std::string sha256;  // lower-case hex over the files read, in the documented order
+};
+
 struct snapshot {
   std::string source;  // directory it was loaded from, for messages and metadata
+  snapshot_provenance provenance;
   std::vector<asset> assets;
   std::vector<lending_market> lending_markets;
   double close_factor = 0.5;  // share of the debt a liquidator may repay at once
@@ -87,6 +97,9 @@ struct snapshot {
   std::vector<perp_market> perp_markets;
   std::vector<perp_account> perp_accounts;
   std::vector<perp_position> perp_positions;
+  // What loading tolerated and a user should know (ignored columns), one line
+  // each, "<file>:<line>: ..."; the CLI prints them.
+  std::vector<std::string> notices;
 
   // Index of the asset with this id, or -1.
   int find_asset(const std::string& id) const;

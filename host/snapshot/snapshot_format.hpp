@@ -18,6 +18,12 @@ inline constexpr const char* lending_balances_file = "lending_balances.csv";
 inline constexpr const char* perp_markets_file = "perp_markets.csv";
 inline constexpr const char* perp_accounts_file = "perp_accounts.csv";
 inline constexpr const char* perp_positions_file = "perp_positions.csv";
+inline constexpr const char* manifest_file = "manifest.toml";
+
+// The files snapshot_sha256 covers, in its order: the tables as documented, then the manifest.
+inline constexpr std::array<const char*, 8> hashed_files{
+    assets_file,       lending_markets_file, protocol_file,       lending_balances_file,
+    perp_markets_file, perp_accounts_file,   perp_positions_file, manifest_file};
 
 // Optional trailing columns (csv_reader): added after the first snapshots were
 // written, so a header without them still loads, with the documented defaults.

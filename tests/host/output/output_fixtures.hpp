@@ -112,6 +112,10 @@ inline run_result sample_result() {
   m.device = "2 OpenMP threads";
   m.model = "gbm";
   m.snapshot = "data/snapshot.json";
+  m.snapshot_as_of = "2025-01-01T00:00:00Z";
+  m.snapshot_block = "arbitrum:285000000,ethereum:21525000";
+  m.snapshot_source = "snowflake risk.positions_v3";
+  m.snapshot_sha256 = std::string(64, 'a');
   m.resolved_config = "[run]\nname = \"nightly\"\nseed = 42\n";
   m.model_fit =
       "[fhs]\nfilter = \"garch\"\ndates = 8760\nwindow_start = \"2024-11-24T01:00:00Z\"\n"
@@ -346,6 +350,10 @@ inline void expect_same_result(const run_result& a, const run_result& b) {
   EXPECT_EQ(x.device, y.device);
   EXPECT_EQ(x.model, y.model);
   EXPECT_EQ(x.snapshot, y.snapshot);
+  EXPECT_EQ(x.snapshot_as_of, y.snapshot_as_of);
+  EXPECT_EQ(x.snapshot_block, y.snapshot_block);
+  EXPECT_EQ(x.snapshot_source, y.snapshot_source);
+  EXPECT_EQ(x.snapshot_sha256, y.snapshot_sha256);
   EXPECT_EQ(x.resolved_config, y.resolved_config);
   EXPECT_EQ(x.model_fit, y.model_fit);
   EXPECT_EQ(x.created_utc, y.created_utc);

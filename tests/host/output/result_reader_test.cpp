@@ -204,6 +204,23 @@ TEST(ResultReader, FileWithoutModelFitReads) {
   EXPECT_EQ(read_result_file(path).metadata.model_fit, "");
 }
 
+// The snapshot's provenance came after format_version 1: absent, it reads as empty.
+TEST(ResultReader, FileWithoutSnapshotProvenanceReads) {
+  scratch_directory dir;
+  const fs::path path = valid_file(dir);
+  edit(path, [](hid_t file) {
+    for (const char* name :
+         {"snapshot_as_of", "snapshot_block", "snapshot_source", "snapshot_sha256"}) {
+      H5Adelete_by_name(file, "run", name, H5P_DEFAULT);
+    }
+  });
+  const run_metadata m = read_result_file(path).metadata;
+  EXPECT_EQ(m.snapshot_as_of, "");
+  EXPECT_EQ(m.snapshot_block, "");
+  EXPECT_EQ(m.snapshot_source, "");
+  EXPECT_EQ(m.snapshot_sha256, "");
+}
+
 // batch_paths and memory_budget_bytes came after format_version 1: absent, they read as 0.
 TEST(ResultReader, FileWithoutBatchAttributesReads) {
   scratch_directory dir;

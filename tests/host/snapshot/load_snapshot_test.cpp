@@ -202,6 +202,121 @@ TEST(LoadSnapshot, ZeroAmountsAndZeroThresholdsAreAllowed) {
   EXPECT_FALSE(std::signbit(snap.lending_accounts[0].balances[0].debt_amount));
 }
 
+// --- warehouse exports: the minimal snapshot as Snowflake, BigQuery or pandas write it ---
+
+// Quoted upper-case headers in another order, quoted fields, a pandas index
+// column, NULL or nothing for zero, LONG and CROSS: the same snapshot.
+TEST(LoadSnapshot, WarehouseExportReadsLikeTheStrictFiles) {
+  const test_directory strict;
+  write_minimal_snapshot(strict.path());
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_text(directory / "assets.csv",
+             "\"ASSET_ID\",\"SPOT_USD\"\n\"BTC\",\"95000\"\n\"ETH\",\"3500\"\n\"USDC\",\"1\"\n");
+  write_text(directory / "lending_markets.csv",
+             "LIQUIDATION_BONUS,Asset_Id,LTV,LIQUIDATION_THRESHOLD,\"MARKET NAME\"\n"
+             "0.05,ETH,0.8,0.83,\"Ether, wrapped\"\n"
+             "0.045,USDC,0.77,0.8,\"USD Coin \"\"bridged\"\"\"\n");
+  write_text(directory / "protocol.csv", "\"PARAMETER\",\"VALUE\"\r\n\"CLOSE_FACTOR\",0.4\r\n");
+  write_text(directory / "lending_balances.csv",
+             "ACCOUNT_ID,ASSET_ID,COLLATERAL_AMOUNT,DEBT_AMOUNT\n"
+             "L1,ETH,10,NULL\nL2,USDC,5000,\nL1,USDC,null,20000\n");
+  write_text(directory / "perp_markets.csv",
+             ",market_id,asset_id,maintenance_margin_fraction,initial_margin_fraction\n"
+             "0,BTC-PERP,BTC,0.005,0.02\n1,ETH-PERP,ETH,0.0075,0.02\n");
+  write_text(directory / "perp_accounts.csv",
+             "cross_collateral_usd,account_id\n\"10000\",\"P1\"\n");
+  write_text(directory / "perp_positions.csv",
+             "ACCOUNT_ID,MARKET_ID,SIDE,SIZE,ENTRY_PRICE_USD,MARGIN_MODE,ISOLATED_MARGIN_USD,NOTE\n"
+             "P1,BTC-PERP,LONG,0.5,94000,CROSS,NULL,\"two\nlines\"\n"
+             "P1,ETH-PERP,Short,2,3600,Cross,0,\n"
+             "P1,BTC-PERP,short,0.1,96000,ISOLATED,1000,\n"
+             "P2,ETH-PERP,long,1.5,3400,Isolated,600,\n");
+  const snapshot snap = load_snapshot(directory);
+  expect_same_snapshot(load_snapshot(strict.path()), snap);
+  EXPECT_EQ(snap.notices, (std::vector<std::string>{
+                              (directory / "lending_markets.csv").string() +
+                                  ":1: ignoring column 'MARKET NAME', not in the snapshot format",
+                              (directory / "perp_markets.csv").string() +
+                                  ":1: ignoring column '', not in the snapshot format",
+                              (directory / "perp_positions.csv").string() +
+                                  ":1: ignoring column 'NOTE', not in the snapshot format"}));
+}
+
+TEST(LoadSnapshot, StrictFilesHaveNoNotices) {
+  const test_directory temp;
+  write_minimal_snapshot(temp.path());
+  EXPECT_TRUE(load_snapshot(temp.path()).notices.empty());
+}
+
+// A misspelled optional column is not the column: it reads as absent, with a notice.
+TEST(LoadSnapshot, MisspelledOptionalColumnIsIgnoredWithANotice) {
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_minimal_snapshot(directory);
+  write_text(
+      directory / "assets.csv",
+      "# export\nasset_id,spot_usd,depth,extra\nBTC,95000,4e7,1\nETH,3500,1,2\nUSDC,1,1,3\n");
+  const snapshot snap = load_snapshot(directory);
+  EXPECT_TRUE(std::isinf(snap.assets[0].depth_usd));
+  EXPECT_EQ(snap.notices,
+            (std::vector<std::string>{
+                (directory / "assets.csv").string() +
+                ":2: ignoring columns 'depth', 'extra', not in the snapshot format"}));
+}
+
+// The columns where a missing value means zero (docs/snapshot-format.md), and
+// depth_usd, where it means no price impact.
+TEST(LoadSnapshot, NullOrEmptyIsZeroWhereZeroIsTheDefault) {
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_minimal_snapshot(directory);
+  write_text(directory / "assets.csv",
+             "asset_id,spot_usd,depth_usd\nBTC,95000,NULL\nETH,3500,\nUSDC,1,1e8\n");
+  write_text(directory / "lending_balances.csv",
+             "account_id,asset_id,collateral_amount,debt_amount\nL1,ETH,NULL,null\nL1,USDC,,\n");
+  write_text(directory / "perp_markets.csv",
+             "market_id,asset_id,maintenance_margin_fraction,initial_margin_fraction,"
+             "liquidation_fee\nBTC-PERP,BTC,0.005,0.02,NULL\nETH-PERP,ETH,0.0075,0.02,\n");
+  write_text(directory / "perp_accounts.csv", "account_id,cross_collateral_usd\nP1,Null\nP3,\n");
+  const snapshot snap = load_snapshot(directory);
+  EXPECT_TRUE(std::isinf(snap.assets[0].depth_usd));
+  EXPECT_TRUE(std::isinf(snap.assets[1].depth_usd));
+  EXPECT_EQ(snap.assets[2].depth_usd, 1e8);
+  for (const lending_balance& b : snap.lending_accounts[0].balances) {
+    EXPECT_EQ(b.collateral_amount, 0);
+    EXPECT_EQ(b.debt_amount, 0);
+  }
+  EXPECT_EQ(snap.perp_markets[0].liquidation_fee, 0);
+  EXPECT_EQ(snap.perp_markets[1].liquidation_fee, 0);
+  EXPECT_EQ(snap.perp_accounts[0].cross_collateral_usd, 0);
+  EXPECT_EQ(snap.perp_accounts[1].cross_collateral_usd, 0);
+}
+
+// The unscaled-amount rule (docs/snapshot-format.md) on its permitted side: a
+// whale's 5e5 ETH (1.75e9 USD), 1e15 units of a token at 2e-5 USD (2e10 USD),
+// and a fractional amount, which no on-chain integer is.
+TEST(LoadSnapshot, LargeAmountsThatAreNoOnChainIntegersLoad) {
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_minimal_snapshot(directory);
+  // MEME at 2^-10 USD: 1.024e15 units are exactly 1e12 USD, the bound itself.
+  write_text(directory / "assets.csv",
+             "asset_id,spot_usd\nBTC,95000\nETH,3500\nUSDC,1\nSHIB,2e-5\nMEME,0.0009765625\n");
+  write_text(directory / "lending_markets.csv",
+             "asset_id,ltv,liquidation_threshold,liquidation_bonus\nETH,0.8,0.83,0.05\n"
+             "USDC,0.77,0.8,0.045\nSHIB,0.5,0.6,0.1\nMEME,0.5,0.6,0.1\n");
+  write_text(directory / "lending_balances.csv",
+             "account_id,asset_id,collateral_amount,debt_amount\nL1,ETH,500000,0\n"
+             "L1,SHIB,0,1000000000000000\nL2,ETH,1000000000000000.5,0\n"
+             "L3,MEME,1024000000000000,0\n");
+  const snapshot snap = load_snapshot(directory);
+  EXPECT_EQ(snap.lending_accounts[0].balances[0].collateral_amount, 5e5);
+  EXPECT_EQ(snap.lending_accounts[0].balances[1].debt_amount, 1e15);
+  EXPECT_EQ(snap.lending_accounts[1].balances[0].collateral_amount, 1000000000000000.5);
+  EXPECT_EQ(snap.lending_accounts[2].balances[0].collateral_amount, 1.024e15);
+}
+
 // One directory per test holding the minimal snapshot; each test breaks one file.
 class LoadSnapshotError : public ::testing::Test {
  protected:
@@ -259,48 +374,35 @@ TEST_F(LoadSnapshotError, NoAssetRows) {
 TEST_F(LoadSnapshotError, WrongHeaderColumnName) {
   replace("assets.csv", "asset_id,price\nBTC,95000\n");
   EXPECT_EQ(error(), path("assets.csv") +
-                         ":1: header column 2 must be 'spot_usd', got 'price' (expected header "
-                         "'asset_id,spot_usd[,depth_usd]')");
+                         ":1: header lacks column 'spot_usd' (header 'asset_id,price', expected "
+                         "'asset_id,spot_usd[,depth_usd]' in any order and case)");
 }
 
-TEST_F(LoadSnapshotError, WrongHeaderColumnOrder) {
-  replace("perp_accounts.csv", "cross_collateral_usd,account_id\n");
-  EXPECT_EQ(error(), path("perp_accounts.csv") +
-                         ":1: header column 1 must be 'account_id', got 'cross_collateral_usd' "
-                         "(expected header 'account_id,cross_collateral_usd')");
-}
-
-TEST_F(LoadSnapshotError, WrongHeaderColumnCount) {
+TEST_F(LoadSnapshotError, MissingHeaderColumn) {
   replace("lending_markets.csv", "asset_id,ltv,liquidation_threshold\n");
   EXPECT_EQ(error(), path("lending_markets.csv") +
-                         ":1: header has 3 columns, expected 4: "
-                         "'asset_id,ltv,liquidation_threshold,liquidation_bonus'");
+                         ":1: header lacks column 'liquidation_bonus' (header "
+                         "'asset_id,ltv,liquidation_threshold', expected "
+                         "'asset_id,ltv,liquidation_threshold,liquidation_bonus' in any order and "
+                         "case)");
+}
+
+TEST_F(LoadSnapshotError, HeaderColumnGivenTwice) {
+  replace("perp_accounts.csv", "account_id,cross_collateral_usd,Account_ID\n");
+  EXPECT_EQ(error(), path("perp_accounts.csv") +
+                         ":1: header column 3 'Account_ID' repeats column 1 'account_id'");
 }
 
 TEST_F(LoadSnapshotError, HeaderLineNumberCountsComments) {
   replace("assets.csv", "# comment\nasset,spot_usd\n");
   EXPECT_EQ(error(), path("assets.csv") +
-                         ":2: header column 1 must be 'asset_id', got 'asset' (expected header "
-                         "'asset_id,spot_usd[,depth_usd]')");
+                         ":2: header lacks column 'asset_id' (header 'asset,spot_usd', expected "
+                         "'asset_id,spot_usd[,depth_usd]' in any order and case)");
 }
 
 TEST_F(LoadSnapshotError, TooManyFieldsInARow) {
   replace("assets.csv", assets_header + "BTC,95000\nETH,3500,extra\n");
   EXPECT_EQ(error(), path("assets.csv") + ":3: expected 2 fields (asset_id,spot_usd), got 3");
-}
-
-TEST_F(LoadSnapshotError, MisspelledOptionalColumn) {
-  replace("assets.csv", "asset_id,spot_usd,depth\nBTC,95000,4e7\n");
-  EXPECT_EQ(error(), path("assets.csv") +
-                         ":1: header column 3 must be 'depth_usd', got 'depth' (expected header "
-                         "'asset_id,spot_usd[,depth_usd]')");
-}
-
-TEST_F(LoadSnapshotError, ColumnAfterTheOptionalOnes) {
-  replace("assets.csv", "asset_id,spot_usd,depth_usd,extra\nBTC,95000,4e7,1\n");
-  EXPECT_EQ(error(), path("assets.csv") +
-                         ":1: header has 4 columns, expected 2 to 3: "
-                         "'asset_id,spot_usd[,depth_usd]'");
 }
 
 TEST_F(LoadSnapshotError, RowWithoutTheOptionalFieldItsHeaderHas) {
@@ -316,11 +418,94 @@ TEST_F(LoadSnapshotError, TooFewFieldsInARow) {
                          "margin_mode,isolated_margin_usd), got 6");
 }
 
-TEST_F(LoadSnapshotError, QuotedField) {
-  replace("assets.csv", assets_header + "BTC,95000\n\"ETH\",3500\n");
+TEST_F(LoadSnapshotError, QuoteInsideAnUnquotedField) {
+  replace("assets.csv", assets_header + "BTC,95000\nE\"TH\",3500\n");
   EXPECT_EQ(error(), path("assets.csv") +
-                         ":3: field 'asset_id' contains a quote character; quoted fields are not "
-                         "supported");
+                         ":3: field 'asset_id' has a quote character inside an unquoted field; "
+                         "quote the whole field and write the quote as \"\"");
+}
+
+// Results and write_snapshot write ids unquoted: quoting does not let a comma in.
+TEST_F(LoadSnapshotError, QuotedIdWithAComma) {
+  replace("perp_accounts.csv", perp_accounts_header + "\"P1,P2\",10000\n");
+  EXPECT_EQ(error(), path("perp_accounts.csv") +
+                         ":2: field 'account_id' must be an id without whitespace, control "
+                         "characters, commas or quotes, got 'P1,P2'");
+}
+
+// Where zero is no meaningful default, NULL is an error as an empty field is.
+TEST_F(LoadSnapshotError, NullSpot) {
+  replace("assets.csv", assets_header + "BTC,NULL\n");
+  EXPECT_EQ(error(), path("assets.csv") +
+                         ":2: field 'spot_usd' is 'NULL' (a missing value); this column needs one");
+}
+
+TEST_F(LoadSnapshotError, NullSize) {
+  replace("perp_positions.csv", positions_header + "P2,ETH-PERP,long,null,3400,isolated,600\n");
+  EXPECT_EQ(error(), path("perp_positions.csv") +
+                         ":2: field 'size' is 'null' (a missing value); this column needs one");
+}
+
+TEST_F(LoadSnapshotError, NullIsolatedMargin) {
+  replace("perp_positions.csv", positions_header + "P2,ETH-PERP,long,1,3400,isolated,NULL\n");
+  EXPECT_EQ(error(), path("perp_positions.csv") +
+                         ":2: field 'isolated_margin_usd' is 'NULL' (a missing value); this "
+                         "column needs one");
+}
+
+TEST_F(LoadSnapshotError, NullAccountId) {
+  replace("lending_balances.csv", balances_header + "NULL,ETH,1,0\n");
+  EXPECT_EQ(error(), path("lending_balances.csv") +
+                         ":2: field 'account_id' is 'NULL' (a missing value); this column needs "
+                         "one");
+}
+
+TEST_F(LoadSnapshotError, NullProtocolValue) {
+  replace("protocol.csv", "parameter,value\nclose_factor,NULL\n");
+  EXPECT_EQ(error(), path("protocol.csv") +
+                         ":2: field 'value' is 'NULL' (a missing value); this column needs one");
+}
+
+// --- amounts in the smallest on-chain unit ---
+
+// 4.061793 ETH exported in wei: 4.06e18 x 3500 USD.
+TEST_F(LoadSnapshotError, CollateralInWei) {
+  replace("lending_balances.csv", balances_header + "L1,ETH,4061793000000000000,0\n");
+  EXPECT_EQ(error(), path("lending_balances.csv") +
+                         ":2: field 'collateral_amount' looks like an unscaled on-chain integer: "
+                         "'4061793000000000000' x spot_usd 3500 is 1.42163e+22 USD, above the "
+                         "1e+12 USD bound for one row; write amounts in whole units, divided by "
+                         "10^decimals of the token (18 for ETH and most ERC-20s, 6 for USDC and "
+                         "USDT, 8 for BTC)");
+}
+
+// At 1 USD, 10^15 units is the smallest whole amount refused: a billion USDC in 10^-6 units.
+TEST_F(LoadSnapshotError, DebtInUsdcBaseUnits) {
+  replace("lending_balances.csv", balances_header + "L1,USDC,0,1000000000000000\n");
+  EXPECT_EQ(error(), path("lending_balances.csv") +
+                         ":2: field 'debt_amount' looks like an unscaled on-chain integer: "
+                         "'1000000000000000' x spot_usd 1 is 1e+15 USD, above the 1e+12 USD bound "
+                         "for one row; write amounts in whole units, divided by 10^decimals of the "
+                         "token (18 for ETH and most ERC-20s, 6 for USDC and USDT, 8 for BTC)");
+}
+
+TEST_F(LoadSnapshotError, PerpSizeInSatoshis) {
+  replace("perp_positions.csv", positions_header + "P2,BTC-PERP,long,5e16,94000,isolated,600\n");
+  EXPECT_EQ(error(), path("perp_positions.csv") +
+                         ":2: field 'size' looks like an unscaled on-chain integer: '5e16' x "
+                         "spot_usd 95000 is 4.75e+21 USD, above the 1e+12 USD bound for one row; "
+                         "write amounts in whole units, divided by 10^decimals of the token (18 "
+                         "for ETH and most ERC-20s, 6 for USDC and USDT, 8 for BTC)");
+}
+
+TEST_F(LoadSnapshotError, CrossCollateralInUsdcBaseUnits) {
+  replace("perp_accounts.csv", perp_accounts_header + "P1,2084393964000000\n");
+  EXPECT_EQ(error(), path("perp_accounts.csv") +
+                         ":2: field 'cross_collateral_usd' looks like an unscaled on-chain "
+                         "integer: '2084393964000000' is 2.08439e+15 USD, above the 1e+12 USD "
+                         "bound for one row; write amounts in whole units, divided by 10^decimals "
+                         "of the token (18 for ETH and most ERC-20s, 6 for USDC and USDT, 8 for "
+                         "BTC)");
 }
 
 TEST_F(LoadSnapshotError, EmptyIdField) {
@@ -468,9 +653,11 @@ TEST_F(LoadSnapshotError, LiquidationFeeOfOne) {
                          ":3: field 'liquidation_fee' must be a finite number in [0, 1), got '1'");
 }
 
-TEST_F(LoadSnapshotError, EmptyLiquidationFee) {
-  replace("perp_markets.csv", perp_markets_fee_header + "BTC-PERP,BTC,0.005,0.02,\n");
-  EXPECT_EQ(error(), path("perp_markets.csv") + ":2: field 'liquidation_fee' is empty");
+TEST_F(LoadSnapshotError, LiquidationFeeThatIsNoNumber) {
+  replace("perp_markets.csv", perp_markets_fee_header + "BTC-PERP,BTC,0.005,0.02,0.5%\n");
+  EXPECT_EQ(error(), path("perp_markets.csv") +
+                         ":2: field 'liquidation_fee' must be a finite number in [0, 1), got "
+                         "'0.5%'");
 }
 
 // --- ids ---
@@ -485,7 +672,7 @@ TEST_F(LoadSnapshotError, IdWithWhitespace) {
   replace("perp_accounts.csv", perp_accounts_header + "P 1,10000\n");
   EXPECT_EQ(error(), path("perp_accounts.csv") +
                          ":2: field 'account_id' must be an id without whitespace, control "
-                         "characters or quotes, got 'P 1'");
+                         "characters, commas or quotes, got 'P 1'");
 }
 
 // --- lending_markets.csv ---
@@ -692,8 +879,8 @@ TEST_F(LoadSnapshotError, PositionInUnknownMarket) {
 
 TEST_F(LoadSnapshotError, UnknownSide) {
   replace("perp_positions.csv", positions_header + "P2,ETH-PERP,buy,1,3400,isolated,600\n");
-  EXPECT_EQ(error(),
-            path("perp_positions.csv") + ":2: field 'side' must be 'long' or 'short', got 'buy'");
+  EXPECT_EQ(error(), path("perp_positions.csv") +
+                         ":2: field 'side' must be 'long' or 'short' (in any case), got 'buy'");
 }
 
 TEST_F(LoadSnapshotError, ZeroSize) {
@@ -709,9 +896,10 @@ TEST_F(LoadSnapshotError, NegativeEntryPrice) {
 }
 
 TEST_F(LoadSnapshotError, UnknownMarginMode) {
-  replace("perp_positions.csv", positions_header + "P2,ETH-PERP,long,1,3400,Isolated,600\n");
+  replace("perp_positions.csv", positions_header + "P2,ETH-PERP,long,1,3400,isolate,600\n");
   EXPECT_EQ(error(), path("perp_positions.csv") +
-                         ":2: field 'margin_mode' must be 'isolated' or 'cross', got 'Isolated'");
+                         ":2: field 'margin_mode' must be 'isolated' or 'cross' (in any case), "
+                         "got 'isolate'");
 }
 
 TEST_F(LoadSnapshotError, IsolatedPositionWithoutMargin) {
@@ -728,7 +916,7 @@ TEST_F(LoadSnapshotError, IsolatedPositionWithZeroMargin) {
 TEST_F(LoadSnapshotError, CrossPositionWithIsolatedMargin) {
   replace("perp_positions.csv", positions_header + "P1,ETH-PERP,long,1,3400,cross,600\n");
   EXPECT_EQ(error(), path("perp_positions.csv") +
-                         ":2: field 'isolated_margin_usd' must be 0 or empty for a cross "
+                         ":2: field 'isolated_margin_usd' must be 0, empty or NULL for a cross "
                          "position, got '600'");
 }
 
