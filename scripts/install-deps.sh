@@ -13,6 +13,7 @@ packages=(
   libgtest-dev                 # tests
   libbenchmark-dev             # bench/
   clang-tidy                   # scripts/tidy-kernels.sh (CI)
+  clang libclang-rt-dev libomp-dev  # scripts/fuzz.sh: libFuzzer, sanitizers, OpenMP for clang
 )
 
 missing=()
