@@ -10,7 +10,7 @@ namespace levrisk {
 // TOML float: "1" becomes "1.0"; NaN and infinities as TOML's nan / inf.
 std::string toml_number(double value);
 
-// A basic TOML string with quotes and backslashes escaped.
+// A basic TOML string with quotes, backslashes and control characters escaped.
 std::string toml_quoted(const std::string& text);
 
 // A bare TOML key when the text allows it, a quoted one otherwise.

@@ -14,6 +14,7 @@ packages=(
   libgtest-dev                 # tests
   libbenchmark-dev             # bench/
   clang-tidy                   # scripts/tidy-kernels.sh (CI)
+  clang libclang-rt-dev libomp-dev  # scripts/fuzz.sh: libFuzzer, sanitizers, OpenMP for clang
   python3-h5py python3-pandas  # tests/python: the documented ways to read a result
   python3-xarray python3-h5netcdf  # from Python (docs/output-format.md, "Reading")
 )

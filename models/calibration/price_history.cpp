@@ -40,6 +40,11 @@ void civil_from_days(std::int64_t days, std::int64_t& year, unsigned& month, uns
   year = static_cast<std::int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0);
 }
 
+// Rounds toward minus infinity; unlike negating first, defined for INT64_MIN.
+std::int64_t floor_divide(std::int64_t value, std::int64_t divisor) {
+  return value / divisor - (value % divisor < 0 ? 1 : 0);
+}
+
 bool is_leap(std::int64_t year) {
   return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 }
@@ -62,6 +67,9 @@ bool read_digits(std::string_view text, std::size_t& pos, std::size_t count, int
   return true;
 }
 
+// 2^63 ms, the first double beyond int64; the year 292278994.
+constexpr double max_decimal_time_ms = 9223372036854775808.0;
+
 bool parse_numeric_timestamp(std::string_view text, std::int64_t& time_ms) {
   const std::size_t dot = text.find('.');
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -69,7 +77,8 @@ bool parse_numeric_timestamp(std::string_view text, std::int64_t& time_ms) {
   }
   if (dot != std::string_view::npos) {
     double seconds = 0;
-    if (!parse_number(text, seconds) || !std::isfinite(seconds)) return false;
+    // llround of a value beyond int64 is unspecified (INT64_MIN on x86-64).
+    if (!parse_number(text, seconds) || !(seconds * 1000.0 < max_decimal_time_ms)) return false;
     time_ms = std::llround(seconds * 1000.0);
     return true;
   }
@@ -301,8 +310,8 @@ bool parse_timestamp_ms(std::string_view text, std::int64_t& time_ms) {
 }
 
 std::string format_timestamp(std::int64_t time_ms) {
-  const std::int64_t seconds = time_ms >= 0 ? time_ms / 1000 : -((-time_ms + 999) / 1000);
-  const std::int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+  const std::int64_t seconds = floor_divide(time_ms, 1000);
+  const std::int64_t days = floor_divide(seconds, 86400);
   const std::int64_t second_of_day = seconds - days * 86400;
   std::int64_t year = 0;
   unsigned month = 0, day = 0;

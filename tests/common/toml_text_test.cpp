@@ -39,6 +39,16 @@ TEST(TomlQuoted, EscapesQuotesAndBackslashes) {
   EXPECT_EQ(toml_quoted("a\"b\\c"), "\"a\\\"b\\\\c\"");
 }
 
+// A run name or path holding a newline must still give a file that parses, and
+// read back to the same text.
+TEST(TomlQuoted, EscapesControlCharacters) {
+  EXPECT_EQ(toml_quoted("a\nb"), "\"a\\u000Ab\"");
+  EXPECT_EQ(toml_quoted(std::string("\x01\t\x7f", 3)), "\"\\u0001\\u0009\\u007F\"");
+  const std::string text = std::string("x\0y\r\n\x1f\"\\z", 9);
+  std::istringstream toml_text("s = " + toml_quoted(text) + "\n");
+  EXPECT_EQ(toml::find<std::string>(toml::parse(toml_text, "string.toml"), "s"), text);
+}
+
 TEST(TomlKey, BareWhenTomlAllowsIt) {
   EXPECT_EQ(toml_key("BTC-PERP_2"), "BTC-PERP_2");
   EXPECT_EQ(toml_key("stETH.v2"), "\"stETH.v2\"");

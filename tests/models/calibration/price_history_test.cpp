@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include "common/error.hpp"
 #include "tests/models/calibration/test_files.hpp"
 
@@ -67,9 +69,28 @@ TEST(ParseTimestamp, RejectsMalformedText) {
   }
 }
 
+// Decimal seconds whose milliseconds do not fit an int64 (2^63 ms, about 9.22e18)
+// are no timestamp: std::llround would give an unspecified value.
+TEST(ParseTimestamp, RejectsDecimalSecondsBeyondSixtyFourBitMilliseconds) {
+  std::int64_t t = 0;
+  ASSERT_TRUE(parse_timestamp_ms("1000000000000000.0", t));
+  EXPECT_EQ(t, 1000000000000000000);
+  EXPECT_FALSE(parse_timestamp_ms("9300000000000000.0", t));
+  EXPECT_FALSE(parse_timestamp_ms("99999999999999999999.0", t));
+}
+
 TEST(FormatTimestamp, IsTheInverseToTheSecond) {
   EXPECT_EQ(format_timestamp(1706706000000), "2024-01-31T13:00:00Z");
   EXPECT_EQ(format_timestamp(0), "1970-01-01T00:00:00Z");
+}
+
+// Before the epoch the second rounds down; the int64 extremes are the instants
+// java.time.Instant.ofEpochMilli gives for Long.MIN_VALUE and Long.MAX_VALUE.
+TEST(FormatTimestamp, RoundsDownAndCoversTheWholeInt64Range) {
+  EXPECT_EQ(format_timestamp(-1), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(format_timestamp(-86400000), "1969-12-31T00:00:00Z");
+  EXPECT_EQ(format_timestamp(INT64_MAX), "292278994-08-17T07:12:55Z");
+  EXPECT_EQ(format_timestamp(INT64_MIN), "-292275055-05-16T16:47:04Z");
 }
 
 TEST(HistoryArgument, SplitsAnAssetSuffix) {
@@ -240,6 +261,16 @@ TEST(LoadPriceFile, MalformedTimestampIsAnError) {
         load_price_file({path, ""});
       },
       path + ":3: field 'timestamp' is not a timestamp: '2024-13-01'");
+}
+
+TEST(LoadPriceFile, TimestampBeyondTheRangeIsAnError) {
+  const std::string path =
+      write_test_file("time.csv", "timestamp,BTC\n5,100\n99999999999999999999.0,101\n6,102\n");
+  expect_error<input_error>(
+      [&] {
+        load_price_file({path, ""});
+      },
+      path + ":3: field 'timestamp' is not a timestamp: '99999999999999999999.0'");
 }
 
 TEST(LoadPriceFile, WrongFieldCountIsAnError) {
