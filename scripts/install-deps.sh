@@ -16,6 +16,7 @@ packages=(
   clang-tidy                   # scripts/tidy-kernels.sh (CI)
   python3-h5py python3-pandas  # tests/python: the documented ways to read a result
   python3-xarray python3-h5netcdf  # from Python (docs/output-format.md, "Reading")
+  python3-matplotlib           # scripts/report.py: the HTML report's charts (docs/report.md)
 )
 
 missing=()
