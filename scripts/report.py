@@ -26,8 +26,8 @@ try:
     import matplotlib.pyplot as plt
     import numpy as np
 except ImportError as error:
-    print(f"report.py: error: {error.name} is not installed (Debian: python3-h5py "
-          "python3-matplotlib python3-numpy)", file=sys.stderr)
+    print(f"report.py: error: {error.name} is not installed for {sys.executable} (Debian: "
+          "python3-h5py python3-matplotlib, for /usr/bin/python3)", file=sys.stderr)
     sys.exit(2)
 
 FORMAT_VERSION = 1
@@ -142,6 +142,11 @@ def fmt_usd(x):
     return f"{x:,.0f}"
 
 
+def fmt_se(x):
+    """A standard error in USD; n/a where it cannot be estimated (fewer than two paths)."""
+    return "n/a" if math.isnan(x) else fmt_usd(x)
+
+
 def fmt_hf(x):
     if math.isinf(x):
         return "inf"
@@ -223,6 +228,9 @@ def distribution_section(result):
     decades = probability_bins(paths)
     labels = bin_labels(decades)
     kinds = [u for u in result["units"] if u["n"] > 0]
+    if not kinds:
+        return ('<section id="distribution"><h2>Distribution of liquidation probabilities</h2>'
+                "<p>No units.</p></section>")
     has_usd = all(u["usd"] is not None for u in kinds)
     weightings = [("count", "share of units")]
     if has_usd:
@@ -333,7 +341,7 @@ def hf_min_panel(ax, chosen, levels):
     ax.axvline(1.0, color="red", lw=0.8, ls="--", label="HF = 1 (liquidation)")
     ax.set_yticks(y, [f"{u['kind']}: {u['id'][i]}" for _, u, i in chosen])
     ax.set_ylim(-0.6, len(chosen) - 0.4)
-    margin = 0.05 * (span[1] - span[0])
+    margin = 0.05 * (span[1] - span[0]) or 0.5  # nothing finite: HF = 1 alone
     ax.set_xlim(span[0] - margin, span[1] + margin)
 
 
@@ -395,7 +403,7 @@ def tail_labels(totals, index, j):
     es = totals["es"][index, j]
     return (f"VaR {fmt_level(q)} {fmt_usd(var)} [{fmt_usd(totals['var_lo'][index, j])}, "
             f"{fmt_usd(totals['var_hi'][index, j])}]",
-            f"ES {fmt_level(q)} {fmt_usd(es)} ± {fmt_usd(totals['es_se'][index, j])}")
+            f"ES {fmt_level(q)} {fmt_usd(es)} ± {fmt_se(totals['es_se'][index, j])}")
 
 
 def shortfall_section(result):
@@ -409,7 +417,7 @@ def shortfall_section(result):
     constant = []
     drawn = {}  # histogram -> total: a total equal to one already drawn is named, not redrawn
     same = []
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    colours = ("#ff7f0e", "#d62728", "#6a3d9a", "#8c564b", "#e377c2")  # one per level
     for name in CHARTED_TOTALS:
         if name not in totals["names"]:
             continue
@@ -430,19 +438,19 @@ def shortfall_section(result):
         ax.set_ylabel("paths")
         for j in range(len(levels)):
             var_label, es_label = tail_labels(totals, index, j)
-            colour = colours[(j + 3) % len(colours)]
+            colour = colours[j % len(colours)]
             ax.axvline(totals["var"][index, j], color=colour, ls="--", lw=1, label=var_label)
             ax.axvline(totals["es"][index, j], color=colour, ls=":", lw=1.5, label=es_label)
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         mean = float(totals["mean"][index])
         caption = (f"<b>{html.escape(name)}</b>: distribution over {paths:,} paths "
                    f"({source}; log scale). Mean {fmt_usd(mean)} ± "
-                   f"{fmt_usd(float(totals['mean_se'][index]))} (standard error); "
+                   f"{fmt_se(float(totals['mean_se'][index]))} (standard error); "
                    f"P(&gt; 0) {fmt_probability(float(totals['probability_positive'][index]))} "
                    f"[{fmt_probability(float(totals['probability_positive_lo'][index]))}, "
                    f"{fmt_probability(float(totals['probability_positive_hi'][index]))}] (95% "
                    "Wilson). Dashed: VaR with its 95% order-statistic interval; dotted: ES ± "
-                   "its standard error.")
+                   "its standard error (n/a: fewer than two tail paths).")
         figures.append(figure(svg(fig), caption))
     header = ["total", "mean ± SE", "P(> 0) [95%]"]
     for q in levels:
@@ -450,7 +458,7 @@ def shortfall_section(result):
     rows = []
     for index, name in enumerate(totals["names"]):
         row = [name, f"{fmt_usd(float(totals['mean'][index]))} ± "
-               f"{fmt_usd(float(totals['mean_se'][index]))}",
+               f"{fmt_se(float(totals['mean_se'][index]))}",
                f"{fmt_probability(float(totals['probability_positive'][index]))} "
                f"[{fmt_probability(float(totals['probability_positive_lo'][index]))}, "
                f"{fmt_probability(float(totals['probability_positive_hi'][index]))}]"]
@@ -487,9 +495,9 @@ def asset_sales_section(result):
     ax.set_yticks(y, assets)
     ax.set_xlabel("mean USD per path traded by liquidations, ± 1.96 standard errors")
     ax.legend()
-    rows = [(a, f"{fmt_usd(float(sold['mean'][k]))} ± {fmt_usd(float(sold['mean_se'][k]))}",
+    rows = [(a, f"{fmt_usd(float(sold['mean'][k]))} ± {fmt_se(float(sold['mean_se'][k]))}",
              fmt_probability(float(sold["probability_positive"][k])),
-             f"{fmt_usd(float(bought['mean'][k]))} ± {fmt_usd(float(bought['mean_se'][k]))}",
+             f"{fmt_usd(float(bought['mean'][k]))} ± {fmt_se(float(bought['mean_se'][k]))}",
              fmt_probability(float(bought["probability_positive"][k])))
             for k, a in enumerate(assets)]
     caption = ("USD of each asset that liquidations sold (collateral seized, longs closed) and "

@@ -91,6 +91,8 @@ def close(printed, value):
     """The printed number is `value` rounded as printed: to its last decimal, or to four
     significant digits in exponent form."""
     printed = printed.replace(",", "")
+    if printed == "n/a":  # a standard error that cannot be estimated
+        return math.isnan(value)
     if "e" in printed:
         return math.isclose(float(printed), value, rel_tol=5e-4)
     decimals = len(printed.split(".")[1]) if "." in printed else 0
