@@ -274,10 +274,14 @@ def distribution_section(result):
 
 
 def top_units(result, top):
+    """The `top` units of highest P(liq), all kinds together: (P, units, row) each."""
     candidates = []
     for units in result["units"]:
-        for i in range(units["n"]):
-            candidates.append((float(units["liquidation_probability"][i]), units, i))
+        p = units["liquidation_probability"]
+        # Each kind's own top rows first (stable: ties keep the file's order), so that
+        # books of millions of units are not sorted in Python.
+        for i in np.argsort(-p, kind="stable")[:top]:
+            candidates.append((float(p[i]), units, int(i)))
     candidates.sort(key=lambda c: -c[0])
     return candidates[:top]
 

@@ -209,6 +209,7 @@ def not_executed():
     result = run_levrisk("report-probabilities", "--no-liquidation")
     text, page = report(result)
     check_self_contained(text)
+    unwritable(result)
     assert page.sections == ["summary", "distribution", "top", "hf-min"]
     assert "No USD weighting" in text
     with h5py.File(result, "r") as f:
@@ -261,6 +262,15 @@ def bad_input():
     assert done.stderr == (f"report.py: error: '{other}': not a levrisk result (root attribute "
                            "format is not 'levrisk-result')\n"), done.stderr
     assert not other.with_suffix(".html").exists()
+
+
+def unwritable(result):
+    output = work_dir / "no-such-folder" / "report.html"
+    done = subprocess.run([sys.executable, str(script), str(result), "-o", str(output)],
+                          env=environment, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stderr == (f"report.py: error: cannot write '{output}': No such file or "
+                           "directory\n"), done.stderr
 
 
 bad_input()
