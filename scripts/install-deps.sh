@@ -17,6 +17,7 @@ packages=(
   clang libclang-rt-dev libomp-dev  # scripts/fuzz.sh: libFuzzer, sanitizers, OpenMP for clang
   python3-h5py python3-pandas  # tests/python: the documented ways to read a result
   python3-xarray python3-h5netcdf  # from Python (docs/output-format.md, "Reading")
+  python3-matplotlib           # scripts/report.py: the HTML report's charts (docs/report.md)
 )
 
 missing=()
