@@ -1,9 +1,11 @@
 // levrisk inspect FILE: what a result file holds, riskiest units first; the units as
 // CSV or JSON; the stored configuration (docs/inspect.md).
 
+#include <cstddef>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "host/cli/commands.hpp"
 #include "host/output/inspect.hpp"
@@ -27,8 +29,9 @@ void add_inspect_command(CLI::App& app, int& exit_code) {
   command->add_option("--top", options->top, "Units listed: an integer >= 0 (0: none) or all")
       ->capture_default_str();
   command
-      ->add_option("--kind", options->kind, "Units listed: lending, perp_isolated, perp_cross, "
-                                            "perp (both) or all")
+      ->add_option("--kind", options->kind,
+                   "Units listed: lending, perp_isolated, perp_cross, "
+                   "perp (both) or all")
       ->capture_default_str();
   command
       ->add_option("--sort", options->sort,
@@ -46,11 +49,16 @@ void add_inspect_command(CLI::App& app, int& exit_code) {
     chosen.sort = parse_unit_sort_key(options->sort);
     chosen.format = parse_inspect_format(options->format);
     chosen.wide = options->wide;
-    const run_result result = read_result_file(options->file);
-    if (options->config) {
+    // Of a million units, only the ranking columns and the rows shown are read.
+    const bool config = options->config;
+    const run_result result = read_result_file(options->file, [&](const run_result& ranked) {
+      if (config) return std::vector<std::size_t>();
+      check_inspection_options(ranked, chosen, options->file);
+      return units_shown(ranked, chosen);
+    });
+    if (config) {
       std::cout << stored_configuration(result, options->file);
     } else {
-      check_inspection_options(result, chosen, options->file);
       print_inspection(result, std::cout, chosen);
     }
     exit_code = 0;

@@ -306,19 +306,23 @@ void print_assets_sold(const run_result& result, std::ostream& out) {
 
 constexpr std::size_t top_auto_deleveraged = 10;
 
-// The perp units auto-deleveraging took most from, by expected profit given up.
-void print_auto_deleveraged(const run_result& result, bool wide, std::ostream& out) {
+// The perp units auto-deleveraging took from, by expected profit given up (ties in run
+// order).
+std::vector<const unit_result*> auto_deleveraged(const run_result& result) {
   std::vector<const unit_result*> taken;
   for (const unit_result& u : result.units) {
     if (u.execution.adl_paths > 0) taken.push_back(&u);
   }
-  if (taken.empty()) return;
-  std::sort(taken.begin(), taken.end(), [](const unit_result* a, const unit_result* b) {
-    if (a->execution.adl_loss_usd.mean != b->execution.adl_loss_usd.mean) {
-      return a->execution.adl_loss_usd.mean > b->execution.adl_loss_usd.mean;
-    }
-    return a->id < b->id;
+  std::stable_sort(taken.begin(), taken.end(), [](const unit_result* a, const unit_result* b) {
+    return a->execution.adl_loss_usd.mean > b->execution.adl_loss_usd.mean;
   });
+  return taken;
+}
+
+// The perp units auto-deleveraging took most from, by expected profit given up.
+void print_auto_deleveraged(const run_result& result, bool wide, std::ostream& out) {
+  const std::vector<const unit_result*> taken = auto_deleveraged(result);
+  if (taken.empty()) return;
   const std::size_t shown = std::min(taken.size(), top_auto_deleveraged);
   out << "\ntop " << shown << " of " << taken.size()
       << " units auto-deleveraged, by mean profit given up\n";
@@ -454,7 +458,6 @@ std::string format_value_with_se(double value, double se) {
   return fixed(value, decimals) + " ± " + fixed(se, decimals);
 }
 
-
 namespace {
 
 struct sort_entry {
@@ -574,7 +577,8 @@ void print_narrow_units(const run_result& result, const std::vector<const unit_r
   std::vector<std::string> header = {"id", "kind", "HF0", "P(liq) ± se", "E[t|liq] d"};
   if (executed) header.insert(header.end(), {"P(bad debt)", "E[bad debt]"});
   if (levels) header.push_back("HF min q" + level_percent(result.hf_min_levels[0]));
-  if (levels && any_perp) header.push_back("MR max q" + level_percent(1.0 - result.hf_min_levels[0]));
+  if (levels && any_perp)
+    header.push_back("MR max q" + level_percent(1.0 - result.hf_min_levels[0]));
   std::vector<std::vector<std::string>> rows = {header};
   bool any_bound = false, any_ratio_bound = false;
   for (const unit_result* u : units) {
@@ -858,8 +862,8 @@ std::vector<std::string> relative_paths(const std::string& config) {
       }
     }
     if (root.contains("model") && root.at("model").contains("fhs")) {
-      const auto history = toml::find_or<std::vector<std::string>>(root.at("model").at("fhs"),
-                                                                   "history", std::vector<std::string>{});
+      const auto history = toml::find_or<std::vector<std::string>>(
+          root.at("model").at("fhs"), "history", std::vector<std::string>{});
       for (const std::string& path : history) {
         if (std::filesystem::path(path).is_relative()) {
           notes.push_back("[model.fhs] history '" + path + "'");
@@ -872,7 +876,8 @@ std::vector<std::string> relative_paths(const std::string& config) {
   return notes;
 }
 
-std::string toml_run_string(const std::string& config, const char* key, const std::string& fallback) {
+std::string toml_run_string(const std::string& config, const char* key,
+                            const std::string& fallback) {
   try {
     std::istringstream text(config);
     const toml::value root = toml::parse(text, "resolved_config");
@@ -890,8 +895,9 @@ unit_kind_filter parse_unit_kind_filter(const std::string& text) {
   if (text == "perp") return unit_kind_filter::perp;
   if (text == "perp_isolated") return unit_kind_filter::perp_isolated;
   if (text == "perp_cross") return unit_kind_filter::perp_cross;
-  LEVRISK_FAIL(input_error, "--kind must be one of lending, perp_isolated, perp_cross, perp, all; got "
-                                << quoted_for_message(text));
+  LEVRISK_FAIL(input_error,
+               "--kind must be one of lending, perp_isolated, perp_cross, perp, all; got "
+                   << quoted_for_message(text));
 }
 
 unit_sort_key parse_unit_sort_key(const std::string& text) {
@@ -912,9 +918,8 @@ inspect_format parse_inspect_format(const std::string& text) {
 
 std::optional<std::size_t> parse_top(const std::string& text) {
   if (text == "all") return std::nullopt;
-  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(),
+                                                   [](char c) { return c >= '0' && c <= '9'; });
   std::optional<std::int64_t> value = digits ? exact_int64(text) : std::nullopt;
   LEVRISK_REQUIRE(value.has_value(), input_error,
                   "--top must be an integer >= 0 (0: the summary only) or 'all', got "
@@ -992,6 +997,20 @@ inspect_options default_options_with_top(int top_n) {
 
 }  // namespace
 
+std::vector<std::size_t> units_shown(const run_result& ranked, const inspect_options& options) {
+  std::vector<std::size_t> positions;
+  for (const unit_result* u : select_units(ranked, options)) {
+    positions.push_back(run_order(ranked, u));
+  }
+  if (options.format == inspect_format::table && ranked.system.executed) {
+    const std::vector<const unit_result*> taken = auto_deleveraged(ranked);
+    for (std::size_t i = 0; i < taken.size() && i < top_auto_deleveraged; ++i) {
+      positions.push_back(run_order(ranked, taken[i]));
+    }
+  }
+  return positions;
+}
+
 std::vector<const unit_result*> riskiest_units(const run_result& result, int top_n) {
   return select_units(result, default_options_with_top(top_n));
 }
@@ -1045,10 +1064,9 @@ void print_units_csv(const run_result& result, const std::vector<const unit_resu
                                      "time_to_liquidation_days",
                                      "time_to_liquidation_se_days"};
   if (executed) {
-    header.insert(header.end(),
-                  {"bad_debt_probability", "bad_debt_probability_lo", "bad_debt_probability_hi",
-                   "bad_debt_usd", "bad_debt_usd_se", "es_contribution_usd",
-                   "es_contribution_usd_se"});
+    header.insert(header.end(), {"bad_debt_probability", "bad_debt_probability_lo",
+                                 "bad_debt_probability_hi", "bad_debt_usd", "bad_debt_usd_se",
+                                 "es_contribution_usd", "es_contribution_usd_se"});
   }
   const char* per_level[] = {"hf_min_quantile",
                              "hf_min_quantile_lo",
@@ -1069,18 +1087,16 @@ void print_units_csv(const run_result& result, const std::vector<const unit_resu
   for (std::size_t c = 0; c < header.size(); ++c) line += (c ? "," : "") + csv_field(header[c]);
   out << line << "\r\n";
   for (const unit_result* u : units) {
-    line = std::to_string(run_order(result, u)) + ',' + csv_field(u->id) + ',' +
-           to_string(u->kind);
+    line = std::to_string(run_order(result, u)) + ',' + csv_field(u->id) + ',' + to_string(u->kind);
     const auto add = [&](const std::string& field) {
       line += ',';
       line += field;
     };
     add(format_exact(u->health_factor_initial));
     add(std::to_string(u->liquidated_paths));
-    for (const double value :
-         {u->liquidation_probability, u->liquidation_probability_se, u->liquidation_probability_lo,
-          u->liquidation_probability_hi, u->time_to_liquidation_days,
-          u->time_to_liquidation_se_days}) {
+    for (const double value : {u->liquidation_probability, u->liquidation_probability_se,
+                               u->liquidation_probability_lo, u->liquidation_probability_hi,
+                               u->time_to_liquidation_days, u->time_to_liquidation_se_days}) {
       add(format_exact(value));
     }
     if (executed) {
@@ -1146,8 +1162,9 @@ void print_inspection_json(const run_result& result, const std::vector<const uni
 std::string stored_configuration(const run_result& result, const std::string& file) {
   const run_metadata& m = result.metadata;
   LEVRISK_REQUIRE(!m.resolved_config.empty(), input_error,
-                  "--config: '" << file << "' holds no configuration (/run/resolved_config is "
-                                            "empty)");
+                  "--config: '" << file
+                                << "' holds no configuration (/run/resolved_config is "
+                                   "empty)");
   const std::string name = toml_run_string(m.resolved_config, "name", m.run_name);
   const std::string output_dir = toml_run_string(m.resolved_config, "output_dir", "results");
   std::ostringstream text;
@@ -1166,8 +1183,7 @@ std::string stored_configuration(const run_result& result, const std::string& fi
   return text.str();
 }
 
-void print_inspection(const run_result& result, std::ostream& out,
-                      const inspect_options& options) {
+void print_inspection(const run_result& result, std::ostream& out, const inspect_options& options) {
   const std::vector<const unit_result*> selected = select_units(result, options);
   if (options.format == inspect_format::csv) {
     print_units_csv(result, selected, out);

@@ -58,6 +58,12 @@ double usd_at_risk(const unit_result& unit);
 std::vector<const unit_result*> select_units(const run_result& result,
                                              const inspect_options& options);
 
+// The positions in run order of the units print_inspection shows with `options`:
+// select_units' and, in the table of an executed run, those auto-deleveraging took
+// most from. `ranked` needs only the columns that rank units (read_result_file with
+// a unit_chooser), so that a large file is read for the few units shown.
+std::vector<std::size_t> units_shown(const run_result& ranked, const inspect_options& options);
+
 // Table: the run metadata, the unit counts per kind, the shortfall when the run
 // executed liquidations, the auto-deleveraged units, and the selected units (none
 // when top is 0). CSV and JSON: the selected units, machine-readable

@@ -38,10 +38,9 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 std::size_t perp_units(const run_result& result) {
-  return static_cast<std::size_t>(
-      std::count_if(result.units.begin(), result.units.end(), [](const unit_result& u) {
-        return u.kind != risk_unit_kind::lending_account;
-      }));
+  return static_cast<std::size_t>(std::count_if(
+      result.units.begin(), result.units.end(),
+      [](const unit_result& u) { return u.kind != risk_unit_kind::lending_account; }));
 }
 
 // One small executed run of the sample per test program, inspected by every test.

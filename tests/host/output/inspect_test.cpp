@@ -137,8 +137,7 @@ TEST(Inspect, DefaultTableShowsTheFirstLevelOnly) {
   ASSERT_EQ(table.size(), 6u);
   // sample_result's first level is 0.001: the HF minimum's 0.1% quantile and the margin
   // ratio maximum's 99.9% quantile.
-  for (const char* column :
-       {"HF0", "P(liq) ± se", "E[t|liq] d", "HF min q0.1%", "MR max q99.9%"}) {
+  for (const char* column : {"HF0", "P(liq) ± se", "E[t|liq] d", "HF min q0.1%", "MR max q99.9%"}) {
     EXPECT_NE(table[0].find(column), std::string::npos) << column << "\n" << table[0];
   }
   EXPECT_EQ(table[0].find("hf_min q1%"), std::string::npos) << table[0];
@@ -253,8 +252,9 @@ TEST(Inspect, NoMarginRatioBoundsNoNote) {
 TEST(Inspect, PerpWithoutMarginRatiosShowsNotAvailable) {
   run_result r = ranked_result();
   r.units[2].margin_ratio_max_quantile.assign(4, std::nan(""));  // as read from an older file
-  EXPECT_EQ(cell_after(row_of(table_of(wide_inspection(r, 10)), "p50_hf12"), "0.840 [0.830, 0.850]"),
-            "n/a");
+  EXPECT_EQ(
+      cell_after(row_of(table_of(wide_inspection(r, 10)), "p50_hf12"), "0.840 [0.830, 0.850]"),
+      "n/a");
 }
 
 TEST(Inspect, NoPerpRowNoMarginRatioColumn) {
@@ -510,8 +510,8 @@ std::vector<std::string> ids_of(const std::vector<const unit_result*>& units) {
   return ids;
 }
 
-std::vector<std::string> selected_ids(const run_result& r, unit_kind_filter kind,
-                                      unit_sort_key key, std::optional<std::size_t> top_n) {
+std::vector<std::string> selected_ids(const run_result& r, unit_kind_filter kind, unit_sort_key key,
+                                      std::optional<std::size_t> top_n) {
   inspect_options options;
   options.kind = kind;
   options.sort = key;
