@@ -49,18 +49,19 @@ void add_inspect_command(CLI::App& app, int& exit_code) {
     chosen.sort = parse_unit_sort_key(options->sort);
     chosen.format = parse_inspect_format(options->format);
     chosen.wide = options->wide;
+    if (options->config) {
+      run_result stored;
+      stored.metadata = read_result_metadata(options->file);
+      std::cout << stored_configuration(stored, options->file);
+      exit_code = 0;
+      return;
+    }
     // Of a million units, only the ranking columns and the rows shown are read.
-    const bool config = options->config;
     const run_result result = read_result_file(options->file, [&](const run_result& ranked) {
-      if (config) return std::vector<std::size_t>();
       check_inspection_options(ranked, chosen, options->file);
       return units_shown(ranked, chosen);
     });
-    if (config) {
-      std::cout << stored_configuration(result, options->file);
-    } else {
-      print_inspection(result, std::cout, chosen);
-    }
+    print_inspection(result, std::cout, chosen);
     exit_code = 0;
   });
 }

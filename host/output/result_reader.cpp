@@ -384,6 +384,16 @@ hdf5::file_handle open_result_file(const fs::path& path, const hdf5::error_conte
 
 }  // namespace
 
+run_metadata read_result_metadata(const fs::path& path) {
+  hdf5::silence_automatic_error_printing();
+  const hdf5::error_context context("cannot read results from '" + path.string() + "'",
+                                    hdf5::failure_kind::input);
+  const hdf5::file_handle file = open_result_file(path, context);
+  const hdf5_reader reader(context);
+  check_format(reader, file.get());
+  return read_run_group(reader, file.get());
+}
+
 run_result read_result_file(const fs::path& path, const unit_chooser& choose) {
   hdf5::silence_automatic_error_printing();
   const hdf5::error_context context("cannot read results from '" + path.string() + "'",

@@ -17,6 +17,9 @@ namespace levrisk {
 // format_version, or lacks a group, dataset or attribute, or has one of the wrong shape.
 run_result read_result_file(const std::filesystem::path& path);
 
+// The /run metadata alone (the resolved configuration among it), checked as above.
+run_metadata read_result_metadata(const std::filesystem::path& path);
+
 // Reads a few units of a large file in full, for `levrisk inspect`: first every unit's
 // kind and the columns that rank units (health_factor_initial, liquidated_paths,
 // liquidation_probability; when the run executed liquidations, bad_debt_usd, adl_paths

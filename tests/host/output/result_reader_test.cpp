@@ -665,5 +665,20 @@ TEST(ResultReaderChosenUnits, ChoosingNoneReadsTheMetadata) {
   EXPECT_EQ(read.units[2].kind, risk_unit_kind::perp_cross);
 }
 
+TEST(ResultReaderMetadata, ReadsTheRunGroupAlone) {
+  const scratch_directory dir;
+  const run_result written = test::executed_result();
+  write_result_file(written, dir / "r.h5");
+  const run_metadata read = read_result_metadata(dir / "r.h5");
+  EXPECT_EQ(read.run_name, written.metadata.run_name);
+  EXPECT_EQ(read.seed, written.metadata.seed);
+  EXPECT_EQ(read.resolved_config, written.metadata.resolved_config);
+}
+
+TEST(ResultReaderMetadata, MissingFileIsAnInputError) {
+  const scratch_directory dir;
+  EXPECT_THROW(read_result_metadata(dir / "absent.h5"), input_error);
+}
+
 }  // namespace
 }  // namespace levrisk
