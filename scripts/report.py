@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Writes one self-contained HTML report, charts as inline SVG, from a levrisk result file.
 
 Usage: report.py RESULT.h5 [-o report.html] [--top N]

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -52,9 +53,27 @@ struct hdf5_string_free {
 };
 using hdf5_string = std::unique_ptr<char, hdf5_string_free>;
 
+// Rows of the 1-D and 2-D datasets a reader reads: `rows`, ascending, of datasets of
+// `total` rows, so that a few units of a large file are read without the rest.
+struct row_selection {
+  std::vector<hsize_t> rows;
+  hsize_t total = 0;
+};
+
 class hdf5_reader {
  public:
-  explicit hdf5_reader(const hdf5::error_context& context) : context_(context) {}
+  explicit hdf5_reader(const hdf5::error_context& context,
+                       std::optional<row_selection> selection = std::nullopt)
+      : context_(context), selection_(std::move(selection)) {}
+
+  // The rows of a 1-D or 2-D dataset, without reading it.
+  hsize_t dataset_rows(hid_t group, const std::string& group_path, const std::string& name) const {
+    const std::string what = dataset_name(group_path, name);
+    const hdf5::dataset_handle dataset = open_dataset(group, group_path, name);
+    const std::vector<hsize_t> dims = dimensions(dataset.get(), what);
+    if (dims.empty()) context_.fail(what + " must be 1-D, but has rank 0");
+    return dims[0];
+  }
 
   hdf5::group_handle open_group(hid_t file, const std::string& name) const {
     const std::string what = "group '/" + name + "'";
@@ -133,13 +152,15 @@ class hdf5_reader {
     require_string_type(type.get(), what);
     const std::vector<hsize_t> dims = dimensions(dataset.get(), what);
     if (dims.size() != 1) context_.fail(what + " must be 1-D, but has rank " + rank(dims));
-    return read_strings(
-        type.get(), static_cast<std::size_t>(dims[0]), what, [&](hid_t memory, void* buffer) {
-          return H5Dread(dataset.get(), memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
-        });
+    const std::size_t count =
+        selection_ ? selection_->rows.size() : static_cast<std::size_t>(dims[0]);
+    return read_strings(type.get(), count, what, [&](hid_t memory, void* buffer) {
+      return read_rows(dataset.get(), memory, buffer, 0, what);
+    });
   }
 
-  // expected_columns == 0: a 1-D dataset of expected_rows.
+  // expected_columns == 0: a 1-D dataset of expected_rows. With a row_selection, the
+  // dataset has the selection's total rows and the values are those of its rows.
   template <typename T>
   std::vector<T> numeric_dataset(hid_t group, const std::string& group_path,
                                  const std::string& name, hsize_t expected_rows,
@@ -155,20 +176,23 @@ class hdf5_reader {
       context_.fail(what + " must have rank " + std::to_string(expected_rank) + ", but has rank " +
                     rank(dims));
     }
-    if (dims[0] != expected_rows) {
+    const hsize_t file_rows = selection_ ? selection_->total : expected_rows;
+    if (dims[0] != file_rows) {
       context_.fail(what + " has " + std::to_string(dims[0]) + " rows, expected " +
-                    std::to_string(expected_rows) + " (" + rows_meaning + ")");
+                    std::to_string(file_rows) + " (" + rows_meaning + ")");
     }
     if (expected_rank == 2 && dims[1] != expected_columns) {
       context_.fail(what + " has " + std::to_string(dims[1]) + " columns, expected " +
                     std::to_string(expected_columns));
     }
-    std::vector<T> values(static_cast<std::size_t>(expected_rows) *
+    const std::size_t rows =
+        selection_ ? selection_->rows.size() : static_cast<std::size_t>(expected_rows);
+    std::vector<T> values(rows *
                           (expected_rank == 2 ? static_cast<std::size_t>(expected_columns) : 1));
     if (!values.empty()) {
-      context_.check_status(H5Dread(dataset.get(), memory_type<T>::get(), H5S_ALL, H5S_ALL,
-                                    H5P_DEFAULT, values.data()),
-                            "reading " + what);
+      context_.check_status(
+          read_rows(dataset.get(), memory_type<T>::get(), values.data(), expected_columns, what),
+          "reading " + what);
     }
     return values;
   }
@@ -198,6 +222,31 @@ class hdf5_reader {
     if (!has_link(group, group_path, name)) context_.fail(what + " is missing");
     return hdf5::dataset_handle(
         context_.check_id(H5Dopen2(group, name.c_str(), H5P_DEFAULT), "opening " + what));
+  }
+
+  // All of the dataset, or the selection's rows (each with its `columns`; 0: 1-D).
+  herr_t read_rows(hid_t dataset, hid_t memory, void* buffer, hsize_t columns,
+                   const std::string& what) const {
+    if (!selection_) return H5Dread(dataset, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
+    const std::size_t width = columns == 0 ? 1 : static_cast<std::size_t>(columns);
+    const std::size_t rank = columns == 0 ? 1 : 2;
+    std::vector<hsize_t> coordinates;
+    coordinates.reserve(selection_->rows.size() * width * rank);
+    for (const hsize_t row : selection_->rows) {
+      for (hsize_t c = 0; c < width; ++c) {
+        coordinates.push_back(row);
+        if (rank == 2) coordinates.push_back(c);
+      }
+    }
+    const hsize_t points = selection_->rows.size() * width;
+    const hdf5::dataspace_handle file_space(
+        context_.check_id(H5Dget_space(dataset), "reading the shape of " + what));
+    context_.check_status(
+        H5Sselect_elements(file_space.get(), H5S_SELECT_SET, points, coordinates.data()),
+        "selecting rows of " + what);
+    const hdf5::dataspace_handle memory_space(
+        context_.check_id(H5Screate_simple(1, &points, nullptr), "sizing the rows of " + what));
+    return H5Dread(dataset, memory, memory_space.get(), file_space.get(), H5P_DEFAULT, buffer);
   }
 
   std::vector<hsize_t> dimensions(hid_t dataset, const std::string& what) const {
@@ -283,6 +332,7 @@ class hdf5_reader {
   }
 
   const hdf5::error_context& context_;
+  std::optional<row_selection> selection_;
 };
 
 }  // namespace levrisk

@@ -2,14 +2,24 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
+#include <filesystem>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <toml.hpp>
 #include <vector>
 
+#include "common/error.hpp"
+#include "common/utf8.hpp"
+#include "host/config/integer_text.hpp"
 #include "host/config/memory_size.hpp"
 
 namespace levrisk {
@@ -133,6 +143,34 @@ void print_table(const std::vector<std::vector<std::string>>& rows,
   }
 }
 
+// Shortens the first column's cells (ids; not the header) so that the table fits in
+// `width` columns, down to 12; returns whether any cell was shortened.
+bool fit_first_column(std::vector<std::vector<std::string>>& rows, std::size_t width) {
+  if (rows.empty()) return false;
+  std::vector<std::size_t> widths(rows.front().size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      widths[c] = std::max(widths[c], display_width(row[c]));
+    }
+  }
+  std::size_t others = 2 * (widths.size() - 1);
+  for (std::size_t c = 1; c < widths.size(); ++c) others += widths[c];
+  constexpr std::size_t narrowest = 12;
+  const std::size_t budget =
+      std::max({narrowest, display_width(rows.front()[0]), width > others ? width - others : 0});
+  bool shortened = false;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    if (display_width(rows[r][0]) > budget) {
+      rows[r][0] = shorten_middle(rows[r][0], budget);
+      shortened = true;
+    }
+  }
+  return shortened;
+}
+
+constexpr const char* shortened_ids_note =
+    "…: id shortened to fit the terminal; --wide or --format csv for the full ids\n";
+
 // "8,760 dates, 2024-11-24T01:00:00Z .. 2025-11-24T00:00:00Z, garch filter" from
 // the FHS part of a model_fit; empty when there is none.
 std::string history_window(const std::string& model_fit) {
@@ -219,9 +257,18 @@ void print_tails(const system_result& s, std::ostream& out) {
   }
   if (rows.size() > 1) print_table(rows, {false, true, true, true, true, true}, out);
   if (!zero.empty()) {
-    std::string names;
-    for (const std::string& name : zero) names += (names.empty() ? "" : ", ") + name;
-    out << "0 on every path: " << names << '\n';
+    // Wrapped to the table width, continuation lines indented under the first name.
+    const std::string lead = "0 on every path: ";
+    std::string line = lead;
+    for (std::size_t i = 0; i < zero.size(); ++i) {
+      const std::string item = zero[i] + (i + 1 < zero.size() ? "," : "");
+      if (line.size() > lead.size() && line.size() + 1 + item.size() > inspect_table_width) {
+        out << line << '\n';
+        line = std::string(lead.size(), ' ');
+      }
+      line += (line.size() > lead.size() ? " " : "") + item;
+    }
+    out << line << '\n';
   }
 }
 
@@ -259,19 +306,23 @@ void print_assets_sold(const run_result& result, std::ostream& out) {
 
 constexpr std::size_t top_auto_deleveraged = 10;
 
-// The perp units auto-deleveraging took most from, by expected profit given up.
-void print_auto_deleveraged(const run_result& result, std::ostream& out) {
+// The perp units auto-deleveraging took from, by expected profit given up (ties in run
+// order).
+std::vector<const unit_result*> auto_deleveraged(const run_result& result) {
   std::vector<const unit_result*> taken;
   for (const unit_result& u : result.units) {
     if (u.execution.adl_paths > 0) taken.push_back(&u);
   }
-  if (taken.empty()) return;
-  std::sort(taken.begin(), taken.end(), [](const unit_result* a, const unit_result* b) {
-    if (a->execution.adl_loss_usd.mean != b->execution.adl_loss_usd.mean) {
-      return a->execution.adl_loss_usd.mean > b->execution.adl_loss_usd.mean;
-    }
-    return a->id < b->id;
+  std::stable_sort(taken.begin(), taken.end(), [](const unit_result* a, const unit_result* b) {
+    return a->execution.adl_loss_usd.mean > b->execution.adl_loss_usd.mean;
   });
+  return taken;
+}
+
+// The perp units auto-deleveraging took most from, by expected profit given up.
+void print_auto_deleveraged(const run_result& result, bool wide, std::ostream& out) {
+  const std::vector<const unit_result*> taken = auto_deleveraged(result);
+  if (taken.empty()) return;
   const std::size_t shown = std::min(taken.size(), top_auto_deleveraged);
   out << "\ntop " << shown << " of " << taken.size()
       << " units auto-deleveraged, by mean profit given up\n";
@@ -284,7 +335,9 @@ void print_auto_deleveraged(const run_result& result, std::ostream& out) {
                     usd_with_se(e.adl_loss_usd.mean, e.adl_loss_usd.se),
                     usd_with_se(e.adl_notional_usd.mean, e.adl_notional_usd.se)});
   }
+  const bool shortened = !wide && fit_first_column(rows, inspect_table_width);
   print_table(rows, {false, false, true, true, true, true}, out);
+  if (shortened) out << shortened_ids_note;
 }
 
 const loss_distribution* find_total(const system_result& s, const std::string& name) {
@@ -294,7 +347,7 @@ const loss_distribution* find_total(const system_result& s, const std::string& n
   return nullptr;
 }
 
-void print_shortfall(const run_result& result, std::ostream& out) {
+void print_shortfall(const run_result& result, bool wide, std::ostream& out) {
   const system_result& s = result.system;
   out << "\nshortfall: USD per path over the horizon";
   if (!s.totals.empty()) out << ", " << format_count(s.totals.front().paths) << " paths";
@@ -330,7 +383,7 @@ void print_shortfall(const run_result& result, std::ostream& out) {
     out << '\n';
     print_assets_sold(result, out);
   }
-  print_auto_deleveraged(result, out);
+  print_auto_deleveraged(result, wide, out);
 }
 
 const char* plural_kind(risk_unit_kind kind) {
@@ -405,29 +458,224 @@ std::string format_value_with_se(double value, double se) {
   return fixed(value, decimals) + " ± " + fixed(se, decimals);
 }
 
-std::vector<const unit_result*> riskiest_units(const run_result& result, int top_n) {
-  std::vector<const unit_result*> order;
-  order.reserve(result.units.size());
-  for (const unit_result& unit : result.units) order.push_back(&unit);
-  // NaN probabilities (a unit without paths) sort last rather than breaking the order.
-  const auto probability_key = [](const unit_result* u) {
-    return std::isnan(u->liquidation_probability) ? -1.0 : u->liquidation_probability;
-  };
-  std::sort(order.begin(), order.end(), [&](const unit_result* a, const unit_result* b) {
-    const double pa = probability_key(a), pb = probability_key(b);
-    if (pa != pb) return pa > pb;
-    if (a->health_factor_initial != b->health_factor_initial) {
-      return a->health_factor_initial < b->health_factor_initial;
-    }
-    return a->id < b->id;
-  });
-  if (top_n >= 0 && order.size() > static_cast<std::size_t>(top_n)) {
-    order.resize(static_cast<std::size_t>(top_n));
-  }
-  return order;
+namespace {
+
+struct sort_entry {
+  bool key_missing;  // NaN: after every unit with a key
+  double primary;    // ascending
+  double secondary;  // ascending
+  std::size_t run_order;
+};
+
+bool operator<(const sort_entry& a, const sort_entry& b) {
+  if (a.key_missing != b.key_missing) return b.key_missing;
+  if (a.primary != b.primary) return a.primary < b.primary;
+  if (a.secondary != b.secondary) return a.secondary < b.secondary;
+  return a.run_order < b.run_order;
 }
 
-void print_inspection(const run_result& result, std::ostream& out, int top_n) {
+bool kind_matches(unit_kind_filter filter, risk_unit_kind kind) {
+  switch (filter) {
+    case unit_kind_filter::all:
+      return true;
+    case unit_kind_filter::lending:
+      return kind == risk_unit_kind::lending_account;
+    case unit_kind_filter::perp:
+      return kind != risk_unit_kind::lending_account;
+    case unit_kind_filter::perp_isolated:
+      return kind == risk_unit_kind::perp_isolated;
+    case unit_kind_filter::perp_cross:
+      return kind == risk_unit_kind::perp_cross;
+  }
+  return false;
+}
+
+// NaN HF0 (no paths, no figures) sorts last; ties of P(liq) by lowest HF0.
+sort_entry sort_entry_of(const unit_result& u, unit_sort_key key, std::size_t run_order) {
+  const double hf0 = std::isnan(u.health_factor_initial) ? std::numeric_limits<double>::infinity()
+                                                         : u.health_factor_initial;
+  switch (key) {
+    case unit_sort_key::probability:
+      return {std::isnan(u.liquidation_probability), -u.liquidation_probability, hf0, run_order};
+    case unit_sort_key::usd: {
+      const double usd = usd_at_risk(u);
+      return {std::isnan(usd), -usd, 0.0, run_order};
+    }
+    case unit_sort_key::hf0:
+      return {std::isnan(u.health_factor_initial), hf0, 0.0, run_order};
+  }
+  return {true, 0.0, 0.0, run_order};
+}
+
+const char* kind_word(unit_kind_filter kind) {
+  switch (kind) {
+    case unit_kind_filter::all:
+      return "units";
+    case unit_kind_filter::lending:
+      return "lending accounts";
+    case unit_kind_filter::perp:
+      return "perp units";
+    case unit_kind_filter::perp_isolated:
+      return "perp isolated positions";
+    case unit_kind_filter::perp_cross:
+      return "perp cross accounts";
+  }
+  return "units";
+}
+
+const char* order_words(unit_sort_key key) {
+  switch (key) {
+    case unit_sort_key::probability:
+      return "by liquidation probability, then lowest HF0";
+    case unit_sort_key::usd:
+      return "by USD at risk: expected bad debt";
+    case unit_sort_key::hf0:
+      return "by lowest initial health factor";
+  }
+  return "";
+}
+
+// The narrow table's kind column.
+const char* short_kind(risk_unit_kind kind) {
+  switch (kind) {
+    case risk_unit_kind::lending_account:
+      return "lending";
+    case risk_unit_kind::perp_isolated:
+      return "isolated";
+    case risk_unit_kind::perp_cross:
+      return "cross";
+  }
+  return "?";
+}
+
+std::string first_level_health_factor(const unit_result& u) {
+  if (u.hf_min_quantile.empty() || std::isnan(u.hf_min_quantile[0])) return "n/a";
+  return health_factor_or_bound(u.hf_min_quantile[0], is_bound(u.hf_min_quantile_bound, 0));
+}
+
+std::string first_level_margin_ratio(const unit_result& u) {
+  if (u.kind == risk_unit_kind::lending_account) return "-";  // lending has no margin ratio
+  if (u.margin_ratio_max_quantile.empty() || std::isnan(u.margin_ratio_max_quantile[0])) {
+    return "n/a";
+  }
+  return margin_ratio_or_bound(u.margin_ratio_max_quantile[0],
+                               is_bound(u.margin_ratio_max_quantile_bound, 0));
+}
+
+bool any_flag(const std::vector<std::uint8_t>& flags) {
+  return std::any_of(flags.begin(), flags.end(), [](std::uint8_t f) { return f != 0; });
+}
+
+// The default table: what fits in inspect_table_width, the first hf_min level only.
+void print_narrow_units(const run_result& result, const std::vector<const unit_result*>& units,
+                        std::ostream& out) {
+  const bool executed = result.system.executed;
+  const bool levels = !result.hf_min_levels.empty();
+  const bool any_perp = std::any_of(units.begin(), units.end(), [](const unit_result* u) {
+    return u->kind != risk_unit_kind::lending_account;
+  });
+  std::vector<std::string> header = {"id", "kind", "HF0", "P(liq) ± se", "E[t|liq] d"};
+  if (executed) header.insert(header.end(), {"P(bad debt)", "E[bad debt]"});
+  if (levels) header.push_back("HF min q" + level_percent(result.hf_min_levels[0]));
+  if (levels && any_perp)
+    header.push_back("MR max q" + level_percent(1.0 - result.hf_min_levels[0]));
+  std::vector<std::vector<std::string>> rows = {header};
+  bool any_bound = false, any_ratio_bound = false;
+  for (const unit_result* u : units) {
+    std::vector<std::string> row = {
+        u->id, short_kind(u->kind), health_factor(u->health_factor_initial),
+        format_probability_with_se(u->liquidation_probability, u->liquidation_probability_se),
+        format_value_with_se(u->time_to_liquidation_days, u->time_to_liquidation_se_days)};
+    if (executed) {
+      row.push_back(percent(u->execution.bad_debt_probability));
+      row.push_back(format_usd(u->execution.bad_debt_usd.mean));
+    }
+    if (levels) {
+      row.push_back(first_level_health_factor(*u));
+      any_bound = any_bound || is_bound(u->hf_min_quantile_bound, 0);
+    }
+    if (levels && any_perp) {
+      row.push_back(first_level_margin_ratio(*u));
+      any_ratio_bound = any_ratio_bound || (u->kind != risk_unit_kind::lending_account &&
+                                            is_bound(u->margin_ratio_max_quantile_bound, 0));
+    }
+    rows.push_back(std::move(row));
+  }
+  const bool shortened = fit_first_column(rows, inspect_table_width);
+  std::vector<bool> right_aligned(header.size(), true);
+  right_aligned[0] = right_aligned[1] = false;
+  print_table(rows, right_aligned, out);
+  if (shortened) out << shortened_ids_note;
+  if (any_bound) {
+    out << "≤ x: at most x; the price move lies beyond the HF-minimum histogram's range "
+           "(docs/methodology.md)\n";
+  }
+  if (any_ratio_bound) out << "≥ x: at least x; the margin ratio of an HF given as a bound\n";
+}
+
+// --wide: every hf_min level with its interval, the margin ratio at the first level,
+// the ES contributions; ids in full.
+void print_wide_units(const run_result& result, const std::vector<const unit_result*>& units,
+                      std::ostream& out) {
+  const bool executed = result.system.executed;
+  std::vector<std::string> header = {"id",          "kind",         "HF0",
+                                     "P(liq) ± se", "95% interval", "E[t | liq] days ± se"};
+  if (executed) header.insert(header.end(), {"P(bad debt)", "E[bad debt]", "ES contribution"});
+  for (const double level : result.hf_min_levels) header.push_back(level_label(level));
+  // Perps' margin ratio at the first hf_min level, beside that level's column.
+  const bool any_perp = std::any_of(units.begin(), units.end(), [](const unit_result* u) {
+    return u->kind != risk_unit_kind::lending_account;
+  });
+  const bool margin_ratio_column = any_perp && !result.hf_min_levels.empty();
+  const std::size_t first_level_column = header.size() - result.hf_min_levels.size();
+  if (margin_ratio_column) {
+    header.insert(header.begin() + static_cast<std::ptrdiff_t>(first_level_column) + 1,
+                  margin_ratio_label(result.hf_min_levels[0]));
+  }
+  std::vector<std::vector<std::string>> rows = {header};
+  for (const unit_result* u : units) {
+    std::vector<std::string> row = {
+        u->id,
+        to_string(u->kind),
+        health_factor(u->health_factor_initial),
+        format_probability_with_se(u->liquidation_probability, u->liquidation_probability_se),
+        format_probability_interval(u->liquidation_probability_lo, u->liquidation_probability_hi),
+        format_value_with_se(u->time_to_liquidation_days, u->time_to_liquidation_se_days)};
+    if (executed) {
+      row.push_back(percent(u->execution.bad_debt_probability));
+      row.push_back(format_usd(u->execution.bad_debt_usd.mean));
+      row.push_back(format_usd(u->execution.es_contribution_usd.mean));
+    }
+    for (std::size_t l = 0; l < result.hf_min_levels.size(); ++l) {
+      const bool present = l < u->hf_min_quantile.size() && l < u->hf_min_quantile_lo.size() &&
+                           l < u->hf_min_quantile_hi.size();
+      row.push_back(present ? health_factor_with_interval(*u, l) : "");
+      if (l == 0 && margin_ratio_column) row.push_back(margin_ratio_with_interval(*u, 0));
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<bool> right_aligned(header.size(), true);
+  right_aligned[0] = right_aligned[1] = false;
+  print_table(rows, right_aligned, out);
+  const bool any_bound = std::any_of(units.begin(), units.end(), [](const unit_result* u) {
+    return any_flag(u->hf_min_quantile_bound) || any_flag(u->hf_min_quantile_lo_bound) ||
+           any_flag(u->hf_min_quantile_hi_bound);
+  });
+  if (any_bound) {
+    out << "≤ x: at most x; the price move lies beyond the HF-minimum histogram's range "
+           "(docs/methodology.md)\n";
+  }
+  // Only the first level's margin ratios are shown.
+  const bool any_ratio_bound =
+      margin_ratio_column && std::any_of(units.begin(), units.end(), [](const unit_result* u) {
+        return is_bound(u->margin_ratio_max_quantile_bound, 0) ||
+               is_bound(u->margin_ratio_max_quantile_lo_bound, 0) ||
+               is_bound(u->margin_ratio_max_quantile_hi_bound, 0);
+      });
+  if (any_ratio_bound) out << "≥ x: at least x; the margin ratio of an HF given as a bound\n";
+}
+
+void print_summary(const run_result& result, std::ostream& out) {
   const run_metadata& m = result.metadata;
   const double step_days = m.steps > 0 ? m.horizon_days / m.steps : 0.0;
   std::vector<std::vector<std::string>> summary = {
@@ -466,73 +714,500 @@ void print_inspection(const run_result& result, std::ostream& out, int top_n) {
   }
   summary.push_back({"units", std::to_string(result.units.size())});
   print_table(summary, {false, false}, out);
-  const bool executed = result.system.executed;
-  if (executed) print_shortfall(result, out);
+}
 
-  if (top_n == 0 || result.units.empty()) return;
-  const std::vector<const unit_result*> riskiest = riskiest_units(result, top_n);
-  out << "\nriskiest " << riskiest.size() << " of " << result.units.size()
-      << " units (by liquidation probability, then lowest HF0)\n";
-  std::vector<std::string> header = {"id",          "kind",         "HF0",
-                                     "P(liq) ± se", "95% interval", "E[t | liq] days ± se"};
-  if (executed) header.insert(header.end(), {"P(bad debt)", "E[bad debt]"});
-  for (const double level : result.hf_min_levels) header.push_back(level_label(level));
-  // Perps' margin ratio at the first hf_min level, beside that level's column.
-  const bool any_perp = std::any_of(riskiest.begin(), riskiest.end(), [](const unit_result* u) {
-    return u->kind != risk_unit_kind::lending_account;
-  });
-  const bool margin_ratio_column = any_perp && !result.hf_min_levels.empty();
-  const std::size_t first_level_column = header.size() - result.hf_min_levels.size();
-  if (margin_ratio_column) {
-    header.insert(header.begin() + static_cast<std::ptrdiff_t>(first_level_column) + 1,
-                  margin_ratio_label(result.hf_min_levels[0]));
+std::size_t matching_units(const run_result& result, unit_kind_filter kind) {
+  return static_cast<std::size_t>(
+      std::count_if(result.units.begin(), result.units.end(),
+                    [&](const unit_result& u) { return kind_matches(kind, u.kind); }));
+}
+
+std::string level_suffix(double level) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "_%g", level);
+  return buffer;
+}
+
+std::string flag_text(const std::vector<std::uint8_t>& flags, std::size_t level) {
+  return is_bound(flags, level) ? "1" : "0";
+}
+
+double entry(const std::vector<double>& values, std::size_t level) {
+  return level < values.size() ? values[level] : std::numeric_limits<double>::quiet_NaN();
+}
+
+// The run order of a unit of result.units.
+std::size_t run_order(const run_result& result, const unit_result* u) {
+  return static_cast<std::size_t>(u - result.units.data());
+}
+
+nlohmann::ordered_json flags_json(const std::vector<std::uint8_t>& flags, std::size_t levels) {
+  nlohmann::ordered_json array = nlohmann::ordered_json::array();
+  for (std::size_t l = 0; l < levels; ++l) array.push_back(is_bound(flags, l) ? 1 : 0);
+  return array;
+}
+
+nlohmann::ordered_json values_json(const std::vector<double>& values, std::size_t levels) {
+  nlohmann::ordered_json array = nlohmann::ordered_json::array();
+  for (std::size_t l = 0; l < levels; ++l) array.push_back(entry(values, l));
+  return array;
+}
+
+nlohmann::ordered_json unit_json(const run_result& result, const unit_result* u) {
+  const std::size_t levels = result.hf_min_levels.size();
+  nlohmann::ordered_json j;
+  j["unit_index"] = run_order(result, u);
+  j["id"] = u->id;
+  j["kind"] = to_string(u->kind);
+  j["health_factor_initial"] = u->health_factor_initial;
+  j["liquidated_paths"] = u->liquidated_paths;
+  j["liquidation_probability"] = u->liquidation_probability;
+  j["liquidation_probability_se"] = u->liquidation_probability_se;
+  j["liquidation_probability_lo"] = u->liquidation_probability_lo;
+  j["liquidation_probability_hi"] = u->liquidation_probability_hi;
+  j["time_to_liquidation_days"] = u->time_to_liquidation_days;
+  j["time_to_liquidation_se_days"] = u->time_to_liquidation_se_days;
+  if (result.system.executed) {
+    const unit_execution_result& e = u->execution;
+    j["bad_debt_probability"] = e.bad_debt_probability;
+    j["bad_debt_probability_lo"] = e.bad_debt_probability_lo;
+    j["bad_debt_probability_hi"] = e.bad_debt_probability_hi;
+    j["bad_debt_usd"] = e.bad_debt_usd.mean;
+    j["bad_debt_usd_se"] = e.bad_debt_usd.se;
+    j["es_contribution_usd"] = e.es_contribution_usd.mean;
+    j["es_contribution_usd_se"] = e.es_contribution_usd.se;
   }
-  std::vector<std::vector<std::string>> rows = {header};
-  for (const unit_result* u : riskiest) {
-    std::vector<std::string> row = {
-        u->id,
-        to_string(u->kind),
-        health_factor(u->health_factor_initial),
-        format_probability_with_se(u->liquidation_probability, u->liquidation_probability_se),
-        format_probability_interval(u->liquidation_probability_lo, u->liquidation_probability_hi),
-        format_value_with_se(u->time_to_liquidation_days, u->time_to_liquidation_se_days)};
-    if (executed) {
-      row.push_back(percent(u->execution.bad_debt_probability));
-      row.push_back(format_usd(u->execution.bad_debt_usd.mean));
+  j["hf_min_quantile"] = values_json(u->hf_min_quantile, levels);
+  j["hf_min_quantile_lo"] = values_json(u->hf_min_quantile_lo, levels);
+  j["hf_min_quantile_hi"] = values_json(u->hf_min_quantile_hi, levels);
+  j["hf_min_quantile_bound"] = flags_json(u->hf_min_quantile_bound, levels);
+  j["hf_min_quantile_lo_bound"] = flags_json(u->hf_min_quantile_lo_bound, levels);
+  j["hf_min_quantile_hi_bound"] = flags_json(u->hf_min_quantile_hi_bound, levels);
+  j["margin_ratio_max_quantile"] = values_json(u->margin_ratio_max_quantile, levels);
+  j["margin_ratio_max_quantile_lo"] = values_json(u->margin_ratio_max_quantile_lo, levels);
+  j["margin_ratio_max_quantile_hi"] = values_json(u->margin_ratio_max_quantile_hi, levels);
+  j["margin_ratio_max_quantile_bound"] = flags_json(u->margin_ratio_max_quantile_bound, levels);
+  j["margin_ratio_max_quantile_lo_bound"] =
+      flags_json(u->margin_ratio_max_quantile_lo_bound, levels);
+  j["margin_ratio_max_quantile_hi_bound"] =
+      flags_json(u->margin_ratio_max_quantile_hi_bound, levels);
+  return j;
+}
+
+nlohmann::ordered_json run_json(const run_metadata& m) {
+  nlohmann::ordered_json j;
+  j["run_name"] = m.run_name;
+  j["created_utc"] = m.created_utc;
+  j["engine_version"] = m.engine_version;
+  j["git_revision"] = m.git_revision;
+  j["backend"] = m.backend;
+  j["device"] = m.device;
+  j["model"] = m.model;
+  j["snapshot"] = m.snapshot;
+  j["seed"] = m.seed;
+  j["paths"] = m.paths;
+  j["steps"] = m.steps;
+  j["horizon_days"] = m.horizon_days;
+  j["wall_time_s"] = m.wall_time_s;
+  return j;
+}
+
+nlohmann::ordered_json system_json(const system_result& s) {
+  nlohmann::ordered_json j;
+  j["lending_reserve_usd"] = s.lending_reserve_usd;
+  j["insurance_fund_usd"] = s.insurance_fund_usd;
+  j["keeper_delay_steps"] = s.keeper_delay_steps;
+  j["impact_exponent"] = s.impact_exponent;
+  j["contribution_level"] = s.contribution_level;
+  nlohmann::ordered_json totals = nlohmann::ordered_json::array();
+  for (std::size_t t = 0; t < s.totals.size() && t < s.total_names.size(); ++t) {
+    const loss_distribution& d = s.totals[t];
+    nlohmann::ordered_json total;
+    total["name"] = s.total_names[t];
+    total["mean"] = d.mean;
+    total["mean_se"] = d.mean_se;
+    total["probability_positive"] = d.probability_positive;
+    total["probability_positive_lo"] = d.probability_positive_lo;
+    total["probability_positive_hi"] = d.probability_positive_hi;
+    nlohmann::ordered_json tail = nlohmann::ordered_json::array();
+    for (const tail_level& q : d.tail) {
+      tail.push_back({{"level", q.level},
+                      {"var", q.var},
+                      {"var_lo", q.var_lo},
+                      {"var_hi", q.var_hi},
+                      {"es", q.es},
+                      {"es_se", q.es_se},
+                      {"tail_paths", q.tail_paths}});
     }
-    for (std::size_t l = 0; l < result.hf_min_levels.size(); ++l) {
-      const bool present = l < u->hf_min_quantile.size() && l < u->hf_min_quantile_lo.size() &&
-                           l < u->hf_min_quantile_hi.size();
-      row.push_back(present ? health_factor_with_interval(*u, l) : "");
-      if (l == 0 && margin_ratio_column) row.push_back(margin_ratio_with_interval(*u, 0));
-    }
-    rows.push_back(std::move(row));
+    total["tail"] = std::move(tail);
+    totals.push_back(std::move(total));
   }
-  std::vector<bool> right_aligned(header.size(), true);
-  right_aligned[0] = right_aligned[1] = false;
-  print_table(rows, right_aligned, out);
-  const bool any_bound = std::any_of(riskiest.begin(), riskiest.end(), [](const unit_result* u) {
-    for (const auto* flags :
-         {&u->hf_min_quantile_bound, &u->hf_min_quantile_lo_bound, &u->hf_min_quantile_hi_bound}) {
-      if (std::any_of(flags->begin(), flags->end(), [](std::uint8_t f) { return f != 0; })) {
-        return true;
+  j["totals"] = std::move(totals);
+  return j;
+}
+
+// `[run] KEY` or `[model.fhs] history` paths that `levrisk run` would read against the
+// folder of the file the text is saved in.
+std::vector<std::string> relative_paths(const std::string& config) {
+  std::vector<std::string> notes;
+  try {
+    std::istringstream text(config);
+    const toml::value root = toml::parse(text, "resolved_config");
+    if (root.contains("run")) {
+      for (const char* key : {"snapshot", "output_dir"}) {
+        const std::string path = toml::find_or<std::string>(root.at("run"), key, "");
+        if (!path.empty() && std::filesystem::path(path).is_relative()) {
+          notes.push_back(std::string("[run] ") + key + " = '" + path + "'");
+        }
       }
     }
-    return false;
-  });
-  if (any_bound) {
-    out << "≤ x: at most x; the price move lies beyond the HF-minimum histogram's range "
-           "(docs/methodology.md)\n";
+    if (root.contains("model") && root.at("model").contains("fhs")) {
+      const auto history = toml::find_or<std::vector<std::string>>(
+          root.at("model").at("fhs"), "history", std::vector<std::string>{});
+      for (const std::string& path : history) {
+        if (std::filesystem::path(path).is_relative()) {
+          notes.push_back("[model.fhs] history '" + path + "'");
+        }
+      }
+    }
+  } catch (const std::exception&) {
+    notes.push_back("(the stored text is not valid TOML: levrisk run will say where)");
   }
-  // Only the first level's margin ratios are shown.
-  const bool any_ratio_bound =
-      margin_ratio_column &&
-      std::any_of(riskiest.begin(), riskiest.end(), [](const unit_result* u) {
-        return is_bound(u->margin_ratio_max_quantile_bound, 0) ||
-               is_bound(u->margin_ratio_max_quantile_lo_bound, 0) ||
-               is_bound(u->margin_ratio_max_quantile_hi_bound, 0);
-      });
-  if (any_ratio_bound) out << "≥ x: at least x; the margin ratio of an HF given as a bound\n";
+  return notes;
+}
+
+std::string toml_run_string(const std::string& config, const char* key,
+                            const std::string& fallback) {
+  try {
+    std::istringstream text(config);
+    const toml::value root = toml::parse(text, "resolved_config");
+    if (root.contains("run")) return toml::find_or<std::string>(root.at("run"), key, fallback);
+  } catch (const std::exception&) {
+  }
+  return fallback;
+}
+
+}  // namespace
+
+unit_kind_filter parse_unit_kind_filter(const std::string& text) {
+  if (text == "all") return unit_kind_filter::all;
+  if (text == "lending" || text == "lending_account") return unit_kind_filter::lending;
+  if (text == "perp") return unit_kind_filter::perp;
+  if (text == "perp_isolated") return unit_kind_filter::perp_isolated;
+  if (text == "perp_cross") return unit_kind_filter::perp_cross;
+  LEVRISK_FAIL(input_error,
+               "--kind must be one of lending, perp_isolated, perp_cross, perp, all; got "
+                   << quoted_for_message(text));
+}
+
+unit_sort_key parse_unit_sort_key(const std::string& text) {
+  if (text == "probability") return unit_sort_key::probability;
+  if (text == "usd") return unit_sort_key::usd;
+  if (text == "hf0") return unit_sort_key::hf0;
+  LEVRISK_FAIL(input_error,
+               "--sort must be one of probability, usd, hf0; got " << quoted_for_message(text));
+}
+
+inspect_format parse_inspect_format(const std::string& text) {
+  if (text == "table") return inspect_format::table;
+  if (text == "csv") return inspect_format::csv;
+  if (text == "json") return inspect_format::json;
+  LEVRISK_FAIL(input_error,
+               "--format must be one of table, csv, json; got " << quoted_for_message(text));
+}
+
+std::optional<std::size_t> parse_top(const std::string& text) {
+  if (text == "all") return std::nullopt;
+  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(),
+                                                   [](char c) { return c >= '0' && c <= '9'; });
+  std::optional<std::int64_t> value = digits ? exact_int64(text) : std::nullopt;
+  LEVRISK_REQUIRE(value.has_value(), input_error,
+                  "--top must be an integer >= 0 (0: the summary only) or 'all', got "
+                      << quoted_for_message(text));
+  return static_cast<std::size_t>(*value);
+}
+
+const char* to_string(unit_kind_filter kind) {
+  switch (kind) {
+    case unit_kind_filter::all:
+      return "all";
+    case unit_kind_filter::lending:
+      return "lending";
+    case unit_kind_filter::perp:
+      return "perp";
+    case unit_kind_filter::perp_isolated:
+      return "perp_isolated";
+    case unit_kind_filter::perp_cross:
+      return "perp_cross";
+  }
+  return "all";
+}
+
+const char* to_string(unit_sort_key key) {
+  switch (key) {
+    case unit_sort_key::probability:
+      return "probability";
+    case unit_sort_key::usd:
+      return "usd";
+    case unit_sort_key::hf0:
+      return "hf0";
+  }
+  return "probability";
+}
+
+void check_inspection_options(const run_result& result, const inspect_options& options,
+                              const std::string& file) {
+  LEVRISK_REQUIRE(options.sort != unit_sort_key::usd || result.system.executed, input_error,
+                  "--sort usd: '" << file
+                                  << "' has no execution results (bad debt) to sort by: the run "
+                                     "had [liquidation] execute = false or predates liquidation "
+                                     "execution; use --sort probability or --sort hf0");
+}
+
+double usd_at_risk(const unit_result& unit) {
+  return unit.execution.bad_debt_usd.mean;
+}
+
+std::vector<const unit_result*> select_units(const run_result& result,
+                                             const inspect_options& options) {
+  std::vector<sort_entry> entries;
+  entries.reserve(result.units.size());
+  for (std::size_t i = 0; i < result.units.size(); ++i) {
+    if (kind_matches(options.kind, result.units[i].kind)) {
+      entries.push_back(sort_entry_of(result.units[i], options.sort, i));
+    }
+  }
+  // The first `top` of a million units need not sort the million.
+  const std::size_t shown = std::min(entries.size(), options.top.value_or(entries.size()));
+  std::partial_sort(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(shown),
+                    entries.end());
+  std::vector<const unit_result*> selected;
+  selected.reserve(shown);
+  for (std::size_t i = 0; i < shown; ++i) selected.push_back(&result.units[entries[i].run_order]);
+  return selected;
+}
+
+namespace {
+
+inspect_options default_options_with_top(int top_n) {
+  inspect_options options;
+  options.top = top_n < 0 ? std::nullopt : std::optional<std::size_t>(top_n);
+  return options;
+}
+
+}  // namespace
+
+std::vector<std::size_t> units_shown(const run_result& ranked, const inspect_options& options) {
+  std::vector<std::size_t> positions;
+  for (const unit_result* u : select_units(ranked, options)) {
+    positions.push_back(run_order(ranked, u));
+  }
+  if (options.format == inspect_format::table && ranked.system.executed) {
+    const std::vector<const unit_result*> taken = auto_deleveraged(ranked);
+    for (std::size_t i = 0; i < taken.size() && i < top_auto_deleveraged; ++i) {
+      positions.push_back(run_order(ranked, taken[i]));
+    }
+  }
+  return positions;
+}
+
+std::vector<const unit_result*> riskiest_units(const run_result& result, int top_n) {
+  return select_units(result, default_options_with_top(top_n));
+}
+
+void print_inspection(const run_result& result, std::ostream& out, int top_n) {
+  print_inspection(result, out, default_options_with_top(top_n));
+}
+
+std::string format_exact(double value) {
+  if (std::isnan(value)) return "";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buffer[32];
+  const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return error == std::errc() ? std::string(buffer, end) : std::string();
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (const char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
+std::string shorten_middle(const std::string& text, std::size_t width) {
+  if (display_width(text) <= width) return text;
+  if (width == 0) return "";
+  std::vector<std::size_t> starts;  // byte offsets of the code points
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0u) != 0x80u) starts.push_back(i);
+  }
+  const std::size_t keep = width - 1;  // the rest of the width after "…"
+  const std::size_t head = (keep + 1) / 2, tail = keep - head;
+  return text.substr(0, starts[head]) + "…" + text.substr(starts[starts.size() - tail]);
+}
+
+void print_units_csv(const run_result& result, const std::vector<const unit_result*>& units,
+                     std::ostream& out) {
+  const bool executed = result.system.executed;
+  std::vector<std::string> header = {"unit_index",
+                                     "id",
+                                     "kind",
+                                     "health_factor_initial",
+                                     "liquidated_paths",
+                                     "liquidation_probability",
+                                     "liquidation_probability_se",
+                                     "liquidation_probability_lo",
+                                     "liquidation_probability_hi",
+                                     "time_to_liquidation_days",
+                                     "time_to_liquidation_se_days"};
+  if (executed) {
+    header.insert(header.end(), {"bad_debt_probability", "bad_debt_probability_lo",
+                                 "bad_debt_probability_hi", "bad_debt_usd", "bad_debt_usd_se",
+                                 "es_contribution_usd", "es_contribution_usd_se"});
+  }
+  const char* per_level[] = {"hf_min_quantile",
+                             "hf_min_quantile_lo",
+                             "hf_min_quantile_hi",
+                             "hf_min_quantile_bound",
+                             "hf_min_quantile_lo_bound",
+                             "hf_min_quantile_hi_bound",
+                             "margin_ratio_max_quantile",
+                             "margin_ratio_max_quantile_lo",
+                             "margin_ratio_max_quantile_hi",
+                             "margin_ratio_max_quantile_bound",
+                             "margin_ratio_max_quantile_lo_bound",
+                             "margin_ratio_max_quantile_hi_bound"};
+  for (const double level : result.hf_min_levels) {
+    for (const char* name : per_level) header.push_back(name + level_suffix(level));
+  }
+  std::string line;
+  for (std::size_t c = 0; c < header.size(); ++c) line += (c ? "," : "") + csv_field(header[c]);
+  out << line << "\r\n";
+  for (const unit_result* u : units) {
+    line = std::to_string(run_order(result, u)) + ',' + csv_field(u->id) + ',' + to_string(u->kind);
+    const auto add = [&](const std::string& field) {
+      line += ',';
+      line += field;
+    };
+    add(format_exact(u->health_factor_initial));
+    add(std::to_string(u->liquidated_paths));
+    for (const double value : {u->liquidation_probability, u->liquidation_probability_se,
+                               u->liquidation_probability_lo, u->liquidation_probability_hi,
+                               u->time_to_liquidation_days, u->time_to_liquidation_se_days}) {
+      add(format_exact(value));
+    }
+    if (executed) {
+      const unit_execution_result& e = u->execution;
+      for (const double value : {e.bad_debt_probability, e.bad_debt_probability_lo,
+                                 e.bad_debt_probability_hi, e.bad_debt_usd.mean, e.bad_debt_usd.se,
+                                 e.es_contribution_usd.mean, e.es_contribution_usd.se}) {
+        add(format_exact(value));
+      }
+    }
+    for (std::size_t l = 0; l < result.hf_min_levels.size(); ++l) {
+      add(format_exact(entry(u->hf_min_quantile, l)));
+      add(format_exact(entry(u->hf_min_quantile_lo, l)));
+      add(format_exact(entry(u->hf_min_quantile_hi, l)));
+      add(flag_text(u->hf_min_quantile_bound, l));
+      add(flag_text(u->hf_min_quantile_lo_bound, l));
+      add(flag_text(u->hf_min_quantile_hi_bound, l));
+      add(format_exact(entry(u->margin_ratio_max_quantile, l)));
+      add(format_exact(entry(u->margin_ratio_max_quantile_lo, l)));
+      add(format_exact(entry(u->margin_ratio_max_quantile_hi, l)));
+      add(flag_text(u->margin_ratio_max_quantile_bound, l));
+      add(flag_text(u->margin_ratio_max_quantile_lo_bound, l));
+      add(flag_text(u->margin_ratio_max_quantile_hi_bound, l));
+    }
+    out << line << "\r\n";
+  }
+}
+
+void print_inspection_json(const run_result& result, const std::vector<const unit_result*>& units,
+                           const inspect_options& options, std::ostream& out) {
+  nlohmann::ordered_json counts;
+  std::array<std::size_t, 3> per_kind{0, 0, 0};
+  for (const unit_result& unit : result.units) ++per_kind[static_cast<std::size_t>(unit.kind)];
+  counts["lending_accounts"] = per_kind[0];
+  counts["perp_isolated_positions"] = per_kind[1];
+  counts["perp_cross_accounts"] = per_kind[2];
+  counts["units"] = result.units.size();
+  nlohmann::ordered_json selection;
+  selection["kind"] = to_string(options.kind);
+  selection["sort"] = to_string(options.sort);
+  if (options.top) {
+    selection["top"] = *options.top;
+  } else {
+    selection["top"] = "all";
+  }
+  selection["matching"] = matching_units(result, options.kind);
+  selection["listed"] = units.size();
+  // Written member by member and unit by unit: a million units never sit in one
+  // JSON document in memory.
+  out << "{\"format\":\"levrisk-inspect\",\"format_version\":1";
+  out << ",\"run\":" << run_json(result.metadata).dump();
+  out << ",\"counts\":" << counts.dump();
+  out << ",\"hf_min_levels\":" << nlohmann::ordered_json(result.hf_min_levels).dump();
+  out << ",\"system\":" << (result.system.executed ? system_json(result.system).dump() : "null");
+  out << ",\"selection\":" << selection.dump();
+  out << ",\"units\":[";
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    out << (i ? ",\n" : "\n") << unit_json(result, units[i]).dump();
+  }
+  out << "\n]}\n";
+}
+
+std::string stored_configuration(const run_result& result, const std::string& file) {
+  const run_metadata& m = result.metadata;
+  LEVRISK_REQUIRE(!m.resolved_config.empty(), input_error,
+                  "--config: '" << file
+                                << "' holds no configuration (/run/resolved_config is "
+                                   "empty)");
+  const std::string name = toml_run_string(m.resolved_config, "name", m.run_name);
+  const std::string output_dir = toml_run_string(m.resolved_config, "output_dir", "results");
+  std::ostringstream text;
+  text << "# The resolved configuration of run '" << m.run_name << "', from " << file
+       << " (/run/resolved_config),\n"
+       << "# made " << m.created_utc << " by levrisk " << m.engine_version << ", revision "
+       << m.git_revision << ".\n"
+       << "# `levrisk run --config THIS_FILE` runs it again with the same seed and writes\n"
+       << "# " << (std::filesystem::path(output_dir) / (name + ".h5")).string()
+       << "; --output-dir or --name keeps the file it came from.\n";
+  for (const std::string& note : relative_paths(m.resolved_config)) {
+    text << "# relative: " << note << " is read against this file's folder\n";
+  }
+  text << m.resolved_config;
+  if (m.resolved_config.back() != '\n') text << '\n';
+  return text.str();
+}
+
+void print_inspection(const run_result& result, std::ostream& out, const inspect_options& options) {
+  const std::vector<const unit_result*> selected = select_units(result, options);
+  if (options.format == inspect_format::csv) {
+    print_units_csv(result, selected, out);
+    return;
+  }
+  if (options.format == inspect_format::json) {
+    print_inspection_json(result, selected, options, out);
+    return;
+  }
+  print_summary(result, out);
+  if (result.system.executed) print_shortfall(result, options.wide, out);
+  if (options.top == std::optional<std::size_t>(0)) return;
+  if (selected.empty()) {
+    out << "\nno " << kind_word(options.kind) << " in this result\n";
+    return;
+  }
+  out << "\nriskiest " << selected.size() << " of " << matching_units(result, options.kind) << ' '
+      << kind_word(options.kind) << " (" << order_words(options.sort)
+      << (options.wide ? ")\n" : "; --wide: every column)\n");
+  if (options.wide) {
+    print_wide_units(result, selected, out);
+  } else {
+    print_narrow_units(result, selected, out);
+  }
 }
 
 }  // namespace levrisk

@@ -1,8 +1,10 @@
 #include "host/output/result_reader.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <type_traits>
@@ -210,31 +212,27 @@ std::vector<unit_result> read_unit_group(const hdf5_reader& reader, hid_t file,
   return units;
 }
 
-void read_units(const hdf5_reader& reader, hid_t file, bool executed, run_result& result) {
-  std::vector<std::vector<unit_result>> groups;
-  std::vector<std::vector<std::int64_t>> indices;
+// The run position of each row of the three groups: unit_index, or group order when a
+// group lacks it.
+std::vector<std::vector<std::size_t>> run_positions(
+    const hdf5_reader& reader, const std::vector<std::size_t>& sizes,
+    const std::vector<std::vector<std::int64_t>>& indices) {
   std::size_t total = 0;
   bool all_indexed = true;
-  for (std::size_t k = 0; k < result_format::unit_groups.size(); ++k) {
-    std::vector<std::int64_t> index;
-    groups.push_back(read_unit_group(reader, file, result_format::unit_groups[k],
-                                     result.hf_min_levels, k == 0, executed, index));
-    all_indexed = all_indexed && index.size() == groups.back().size();
-    total += groups.back().size();
-    indices.push_back(std::move(index));
+  for (std::size_t k = 0; k < sizes.size(); ++k) {
+    all_indexed = all_indexed && indices[k].size() == sizes[k];
+    total += sizes[k];
   }
-  result.units.clear();
-  result.units.reserve(total);
-  if (!all_indexed) {
-    for (std::vector<unit_result>& group : groups) {
-      for (unit_result& unit : group) result.units.push_back(std::move(unit));
-    }
-    return;
-  }
-  std::vector<unit_result> ordered(total);
-  std::vector<bool> filled(total, false);
-  for (std::size_t k = 0; k < groups.size(); ++k) {
-    for (std::size_t i = 0; i < groups[k].size(); ++i) {
+  std::vector<std::vector<std::size_t>> positions(sizes.size());
+  std::size_t next = 0;
+  std::vector<bool> filled(all_indexed ? total : 0, false);
+  for (std::size_t k = 0; k < sizes.size(); ++k) {
+    positions[k].resize(sizes[k]);
+    for (std::size_t i = 0; i < sizes[k]; ++i) {
+      if (!all_indexed) {
+        positions[k][i] = next++;
+        continue;
+      }
       const std::int64_t position = indices[k][i];
       if (position < 0 || static_cast<std::size_t>(position) >= total ||
           filled[static_cast<std::size_t>(position)]) {
@@ -245,18 +243,141 @@ void read_units(const hdf5_reader& reader, hid_t file, bool executed, run_result
                               std::to_string(total == 0 ? 0 : total - 1) + " once each");
       }
       filled[static_cast<std::size_t>(position)] = true;
-      ordered[static_cast<std::size_t>(position)] = std::move(groups[k][i]);
+      positions[k][i] = static_cast<std::size_t>(position);
     }
   }
-  result.units = std::move(ordered);
+  return positions;
+}
+
+void read_units(const hdf5_reader& reader, hid_t file, bool executed, run_result& result) {
+  std::vector<std::vector<unit_result>> groups;
+  std::vector<std::vector<std::int64_t>> indices;
+  std::vector<std::size_t> sizes;
+  std::size_t total = 0;
+  for (std::size_t k = 0; k < result_format::unit_groups.size(); ++k) {
+    std::vector<std::int64_t> index;
+    groups.push_back(read_unit_group(reader, file, result_format::unit_groups[k],
+                                     result.hf_min_levels, k == 0, executed, index));
+    indices.push_back(std::move(index));
+    sizes.push_back(groups.back().size());
+    total += sizes.back();
+  }
+  const std::vector<std::vector<std::size_t>> positions = run_positions(reader, sizes, indices);
+  result.units.clear();
+  result.units.resize(total);
+  for (std::size_t k = 0; k < groups.size(); ++k) {
+    for (std::size_t i = 0; i < groups[k].size(); ++i) {
+      result.units[positions[k][i]] = std::move(groups[k][i]);
+    }
+  }
+}
+
+// What ranks the units of a group (read_result_file's `choose`).
+struct ranking_columns {
+  std::vector<std::int64_t> unit_index;  // empty when the group lacks it
+  std::vector<double> health_factor_initial;
+  std::vector<std::int64_t> liquidated_paths;
+  std::vector<double> liquidation_probability;
+  std::vector<double> bad_debt_usd;  // executed runs only
+  std::vector<double> adl_loss_usd;  // executed runs with auto-deleveraging only
+  std::vector<std::int64_t> adl_paths;
+};
+
+ranking_columns read_ranking_columns(const hdf5_reader& reader, hid_t file,
+                                     const result_format::unit_group& kind_group,
+                                     std::vector<double>& levels, bool first_group, bool executed) {
+  const hdf5::group_handle group = reader.open_group(file, kind_group.name);
+  const hid_t g = group.get();
+  const std::string at = std::string("/") + kind_group.name;
+  const std::vector<double> group_levels =
+      reader.double_array_attribute(g, at, result_format::levels_attribute);
+  if (first_group) {
+    levels = group_levels;
+  } else if (group_levels != levels) {
+    reader.context().fail(std::string("attribute 'levels' of '") + at +
+                          "' differs from that of '/" + result_format::unit_groups[0].name +
+                          "'; all unit groups must share the hf_min levels");
+  }
+  const hsize_t n = reader.dataset_rows(g, at, "id");
+  const std::string rows = "one per unit in '" + at + "/id'";
+  const auto numbers = [&](const char* name) {
+    return reader.numeric_dataset<double>(g, at, name, n, 0, rows);
+  };
+  const auto integers = [&](const char* name) {
+    return reader.numeric_dataset<std::int64_t>(g, at, name, n, 0, rows);
+  };
+  ranking_columns c;
+  if (reader.has_link(g, at, "unit_index")) c.unit_index = integers("unit_index");
+  c.health_factor_initial = numbers("health_factor_initial");
+  c.liquidated_paths = integers("liquidated_paths");
+  c.liquidation_probability = numbers("liquidation_probability");
+  if (executed) {
+    c.bad_debt_usd = numbers("bad_debt_usd");
+    if (reader.has_link(g, at, "adl_loss_usd")) {
+      c.adl_loss_usd = numbers("adl_loss_usd");
+      c.adl_paths = integers("adl_paths");
+    }
+  }
+  return c;
+}
+
+void place_ranking_columns(const ranking_columns& c, risk_unit_kind kind,
+                           const std::vector<std::size_t>& positions,
+                           std::vector<unit_result>& units) {
+  for (std::size_t i = 0; i < positions.size(); ++i) {
+    unit_result& u = units[positions[i]];
+    u.kind = kind;
+    u.health_factor_initial = c.health_factor_initial[i];
+    u.liquidated_paths = c.liquidated_paths[i];
+    u.liquidation_probability = c.liquidation_probability[i];
+    if (!c.bad_debt_usd.empty()) u.execution.bad_debt_usd.mean = c.bad_debt_usd[i];
+    if (!c.adl_loss_usd.empty()) {
+      u.execution.adl_loss_usd.mean = c.adl_loss_usd[i];
+      u.execution.adl_paths = c.adl_paths[i];
+    }
+  }
+}
+
+// Every column of the units at the chosen run positions, over their ranking columns.
+void read_chosen_units(const hdf5::error_context& context, hid_t file, bool executed,
+                       const std::vector<std::vector<std::size_t>>& positions,
+                       const std::vector<std::size_t>& chosen, run_result& result) {
+  std::vector<bool> wanted(result.units.size(), false);
+  for (const std::size_t position : chosen) {
+    if (position < wanted.size()) wanted[position] = true;
+  }
+  for (std::size_t k = 0; k < result_format::unit_groups.size(); ++k) {
+    std::vector<std::pair<hsize_t, std::size_t>> rows;  // group row, run position
+    for (std::size_t i = 0; i < positions[k].size(); ++i) {
+      if (wanted[positions[k][i]]) rows.emplace_back(i, positions[k][i]);
+    }
+    const std::size_t group_size = positions[k].size();
+    if (rows.empty()) continue;
+    // HDF5 reads a point selection point by point: beyond a few rows in a chunk's
+    // worth, reading the whole group and keeping the rows is faster.
+    const bool few = rows.size() * 64 < group_size;
+    row_selection selection;
+    selection.total = group_size;
+    if (few) {
+      for (const auto& row : rows) selection.rows.push_back(row.first);
+    }
+    const hdf5_reader reader(
+        context, few ? std::optional<row_selection>(std::move(selection)) : std::nullopt);
+    std::vector<double> levels;
+    std::vector<std::int64_t> index;
+    std::vector<unit_result> units =
+        read_unit_group(reader, file, result_format::unit_groups[k], levels, true, executed, index);
+    for (std::size_t j = 0; j < rows.size(); ++j) {
+      result.units[rows[j].second] = std::move(units[few ? j : rows[j].first]);
+    }
+  }
 }
 
 }  // namespace
 
-run_result read_result_file(const fs::path& path) {
-  hdf5::silence_automatic_error_printing();
-  const hdf5::error_context context("cannot read results from '" + path.string() + "'",
-                                    hdf5::failure_kind::input);
+namespace {
+
+hdf5::file_handle open_result_file(const fs::path& path, const hdf5::error_context& context) {
   std::error_code error;
   const fs::file_status status = fs::status(path, error);
   if (!fs::exists(status)) context.fail("the file does not exist");
@@ -264,9 +385,61 @@ run_result read_result_file(const fs::path& path) {
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   context.check_status(is_hdf5, "opening the file");
   if (is_hdf5 == 0) context.fail("not an HDF5 file");
-
-  const hdf5::file_handle file(
+  return hdf5::file_handle(
       context.check_id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "opening the file"));
+}
+
+}  // namespace
+
+run_metadata read_result_metadata(const fs::path& path) {
+  hdf5::silence_automatic_error_printing();
+  const hdf5::error_context context("cannot read results from '" + path.string() + "'",
+                                    hdf5::failure_kind::input);
+  const hdf5::file_handle file = open_result_file(path, context);
+  const hdf5_reader reader(context);
+  check_format(reader, file.get());
+  return read_run_group(reader, file.get());
+}
+
+run_result read_result_file(const fs::path& path, const unit_chooser& choose) {
+  hdf5::silence_automatic_error_printing();
+  const hdf5::error_context context("cannot read results from '" + path.string() + "'",
+                                    hdf5::failure_kind::input);
+  const hdf5::file_handle file = open_result_file(path, context);
+  const hdf5_reader reader(context);
+  check_format(reader, file.get());
+  run_result result;
+  result.metadata = read_run_group(reader, file.get());
+  read_assets_group(reader, file.get(), result);
+  const bool executed = has_system_group(reader, file.get());
+  if (executed) result.system = read_system_group(reader, file.get(), result.assets);
+  std::vector<ranking_columns> columns;
+  std::vector<std::vector<std::int64_t>> indices;
+  std::vector<std::size_t> sizes;
+  std::size_t total = 0;
+  for (std::size_t k = 0; k < result_format::unit_groups.size(); ++k) {
+    columns.push_back(read_ranking_columns(reader, file.get(), result_format::unit_groups[k],
+                                           result.hf_min_levels, k == 0, executed));
+    indices.push_back(columns.back().unit_index);
+    sizes.push_back(columns.back().health_factor_initial.size());
+    total += sizes.back();
+  }
+  const std::vector<std::vector<std::size_t>> positions = run_positions(reader, sizes, indices);
+  result.units.resize(total);
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    place_ranking_columns(columns[k], result_format::unit_groups[k].kind, positions[k],
+                          result.units);
+  }
+  columns.clear();
+  read_chosen_units(context, file.get(), executed, positions, choose(result), result);
+  return result;
+}
+
+run_result read_result_file(const fs::path& path) {
+  hdf5::silence_automatic_error_printing();
+  const hdf5::error_context context("cannot read results from '" + path.string() + "'",
+                                    hdf5::failure_kind::input);
+  const hdf5::file_handle file = open_result_file(path, context);
   const hdf5_reader reader(context);
   check_format(reader, file.get());
   run_result result;

@@ -2,11 +2,19 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <functional>
 #include <limits>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "common/error.hpp"
 
 #include "host/engine/margin_ratio.hpp"
 #include "tests/host/output/output_fixtures.hpp"
@@ -16,10 +24,27 @@ namespace {
 
 using test::make_unit;
 
-std::string inspection(const run_result& r, int top_n) {
+inspect_options top(int top_n) {
+  inspect_options options;
+  options.top = top_n < 0 ? std::nullopt : std::optional<std::size_t>(top_n);
+  return options;
+}
+
+std::string inspection(const run_result& r, const inspect_options& options) {
   std::ostringstream out;
-  print_inspection(r, out, top_n);
+  print_inspection(r, out, options);
   return out.str();
+}
+
+std::string inspection(const run_result& r, int top_n) {
+  return inspection(r, top(top_n));
+}
+
+// --wide: every column.
+std::string wide_inspection(const run_result& r, int top_n) {
+  inspect_options options = top(top_n);
+  options.wide = true;
+  return inspection(r, options);
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -92,19 +117,41 @@ TEST(Inspect, NegativeTopNPrintsEveryUnit) {
 }
 
 TEST(Inspect, TableColumnsAreAligned) {
-  const std::vector<std::string> table = table_of(inspection(ranked_result(), 10));
-  ASSERT_FALSE(table.empty());
-  // The last column is right-aligned, so every line of an aligned table has one width.
-  for (const std::string& line : table) {
-    EXPECT_EQ(display_width(line), display_width(table.front())) << line;
+  for (const bool wide : {false, true}) {
+    SCOPED_TRACE(wide ? "wide" : "narrow");
+    const std::vector<std::string> table =
+        table_of(wide ? wide_inspection(ranked_result(), 10) : inspection(ranked_result(), 10));
+    ASSERT_FALSE(table.empty());
+    // The last column is right-aligned, so every line of an aligned table has one width.
+    for (const std::string& line : table) {
+      EXPECT_EQ(display_width(line), display_width(table.front())) << line;
+    }
+    const std::size_t kind_column = table.front().find("kind");
+    EXPECT_EQ(table[1].find(wide ? "lending_account" : "lending"), kind_column) << table[1];
+    EXPECT_EQ(table[2].find(wide ? "perp_isolated" : "isolated"), kind_column) << table[2];
   }
-  const std::size_t kind_column = table.front().find("kind");
-  EXPECT_EQ(table[1].find("lending_account"), kind_column) << table[1];
-  EXPECT_EQ(table[2].find("perp_isolated"), kind_column) << table[2];
+}
+
+TEST(Inspect, DefaultTableShowsTheFirstLevelOnly) {
+  const std::vector<std::string> table = table_of(inspection(ranked_result(), 10));
+  ASSERT_EQ(table.size(), 6u);
+  // sample_result's first level is 0.001: the HF minimum's 0.1% quantile and the margin
+  // ratio maximum's 99.9% quantile.
+  for (const char* column : {"HF0", "P(liq) ± se", "E[t|liq] d", "HF min q0.1%", "MR max q99.9%"}) {
+    EXPECT_NE(table[0].find(column), std::string::npos) << column << "\n" << table[0];
+  }
+  EXPECT_EQ(table[0].find("hf_min q1%"), std::string::npos) << table[0];
+  // p50_hf102 (lending): 0.7 x 1.02 = 0.714 at the first level; no margin ratio.
+  const std::string& row = table[1];
+  EXPECT_NE(row.find("50.00% ± 0.50%"), std::string::npos) << row;
+  EXPECT_NE(row.find("2.52 ± 0.12"), std::string::npos) << row;
+  EXPECT_NE(row.find("  0.714  "), std::string::npos) << row;
+  EXPECT_EQ(row.substr(row.size() - 2), " -") << row;
+  EXPECT_EQ(row.find("0.704"), std::string::npos) << row;
 }
 
 TEST(Inspect, RowShowsEveryColumn) {
-  const std::vector<std::string> table = table_of(inspection(ranked_result(), 1));
+  const std::vector<std::string> table = table_of(wide_inspection(ranked_result(), 1));
   ASSERT_EQ(table.size(), 2u);
   const std::string& header = table[0];
   for (const char* column :
@@ -126,7 +173,7 @@ TEST(Inspect, BoundsShowAsAtMost) {
   run_result r = ranked_result();
   r.units[4].hf_min_quantile_bound[0] = 1;  // p50_hf102, the first row
   r.units[4].hf_min_quantile_lo_bound[0] = 1;
-  const std::string text = inspection(r, 1);
+  const std::string text = wide_inspection(r, 1);
   const std::vector<std::string> table = table_of(text);
   ASSERT_GE(table.size(), 2u);
   // 0.7 x HF0 = 0.714, interval -/+ 0.01; the upper end is no bound.
@@ -168,7 +215,7 @@ std::string cell_after(const std::string& line, const std::string& end) {
 
 TEST(Inspect, PerpRowsShowTheMarginRatioMaximumAtTheFirstLevel) {
   const std::vector<std::string> table =
-      table_of(inspection(ranked_result_with_margin_ratio(), 10));
+      table_of(wide_inspection(ranked_result_with_margin_ratio(), 10));
   ASSERT_EQ(table.size(), 6u);
   const std::string& header = table[0];
   // Beside the first level's HF column, at the matching upper level.
@@ -191,7 +238,7 @@ TEST(Inspect, MarginRatioBoundsShowAsAtLeast) {
   run_result r = ranked_result_with_margin_ratio();
   r.units[2].hf_min_quantile_bound[0] = 1;
   set_margin_ratio_quantiles(r.units[2]);
-  const std::string text = inspection(r, 10);
+  const std::string text = wide_inspection(r, 10);
   EXPECT_EQ(cell_after(row_of(table_of(text), "p50_hf12"), "2.000 [1.600, 2.500]"),
             "≥ 50.0% [40.0%, 62.5%]")
       << text;
@@ -205,8 +252,9 @@ TEST(Inspect, NoMarginRatioBoundsNoNote) {
 TEST(Inspect, PerpWithoutMarginRatiosShowsNotAvailable) {
   run_result r = ranked_result();
   r.units[2].margin_ratio_max_quantile.assign(4, std::nan(""));  // as read from an older file
-  EXPECT_EQ(cell_after(row_of(table_of(inspection(r, 10)), "p50_hf12"), "0.840 [0.830, 0.850]"),
-            "n/a");
+  EXPECT_EQ(
+      cell_after(row_of(table_of(wide_inspection(r, 10)), "p50_hf12"), "0.840 [0.830, 0.850]"),
+      "n/a");
 }
 
 TEST(Inspect, NoPerpRowNoMarginRatioColumn) {
@@ -255,7 +303,7 @@ TEST(Inspect, EmptyResultPrintsOnlyTheSummary) {
   EXPECT_NE(text.find("nightly"), std::string::npos) << text;
 }
 
-TEST(RiskiestUnits, TiesBreakByLowestInitialHealthFactorThenId) {
+TEST(RiskiestUnits, TiesBreakByLowestInitialHealthFactorThenRunOrder) {
   run_result r;
   r.units = {make_unit("b", risk_unit_kind::lending_account, 1.5, 10, 100, 0),
              make_unit("a", risk_unit_kind::lending_account, 1.5, 10, 100, 0),
@@ -263,8 +311,8 @@ TEST(RiskiestUnits, TiesBreakByLowestInitialHealthFactorThenId) {
   const std::vector<const unit_result*> order = riskiest_units(r, -1);
   ASSERT_EQ(order.size(), 3u);
   EXPECT_EQ(order[0]->id, "c");
-  EXPECT_EQ(order[1]->id, "a");
-  EXPECT_EQ(order[2]->id, "b");
+  EXPECT_EQ(order[1]->id, "b");
+  EXPECT_EQ(order[2]->id, "a");
 }
 
 TEST(RiskiestUnits, NanProbabilitySortsLast) {
@@ -378,8 +426,10 @@ TEST(Inspect, ExecutedRunPrintsTheAssetsSoldMost) {
 TEST(Inspect, ExecutedRunAddsBadDebtToTheRiskiestUnits) {
   const std::string text = inspection(test::executed_result(), 10);
   std::vector<std::string> table = table_of(text);
-  ASSERT_EQ(table.size(), 8u) << text;  // the header, six units, frank's note on bounds
-  table.pop_back();
+  // The header, six units, the note on erin's shortened id (the 21 columns of
+  // "0.000100% ± 0.000100%" leave 12 for ids), frank's note on bounds.
+  ASSERT_EQ(table.size(), 9u) << text;
+  table.resize(7);
   EXPECT_NE(table[0].find("P(bad debt)  E[bad debt]"), std::string::npos) << table[0];
   // frank (unit 5): 85 bad-debt paths of 1,000,000, a mean bad debt of 12.5 x 6.
   ASSERT_EQ(first_word(table[1]), "frank");
@@ -452,6 +502,435 @@ TEST(FormatUsd, ThreeSignificantDigitsInCompactUnits) {
   EXPECT_EQ(format_usd(4.2e15), "$4200T");
   EXPECT_EQ(format_usd(std::nan("")), "n/a");
   EXPECT_EQ(format_usd(std::numeric_limits<double>::infinity()), "$inf");
+}
+
+// --- selection: --kind, --sort, --top ---
+
+std::vector<std::string> ids_of(const std::vector<const unit_result*>& units) {
+  std::vector<std::string> ids;
+  for (const unit_result* u : units) ids.push_back(u->id);
+  return ids;
+}
+
+std::vector<std::string> selected_ids(const run_result& r, unit_kind_filter kind, unit_sort_key key,
+                                      std::optional<std::size_t> top_n) {
+  inspect_options options;
+  options.kind = kind;
+  options.sort = key;
+  options.top = top_n;
+  return ids_of(select_units(r, options));
+}
+
+using ids = std::vector<std::string>;
+
+// sample_result: alice lending, bob/BTC-PERP isolated, carol cross, dave lending,
+// erin/ETH-PERP isolated, frank lending.
+TEST(SelectUnits, KindFilters) {
+  const run_result r = test::sample_result();
+  const auto by_hf0 = [&](unit_kind_filter kind) {
+    return selected_ids(r, kind, unit_sort_key::hf0, std::nullopt);
+  };
+  EXPECT_EQ(by_hf0(unit_kind_filter::lending), (ids{"frank", "alice", "dave"}));
+  EXPECT_EQ(by_hf0(unit_kind_filter::perp_isolated), (ids{"erin/ETH-PERP", "bob/BTC-PERP"}));
+  EXPECT_EQ(by_hf0(unit_kind_filter::perp_cross), (ids{"carol"}));
+  EXPECT_EQ(by_hf0(unit_kind_filter::perp), (ids{"carol", "erin/ETH-PERP", "bob/BTC-PERP"}));
+  EXPECT_EQ(by_hf0(unit_kind_filter::all).size(), 6u);
+}
+
+// HF0: frank 1.01, carol 1.05, erin 1.1, alice 1.25, bob 1.8, dave inf (no debt).
+TEST(SelectUnits, Hf0SortsAscendingInfinityLastThenNan) {
+  run_result r = test::sample_result();
+  EXPECT_EQ(selected_ids(r, unit_kind_filter::all, unit_sort_key::hf0, std::nullopt),
+            (ids{"frank", "carol", "erin/ETH-PERP", "alice", "bob/BTC-PERP", "dave"}));
+  r.units[2].health_factor_initial = std::nan("");  // carol
+  EXPECT_EQ(selected_ids(r, unit_kind_filter::all, unit_sort_key::hf0, std::nullopt).back(),
+            "carol");
+}
+
+// executed_result: unit i has a mean bad debt of 12.5 (i + 1), 0 for unit 0 (alice).
+TEST(SelectUnits, UsdSortsByExpectedBadDebtDescending) {
+  const run_result r = test::executed_result();
+  EXPECT_EQ(selected_ids(r, unit_kind_filter::all, unit_sort_key::usd, std::nullopt),
+            (ids{"frank", "erin/ETH-PERP", "dave", "carol", "bob/BTC-PERP", "alice"}));
+  EXPECT_EQ(usd_at_risk(r.units[5]), 75.0);
+}
+
+TEST(SelectUnits, UsdTiesKeepRunOrderAndNanSortsLast) {
+  run_result r = test::executed_result();
+  for (unit_result& u : r.units) u.execution.bad_debt_usd.mean = 10.0;
+  r.units[1].execution.bad_debt_usd.mean = std::nan("");
+  EXPECT_EQ(selected_ids(r, unit_kind_filter::all, unit_sort_key::usd, std::nullopt),
+            (ids{"alice", "carol", "dave", "erin/ETH-PERP", "frank", "bob/BTC-PERP"}));
+}
+
+TEST(SelectUnits, TopTakesTheFirstOfTheOrder) {
+  const run_result r = test::executed_result();
+  EXPECT_EQ(selected_ids(r, unit_kind_filter::lending, unit_sort_key::usd, 2),
+            (ids{"frank", "dave"}));
+  EXPECT_TRUE(selected_ids(r, unit_kind_filter::all, unit_sort_key::usd, 0).empty());
+  EXPECT_EQ(selected_ids(r, unit_kind_filter::all, unit_sort_key::usd, 100).size(), 6u);
+}
+
+TEST(Inspect, TitleNamesTheKindAndTheOrder) {
+  inspect_options options = top(2);
+  options.kind = unit_kind_filter::lending;
+  options.sort = unit_sort_key::usd;
+  const std::string text = inspection(test::executed_result(), options);
+  EXPECT_NE(text.find("\nriskiest 2 of 3 lending accounts (by USD at risk: expected bad debt; "
+                      "--wide: every column)\n"),
+            std::string::npos)
+      << text;
+}
+
+TEST(Inspect, KindWithoutUnitsIsSaidSo) {
+  run_result r = test::sample_result();
+  r.units.resize(1);  // alice, a lending account
+  inspect_options options = top(10);
+  options.kind = unit_kind_filter::perp;
+  EXPECT_NE(inspection(r, options).find("\nno perp units in this result\n"), std::string::npos);
+}
+
+TEST(CheckInspectionOptions, SortByUsdNeedsExecutionResults) {
+  inspect_options options;
+  options.sort = unit_sort_key::usd;
+  EXPECT_NO_THROW(check_inspection_options(test::executed_result(), options, "x.h5"));
+  try {
+    check_inspection_options(test::sample_result(), options, "results/x.h5");
+    FAIL() << "no error";
+  } catch (const input_error& e) {
+    EXPECT_STREQ(e.what(),
+                 "--sort usd: 'results/x.h5' has no execution results (bad debt) to sort by: the "
+                 "run had [liquidation] execute = false or predates liquidation execution; use "
+                 "--sort probability or --sort hf0");
+  }
+}
+
+// --- the flags' values ---
+
+std::string parse_error(const std::function<void()>& parse) {
+  try {
+    parse();
+  } catch (const input_error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(ParseTop, IntegersFromZeroAndAll) {
+  EXPECT_EQ(parse_top("0"), std::optional<std::size_t>(0));
+  EXPECT_EQ(parse_top("20"), std::optional<std::size_t>(20));
+  EXPECT_EQ(parse_top("1000000"), std::optional<std::size_t>(1'000'000));
+  EXPECT_EQ(parse_top("all"), std::nullopt);
+}
+
+TEST(ParseTop, NegativeIsRefused) {
+  EXPECT_EQ(parse_error([] { parse_top("-1"); }),
+            "--top must be an integer >= 0 (0: the summary only) or 'all', got '-1'");
+}
+
+TEST(ParseTop, TextIsRefused) {
+  for (const char* text : {"", "ten", "1.5", "+3", "1e3", "ALL", "99999999999999999999"}) {
+    EXPECT_EQ(parse_error([&] { parse_top(text); }),
+              std::string("--top must be an integer >= 0 (0: the summary only) or 'all', got '") +
+                  text + "'");
+  }
+}
+
+TEST(ParseKind, TheFiveKinds) {
+  EXPECT_EQ(parse_unit_kind_filter("all"), unit_kind_filter::all);
+  EXPECT_EQ(parse_unit_kind_filter("lending"), unit_kind_filter::lending);
+  EXPECT_EQ(parse_unit_kind_filter("perp"), unit_kind_filter::perp);
+  EXPECT_EQ(parse_unit_kind_filter("perp_isolated"), unit_kind_filter::perp_isolated);
+  EXPECT_EQ(parse_unit_kind_filter("perp_cross"), unit_kind_filter::perp_cross);
+  EXPECT_EQ(parse_error([] { parse_unit_kind_filter("perps"); }),
+            "--kind must be one of lending, perp_isolated, perp_cross, perp, all; got 'perps'");
+}
+
+TEST(ParseSort, TheThreeKeys) {
+  EXPECT_EQ(parse_unit_sort_key("probability"), unit_sort_key::probability);
+  EXPECT_EQ(parse_unit_sort_key("usd"), unit_sort_key::usd);
+  EXPECT_EQ(parse_unit_sort_key("hf0"), unit_sort_key::hf0);
+  EXPECT_EQ(parse_error([] { parse_unit_sort_key("USD"); }),
+            "--sort must be one of probability, usd, hf0; got 'USD'");
+}
+
+TEST(ParseFormat, TheThreeFormats) {
+  EXPECT_EQ(parse_inspect_format("table"), inspect_format::table);
+  EXPECT_EQ(parse_inspect_format("csv"), inspect_format::csv);
+  EXPECT_EQ(parse_inspect_format("json"), inspect_format::json);
+  EXPECT_EQ(parse_error([] { parse_inspect_format("xml"); }),
+            "--format must be one of table, csv, json; got 'xml'");
+}
+
+// --- fitting 120 columns ---
+
+TEST(ShortenMiddle, KeepsBothEnds) {
+  EXPECT_EQ(shorten_middle("abcdefghij", 10), "abcdefghij");
+  EXPECT_EQ(shorten_middle("abcdefghij", 5), "ab…ij");  // 2 + 1 + 2 columns
+  EXPECT_EQ(shorten_middle("abcdefghij", 6), "abc…ij");
+  EXPECT_EQ(display_width(shorten_middle("ααααααααα", 4)), 4u);
+}
+
+TEST(Inspect, LongIdsAreShortenedToFitTheWidth) {
+  run_result r = test::executed_result();
+  const std::string long_id = "0x" + std::string(40, 'a') + "/" + std::string(30, 'b') + "-PERP";
+  r.units[5].id = long_id;  // frank, first by P(liq)
+  const std::string text = inspection(r, 10);
+  for (const std::string& line : lines_of(text)) {
+    EXPECT_LE(display_width(line), inspect_table_width) << line;
+  }
+  EXPECT_EQ(text.find(long_id), std::string::npos) << text;
+  EXPECT_NE(text.find("0xaaaa"), std::string::npos) << text;
+  EXPECT_NE(text.find("bbb-PERP"), std::string::npos) << text;
+  EXPECT_NE(text.find("…: id shortened to fit the terminal"), std::string::npos) << text;
+  EXPECT_NE(wide_inspection(r, 10).find(long_id), std::string::npos);
+}
+
+TEST(Inspect, DefaultOutputFitsTheWidth) {
+  for (const run_result& r : {test::sample_result(), test::executed_result()}) {
+    for (const std::string& line : lines_of(inspection(r, 20))) {
+      EXPECT_LE(display_width(line), inspect_table_width) << line;
+    }
+  }
+}
+
+// --- CSV ---
+
+TEST(FormatExact, ShortestTextThatReadsBack) {
+  EXPECT_EQ(format_exact(0.1), "0.1");
+  EXPECT_EQ(format_exact(1.0), "1");
+  EXPECT_EQ(format_exact(1.0 / 3.0), "0.3333333333333333");
+  EXPECT_EQ(format_exact(12.5e-7), "1.25e-06");
+  EXPECT_EQ(format_exact(std::nan("")), "");
+  EXPECT_EQ(format_exact(std::numeric_limits<double>::infinity()), "inf");
+  EXPECT_EQ(format_exact(-std::numeric_limits<double>::infinity()), "-inf");
+  for (const double x : {0.1 + 0.2, 1e-300, 123456789.123456789, 0.0050124}) {
+    EXPECT_EQ(std::stod(format_exact(x)), x) << format_exact(x);
+  }
+}
+
+TEST(CsvField, QuotesOnlyWhatNeedsIt) {
+  EXPECT_EQ(csv_field("alice"), "alice");
+  EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+  EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
+}
+
+// Splits RFC 4180 records (CRLF) into fields, quotes undone.
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> records(1, std::vector<std::string>(1));
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        records.back().back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        records.back().back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      records.back().emplace_back();
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      records.emplace_back(1);
+      ++i;
+    } else {
+      records.back().back() += c;
+    }
+  }
+  if (records.back() == std::vector<std::string>(1)) records.pop_back();
+  return records;
+}
+
+std::string csv_of(const run_result& r, const inspect_options& options) {
+  inspect_options csv = options;
+  csv.format = inspect_format::csv;
+  return inspection(r, csv);
+}
+
+TEST(InspectCsv, HeaderThenOneRowPerUnitInOrder) {
+  const std::string text = csv_of(test::executed_result(), top(3));
+  EXPECT_EQ(text.find('\n'), text.find("\r\n") + 1) << "CRLF line ends";
+  const auto records = parse_csv(text);
+  ASSERT_EQ(records.size(), 4u);
+  const std::vector<std::string>& header = records[0];
+  ASSERT_GE(header.size(), 18u);
+  EXPECT_EQ((std::vector<std::string>(header.begin(), header.begin() + 6)),
+            (ids{"unit_index", "id", "kind", "health_factor_initial", "liquidated_paths",
+                 "liquidation_probability"}));
+  for (const auto& record : records) EXPECT_EQ(record.size(), header.size());
+  // sample_result: frank (run order 5) 48%, carol (2) 25%, alice (0) 0.1234%.
+  EXPECT_EQ(records[1][0], "5");
+  EXPECT_EQ(records[1][1], "frank");
+  EXPECT_EQ(records[1][2], "lending_account");
+  EXPECT_EQ(records[2][1], "carol");
+  EXPECT_EQ(records[2][2], "perp_cross");
+  EXPECT_EQ(records[3][1], "alice");
+}
+
+std::string field(const std::vector<std::vector<std::string>>& records, std::size_t row,
+                  const std::string& name) {
+  const auto& header = records.at(0);
+  const auto at = std::find(header.begin(), header.end(), name);
+  if (at == header.end()) return "(no column " + name + ")";
+  return records.at(row).at(static_cast<std::size_t>(at - header.begin()));
+}
+
+TEST(InspectCsv, NumbersAreExactAndNanIsEmpty) {
+  const auto records = parse_csv(csv_of(test::executed_result(), top(-1)));
+  ASSERT_EQ(records.size(), 7u);
+  // frank: 480,000 of 1,000,000 paths; HF0 1.01; t = 1.5 + 1.01; bad debt 12.5 x 6.
+  EXPECT_EQ(field(records, 1, "liquidated_paths"), "480000");
+  EXPECT_EQ(field(records, 1, "liquidation_probability"), "0.48");
+  EXPECT_EQ(field(records, 1, "health_factor_initial"), "1.01");
+  EXPECT_EQ(std::stod(field(records, 1, "time_to_liquidation_days")), 1.5 + 1.01);
+  EXPECT_EQ(field(records, 1, "bad_debt_usd"), "75");
+  EXPECT_EQ(field(records, 1, "bad_debt_usd_se"), "4.5");
+  EXPECT_EQ(field(records, 1, "es_contribution_usd"), "21");
+  // se = sqrt(0.48 x 0.52 / 1e6), to the last bit.
+  EXPECT_EQ(std::stod(field(records, 1, "liquidation_probability_se")),
+            std::sqrt(0.48 * (1 - 0.48) / 1e6));
+  // frank's first-level quantile and its lower end are bounds; 0.7 x 1.01.
+  EXPECT_EQ(std::stod(field(records, 1, "hf_min_quantile_0.001")), 1.01 * 0.7);
+  EXPECT_EQ(field(records, 1, "hf_min_quantile_bound_0.001"), "1");
+  EXPECT_EQ(field(records, 1, "hf_min_quantile_hi_bound_0.001"), "0");
+  // Lending: no margin ratio (NaN). Never liquidated (bob, dave): no time.
+  EXPECT_EQ(field(records, 1, "margin_ratio_max_quantile_0.001"), "");
+  const std::size_t last = records.size() - 1;
+  EXPECT_EQ(field(records, last, "time_to_liquidation_days"), "");
+  EXPECT_EQ(field(records, last, "time_to_liquidation_se_days"), "");
+}
+
+TEST(InspectCsv, DebtFreeUnitHasAnInfiniteHealthFactor) {
+  inspect_options options = top(-1);
+  options.sort = unit_sort_key::hf0;
+  const auto records = parse_csv(csv_of(test::sample_result(), options));
+  EXPECT_EQ(field(records, records.size() - 1, "id"), "dave");
+  EXPECT_EQ(field(records, records.size() - 1, "health_factor_initial"), "inf");
+}
+
+TEST(InspectCsv, RunWithoutExecutionHasNoExecutionColumns) {
+  const auto records = parse_csv(csv_of(test::sample_result(), top(1)));
+  EXPECT_EQ(field(records, 1, "bad_debt_usd"), "(no column bad_debt_usd)");
+}
+
+TEST(InspectCsv, IdsWithCommasAreQuoted) {
+  run_result r = test::sample_result();
+  r.units[5].id = "frank, \"the tank\"";
+  const std::string text = csv_of(r, top(1));
+  EXPECT_NE(text.find(",\"frank, \"\"the tank\"\"\","), std::string::npos) << text;
+  EXPECT_EQ(field(parse_csv(text), 1, "id"), "frank, \"the tank\"");
+}
+
+TEST(InspectCsv, TopZeroIsTheHeaderOnly) {
+  EXPECT_EQ(parse_csv(csv_of(test::sample_result(), top(0))).size(), 1u);
+}
+
+// --- JSON ---
+
+nlohmann::json json_of(const run_result& r, const inspect_options& options) {
+  inspect_options json = options;
+  json.format = inspect_format::json;
+  return nlohmann::json::parse(inspection(r, json));
+}
+
+TEST(InspectJson, SummaryAndTheSelectedUnits) {
+  inspect_options options = top(2);
+  options.kind = unit_kind_filter::perp;
+  const nlohmann::json j = json_of(test::executed_result(), options);
+  EXPECT_EQ(j["format"], "levrisk-inspect");
+  EXPECT_EQ(j["run"]["run_name"], "nightly");
+  EXPECT_EQ(j["run"]["seed"].get<std::uint64_t>(), std::numeric_limits<std::uint64_t>::max() - 6);
+  EXPECT_EQ(j["run"]["paths"], 1'000'000);
+  EXPECT_EQ(j["counts"]["lending_accounts"], 3);
+  EXPECT_EQ(j["counts"]["perp_isolated_positions"], 2);
+  EXPECT_EQ(j["counts"]["perp_cross_accounts"], 1);
+  EXPECT_EQ(j["counts"]["units"], 6);
+  EXPECT_EQ(j["hf_min_levels"], nlohmann::json({0.001, 0.01, 0.05, 0.5}));
+  EXPECT_EQ(j["selection"]["kind"], "perp");
+  EXPECT_EQ(j["selection"]["sort"], "probability");
+  EXPECT_EQ(j["selection"]["top"], 2);
+  EXPECT_EQ(j["selection"]["matching"], 3);
+  EXPECT_EQ(j["selection"]["listed"], 2);
+  ASSERT_EQ(j["units"].size(), 2u);
+  // carol 25%, then erin 1 path in 1e6.
+  const nlohmann::json& carol = j["units"][0];
+  EXPECT_EQ(carol["id"], "carol");
+  EXPECT_EQ(carol["unit_index"], 2);
+  EXPECT_EQ(carol["kind"], "perp_cross");
+  EXPECT_EQ(carol["liquidation_probability"], 0.25);
+  EXPECT_EQ(carol["bad_debt_usd"], 37.5);  // 12.5 x 3
+  ASSERT_EQ(carol["hf_min_quantile"].size(), 4u);
+  EXPECT_EQ(carol["hf_min_quantile"][0].get<double>(), 1.05 * 0.7);
+  EXPECT_EQ(carol["hf_min_quantile_bound"], nlohmann::json({0, 0, 0, 0}));
+  EXPECT_EQ(j["units"][1]["id"], "erin/ETH-PERP");
+}
+
+TEST(InspectJson, NanIsNull) {
+  const nlohmann::json j = json_of(test::sample_result(), top(-1));
+  const nlohmann::json& last = j["units"].back();  // never liquidated: no time
+  EXPECT_TRUE(last["time_to_liquidation_days"].is_null()) << last.dump();
+  const nlohmann::json& frank = j["units"][0];
+  EXPECT_EQ(frank["id"], "frank");
+  EXPECT_TRUE(frank["margin_ratio_max_quantile"][0].is_null()) << frank.dump();
+  EXPECT_TRUE(j["system"].is_null());  // no execution
+  EXPECT_FALSE(frank.contains("bad_debt_usd"));
+}
+
+TEST(InspectJson, SystemTotalsWhenExecuted) {
+  const nlohmann::json j = json_of(test::executed_result(), top(0));
+  EXPECT_EQ(j["units"].size(), 0u);
+  ASSERT_EQ(j["system"]["totals"].size(), 6u);
+  const nlohmann::json& bad_debt = j["system"]["totals"][0];
+  EXPECT_EQ(bad_debt["name"], "lending_bad_debt_usd");
+  EXPECT_EQ(bad_debt["mean"], 1'234'567.0);
+  ASSERT_EQ(bad_debt["tail"].size(), 3u);
+  EXPECT_EQ(bad_debt["tail"][1]["level"], 0.99);
+  EXPECT_EQ(bad_debt["tail"][1]["var"], 9'120'000.0);  // 4.56M x 2
+  EXPECT_TRUE(bad_debt["tail"][2]["es_se"].is_null());
+  EXPECT_EQ(j["system"]["insurance_fund_usd"], 20'000'000.0);
+}
+
+// --- the stored configuration ---
+
+TEST(StoredConfiguration, TheTextUnderCommentsOnWhereItComesFrom) {
+  run_result r = test::sample_result();
+  r.metadata.resolved_config =
+      "[run]\nname = \"nightly\"\nsnapshot = \"/data/sample\"\noutput_dir = \"/srv/results\"\n";
+  const std::string text = stored_configuration(r, "results/nightly.h5");
+  EXPECT_EQ(text,
+            "# The resolved configuration of run 'nightly', from results/nightly.h5 "
+            "(/run/resolved_config),\n"
+            "# made 2024-06-01T02:00:00Z by levrisk 0.1.0, revision 0123456789ab-dirty.\n"
+            "# `levrisk run --config THIS_FILE` runs it again with the same seed and writes\n"
+            "# /srv/results/nightly.h5; --output-dir or --name keeps the file it came from.\n" +
+                r.metadata.resolved_config);
+}
+
+TEST(StoredConfiguration, RelativePathsAreNamed) {
+  run_result r = test::sample_result();
+  r.metadata.resolved_config =
+      "[run]\nname = \"n\"\nsnapshot = \"/data/sample\"\noutput_dir = \"results\"\n\n"
+      "[model.fhs]\nhistory = [\"/h/btc.csv\", \"h/eth.csv\"]\n";
+  const std::string text = stored_configuration(r, "n.h5");
+  EXPECT_NE(text.find("# relative: [run] output_dir = 'results' is read against this file's "
+                      "folder\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("# relative: [model.fhs] history 'h/eth.csv'"), std::string::npos) << text;
+  EXPECT_EQ(text.find("snapshot = '"), std::string::npos) << text;
+  EXPECT_EQ(text.find("btc.csv' is"), std::string::npos) << text;
+}
+
+TEST(StoredConfiguration, FileWithoutOneIsAnInputError) {
+  run_result r = test::sample_result();
+  r.metadata.resolved_config.clear();
+  EXPECT_EQ(parse_error([&] { stored_configuration(r, "old.h5"); }),
+            "--config: 'old.h5' holds no configuration (/run/resolved_config is empty)");
 }
 
 }  // namespace

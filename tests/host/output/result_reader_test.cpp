@@ -631,5 +631,94 @@ TEST(ResultReader, FailedReadsLeaveNoHdf5ObjectOpen) {
   }
 }
 
+// --- a few units in full (read_result_file with a unit_chooser) ---
+
+TEST(ResultReaderChosenUnits, RankingColumnsForAllAndEveryColumnForTheChosen) {
+  const scratch_directory dir;
+  // Groups of hundreds of units, so that the chosen rows are read as a point selection.
+  run_result written = test::executed_result();
+  for (std::size_t i = 6; i < 600; ++i) {
+    const risk_unit_kind kind =
+        i % 3 == 0 ? risk_unit_kind::perp_isolated : risk_unit_kind::lending_account;
+    written.units.push_back(test::make_unit("u" + std::to_string(i), kind, 1.0 + 0.001 * i,
+                                            static_cast<std::int64_t>(i), 1'000'000, 4));
+    written.units.back().execution = test::make_execution(i);
+  }
+  write_result_file(written, dir / "r.h5");
+  std::size_t ranked_units = 0;
+  const run_result read = read_result_file(dir / "r.h5", [&](const run_result& ranked) {
+    ranked_units = ranked.units.size();
+    EXPECT_TRUE(ranked.system.executed);
+    // Repeats and positions beyond the units are ignored.
+    return std::vector<std::size_t>{5, 2, 5, 301, 599, 4000};
+  });
+  EXPECT_EQ(ranked_units, written.units.size());
+  ASSERT_EQ(read.units.size(), written.units.size());
+  test::expect_same_system(read.system, written.system);
+  EXPECT_EQ(read.metadata.resolved_config, written.metadata.resolved_config);
+  test::expect_same_doubles(read.hf_min_levels, written.hf_min_levels, "levels");
+  for (std::size_t i = 0; i < written.units.size(); ++i) {
+    const unit_result& u = read.units[i];
+    const unit_result& w = written.units[i];
+    SCOPED_TRACE(w.id);
+    EXPECT_EQ(u.kind, w.kind);
+    EXPECT_TRUE(test::same_double(u.health_factor_initial, w.health_factor_initial));
+    EXPECT_EQ(u.liquidated_paths, w.liquidated_paths);
+    EXPECT_EQ(u.liquidation_probability, w.liquidation_probability);
+    EXPECT_EQ(u.execution.bad_debt_usd.mean, w.execution.bad_debt_usd.mean);
+    EXPECT_EQ(u.execution.adl_loss_usd.mean, w.execution.adl_loss_usd.mean);
+    EXPECT_EQ(u.execution.adl_paths, w.execution.adl_paths);
+    const bool chosen = i == 5 || i == 2 || i == 301 || i == 599;
+    EXPECT_EQ(u.id, chosen ? w.id : "");
+    EXPECT_EQ(u.hf_min_quantile.size(), chosen ? w.hf_min_quantile.size() : 0u);
+    if (chosen) {
+      test::expect_same_doubles(u.hf_min_quantile_lo, w.hf_min_quantile_lo, "quantile_lo");
+      EXPECT_EQ(u.hf_min_quantile_bound, w.hf_min_quantile_bound);
+      test::expect_same_doubles(u.margin_ratio_max_quantile, w.margin_ratio_max_quantile, "mr");
+      test::expect_same_execution(u.execution, w.execution);
+      EXPECT_TRUE(test::same_double(u.time_to_liquidation_days, w.time_to_liquidation_days));
+    }
+  }
+}
+
+TEST(ResultReaderChosenUnits, ChoosingEveryUnitReadsTheWholeResult) {
+  const scratch_directory dir;
+  const run_result written = test::executed_result();
+  write_result_file(written, dir / "r.h5");
+  const run_result read = read_result_file(dir / "r.h5", [](const run_result& ranked) {
+    std::vector<std::size_t> all(ranked.units.size());
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+    return all;
+  });
+  test::expect_same_result(read, written);
+}
+
+TEST(ResultReaderChosenUnits, ChoosingNoneReadsTheMetadata) {
+  const scratch_directory dir;
+  write_result_file(test::sample_result(), dir / "r.h5");
+  const run_result read =
+      read_result_file(dir / "r.h5", [](const run_result&) { return std::vector<std::size_t>(); });
+  EXPECT_EQ(read.metadata.run_name, "nightly");
+  EXPECT_EQ(read.units.size(), 6u);
+  EXPECT_FALSE(read.system.executed);
+  EXPECT_EQ(read.units[0].kind, risk_unit_kind::lending_account);
+  EXPECT_EQ(read.units[2].kind, risk_unit_kind::perp_cross);
+}
+
+TEST(ResultReaderMetadata, ReadsTheRunGroupAlone) {
+  const scratch_directory dir;
+  const run_result written = test::executed_result();
+  write_result_file(written, dir / "r.h5");
+  const run_metadata read = read_result_metadata(dir / "r.h5");
+  EXPECT_EQ(read.run_name, written.metadata.run_name);
+  EXPECT_EQ(read.seed, written.metadata.seed);
+  EXPECT_EQ(read.resolved_config, written.metadata.resolved_config);
+}
+
+TEST(ResultReaderMetadata, MissingFileIsAnInputError) {
+  const scratch_directory dir;
+  EXPECT_THROW(read_result_metadata(dir / "absent.h5"), input_error);
+}
+
 }  // namespace
 }  // namespace levrisk
