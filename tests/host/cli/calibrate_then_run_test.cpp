@@ -105,7 +105,9 @@ TEST(CalibrateThenRun, ModelFlagRunsTheSampleSnapshot) {
   ASSERT_LT(btc, ids.size());
   ASSERT_EQ(result.assets.size(), 10u);
   for (const asset_result& a : result.assets) {
-    if (a.id == "BTC") EXPECT_EQ(a.vol_annual, calibrated_model.gbm.assets[btc].vol_annual);
+    // Within float rounding: the kernels' tables are single precision.
+    const double vol = calibrated_model.gbm.assets[btc].vol_annual;
+    if (a.id == "BTC") EXPECT_NEAR(a.vol_annual, vol, 1e-6 * vol);
     if (a.id == "USDC") EXPECT_EQ(a.vol_annual, 0.0);
   }
   EXPECT_NE(calibrated_model.gbm.assets[btc].vol_annual, 0.55);
