@@ -107,8 +107,12 @@ TEST(CalibrateThenRun, ModelFlagRunsTheSampleSnapshot) {
   for (const asset_result& a : result.assets) {
     // Within float rounding: the kernels' tables are single precision.
     const double vol = calibrated_model.gbm.assets[btc].vol_annual;
-    if (a.id == "BTC") EXPECT_NEAR(a.vol_annual, vol, 1e-6 * vol);
-    if (a.id == "USDC") EXPECT_EQ(a.vol_annual, 0.0);
+    if (a.id == "BTC") {
+      EXPECT_NEAR(a.vol_annual, vol, 1e-6 * vol);
+    }
+    if (a.id == "USDC") {
+      EXPECT_EQ(a.vol_annual, 0.0);
+    }
   }
   EXPECT_NE(calibrated_model.gbm.assets[btc].vol_annual, 0.55);
   // The resolved configuration re-runs as is.

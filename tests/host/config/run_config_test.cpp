@@ -602,6 +602,7 @@ TEST_F(RunConfigModelFile, MergedConfigurationRoundTrips) {
   run_config c = read_run_config(write_config(run_section + model_section));
   const fs::path model = write_model(btc_model_file);
   apply_model_file(c, model);
+  c.output_dir = dir / "out";  // the default "results" would resolve against resolved.toml
   const std::string text = to_toml(c);
   EXPECT_THAT(text, HasSubstr("# [model] from " + model.string() + "\n"));
   const fs::path resolved = dir / "resolved.toml";
@@ -669,7 +670,8 @@ TEST_F(RunConfig, PeggedAssetIsAZeroVolatilityUncorrelatedAsset) {
 }
 
 TEST_F(RunConfig, PeggedListRoundTrips) {
-  const run_config c = load_run_config(write_config(run_section + pegged_model_section));
+  run_config c = load_run_config(write_config(run_section + pegged_model_section));
+  c.output_dir = dir / "out";  // the default "results" would resolve against resolved.toml
   const std::string text = to_toml(c);
   EXPECT_THAT(text, HasSubstr("pegged = [\"USDC\"]\n"));
   EXPECT_THAT(text, HasSubstr("assets = [\"ETH\"]\n"));
