@@ -811,7 +811,9 @@ std::string to_toml(const run_config& c) {
       << "[model]\n"
       << "type = " << toml_quoted(c.model) << "\n"
       << "repair_correlation = " << (c.gbm.repair_correlation ? "true" : "false") << "\n";
-  if (!c.model_source.empty() && c.model_source != c.source) {
+  // A comment ends at a line break: a path holding one is left out.
+  if (!c.model_source.empty() && c.model_source != c.source &&
+      c.model_source.find_first_of("\r\n") == std::string::npos) {
     out << "# [model] from " << c.model_source << "\n";
   }
   // The pegged assets follow the listed ones (append_pegged_assets): written back
