@@ -1,5 +1,6 @@
 // levrisk calibrate: fit market models to price histories and write a model file.
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -33,6 +34,11 @@ void add_calibrate_command(CLI::App& app, int& exit_code) {
       ->required();
   command->add_option("--assets", options->assets, "Assets to calibrate, in order (default: all)")
       ->delimiter(',');
+  command
+      ->add_option("--pegged", options->calibration.pegged,
+                   "Assets held at their peg (stablecoins), written as [model] pegged: no "
+                   "history, no model rows")
+      ->delimiter(',');
   command->add_option("--frequency", options->frequency, "Resampling frequency: 1h, 1d, ...")
       ->capture_default_str();
   command->add_option("-o,--out", options->out, "Model file to write (TOML)");
@@ -63,6 +69,14 @@ void add_calibrate_command(CLI::App& app, int& exit_code) {
   command->callback([options, &exit_code] {
     calibration::calibration_options settings = options->calibration;
     settings.assets = options->assets;
+    for (const std::string& id : settings.pegged) {
+      LEVRISK_REQUIRE(
+          std::find(settings.assets.begin(), settings.assets.end(), id) == settings.assets.end(),
+          input_error,
+          "--pegged: '" << id
+                        << "' is also in --assets: an asset is either pegged "
+                           "or calibrated");
+    }
     settings.period_ms = calibration::parse_frequency(options->frequency, "--frequency");
     LEVRISK_REQUIRE(options->lambda == 0 || (options->lambda > 0 && options->lambda < 1),
                     input_error, "--lambda: must be in (0, 1), got " << options->lambda);
@@ -81,6 +95,14 @@ void add_calibrate_command(CLI::App& app, int& exit_code) {
                                                 : calibration::duplicate_policy::error);
     const calibration::calibration_result result =
         calibration::calibrate(history, options->history, settings);
+    for (const auto& asset : result.assets) {
+      LEVRISK_REQUIRE(std::find(settings.pegged.begin(), settings.pegged.end(), asset.id) ==
+                          settings.pegged.end(),
+                      input_error,
+                      "--pegged: '" << asset.id
+                                    << "' has a price history and is calibrated: an asset is "
+                                       "either pegged or calibrated (name the others in --assets)");
+    }
     calibration::print_calibration_report(std::cout, result);
     std::cout.flush();
     for (const auto& asset : result.assets) {

@@ -34,6 +34,7 @@ namespace {
 
 struct run_options {
   std::string config_path = "configs/nightly.toml";
+  std::string model_path;  // --model: a model file laid over the configuration's [model]
   std::string name, snapshot, output_dir, backend, memory_budget;
   // Integers as typed, read by parse_flag_integer: exactly, or refused.
   std::string paths, batch_paths, steps, threads, keeper_delay_steps, seed;
@@ -72,8 +73,11 @@ std::string utc_now_iso8601() {
   return buffer;
 }
 
-int run(const run_options& options, const CLI::App& command) {
-  run_config config = load_run_config(options.config_path);
+// The configuration file, then the flags over it, then the model file: every
+// rule of the whole run (a snapshot given, delay <= steps) is checked once, after
+// all three, so that a flag can supply what the file leaves out.
+run_config resolved_config(const run_options& options, const CLI::App& command) {
+  run_config config = read_run_config(options.config_path);
   auto given = [&command](const char* flag) { return command.count(flag) > 0; };
   if (given("--name")) config.name = options.name;
   // A bad flag is named as the flag, not blamed on the configuration file.
@@ -115,7 +119,16 @@ int run(const run_options& options, const CLI::App& command) {
   LEVRISK_REQUIRE(
       !given("--horizon-days") || (std::isfinite(options.horizon_days) && options.horizon_days > 0),
       input_error, "--horizon-days must be a finite number > 0, got " << options.horizon_days);
+  if (given("--model")) {
+    LEVRISK_REQUIRE(!options.model_path.empty(), input_error, "--model must name a file, got ''");
+    apply_model_file(config, options.model_path);
+  }
   validate_run_config(config);
+  return config;
+}
+
+int run(const run_options& options, const CLI::App& command) {
+  const run_config config = resolved_config(options, command);
 
   const std::filesystem::path output = config.output_file();
   exit_cleanly_when_interrupted(output);  // before the backend starts its threads
@@ -160,6 +173,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   CLI::App* command = app.add_subcommand("run", "Simulate a snapshot and write results/<name>.h5");
   command->add_option("-c,--config", options->config_path, "Run configuration (TOML)")
       ->capture_default_str();
+  command->add_option("--model", options->model_path,
+                      "Model file (levrisk calibrate --out) replacing the config's [model]");
   command->add_option("--name", options->name,
                       "Run name: the output file is <output-dir>/<name>.h5");
   command->add_option("--snapshot", options->snapshot, "Snapshot folder (overrides the config)");

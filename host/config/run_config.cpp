@@ -554,13 +554,64 @@ void load_systemic_jumps(const toml::value& systemic, const std::vector<std::str
   }
 }
 
+// [model] pegged: ids of assets held at their snapshot price (stablecoins at
+// their peg), which then need no [model.assets] table and no correlation row.
+// An asset the model does not name is refused instead (snapshot_model): taking a
+// volatile asset as constant would understate its risk without a word.
+std::vector<std::string> load_pegged(const toml::value& model, const std::vector<std::string>& ids,
+                                     const std::string& src) {
+  std::vector<std::string> pegged;
+  const auto* list = find_key(model, "pegged");
+  if (!list) return pegged;
+  LEVRISK_REQUIRE(list->is_array(), input_error,
+                  at(*list, src) << ": [model] pegged must be an array of asset ids");
+  for (const auto& entry : list->as_array()) {
+    const std::string id = as_string(entry, "[model] pegged entry", src);
+    LEVRISK_REQUIRE(!id.empty(), input_error,
+                    at(entry, src) << ": [model] pegged entries must be non-empty asset ids");
+    LEVRISK_REQUIRE(std::find(pegged.begin(), pegged.end(), id) == pegged.end(), input_error,
+                    at(entry, src) << ": [model] pegged lists '" << id << "' more than once");
+    LEVRISK_REQUIRE(std::find(ids.begin(), ids.end(), id) == ids.end(), input_error,
+                    at(entry, src) << ": [model] pegged lists '" << id
+                                   << "', which has a row in [model.correlation] assets: an asset "
+                                      "is either pegged or modelled");
+    pegged.push_back(id);
+  }
+  return pegged;
+}
+
+// Each pegged asset as an explicit constant asset after the listed ones: zero
+// drift, volatility and jumps, uncorrelated (a unit diagonal entry), so that every
+// model treats it as any zero-volatility asset (host/engine/market_setup.cpp).
+void append_pegged_assets(run_config& config) {
+  gbm_params& gbm = config.gbm;
+  const std::size_t n = gbm.asset_ids.size();
+  const std::size_t total = n + config.pegged.size();
+  std::vector<double> correlation(total * total, 0.0);
+  for (std::size_t i = 0; i < total; ++i) {
+    for (std::size_t j = 0; j < total; ++j) {
+      if (i < n && j < n) correlation[i * total + j] = gbm.correlation[i * n + j];
+      if (i == j && i >= n) correlation[i * total + j] = 1.0;
+    }
+  }
+  gbm.correlation = std::move(correlation);
+  for (const std::string& id : config.pegged) {
+    gbm.asset_ids.push_back(id);
+    gbm.assets.push_back(gbm_asset_params{0.0, 0.0});
+    config.merton.assets.push_back(merton_asset_params{});
+    config.merton_diffusion_vol.push_back(std::nan(""));
+    config.garch.push_back(garch_asset_params{});
+  }
+}
+
 void load_model_section(const toml::value& model, run_config& config,
                         const std::filesystem::path& config_dir) {
   const std::string& src = config.source;
   LEVRISK_REQUIRE(model.is_table(), input_error, at(model, src) << ": [model] must be a table");
   require_known_keys(
       model, "[model]",
-      {"type", "repair_correlation", "assets", "correlation", "systemic_jumps", "fhs"}, src);
+      {"type", "repair_correlation", "assets", "correlation", "pegged", "systemic_jumps", "fhs"},
+      src);
   if (const auto* v = find_key(model, "type")) {
     config.model = as_string(*v, "[model] type", src);
     LEVRISK_REQUIRE(config.model == "gbm" || config.model == "merton" || config.model == "fhs" ||
@@ -574,12 +625,19 @@ void load_model_section(const toml::value& model, run_config& config,
     config.gbm.repair_correlation = as_bool(*v, "[model] repair_correlation", src);
   }
   const std::vector<std::string> ids = load_correlation(model, config);
+  config.pegged = load_pegged(model, ids, src);
   const auto* assets = find_key(model, "assets");
   LEVRISK_REQUIRE(assets && assets->is_table(), input_error,
                   at(assets ? *assets : model, src)
                       << ": [model.assets] is missing: one table per asset with drift_annual "
                          "and vol_annual");
   for (const auto& [id, params] : assets->as_table()) {
+    LEVRISK_REQUIRE(
+        std::find(config.pegged.begin(), config.pegged.end(), id) == config.pegged.end(),
+        input_error,
+        at(params, src) << ": [model.assets." << id
+                        << "] is given but the asset is listed in [model] pegged: a "
+                           "pegged asset has no parameters (it is held at its price)");
     LEVRISK_REQUIRE(std::find(ids.begin(), ids.end(), id) != ids.end(), input_error,
                     at(params, src) << ": [model.assets." << id
                                     << "] has no row in [model.correlation] assets");
@@ -600,6 +658,7 @@ void load_model_section(const toml::value& model, run_config& config,
   if (const auto* systemic = find_key(model, "systemic_jumps")) {
     load_systemic_jumps(*systemic, ids, config);
   }
+  append_pegged_assets(config);
   const auto* fhs = find_key(model, "fhs");
   if (fhs) load_fhs_section(*fhs, config, config_dir);
   LEVRISK_REQUIRE(config.model != "fhs" || !config.fhs.history.empty(), input_error,
@@ -608,19 +667,35 @@ void load_model_section(const toml::value& model, run_config& config,
                          "resamples it)");
 }
 
-}  // namespace
-
-run_config load_run_config(const std::filesystem::path& path) {
-  run_config config;
-  config.source = path.string();
+toml::value parse_toml_file(const std::filesystem::path& path, const char* what) {
   LEVRISK_REQUIRE(std::filesystem::is_regular_file(path), input_error,
-                  path.string() << ": configuration file not found");
-  toml::value root;
+                  path.string() << ": " << what << " not found");
   try {
-    root = toml::parse(path.string());
+    return toml::parse(path.string());
   } catch (const std::exception& error) {
     LEVRISK_FAIL(input_error, path.string() << ": not valid TOML: " << error.what());
   }
+}
+
+// The model fields as a run_config has them before any [model] is read.
+void reset_model(run_config& config) {
+  const run_config defaults;
+  config.model_source.clear();
+  config.model = defaults.model;
+  config.gbm = defaults.gbm;
+  config.merton = defaults.merton;
+  config.merton_diffusion_vol.clear();
+  config.fhs = defaults.fhs;
+  config.garch.clear();
+  config.pegged.clear();
+}
+
+}  // namespace
+
+run_config read_run_config(const std::filesystem::path& path) {
+  run_config config;
+  config.source = path.string();
+  const toml::value root = parse_toml_file(path, "configuration file");
   // [calibration]: provenance written by `levrisk calibrate`, not read by a run.
   require_known_keys(root, "the top level",
                      {"run", "output", "liquidation", "model", "calibration"}, config.source);
@@ -630,9 +705,37 @@ run_config load_run_config(const std::filesystem::path& path) {
   if (const auto* liquidation = find_key(root, "liquidation")) {
     load_liquidation_section(*liquidation, config);
   }
+  if (const auto* model = find_key(root, "model")) {
+    load_model_section(*model, config, config_dir);
+    config.model_source = config.source;
+  }
+  return config;
+}
+
+void apply_model_file(run_config& config, const std::filesystem::path& path) {
+  // Read under the model file's name, so that its errors point into it.
+  run_config merged = config;
+  reset_model(merged);
+  merged.source = path.string();
+  const toml::value root = parse_toml_file(path, "model file");
+  for (const auto& [key, entry] : root.as_table()) {
+    LEVRISK_REQUIRE(key == "model" || key == "calibration", input_error,
+                    at(entry, merged.source)
+                        << ": [" << key
+                        << "] in a model file: it holds [model] (and [calibration]) only; run "
+                           "settings belong in the configuration ("
+                        << config.source << ")");
+  }
   const auto* model = find_key(root, "model");
-  LEVRISK_REQUIRE(model, input_error, config.source << ": [model] is missing");
-  load_model_section(*model, config, config_dir);
+  LEVRISK_REQUIRE(model, input_error, merged.source << ": [model] is missing from the model file");
+  load_model_section(*model, merged, path.parent_path());
+  merged.source = config.source;
+  merged.model_source = path.string();
+  config = std::move(merged);
+}
+
+run_config load_run_config(const std::filesystem::path& path) {
+  run_config config = read_run_config(path);
   validate_run_config(config);
   return config;
 }
@@ -642,6 +745,9 @@ void validate_run_config(const run_config& c) {
   check_run_name(c.name, src);
   LEVRISK_REQUIRE(!c.snapshot.empty(), input_error,
                   src << ": no snapshot given ([run] snapshot or --snapshot)");
+  // A configuration built in code has assets but no file behind its model.
+  LEVRISK_REQUIRE(!c.model_source.empty() || !c.gbm.asset_ids.empty(), input_error,
+                  src << ": [model] is missing (in the configuration or --model FILE)");
   LEVRISK_REQUIRE(c.paths > 0 && c.paths <= max_run_paths, input_error,
                   src << ": paths must be in [1, " << max_run_paths << "], got " << c.paths);
   LEVRISK_REQUIRE(c.steps > 0 && c.steps <= max_steps, input_error,
@@ -704,8 +810,25 @@ std::string to_toml(const run_config& c) {
       << "path_totals_max_paths = " << c.liquidation.path_totals_max_paths << "\n\n"
       << "[model]\n"
       << "type = " << toml_quoted(c.model) << "\n"
-      << "repair_correlation = " << (c.gbm.repair_correlation ? "true" : "false") << "\n\n";
-  for (std::size_t k = 0; k < c.gbm.asset_ids.size(); ++k) {
+      << "repair_correlation = " << (c.gbm.repair_correlation ? "true" : "false") << "\n";
+  // A comment ends at a line break: a path holding one is left out.
+  if (!c.model_source.empty() && c.model_source != c.source &&
+      c.model_source.find_first_of("\r\n") == std::string::npos) {
+    out << "# [model] from " << c.model_source << "\n";
+  }
+  // The pegged assets follow the listed ones (append_pegged_assets): written back
+  // as the list, not as rows.
+  const std::size_t listed =
+      c.gbm.asset_ids.size() - std::min(c.pegged.size(), c.gbm.asset_ids.size());
+  if (!c.pegged.empty()) {
+    out << "pegged = [";
+    for (std::size_t i = 0; i < c.pegged.size(); ++i) {
+      out << (i ? ", " : "") << toml_quoted(c.pegged[i]);
+    }
+    out << "]\n";
+  }
+  out << "\n";
+  for (std::size_t k = 0; k < listed; ++k) {
     out << "[model.assets." << toml_quoted(c.gbm.asset_ids[k]) << "]\n"
         << "drift_annual = " << toml_number(c.gbm.assets[k].drift_annual) << "\n"
         << "vol_annual = " << toml_number(c.gbm.assets[k].vol_annual) << "\n\n";
@@ -748,20 +871,20 @@ std::string to_toml(const run_config& c) {
       << "mean = " << toml_number(c.merton.systemic.mean) << "\n"
       << "stdev = " << toml_number(c.merton.systemic.stdev) << "\n\n"
       << "[model.systemic_jumps.loading]\n";
-  for (std::size_t k = 0; k < c.merton.assets.size() && k < c.gbm.asset_ids.size(); ++k) {
+  for (std::size_t k = 0; k < c.merton.assets.size() && k < listed; ++k) {
     out << toml_quoted(c.gbm.asset_ids[k]) << " = "
         << toml_number(c.merton.assets[k].systemic_loading) << "\n";
   }
   out << "\n";
   out << "[model.correlation]\nassets = [";
-  for (std::size_t k = 0; k < c.gbm.asset_ids.size(); ++k) {
+  for (std::size_t k = 0; k < listed; ++k) {
     out << (k ? ", " : "") << toml_quoted(c.gbm.asset_ids[k]);
   }
   out << "]\nmatrix = [\n";
   const std::size_t n = c.gbm.asset_ids.size();
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < listed; ++i) {
     out << "  [";
-    for (std::size_t j = 0; j < n; ++j)
+    for (std::size_t j = 0; j < listed; ++j)
       out << (j ? ", " : "") << toml_number(c.gbm.correlation[i * n + j]);
     out << "],\n";
   }

@@ -57,6 +57,9 @@ struct run_config {
   liquidation_config liquidation;
 
   // [model]
+  // The file the [model] section was read from (the configuration, or the model
+  // file of --model); empty while no [model] has been read.
+  std::string model_source;
   std::string model = "gbm";  // gbm | merton | fhs | garch
   gbm_params gbm;             // for merton: the diffusion part
   // Merton jumps, in gbm.asset_ids order; read for every model, used by "merton".
@@ -68,15 +71,32 @@ struct run_config {
   fhs_params fhs;
   // [model.assets.ID.garch], in gbm.asset_ids order; used by "garch".
   std::vector<garch_asset_params> garch;
+  // [model] pegged: assets held at their snapshot price, with no rows of their own
+  // in the file. Each is appended to gbm.asset_ids (and every per-asset table)
+  // after the listed assets, with zero drift, volatility and jumps and a unit
+  // correlation row; to_toml writes them back as this list.
+  std::vector<std::string> pegged;
 
   std::filesystem::path output_file() const { return output_dir / (name + ".h5"); }
   double dt_years() const { return horizon_days / 365.0 / steps; }
 };
 
-// Reads and validates a configuration file; every error names the file and key.
+// Reads a configuration file, checking each value where it stands (errors name
+// the file, line and key), but not the rules of the whole run: a snapshot, a
+// [model], the cross-field rules. validate_run_config checks those once flags
+// and a model file have been laid over it.
+run_config read_run_config(const std::filesystem::path& path);
+
+// Replaces the whole [model] of `config` (type, repair_correlation, assets,
+// correlation, pegged, systemic_jumps, fhs) by the [model] of a model file such as
+// `levrisk calibrate --out` writes; [run], [output] and [liquidation] are kept.
+// The file may hold [model] and [calibration] only; errors name it and its lines.
+void apply_model_file(run_config& config, const std::filesystem::path& path);
+
+// read_run_config, then validate_run_config.
 run_config load_run_config(const std::filesystem::path& path);
 
-// Checks the cross-field rules (after flags have overridden the file).
+// Checks the rules of the whole run (after flags and a model file have been applied).
 void validate_run_config(const run_config& config);
 
 // The complete resolved configuration as TOML, loadable by load_run_config.

@@ -17,7 +17,7 @@ namespace levrisk {
 namespace {
 
 std::string model_context(const run_config& config) {
-  return config.source + ": model";
+  return (config.model_source.empty() ? config.source : config.model_source) + ": model";
 }
 
 void set_merton(const run_config& config, const snapshot& snap, const gbm_model& model,

@@ -26,9 +26,13 @@ gbm_model snapshot_model(const run_config& config, const snapshot& snap) {
   for (std::size_t k = 0; k < snap.assets.size(); ++k) {
     const asset& a = snap.assets[k];
     const std::size_t i = source_index[k];
+    // Refused, not taken as constant: a volatile asset left out of the model
+    // would carry no risk. Stablecoins held at their peg go in [model] pegged.
     LEVRISK_REQUIRE(i < n_all, input_error,
-                    config.source << ": asset '" << a.id << "' of snapshot '" << snap.source
-                                  << "' has no parameters in [model.assets]");
+                    (config.model_source.empty() ? config.source : config.model_source)
+                        << ": asset '" << a.id << "' of snapshot '" << snap.source
+                        << "' has no parameters in [model.assets] (an asset held at its "
+                           "price needs none if [model] pegged lists it)");
     params.asset_ids.push_back(a.id);
     params.assets.push_back(all.assets[i]);
     if (config.model == "merton" && i < config.merton_diffusion_vol.size() &&
@@ -40,7 +44,8 @@ gbm_model snapshot_model(const run_config& config, const snapshot& snap) {
     for (const std::size_t j : source_index)
       params.correlation.push_back(all.correlation[i * n_all + j]);
   }
-  return gbm_model(std::move(params), config.source + ": model");
+  return gbm_model(std::move(params),
+                   (config.model_source.empty() ? config.source : config.model_source) + ": model");
 }
 
 merton_params snapshot_jumps(const run_config& config, const snapshot& snap) {

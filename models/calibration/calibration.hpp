@@ -30,6 +30,9 @@ struct calibration_options {
   jump_options jumps;
   int ljung_box_lags = 10;
   int min_garch_returns = 100;
+  // Assets held at their peg, not calibrated: written as the model file's
+  // [model] pegged list (docs/configuration.md).
+  std::vector<std::string> pegged;
 };
 
 // "1h" / "1d" / "15m" / "4h" / "7d" -> milliseconds; input_error otherwise,

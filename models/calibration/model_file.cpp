@@ -17,6 +17,13 @@ std::string model_file_text(const calibration_result& result) {
          "# (a few years of crypto returns cannot pin it down) unless --estimate-drift.\n"
          "# garch parameters are per period of period_days; *_se are standard errors.\n\n";
   out << "[model]\ntype = \"gbm\"\nrepair_correlation = false\n";
+  if (!o.pegged.empty()) {
+    out << "pegged = [";
+    for (std::size_t i = 0; i < o.pegged.size(); ++i) {
+      out << (i ? ", " : "") << toml_quoted(o.pegged[i]);
+    }
+    out << "]  # held at their peg: no rows below\n";
+  }
   for (const asset_calibration& a : result.assets) {
     const std::string id = toml_key(a.id);
     out << "\n[model.assets." << id << "]\n"

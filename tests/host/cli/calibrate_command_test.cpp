@@ -1,5 +1,6 @@
 // levrisk calibrate end to end on small hand-made histories: the model file is
-// replaced whole or not at all, and bad prices fail (or warn) naming the row.
+// replaced whole or not at all, bad prices fail (or warn) naming the row, and
+// --pegged assets are listed.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -123,6 +124,28 @@ TEST_F(CalibrateCommand, AConstantPriceNamesTheFileAndAsset) {
   EXPECT_EQ(run.err, "levrisk: error: " + history.string() +
                          ": asset 'BTC' at frequency 1d: GARCH: the returns are all zero (a "
                          "constant price)\n");
+}
+
+// --pegged is written as [model] pegged; an asset both pegged and calibrated is
+// refused, and no model file is written.
+TEST_F(CalibrateCommand, PeggedAssetsAreWrittenAsTheList) {
+  const fs::path model = dir / "model.toml";
+  const command_result run = run_levrisk(
+      "calibrate --history " + quoted(write_history()) + " --pegged USDC,DAI -o " + quoted(model),
+      dir);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(read_text(model), HasSubstr("\npegged = [\"USDC\", \"DAI\"]"));
+}
+
+TEST_F(CalibrateCommand, AnAssetBothPeggedAndCalibratedIsRefused) {
+  const fs::path model = dir / "model.toml";
+  const command_result run = run_levrisk(
+      "calibrate --history " + quoted(write_history()) + " --pegged BTC -o " + quoted(model), dir);
+  EXPECT_EQ(run.exit_code, cli::exit_input_error);
+  EXPECT_EQ(run.err,
+            "levrisk: error: --pegged: 'BTC' has a price history and is calibrated: an asset is "
+            "either pegged or calibrated (name the others in --assets)\n");
+  EXPECT_FALSE(fs::exists(model));
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "host/config/integer_text.hpp"
 #include "host/engine/snapshot_model.hpp"
 #include "host/snapshot/snapshot.hpp"
 
@@ -423,7 +424,8 @@ TEST_F(RunConfig, HfMinLevelAboveOneIsRefused) {
 
 TEST_F(RunConfig, MissingModelIsRefused) {
   const fs::path path = write_config(run_section);
-  EXPECT_EQ(load_error(path), path.string() + ": [model] is missing");
+  EXPECT_EQ(load_error(path),
+            path.string() + ": [model] is missing (in the configuration or --model FILE)");
 }
 
 TEST_F(RunConfig, ModelAssetWithoutCorrelationRowIsRefused) {
@@ -492,8 +494,228 @@ TEST_F(RunConfig, SnapshotAssetWithoutModelParametersIsNamed) {
   } catch (const input_error& error) {
     EXPECT_EQ(std::string(error.what()),
               config.source +
-                  ": asset 'DOGE' of snapshot 'test-snapshot' has no parameters in [model.assets]");
+                  ": asset 'DOGE' of snapshot 'test-snapshot' has no parameters in [model.assets] "
+                  "(an asset held at its price needs none if [model] pegged lists it)");
   }
+}
+
+// A run without a snapshot in its file: read_run_config takes it, and the rule is
+// checked once, by validate_run_config, after a flag (--snapshot) could supply it.
+TEST_F(RunConfig, ReadingLeavesTheRunRulesToValidation) {
+  const std::string text = "[run]\npaths = 1000\nsteps = 10\n" + model_section;
+  const fs::path path = write_config(text);
+  run_config c = read_run_config(path);
+  try {
+    validate_run_config(c);
+    ADD_FAILURE() << "validate_run_config accepted a run without a snapshot";
+  } catch (const input_error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              path.string() + ": no snapshot given ([run] snapshot or --snapshot)");
+  }
+  c.snapshot = dir / "snap";
+  validate_run_config(c);
+  EXPECT_EQ(load_error(path), path.string() + ": no snapshot given ([run] snapshot or --snapshot)");
+}
+
+TEST_F(RunConfig, ReadingKeepsTheLineOfABadValue) {
+  const std::string text = "[run]\npaths = 0\n" + model_section;
+  const fs::path path = write_config(text);
+  try {
+    read_run_config(path);
+    ADD_FAILURE() << "read_run_config accepted paths = 0";
+  } catch (const input_error& error) {
+    EXPECT_EQ(std::string(error.what()), path.string() + ":2: [run] paths must be in [1, " +
+                                             std::to_string(max_run_paths) + "], got 0");
+  }
+}
+
+// A model file as `levrisk calibrate --out` writes one: [model] and [calibration].
+const std::string btc_model_file =
+    "[model]\n"
+    "type = \"merton\"\n"
+    "[model.assets.BTC]\n"
+    "drift_annual = 0.0\n"
+    "vol_annual = 0.5\n"
+    "[model.assets.BTC.merton]\n"
+    "jump_intensity_annual = 4.0\n"
+    "jump_mean = -0.05\n"
+    "jump_stdev = 0.03\n"
+    "[model.correlation]\n"
+    "assets = [\"BTC\"]\n"
+    "matrix = [[1.0]]\n"
+    "[calibration]\n"
+    "n_returns = 8759\n";
+
+class RunConfigModelFile : public RunConfig {
+ protected:
+  fs::path write_model(const std::string& text) const {
+    const fs::path path = dir / "model.toml";
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file << text;
+    return path;
+  }
+  std::string apply_error(const fs::path& model) const {
+    run_config c = read_run_config(write_config(run_section + model_section));
+    try {
+      apply_model_file(c, model);
+    } catch (const input_error& error) {
+      return error.what();
+    }
+    ADD_FAILURE() << "apply_model_file(" << model << ") did not throw input_error";
+    return {};
+  }
+};
+
+TEST_F(RunConfigModelFile, ReplacesTheModelAndKeepsTheRun) {
+  const fs::path base =
+      write_config(run_section + "[liquidation]\nkeeper_delay_steps = 3\n" +
+                   "[model.systemic_jumps]\nintensity_annual = 2.0\n" + model_section);
+  run_config c = read_run_config(base);
+  const fs::path model = write_model(btc_model_file);
+  apply_model_file(c, model);
+  validate_run_config(c);
+  EXPECT_EQ(c.source, base.string());
+  EXPECT_EQ(c.model_source, model.string());
+  EXPECT_EQ(c.paths, 1000);
+  EXPECT_EQ(c.steps, 10);
+  EXPECT_EQ(c.liquidation.keeper_delay_steps, 3);
+  EXPECT_EQ(c.model, "merton");
+  EXPECT_EQ(c.gbm.asset_ids, std::vector<std::string>{"BTC"});
+  ASSERT_EQ(c.gbm.assets.size(), 1u);
+  EXPECT_EQ(c.gbm.assets[0].vol_annual, 0.5);
+  EXPECT_EQ(c.gbm.correlation, std::vector<double>{1.0});
+  ASSERT_EQ(c.merton.assets.size(), 1u);
+  EXPECT_EQ(c.merton.assets[0].jump_intensity_annual, 4.0);
+  // The base's [model.systemic_jumps] went with the rest of its [model].
+  EXPECT_EQ(c.merton.systemic.intensity_annual, 0.0);
+}
+
+TEST_F(RunConfigModelFile, BaseWithoutAModelTakesTheModelFile) {
+  run_config c = read_run_config(write_config(run_section));
+  apply_model_file(c, write_model(btc_model_file));
+  validate_run_config(c);
+  EXPECT_EQ(c.gbm.asset_ids, std::vector<std::string>{"BTC"});
+}
+
+// The resolved configuration re-runs as is: the model inline, from where it came noted.
+TEST_F(RunConfigModelFile, MergedConfigurationRoundTrips) {
+  run_config c = read_run_config(write_config(run_section + model_section));
+  const fs::path model = write_model(btc_model_file);
+  apply_model_file(c, model);
+  c.output_dir = dir / "out";  // the default "results" would resolve against resolved.toml
+  const std::string text = to_toml(c);
+  EXPECT_THAT(text, HasSubstr("# [model] from " + model.string() + "\n"));
+  const fs::path resolved = dir / "resolved.toml";
+  std::ofstream(resolved, std::ios::binary) << text;
+  const run_config again = load_run_config(resolved);
+  expect_same_config(c, again);
+  ASSERT_EQ(again.merton.assets.size(), 1u);
+  EXPECT_EQ(again.merton.assets[0].jump_mean, -0.05);
+}
+
+TEST_F(RunConfigModelFile, RunSettingsInTheModelFileAreRefused) {
+  const std::string text = btc_model_file + "[run]\npaths = 5\n";
+  const fs::path model = write_model(text);
+  EXPECT_EQ(apply_error(model), model.string() + line_of(text, "[run]") +
+                                    ": [run] in a model file: it holds [model] (and "
+                                    "[calibration]) only; run settings belong in the "
+                                    "configuration (" +
+                                    (dir / "run.toml").string() + ")");
+}
+
+TEST_F(RunConfigModelFile, ErrorsNameTheModelFileAndLine) {
+  std::string text = btc_model_file;
+  text.replace(text.find("vol_annual = 0.5"), 16, "vol_annual = -0.5");
+  const fs::path model = write_model(text);
+  EXPECT_THAT(apply_error(model), HasSubstr(model.string() + line_of(text, "vol_annual") +
+                                            ": [model.assets.BTC] vol_annual"));
+}
+
+TEST_F(RunConfigModelFile, MissingModelFileIsNamed) {
+  const fs::path model = dir / "absent.toml";
+  EXPECT_EQ(apply_error(model), model.string() + ": model file not found");
+}
+
+TEST_F(RunConfigModelFile, ModelFileWithoutAModelIsRefused) {
+  const fs::path model = write_model("[calibration]\nn_returns = 10\n");
+  EXPECT_EQ(apply_error(model), model.string() + ": [model] is missing from the model file");
+}
+
+// model_section with USDC pegged instead of given a zero-volatility row.
+const std::string pegged_model_section =
+    "[model]\n"
+    "type = \"gbm\"\n"
+    "pegged = [\"USDC\"]\n"
+    "[model.assets.ETH]\n"
+    "drift_annual = 0.0\n"
+    "vol_annual = 0.7\n"
+    "[model.correlation]\n"
+    "assets = [\"ETH\"]\n"
+    "matrix = [[1.0]]\n";
+
+TEST_F(RunConfig, PeggedAssetIsAZeroVolatilityUncorrelatedAsset) {
+  const run_config explicit_row = load_run_config(write_config(run_section + model_section));
+  const run_config pegged = load_run_config(write_config(run_section + pegged_model_section));
+  EXPECT_EQ(pegged.pegged, std::vector<std::string>{"USDC"});
+  expect_same_config(explicit_row, pegged);
+  snapshot snap;
+  snap.source = "test-snapshot";
+  snap.assets = {{"USDC", 1.0}, {"ETH", 3000.0}};
+  const gbm_model a = snapshot_model(explicit_row, snap);
+  const gbm_model b = snapshot_model(pegged, snap);
+  EXPECT_EQ(a.params().asset_ids, b.params().asset_ids);
+  EXPECT_EQ(a.params().correlation, b.params().correlation);
+  EXPECT_EQ(b.params().assets[0].vol_annual, 0.0);
+  EXPECT_EQ(b.params().assets[0].drift_annual, 0.0);
+}
+
+TEST_F(RunConfig, PeggedListRoundTrips) {
+  run_config c = load_run_config(write_config(run_section + pegged_model_section));
+  c.output_dir = dir / "out";  // the default "results" would resolve against resolved.toml
+  const std::string text = to_toml(c);
+  EXPECT_THAT(text, HasSubstr("pegged = [\"USDC\"]\n"));
+  EXPECT_THAT(text, HasSubstr("assets = [\"ETH\"]\n"));
+  const fs::path resolved = dir / "resolved.toml";
+  std::ofstream(resolved, std::ios::binary) << text;
+  const run_config again = load_run_config(resolved);
+  expect_same_config(c, again);
+  EXPECT_EQ(again.pegged, c.pegged);
+}
+
+TEST_F(RunConfig, PeggedAssetWithACorrelationRowIsRefused) {
+  std::string text = run_section + model_section;
+  text.replace(text.find("type = \"gbm\"\n"), 13, "type = \"gbm\"\npegged = [\"USDC\"]\n");
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path), path.string() + line_of(text, "pegged") +
+                                  ": [model] pegged lists 'USDC', which has a row in "
+                                  "[model.correlation] assets: an asset is either pegged or "
+                                  "modelled");
+}
+
+TEST_F(RunConfig, PeggedAssetWithParametersIsRefused) {
+  const std::string text = run_section + pegged_model_section +
+                           "[model.assets.USDC]\ndrift_annual = 0.0\nvol_annual = 0.0\n";
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path), path.string() + line_of(text, "[model.assets.USDC]") +
+                                  ": [model.assets.USDC] is given but the asset is listed in "
+                                  "[model] pegged: a pegged asset has no parameters (it is held "
+                                  "at its price)");
+}
+
+TEST_F(RunConfig, PeggedAssetListedTwiceIsRefused) {
+  std::string text = run_section + pegged_model_section;
+  text.replace(text.find("[\"USDC\"]"), 8, "[\"USDC\", \"USDC\"]");
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path), path.string() + line_of(text, "pegged") +
+                                  ": [model] pegged lists 'USDC' more than once");
+}
+
+TEST_F(RunConfig, PeggedOfTheWrongTypeIsRefused) {
+  std::string text = run_section + pegged_model_section;
+  text.replace(text.find("[\"USDC\"]"), 8, "true");
+  const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path), path.string() + line_of(text, "pegged") +
+                                  ": [model] pegged must be an array of asset ids");
 }
 
 }  // namespace
