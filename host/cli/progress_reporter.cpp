@@ -2,9 +2,35 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
+#include <string>
 
 namespace levrisk {
+
+std::string grouped_integer(std::int64_t n) {
+  const std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return n < 0 ? "-" + grouped : grouped;
+}
+
+std::string duration_text(double seconds) {
+  const long long total = std::isfinite(seconds) && seconds > 0 ? std::llround(seconds) : 0;
+  char text[48];
+  if (total < 60) {
+    std::snprintf(text, sizeof text, "%lld s", total);
+  } else if (total < 3600) {
+    std::snprintf(text, sizeof text, "%lld min %02lld s", total / 60, total % 60);
+  } else {
+    const long long minutes = (total + 30) / 60;  // to the nearest minute
+    std::snprintf(text, sizeof text, "%lld h %02lld min", minutes / 60, minutes % 60);
+  }
+  return text;
+}
 
 progress_reporter::progress_reporter(bool enabled)
     : enabled_(enabled), start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
@@ -26,11 +52,12 @@ void progress_reporter::update(std::int64_t paths_done, std::int64_t paths_total
   const double elapsed_s = std::chrono::duration<double>(now - start_).count();
   const double rate = elapsed_s > 0.0 ? static_cast<double>(paths_done) / elapsed_s : 0.0;
   const double eta_s = rate > 0.0 ? static_cast<double>(paths_total - paths_done) / rate : 0.0;
-  std::fprintf(stderr,
-               "\r  paths %lld / %lld (%3.0f%%)  %.3g paths/s  elapsed %.1f s  ETA %.1f s   ",
-               static_cast<long long>(paths_done), static_cast<long long>(paths_total),
-               100.0 * static_cast<double>(paths_done) / static_cast<double>(paths_total), rate,
-               elapsed_s, eta_s);
+  // Trailing spaces clear what a longer earlier line left after the carriage return.
+  std::fprintf(stderr, "\r  paths %s / %s (%3.0f%%)  %s paths/s  elapsed %s  ETA %s   ",
+               grouped_integer(paths_done).c_str(), grouped_integer(paths_total).c_str(),
+               100.0 * static_cast<double>(paths_done) / static_cast<double>(paths_total),
+               grouped_integer(std::llround(rate)).c_str(), duration_text(elapsed_s).c_str(),
+               duration_text(eta_s).c_str());
   std::fflush(stderr);
   drawn_ = true;
 }

@@ -5,8 +5,16 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace levrisk {
+
+// 12345678 -> "12,345,678": a rate or a count read at a glance, not as 1.23e+07.
+std::string grouped_integer(std::int64_t n);
+
+// Whole seconds as "45 s", "1 min 23 s" or "2 h 05 min" (the seconds dropped
+// beyond an hour, where they are noise in an estimate).
+std::string duration_text(double seconds);
 
 class progress_reporter {
  public:
