@@ -46,18 +46,24 @@ bool progress_reporter::stderr_is_terminal() {
 void progress_reporter::update(std::int64_t paths_done, std::int64_t paths_total) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
+  if (!paths_started_) {
+    paths_start_ = paths_done == 0 ? now : start_;
+    paths_started_ = true;
+  }
   const bool done = paths_done >= paths_total;
   if (!done && now - last_draw_ < std::chrono::milliseconds(200)) return;
   last_draw_ = now;
   const double elapsed_s = std::chrono::duration<double>(now - start_).count();
-  const double rate = elapsed_s > 0.0 ? static_cast<double>(paths_done) / elapsed_s : 0.0;
-  const double eta_s = rate > 0.0 ? static_cast<double>(paths_total - paths_done) / rate : 0.0;
+  const double paths_s = std::chrono::duration<double>(now - paths_start_).count();
+  const double rate = paths_s > 0.0 ? static_cast<double>(paths_done) / paths_s : 0.0;
+  const std::string eta =
+      rate > 0.0 ? duration_text(static_cast<double>(paths_total - paths_done) / rate) : "-";
   // Trailing spaces clear what a longer earlier line left after the carriage return.
   std::fprintf(stderr, "\r  paths %s / %s (%3.0f%%)  %s paths/s  elapsed %s  ETA %s   ",
                grouped_integer(paths_done).c_str(), grouped_integer(paths_total).c_str(),
                100.0 * static_cast<double>(paths_done) / static_cast<double>(paths_total),
                grouped_integer(std::llround(rate)).c_str(), duration_text(elapsed_s).c_str(),
-               duration_text(eta_s).c_str());
+               eta.c_str());
   std::fflush(stderr);
   drawn_ = true;
 }

@@ -33,6 +33,10 @@ class progress_reporter {
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
+  // When the paths began (the first update, at 0 paths done): the rate and ETA leave
+  // out the set-up before it, which the elapsed time counts.
+  std::chrono::steady_clock::time_point paths_start_;
+  bool paths_started_ = false;
 };
 
 }  // namespace levrisk

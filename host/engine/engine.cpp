@@ -119,6 +119,7 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
   const std::int64_t batch = batching.batch_paths;
   executor.begin(plan.simulation, batch);
   std::vector<double> path_totals;
+  if (progress) progress(0, config.paths);  // the set-up is done, the paths begin
   std::int64_t slice = progress ? first_slice(batch) : batch;
   for (std::int64_t first = 0; first < config.paths;) {
     const std::int64_t n = std::min(slice, config.paths - first);
