@@ -158,7 +158,10 @@ int run(const run_options& options, const CLI::App& command) {
 void add_run_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<run_options>();
   CLI::App* command = app.add_subcommand("run", "Simulate a snapshot and write results/<name>.h5");
-  command->add_option("-c,--config", options->config_path, "Run configuration (TOML)")
+  command
+      ->add_option("-c,--config", options->config_path,
+                   "Run configuration (TOML); the default is looked for in the working "
+                   "directory, then in the source tree levrisk was built from")
       ->capture_default_str();
   command->add_option("--name", options->name,
                       "Run name: the output file is <output-dir>/<name>.h5");
