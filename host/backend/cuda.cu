@@ -160,6 +160,26 @@ class cuda_device {
   std::string description_;
 };
 
+// Why cudaGetDeviceCount found no GPU, in a few words for `levrisk version` and
+// the --backend cuda error (the runtime's own text, e.g. "CUDA driver version is
+// insufficient for CUDA runtime version", is what a machine without any driver gets).
+std::string no_gpu_reason(cudaError_t status) {
+  switch (status) {
+    case cudaErrorNoDevice:
+      return "no CUDA device found";
+    case cudaErrorInsufficientDriver:
+      return "no NVIDIA driver, or one older than CUDA " + std::to_string(CUDART_VERSION / 1000);
+    case cudaErrorSystemDriverMismatch:
+      return "NVIDIA kernel module and driver library differ";
+    case cudaErrorDevicesUnavailable:
+      return "devices busy or unavailable";
+    case cudaErrorSystemNotReady:
+      return "system not ready (fabric manager)";
+    default:
+      return cudaGetErrorName(status);
+  }
+}
+
 }  // namespace
 
 bool cuda_compiled_in() {
@@ -172,7 +192,7 @@ std::vector<cuda_device_info> cuda_devices(std::string* problem) {
   // why the probe happens here, at run time, and never in a static initializer.
   const cudaError_t status = cudaGetDeviceCount(&count);
   if (status != cudaSuccess) {
-    if (problem) *problem = cudaGetErrorString(status);
+    if (problem) *problem = no_gpu_reason(status);
     cudaGetLastError();  // clear the sticky error state
     return {};
   }

@@ -11,7 +11,7 @@ bool cuda_compiled_in() {
 }
 
 std::vector<cuda_device_info> cuda_devices(std::string* problem) {
-  if (problem) *problem = "this build has no CUDA backend (configured without the CUDA toolkit)";
+  if (problem) *problem = "configured without the CUDA toolkit";
   return {};
 }
 

@@ -5,8 +5,16 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace levrisk {
+
+// 12345678 -> "12,345,678": a rate or a count read at a glance, not as 1.23e+07.
+std::string grouped_integer(std::int64_t n);
+
+// Whole seconds as "45 s", "1 min 23 s" or "2 h 05 min" (the seconds dropped
+// beyond an hour, where they are noise in an estimate).
+std::string duration_text(double seconds);
 
 class progress_reporter {
  public:
@@ -25,6 +33,10 @@ class progress_reporter {
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
+  // When the paths began (the first update, at 0 paths done): the rate and ETA leave
+  // out the set-up before it, which the elapsed time counts.
+  std::chrono::steady_clock::time_point paths_start_;
+  bool paths_started_ = false;
 };
 
 }  // namespace levrisk

@@ -20,6 +20,7 @@
 #include "host/cli/commands.hpp"
 #include "host/cli/interruption.hpp"
 #include "host/cli/progress_reporter.hpp"
+#include "host/common/build_info.hpp"
 #include "host/config/integer_text.hpp"
 #include "host/config/memory_size.hpp"
 #include "host/config/run_config.hpp"
@@ -73,12 +74,28 @@ std::string utc_now_iso8601() {
   return buffer;
 }
 
+// The default configuration is named relative to the working directory; run from
+// anywhere else (a cron job's home, the build folder) it is the one in the checkout
+// the binary was built from.
+std::filesystem::path default_config_file(const std::filesystem::path& relative) {
+  std::error_code ignored;
+  if (std::filesystem::exists(relative, ignored)) return relative;
+  const std::filesystem::path in_source = std::filesystem::path(build_info::source_dir) / relative;
+  if (std::filesystem::exists(in_source, ignored)) return in_source;
+  LEVRISK_FAIL(input_error, relative.string()
+                                << ": configuration file not found in the working directory ("
+                                << std::filesystem::current_path(ignored).string()
+                                << ") nor in the source tree (" << build_info::source_dir
+                                << "); name one with --config");
+}
+
 // The configuration file, then the flags over it, then the model file: every
 // rule of the whole run (a snapshot given, delay <= steps) is checked once, after
 // all three, so that a flag can supply what the file leaves out.
 run_config resolved_config(const run_options& options, const CLI::App& command) {
-  run_config config = read_run_config(options.config_path);
   auto given = [&command](const char* flag) { return command.count(flag) > 0; };
+  run_config config = read_run_config(given("--config") ? std::filesystem::path(options.config_path)
+                                                        : default_config_file(options.config_path));
   if (given("--name")) config.name = options.name;
   // A bad flag is named as the flag, not blamed on the configuration file.
   for (const auto& [flag, folder] : {std::pair{"--snapshot", &options.snapshot},
@@ -145,11 +162,17 @@ int run(const run_options& options, const CLI::App& command) {
   const auto start = std::chrono::steady_clock::now();
   run_result result;
   {
-    progress_reporter progress(!options.quiet && progress_reporter::stderr_is_terminal());
-    result = run_simulation(
-        config, snap, *executor,
-        [&progress](std::int64_t done, std::int64_t total) { progress.update(done, total); },
-        [&options](const batch_plan& plan) {
+    const bool show_progress = !options.quiet && progress_reporter::stderr_is_terminal();
+    progress_reporter progress(show_progress);
+    // No callback when nothing is shown: the engine then runs whole batches, unsliced.
+    progress_callback on_progress;
+    if (show_progress) {
+      on_progress = [&progress](std::int64_t done, std::int64_t total) {
+        progress.update(done, total);
+      };
+    }
+    result =
+        run_simulation(config, snap, *executor, on_progress, [&options](const batch_plan& plan) {
           if (!options.quiet) std::cerr << "batch: " << describe(plan) << "\n";
         });
   }
@@ -171,7 +194,10 @@ int run(const run_options& options, const CLI::App& command) {
 void add_run_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<run_options>();
   CLI::App* command = app.add_subcommand("run", "Simulate a snapshot and write results/<name>.h5");
-  command->add_option("-c,--config", options->config_path, "Run configuration (TOML)")
+  command
+      ->add_option("-c,--config", options->config_path,
+                   "Run configuration (TOML); the default is looked for in the working "
+                   "directory, then in the source tree levrisk was built from")
       ->capture_default_str();
   command->add_option("--model", options->model_path,
                       "Model file (levrisk calibrate --out) replacing the config's [model]");

@@ -1,5 +1,6 @@
 // levrisk synth: a synthetic snapshot (for benchmarks and examples), from a seed.
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@ namespace levrisk::cli {
 void add_synth_command(CLI::App& app, int& exit_code) {
   struct options_t {
     std::string out;
+    bool force = false;
     synth_options synth;
   };
   auto options = std::make_shared<options_t>();
@@ -25,9 +27,16 @@ void add_synth_command(CLI::App& app, int& exit_code) {
   command->add_option("--perp-accounts", options->synth.perp_accounts, "Perp accounts")
       ->capture_default_str();
   command->add_option("--seed", options->synth.seed, "Seed")->capture_default_str();
+  command->add_flag("--force", options->force,
+                    "Write into an existing folder, replacing its tables");
   command->callback([options, &exit_code] {
     LEVRISK_REQUIRE(options->synth.lending_accounts >= 0 && options->synth.perp_accounts >= 0,
                     input_error, "synth: account counts must be >= 0");
+    // A snapshot folder is often a real export: replacing it takes a deliberate flag.
+    std::error_code ignored;
+    LEVRISK_REQUIRE(
+        options->force || !std::filesystem::exists(options->out, ignored), input_error,
+        "synth: " << options->out << " already exists; pass --force to write the snapshot into it");
     const snapshot snap = synthesize_snapshot(options->synth);
     write_snapshot(snap, options->out);
     std::cout << "wrote " << options->out << ": " << snap.assets.size() << " assets, "

@@ -22,7 +22,8 @@ void add_version_command(CLI::App& app, int& exit_code) {
     std::string problem;
     const auto devices = cuda_devices(&problem);
     if (devices.empty()) {
-      std::cout << "cuda: no device (" << problem << ")\n";
+      std::cout << "cuda: " << (cuda_compiled_in() ? "compiled in, no GPU" : "not compiled in")
+                << " (" << problem << ")\n";
     }
     for (const cuda_device_info& d : devices) {
       std::cout << "cuda: device " << d.index << ": " << d.name << " (sm_" << d.compute_major

@@ -8,6 +8,7 @@
 #include <toml.hpp>
 
 #include "common/error.hpp"
+#include "common/suggest.hpp"
 #include "common/toml_text.hpp"
 #include "host/config/integer_text.hpp"
 #include "host/config/memory_size.hpp"
@@ -32,7 +33,8 @@ void require_known_keys(const toml::value& value, const std::string& where,
                         const std::set<std::string>& known, const std::string& source) {
   for (const auto& [key, entry] : value.as_table()) {
     LEVRISK_REQUIRE(known.count(key) > 0, input_error,
-                    at(entry, source) << ": unknown key '" << key << "' in " << where);
+                    at(entry, source) << ": unknown key '" << key << "' in " << where
+                                      << did_you_mean(key, {known.begin(), known.end()}));
   }
 }
 

@@ -1,6 +1,7 @@
 #include "host/engine/engine.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "common/error.hpp"
 #include "host/common/build_info.hpp"
@@ -20,6 +21,31 @@ namespace {
 // of price) out to a move of e^-4.1 (a 98% fall) or e^4.1.
 constexpr int histogram_bins = 8192;
 constexpr double histogram_width = 0.0005;
+
+// With a progress callback a batch runs in slices of about this much work, so
+// that a batch of minutes still shows its paths going by. Results do not depend
+// on how the paths are split (tests/host/engine/engine_test.cpp, BitIdentical);
+// slices of seconds keep the threads' idle tail at each slice's end small.
+constexpr double progress_slice_s = 2.0;
+constexpr std::int64_t slice_granule = 256;  // whole warps and SIMD blocks
+
+std::int64_t round_up_to_granule(std::int64_t paths) {
+  return (paths + slice_granule - 1) / slice_granule * slice_granule;
+}
+
+// The first slice, before any rate is known: a sixteenth of the batch.
+std::int64_t first_slice(std::int64_t batch) {
+  return std::min(batch, round_up_to_granule(std::max<std::int64_t>(1, batch / 16)));
+}
+
+// The slice that takes about progress_slice_s at the rate the last one ran at.
+std::int64_t next_slice(std::int64_t batch, std::int64_t last_paths, double last_s) {
+  if (last_s <= 0.0) return batch;
+  const double paths = static_cast<double>(last_paths) * progress_slice_s / last_s;
+  if (paths >= static_cast<double>(batch)) return batch;
+  return std::min(batch,
+                  round_up_to_granule(std::max<std::int64_t>(1, static_cast<std::int64_t>(paths))));
+}
 
 }  // namespace
 
@@ -93,14 +119,23 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
   const std::int64_t batch = batching.batch_paths;
   executor.begin(plan.simulation, batch);
   std::vector<double> path_totals;
-  for (std::int64_t first = 0; first < config.paths; first += batch) {
-    const std::int64_t n = std::min(batch, config.paths - first);
+  if (progress) progress(0, config.paths);  // the set-up is done, the paths begin
+  std::int64_t slice = progress ? first_slice(batch) : batch;
+  for (std::int64_t first = 0; first < config.paths;) {
+    const std::int64_t n = std::min(slice, config.paths - first);
+    const auto start = std::chrono::steady_clock::now();
     executor.run_batch(static_cast<std::uint64_t>(first), n);
     if (executing) {
       const std::vector<double> batch_totals = executor.batch_path_totals(n);
       path_totals.insert(path_totals.end(), batch_totals.begin(), batch_totals.end());
     }
-    if (progress) progress(first + n, config.paths);
+    first += n;
+    if (progress) {
+      progress(first, config.paths);
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      slice = next_slice(batch, n, seconds);
+    }
   }
   const simulation_tallies tallies = executor.finish();
 

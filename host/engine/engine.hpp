@@ -16,7 +16,9 @@
 
 namespace levrisk {
 
-// Called after each batch with the paths done so far.
+// Called with the paths done so far: 0 once the set-up is done, then after each
+// batch and within a batch every few seconds (with a callback, batches run in
+// slices: engine.cpp; results do not change).
 using progress_callback = std::function<void(std::int64_t paths_done, std::int64_t paths_total)>;
 
 // Called once, before the first batch, with the batch chosen and why.

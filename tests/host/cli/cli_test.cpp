@@ -428,6 +428,116 @@ TEST_F(Cli, FailedRunLeavesTheEarlierResultIntact) {
   }
 }
 
+// ---- Habits from other tools: --version, help COMMAND, did-you-mean. ----
+
+TEST_F(Cli, VersionFlagIsTheVersionCommand) {
+  const command_result flag = run_levrisk("--version", dir);
+  const command_result command = run_levrisk("version", dir);
+  ASSERT_EQ(flag.exit_code, exit_ok) << flag.err;
+  EXPECT_EQ(flag.out, command.out);
+}
+
+// Without a GPU the CUDA line gives the reason in a few words, on one line.
+TEST_F(Cli, VersionSaysWhyThereIsNoGpu) {
+  if (!cuda_devices().empty()) GTEST_SKIP() << "a CUDA device is present";
+  const command_result version = run_levrisk("version", dir);
+  ASSERT_EQ(version.exit_code, exit_ok) << version.err;
+  if (cuda_compiled_in()) {
+    EXPECT_THAT(version.out, HasSubstr("\ncuda: compiled in, no GPU ("));
+  } else {
+    EXPECT_THAT(version.out,
+                HasSubstr("\ncuda: not compiled in (configured without the CUDA toolkit)\n"));
+  }
+  EXPECT_EQ(std::count(version.out.begin(), version.out.end(), '\n'), 4) << version.out;
+}
+
+TEST_F(Cli, HelpCommandIsTheCommandsHelp) {
+  const command_result help = run_levrisk("help run", dir);
+  const command_result flag = run_levrisk("run --help", dir);
+  ASSERT_EQ(help.exit_code, exit_ok) << help.err;
+  EXPECT_EQ(help.out, flag.out);
+  EXPECT_THAT(help.out, HasSubstr("--paths"));
+}
+
+TEST_F(Cli, HelpAloneIsTheProgramsHelp) {
+  const command_result help = run_levrisk("help", dir);
+  const command_result flag = run_levrisk("--help", dir);
+  ASSERT_EQ(help.exit_code, exit_ok) << help.err;
+  EXPECT_EQ(help.out, flag.out);
+  EXPECT_THAT(help.out, HasSubstr("levrisk help COMMAND"));
+}
+
+// The usage line names the program, not the path it was started by.
+TEST_F(Cli, UsageNamesLevriskNotTheBinarysPath) {
+  const command_result help = run_levrisk("run --help", dir);
+  EXPECT_THAT(help.out, StartsWith("Simulate a snapshot"));
+  EXPECT_THAT(help.out, HasSubstr("Usage: levrisk run [OPTIONS]"));
+  EXPECT_THAT(help.out, Not(HasSubstr(std::string(LEVRISK_BINARY))));
+}
+
+TEST_F(Cli, UnknownCommandNearACommandIsSuggested) {
+  const command_result runn = run_levrisk("runn --paths 10", dir);
+  EXPECT_EQ(runn.exit_code, cli::exit_input_error);
+  EXPECT_EQ(runn.err, "levrisk: error: unknown command 'runn'; did you mean 'run'?\n");
+  const command_result help = run_levrisk("help runn", dir);
+  EXPECT_EQ(help.exit_code, cli::exit_input_error);
+  EXPECT_EQ(help.err, runn.err);
+}
+
+TEST_F(Cli, UnknownConfigKeyNearAKeyIsSuggested) {
+  // nightly.toml with "path = 5" added after its [run] header.
+  std::string text;
+  int line = 0, path_line = 0;
+  for (const std::string& row : read_lines(nightly_config)) {
+    text += row + "\n";
+    ++line;
+    if (row == "[run]") {
+      text += "path = 5\n";
+      path_line = ++line;
+    }
+  }
+  ASSERT_GT(path_line, 0);
+  const fs::path config = dir / "typo.toml";
+  write_text(config, text);
+  const command_result run = run_levrisk("run --config " + quoted(config) + " --quiet", dir);
+  EXPECT_EQ(run.exit_code, cli::exit_input_error);
+  EXPECT_EQ(run.err, "levrisk: error: " + config.string() + ":" + std::to_string(path_line) +
+                         ": unknown key 'path' in [run]; did you mean 'paths'?\n");
+}
+
+// Run from a folder without configs/ (a cron job's home), the default
+// configuration is the source tree's: the nightly batch still runs.
+TEST_F(Cli, DefaultConfigIsFoundFromAnyFolder) {
+  const fs::path before = fs::current_path();
+  fs::current_path(dir);
+  const command_result run = run_levrisk(
+      "run --paths 2000 --steps 48 --output-dir " + quoted(dir / "out") + " --quiet", dir);
+  fs::current_path(before);
+  ASSERT_EQ(run.exit_code, exit_ok) << run.err;
+  const run_result result = read_result_file(dir / "out" / "nightly.h5");
+  EXPECT_EQ(result.metadata.paths, 2000);
+  EXPECT_EQ(result.metadata.run_name, "nightly");
+}
+
+TEST_F(Cli, SynthRefusesAnExistingFolderWithoutForce) {
+  const fs::path out = dir / "snap";
+  const std::string synth =
+      "synth -o " + quoted(out) + " --lending-accounts 5 --perp-accounts 5 --seed 3";
+  ASSERT_EQ(run_levrisk(synth, dir).exit_code, exit_ok);
+  const std::string first = read_text(out / "assets.csv");
+  write_text(out / "assets.csv", "an export worth keeping\n");
+
+  const command_result again = run_levrisk(synth, dir);
+  EXPECT_EQ(again.exit_code, cli::exit_input_error);
+  EXPECT_EQ(again.err, "levrisk: error: synth: " + out.string() +
+                           " already exists; pass --force to write the snapshot into it\n");
+  EXPECT_EQ(read_text(out / "assets.csv"), "an export worth keeping\n");
+
+  const command_result forced = run_levrisk(synth + " --force", dir);
+  EXPECT_EQ(forced.exit_code, exit_ok) << forced.err;
+  EXPECT_EQ(read_text(out / "assets.csv"), first);
+}
+
 // This machine has no GPU (or the build no CUDA backend): asking for one is a
 // runtime failure with a message that says so, not a silent CPU run.
 TEST_F(Cli, CudaBackendWithoutADeviceFailsClearly) {

@@ -241,15 +241,22 @@ TEST_F(RunConfig, InvalidTomlNamesFileAndLine) {
 TEST_F(RunConfig, UnknownKeyIsRefusedNotIgnored) {
   const std::string text = run_section + "pathz = 5\n" + model_section;
   const fs::path path = write_config(text);
+  EXPECT_EQ(load_error(path), path.string() + line_of(text, "pathz") +
+                                  ": unknown key 'pathz' in [run]; did you mean 'paths'?");
+}
+
+TEST_F(RunConfig, UnknownKeyFarFromEveryKeyGetsNoSuggestion) {
+  const std::string text = run_section + "colour = 5\n" + model_section;
+  const fs::path path = write_config(text);
   EXPECT_EQ(load_error(path),
-            path.string() + line_of(text, "pathz") + ": unknown key 'pathz' in [run]");
+            path.string() + line_of(text, "colour") + ": unknown key 'colour' in [run]");
 }
 
 TEST_F(RunConfig, UnknownSectionIsRefused) {
   const std::string text = run_section + model_section + "[ouput]\nx = 1\n";
   const fs::path path = write_config(text);
-  EXPECT_EQ(load_error(path),
-            path.string() + line_of(text, "[ouput]") + ": unknown key 'ouput' in the top level");
+  EXPECT_EQ(load_error(path), path.string() + line_of(text, "[ouput]") +
+                                  ": unknown key 'ouput' in the top level; did you mean 'output'?");
 }
 
 TEST_F(RunConfig, MemoryBudgetAsASize) {

@@ -6,11 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <sstream>
 #include <string>
 #include <toml.hpp>
+#include <vector>
 
 #include "host/engine/snapshot_model.hpp"
 #include "host/snapshot/synth.hpp"
@@ -210,6 +213,34 @@ TEST_P(BitIdentical, AcrossThreadCountsBatchSizesAndExactCheckPaths) {
 
 INSTANTIATE_TEST_SUITE_P(Models, BitIdentical,
                          ::testing::Values("nightly.toml", "nightly_jumps.toml"));
+
+// With a progress callback a batch runs in slices, reported as they finish:
+// the counts rise within the one batch to the total, and the results keep
+// their bits.
+TEST(Engine, ProgressTicksWithinABatchWithoutChangingResults) {
+  snapshot snap = synthesize_snapshot(synth_options{300, 150, 11});
+  snap.insurance_fund_usd = 1000.0;
+  run_config config = load_run_config(LEVRISK_SOURCE_DIR "/configs/nightly.toml");
+  config.paths = 3000;
+  config.steps = 96;
+  config.horizon_days = 5.0;
+  config.hf_sample_paths = 500;
+  config.batch_paths = 3000;  // one batch
+  const run_result whole = run_simulation(config, snap, *make_cpu_backend(2));
+  std::vector<std::int64_t> reported;
+  const run_result sliced = run_simulation(config, snap, *make_cpu_backend(2),
+                                           [&reported](std::int64_t done, std::int64_t total) {
+                                             EXPECT_EQ(total, 3000);
+                                             reported.push_back(done);
+                                           });
+  ASSERT_GE(reported.size(), 3u) << "the first slice is a sixteenth of the batch";
+  EXPECT_EQ(reported[0], 0);    // the set-up is done
+  EXPECT_EQ(reported[1], 256);  // 3000 / 16 = 187, rounded up to 256
+  EXPECT_TRUE(std::is_sorted(reported.begin(), reported.end()));
+  EXPECT_EQ(reported.back(), 3000);
+  expect_identical(whole, sliced);
+  EXPECT_EQ(sliced.metadata.batch_paths, 3000);
+}
 
 // Filtered historical simulation on the bundled synthetic history (BTC, ETH,
 // SOL): a portfolio over those assets, bit for bit across threads, batches and
