@@ -3,7 +3,9 @@
 // returns by alpha + beta per lag, unit-variance t innovations with the t's
 // kurtosis and tails, the configured correlation of innovations, the
 // co-movement of their squares that the shared mixing gives, and the same bits
-// for one lane and sixteen.
+// for one lane and sixteen. At m monitoring sub-steps a period: the period
+// returns' GARCH moments, the sub-step shocks' law, and the recursion against a
+// double-precision twin fed the kernel's draws.
 
 #include <gtest/gtest.h>
 
@@ -456,6 +458,41 @@ TEST(GarchStep, SubstepShocksAreUncorrelatedWithTheSharedPeriodVariance) {
       const estimate co4 =
           mean_and_se([i, j](const double* u) { return u[i] * u[i] * u[j] * u[j]; });
       EXPECT_NEAR(co4.mean, shared, 4 * co4.se) << i << ", " << j;
+    }
+  }
+}
+
+// The sub-step recursion redone in double from the kernel's own draws (the
+// step's normals in state.z and the period's mixing scales): log-prices and
+// variances agree to float rounding, and h moves only at period ends.
+TEST(GarchStep, SubstepsFollowTheScalarRecursion) {
+  garch_asset_params heavy = stationary;
+  heavy.nu = 5.0;
+  const int m = 4;
+  const garch_market market = make_market({stationary, heavy}, 0.4, m);
+  const market_view view = market.view();
+  const normal_stream stream{31u, normals_per_step(view)};
+  const std::vector<garch_asset_params> params = {stationary, heavy};
+  for (std::uint64_t path = 0; path < 8; ++path) {
+    market_state<1, max_assets> state{};
+    market_begin(view, stream, path, state);
+    double x[2] = {0, 0}, h[2] = {stationary.variance_now, heavy.variance_now}, shock[2] = {0, 0};
+    for (int step = 0; step < 40; ++step) {
+      market_step(view, stream, path, step, state);
+      const int base = (step % 4) * stream.blocks_per_chunk;
+      for (int k = 0; k < 2; ++k) {
+        double g = 0;
+        for (int j = 0; j <= k; ++j) g += market.cholesky[k * 2 + j] * state.z[base + j][0];
+        const double r = std::sqrt(h[k] / m) * g * state.mixing[k][0];
+        x[k] += -0.5 * h[k] / m + r;
+        shock[k] += r;
+        if (step % m == m - 1) {
+          h[k] = params[k].omega + params[k].alpha * shock[k] * shock[k] + params[k].beta * h[k];
+          shock[k] = 0;
+        }
+        ASSERT_NEAR(state.log_return[k][0], x[k], 1e-5) << path << ", " << step << ", " << k;
+        ASSERT_NEAR(state.variance[k][0], h[k], 1e-5 * h[k]) << path << ", " << step << ", " << k;
+      }
     }
   }
 }
