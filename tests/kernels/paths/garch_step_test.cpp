@@ -382,12 +382,14 @@ return_moments moments_of(const std::vector<std::vector<double>>& r) {
 }
 
 // GARCH(1,1) with iid unit-variance innovations of kurtosis kappa, persistence
-// p = alpha + beta and kappa alpha^2 + 2 alpha beta + beta^2 < 1 (He &
-// Terasvirta 1999, Theorem 1; Bai, Russell & Tiao 2003, eq. 5):
+// p = alpha + beta and kappa alpha^2 + 2 alpha beta + beta^2 < 1 (the fourth
+// moment condition; He & Terasvirta 1999, "Properties of moments of a family of
+// GARCH processes", J. Econometrics 92):
 //   E r^2 = omega / (1 - p),
 //   kurtosis = kappa (1 - p^2) / (1 - p^2 - (kappa - 1) alpha^2),
-// and, from E[r_t^2 r_{t-1}^2] = omega E r^2 + (kappa alpha + beta) E h^2, the
-// lag-1 autocorrelation of r^2, in which kappa cancels:
+// and, from E[r_t^2 r_{t-1}^2] = omega E r^2 + (kappa alpha + beta) E h^2 and
+// E h^2 = kurtosis (E r^2)^2 / kappa, the lag-1 autocorrelation of r^2, in
+// which kappa cancels (Bollerslev 1988's form for normal innovations):
 //   rho_1 = alpha (1 - alpha beta - beta^2) / (1 - 2 alpha beta - beta^2).
 return_moments garch_closed_form(const garch_asset_params& p, double kappa) {
   const double a = p.alpha, b = p.beta, persistence = a + b;
