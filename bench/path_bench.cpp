@@ -142,7 +142,7 @@ void price_paths(benchmark::State& state) {
       g.push_back(garch_asset_params{true, 1e-8, 0.05, 0.94, 3.5 + 0.5 * k, 1e-6, 1.0});
     }
     const garch_step_coefficients c = garch_coefficients(
-        g, params.asset_ids, std::vector<bool>(static_cast<std::size_t>(n_assets), false), 1.0,
+        g, params.asset_ids, std::vector<bool>(static_cast<std::size_t>(n_assets), false), 1.0, 1,
         "bench");
     set_garch_tables(c, plan);
     plan.market.kind = market_kind::garch_t;

@@ -2,9 +2,11 @@
 
 #include <cmath>
 #include <iomanip>
+#include <ostream>
 #include <sstream>
 
 #include "common/error.hpp"
+#include "kernels/rng/stream_layout.hpp"
 #include "models/calibration/garch.hpp"
 #include "models/parameter_error.hpp"
 #include "models/t_mixing.hpp"
@@ -68,11 +70,57 @@ void check_garch_asset(const garch_asset_params& p) {
   }
 }
 
+namespace {
+
+// m when horizon_days / steps divides period_days (to a relative 1e-6), else 0.
+int whole_substeps(double period_days, double horizon_days, int steps) {
+  const double step_days = horizon_days / steps;
+  const double m = std::round(period_days / step_days);
+  const bool divides = m >= 1.0 && std::fabs(m * step_days - period_days) <= 1e-6 * period_days;
+  return divides && m <= max_steps ? static_cast<int>(m) : 0;
+}
+
+// The nearest step count from `steps` on, in direction +1 or -1, whose step
+// divides the period; 0 when none lies in [1, max_steps].
+int nearest_dividing_steps(double period_days, double horizon_days, int steps, int direction) {
+  for (int s = steps + direction; s >= 1 && s <= max_steps; s += direction) {
+    if (whole_substeps(period_days, horizon_days, s) > 0) return s;
+  }
+  return 0;
+}
+
+void describe_steps(std::ostream& out, double period_days, double horizon_days, int steps) {
+  out << "steps = " << steps << " (m = " << whole_substeps(period_days, horizon_days, steps) << ")";
+}
+
+}  // namespace
+
+int garch_substeps(double period_days, double horizon_days, int steps, const std::string& where) {
+  const int m = whole_substeps(period_days, horizon_days, steps);
+  if (m > 0) return m;
+  const int below = nearest_dividing_steps(period_days, horizon_days, steps, -1);
+  const int above = nearest_dividing_steps(period_days, horizon_days, steps, +1);
+  std::ostringstream message;
+  message << where << " parameters are per " << period_days << " days but the run's step, [run] "
+          << "horizon_days / steps = " << horizon_days << " / " << steps << " = "
+          << horizon_days / steps
+          << " days, does not divide the period: GARCH needs period_days = m * horizon_days / "
+             "steps for a whole m >= 1";
+  if (below > 0 || above > 0) message << "; nearest valid:";
+  if (below > 0) describe_steps(message << " ", period_days, horizon_days, below);
+  if (below > 0 && above > 0) message << " or";
+  if (above > 0) describe_steps(message << " ", period_days, horizon_days, above);
+  throw input_error(message.str());
+}
+
 garch_step_coefficients garch_coefficients(const std::vector<garch_asset_params>& params,
                                            const std::vector<std::string>& asset_ids,
                                            const std::vector<bool>& constant_asset,
-                                           double step_days, const std::string& context) {
+                                           double horizon_days, int steps,
+                                           const std::string& context) {
   garch_step_coefficients c;
+  const std::string* period_asset = nullptr;  // the first moving asset, whose period all share
+  double period_days = 0.0;
   for (std::size_t k = 0; k < asset_ids.size(); ++k) {
     if (constant_asset[k]) {
       for (auto* v : {&c.omega, &c.alpha, &c.beta, &c.variance_now}) v->push_back(0.0f);
@@ -88,11 +136,16 @@ garch_step_coefficients garch_coefficients(const std::vector<garch_asset_params>
     } catch (const parameter_error& error) {
       LEVRISK_FAIL(input_error, where << " " << error.what());
     }
-    LEVRISK_REQUIRE(std::fabs(step_days - p.period_days) <= 1e-6 * p.period_days, input_error,
-                    where << " parameters are per " << p.period_days
-                          << " days but the run's step is " << step_days
-                          << " days: GARCH steps once per period, so set steps = horizon_days / "
-                          << p.period_days);
+    if (period_asset == nullptr) {
+      period_asset = &asset_ids[k];
+      period_days = p.period_days;
+      c.substeps = garch_substeps(p.period_days, horizon_days, steps, where);
+    }
+    // One period for all: the shared mixing variable is drawn once per period.
+    LEVRISK_REQUIRE(std::fabs(p.period_days - period_days) <= 1e-6 * period_days, input_error,
+                    where << " period_days = " << p.period_days << " differs from " << *period_asset
+                          << "'s " << period_days
+                          << ": the assets of a GARCH run share one period");
     c.omega.push_back(static_cast<float>(p.omega));
     c.alpha.push_back(static_cast<float>(p.alpha));
     c.beta.push_back(static_cast<float>(p.beta));

@@ -21,6 +21,7 @@ struct garch_asset_params {
 
 struct garch_step_coefficients {
   std::vector<float> omega, alpha, beta, variance_now;
+  int substeps = 1;  // m: monitoring steps per period, the run's step being period / m
   std::vector<std::vector<float>> mixing_tables;  // per asset (models/t_mixing.hpp)
   // The tables as the kernel reads them: [interval][coefficient][asset].
   std::vector<float> interleaved_mixing() const;
@@ -33,12 +34,19 @@ struct garch_step_coefficients {
 // and the float32 alpha + beta the kernel steps with below 1.
 void check_garch_asset(const garch_asset_params& asset);
 
-// Validates each non-constant asset's parameters (present, check_garch_asset)
-// and that the run's step equals their period; constant assets get zero variance.
+// Validates each non-constant asset's parameters (present, check_garch_asset),
+// that they share one period and that the run's step horizon_days / steps
+// divides it (substeps: garch_substeps); constant assets get zero variance.
 garch_step_coefficients garch_coefficients(const std::vector<garch_asset_params>& params,
                                            const std::vector<std::string>& asset_ids,
                                            const std::vector<bool>& constant_asset,
-                                           double step_days, const std::string& context);
+                                           double horizon_days, int steps,
+                                           const std::string& context);
+
+// m = period_days / (horizon_days / steps) when that is a positive integer (to
+// a relative 1e-6); otherwise throws input_error prefixed by `where`, naming
+// [run] steps and horizon_days and the nearest step counts that divide the period.
+int garch_substeps(double period_days, double horizon_days, int steps, const std::string& where);
 
 // The normals' correlation rho_jk / E[s_j s_k] (models/t_mixing.hpp), so that
 // the t innovations have correlation rho (capped at +-1 where rho is already

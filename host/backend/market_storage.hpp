@@ -64,18 +64,25 @@ class garch_storage {
         mixing_(t.mixing),
         z_min_(t.mixing_z_min),
         intervals_per_unit_(t.mixing_intervals_per_unit),
-        intervals_(t.mixing_intervals) {}
+        intervals_(t.mixing_intervals),
+        substeps_(t.substeps) {}
   garch_view view() {
-    return garch_view{Memory::raw(omega_),  Memory::raw(alpha_),
-                      Memory::raw(beta_),   Memory::raw(variance_now_),
-                      Memory::raw(mixing_), z_min_,
-                      intervals_per_unit_,  intervals_};
+    return garch_view{Memory::raw(omega_),
+                      Memory::raw(alpha_),
+                      Memory::raw(beta_),
+                      Memory::raw(variance_now_),
+                      Memory::raw(mixing_),
+                      z_min_,
+                      intervals_per_unit_,
+                      intervals_,
+                      substeps_,
+                      1.0f / static_cast<float>(substeps_)};
   }
 
  private:
   buffer<Memory, float> omega_, alpha_, beta_, variance_now_, mixing_;
   float z_min_, intervals_per_unit_;
-  int intervals_;
+  int intervals_, substeps_;
 };
 
 template <class Memory>

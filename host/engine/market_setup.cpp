@@ -91,8 +91,8 @@ market_summary set_garch(const run_config& config, const snapshot& snap, const g
     params.push_back(i < config.garch.size() ? config.garch[i] : garch_asset_params{});
   }
   const garch_step_coefficients g =
-      garch_coefficients(params, model.params().asset_ids, constant_asset,
-                         config.horizon_days / config.steps, model_context(config));
+      garch_coefficients(params, model.params().asset_ids, constant_asset, config.horizon_days,
+                         config.steps, model_context(config));
   // Mixing with different nu attenuates correlation: correlate the normals more.
   const std::vector<double> normal_correlation = validated_correlation(
       garch_normal_correlation(model.params().correlation, g, constant_asset),
@@ -136,6 +136,7 @@ void set_garch_tables(const garch_step_coefficients& garch, simulation_plan& sim
   sim.market.garch.mixing_z_min = t_mixing_z_min;
   sim.market.garch.mixing_intervals_per_unit = static_cast<float>(t_mixing_intervals_per_unit);
   sim.market.garch.mixing_intervals = t_mixing_intervals;
+  sim.market.garch.substeps = garch.substeps;
 }
 
 std::vector<bool> constant_assets(const run_config& config, const snapshot& snap,

@@ -43,6 +43,8 @@ void validate_market_plan(const market_plan& market) {
     LEVRISK_REQUIRE(g.mixing_intervals > 0 && g.mixing_intervals_per_unit > 0.0f, runtime_failure,
                     "market plan: garch_t needs a mixing grid");
     require_size(g.mixing, static_cast<std::size_t>(g.mixing_intervals) * 4 * n, "garch mixing");
+    LEVRISK_REQUIRE(g.substeps >= 1, runtime_failure,
+                    "market plan: garch_t needs substeps >= 1, got " << g.substeps);
   }
   if (market.kind == market_kind::historical || market.kind == market_kind::historical_carried) {
     const history_tables& h = market.history;

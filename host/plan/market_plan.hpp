@@ -40,6 +40,7 @@ struct garch_tables {
   float mixing_z_min = 0.0f;
   float mixing_intervals_per_unit = 0.0f;
   int mixing_intervals = 0;
+  int substeps = 1;  // garch_t: monitoring steps per period (step = period / substeps)
 };
 
 // Filtered historical simulation (kernels/paths/history_step.hpp), historical kinds.

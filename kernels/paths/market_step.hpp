@@ -51,7 +51,7 @@ LEVRISK_HD LEVRISK_FORCEINLINE int normals_per_step(const market_view& m) {
 }
 
 // Puts Lanes paths at the snapshot: x = 0, each jump slot's first jump, the
-// variance at the snapshot.
+// variance at the snapshot, which opens a period (no shock yet).
 template <int Lanes, int MaxAssets>
 LEVRISK_HD LEVRISK_FORCEINLINE void market_begin(const market_view& m, const normal_stream& stream,
                                                  std::uint64_t first_path,
@@ -62,7 +62,10 @@ LEVRISK_HD LEVRISK_FORCEINLINE void market_begin(const market_view& m, const nor
   }
   if (carries_variance(m.kind)) {
     for (int k = 0; k < n; ++k) {
-      for (int lane = 0; lane < Lanes; ++lane) state.variance[k][lane] = m.garch.variance_now[k];
+      for (int lane = 0; lane < Lanes; ++lane) {
+        state.variance[k][lane] = m.garch.variance_now[k];
+        state.period_shock[k][lane] = 0.0f;
+      }
     }
   }
   if (m.kind == market_kind::merton) {

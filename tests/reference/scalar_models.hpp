@@ -181,12 +181,16 @@ inline double grouped_t_cross_moment(double nu_a, double nu_b) {
   return sum * h / std::sqrt(2.0 * M_PI);
 }
 
-// GARCH(1,1)-t, one step per period of the parameters (Bollerslev 1986, 1987):
-//   eps_k = (L z)_k s_k(zeta),  r_k = sqrt(h_k) eps_k,
-//   x_k += mu_k dt - h_k / 2 + r_k,  h_k' = omega_k + alpha_k r_k^2 + beta_k h_k,
-// one zeta ~ N(0, 1) per path-step shared by all assets, and L the factor of
-// the normals' correlation rho_jk / E[s_j s_k], so that the eps have
-// correlation rho. Constant assets (pegged) do not move.
+// GARCH(1,1)-t (Bollerslev 1986, 1987), m = substeps monitoring steps per
+// period of the parameters:
+//   eps_k = (L z)_k s_k(zeta),  r_k = sqrt(h_k / m) eps_k,
+//   x_k += mu_k dt - h_k / (2 m) + r_k  at every step,
+//   h_k' = omega_k + alpha_k R_k^2 + beta_k h_k  at the period's end, R_k the
+//   sum of its m shocks r_k,
+// fresh z every step, one zeta ~ N(0, 1) per path-period shared by all assets
+// (drawn at the period's first step), and L the factor of the normals'
+// correlation rho_jk / E[s_j s_k], so that the eps have correlation rho.
+// Constant assets (pegged) do not move.
 struct garch_asset {
   bool constant;
   double drift_annual;
@@ -196,8 +200,11 @@ struct garch_asset {
 class garch_paths {
  public:
   garch_paths(std::vector<garch_asset> assets, const std::vector<double>& correlation,
-              double dt_years)
-      : assets_(std::move(assets)), n_(static_cast<int>(assets_.size())), dt_(dt_years) {
+              double dt_years, int substeps = 1)
+      : assets_(std::move(assets)),
+        n_(static_cast<int>(assets_.size())),
+        dt_(dt_years),
+        substeps_(substeps) {
     std::vector<double> normal_correlation = correlation;
     for (int j = 0; j < n_; ++j) {
       for (int k = 0; k < n_; ++k) {
@@ -207,35 +214,57 @@ class garch_paths {
     }
     l_ = cholesky_factor(normal_correlation, n_);
     variance_.resize(n_);
+    shock_.resize(n_);
+    scale_.resize(n_);
   }
 
   void start_path(std::mt19937_64&) {
     for (int k = 0; k < n_; ++k) variance_[k] = assets_[k].variance_now;
+    substep_ = 0;
   }
 
   void advance(std::mt19937_64& rng, std::vector<double>& x) {
-    const double zeta = std::normal_distribution<double>()(rng);
+    if (substep_ == 0) start_period(rng);
     const std::vector<double> g = correlated_normals(l_, n_, rng);
+    const double m = substeps_;
+    for (int k = 0; k < n_; ++k) {
+      const garch_asset& a = assets_[k];
+      if (a.constant) continue;
+      const double r = std::sqrt(variance_[k] / m) * g[k] * scale_[k];
+      x[k] += a.drift_annual * dt_ - 0.5 * variance_[k] / m + r;
+      shock_[k] += r;
+    }
+    if (++substep_ < substeps_) return;
+    for (int k = 0; k < n_; ++k) {
+      const garch_asset& a = assets_[k];
+      variance_[k] = a.omega + a.alpha * shock_[k] * shock_[k] + a.beta * variance_[k];
+    }
+    substep_ = 0;
+  }
+
+ private:
+  void start_period(std::mt19937_64& rng) {
+    const double zeta = std::normal_distribution<double>()(rng);
     double scale_nu = 0.0, scale = 0.0;  // the quantile is the slow part: once per nu
     for (int k = 0; k < n_; ++k) {
+      shock_[k] = 0.0;
       const garch_asset& a = assets_[k];
       if (a.constant) continue;
       if (a.nu != scale_nu) {
         scale_nu = a.nu;
         scale = grouped_t_scale(a.nu, zeta);
       }
-      const double r = std::sqrt(variance_[k]) * g[k] * scale;
-      x[k] += a.drift_annual * dt_ - 0.5 * variance_[k] + r;
-      variance_[k] = a.omega + a.alpha * r * r + a.beta * variance_[k];
+      scale_[k] = scale;
     }
   }
 
- private:
   std::vector<garch_asset> assets_;
   int n_;
   double dt_;
+  int substeps_;
+  int substep_ = 0;
   std::vector<double> l_;
-  std::vector<double> variance_;
+  std::vector<double> variance_, shock_, scale_;
 };
 
 // Filtered historical simulation (Barone-Adesi, Giannopoulos & Vosper 1999)

@@ -148,6 +148,28 @@ TEST_F(Cli, MemoryBudgetBelowThePlanIsAnInputError) {
   EXPECT_TRUE(file_names(dir).empty()) << "nothing written";
 }
 
+// Hourly GARCH parameters at 15-minute steps run (m = 4); 100 steps over the
+// week divide no hour, so the run is refused before simulating, naming the
+// keys and the step counts that would do.
+TEST_F(Cli, GarchRunsAtAStepThatDividesItsPeriodOnly) {
+  const std::string garch = "run --config " + quoted(source_dir / "configs" / "weekly_garch.toml") +
+                            " --paths 200 --output-dir " + quoted(dir) + " --quiet --steps ";
+  const command_result quarter_hourly = run_levrisk(garch + "672 --name quarter", dir);
+  ASSERT_EQ(quarter_hourly.exit_code, exit_ok) << quarter_hourly.err;
+  EXPECT_EQ(read_result_file(dir / "quarter.h5").metadata.model, "garch");
+
+  const command_result refused = run_levrisk(garch + "100 --name refused", dir);
+  EXPECT_EQ(refused.exit_code, cli::exit_input_error);
+  EXPECT_THAT(refused.err, StartsWith("levrisk: error: "));
+  EXPECT_THAT(refused.err,
+              HasSubstr("weekly_garch.toml: model: [model.assets.BTC.garch] parameters are per "
+                        "0.0416667 days but the run's step, [run] horizon_days / steps = 7 / 100 "
+                        "= 0.07 days, does not divide the period: GARCH needs period_days = m * "
+                        "horizon_days / steps for a whole m >= 1; nearest valid: steps = 168 (m = "
+                        "1)\n"));
+  EXPECT_FALSE(fs::exists(dir / "refused.h5"));
+}
+
 // Every configuration in configs/ runs as shipped (with 200 paths), under its model.
 TEST_F(Cli, EveryShippedConfigurationRuns) {
   const std::map<std::string, std::string> models = {{"nightly", "gbm"},

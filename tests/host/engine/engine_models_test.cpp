@@ -154,6 +154,73 @@ TEST(EngineModels, GarchWithGroupedTMatchesTheScalarReference) {
   expect_same_probabilities(result, config.paths, expected, reference_paths);
 }
 
+// Four-hour GARCH(1,1)-t monitored hourly (m = 4 sub-steps per period) over
+// two days, against the twin stepping the same sub-step scheme.
+TEST(EngineModels, GarchAtSubstepsMatchesTheScalarReference) {
+  const snapshot snap = book({1.12, 1.06, 1.10, 1.15, 3.0});
+  const std::vector<double> vol = {0.5, 0.6, 0.8, 0.0};
+  run_config config = base_config(vol, 30000, 48, 2.0);
+  config.model = "garch";
+  const double period_days = 4.0 / 24.0;
+  const std::vector<double> variance_now = {6e-4, 1e-3, 1.6e-3};  // per four hours
+  const std::vector<double> nu = {4.0, 6.0, 30.0};
+  config.garch.assign(4, garch_asset_params{});
+  for (int k = 0; k < 3; ++k) {
+    config.garch[k] = garch_asset_params{true,  0.02 * variance_now[k], 0.08,       0.9,
+                                         nu[k], variance_now[k],        period_days};
+  }
+  const run_result result = run_simulation(config, snap, *make_cpu_backend(0));
+
+  std::vector<reference::garch_asset> assets;
+  for (int k = 0; k < 3; ++k) {
+    const garch_asset_params& g = config.garch[k];
+    assets.push_back({false, drift_annual[k], g.omega, g.alpha, g.beta, g.nu, g.variance_now});
+  }
+  assets.push_back({true, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0});
+  reference::garch_paths model(assets, correlation, config.dt_years(), 4);
+  const std::int64_t reference_paths = 20000;
+  const auto expected = reference::simulate_model(snap, model, 97, reference_paths, config.steps);
+  expect_same_probabilities(result, config.paths, expected, reference_paths);
+}
+
+// Daily GARCH over a week, checked daily (m = 1) and hourly (m = 24). The
+// period-end prices have the same law either way (the sub-steps sum to the
+// period's GARCH-t return), and the hourly checks include the daily ones, so
+// each unit's liquidation probability can only rise: p_hourly >= p_daily,
+// here within 4 combined standard errors (the two runs draw different normals).
+TEST(EngineModels, DailyGarchCheckedHourlyLiquidatesAtLeastAsOften) {
+  const snapshot snap = book({1.12, 1.08, 1.10, 1.15, 3.0});
+  const std::vector<double> vol = {0.5, 0.6, 0.8, 0.0};
+  const std::vector<double> variance_now = {1.2e-3, 2e-3, 3.2e-3};  // per day
+  const auto run = [&](int steps) {
+    run_config config = base_config(vol, 20000, steps, 7.0);
+    config.model = "garch";
+    config.garch.assign(4, garch_asset_params{});
+    for (int k = 0; k < 3; ++k) {
+      config.garch[k] =
+          garch_asset_params{true, 0.05 * variance_now[k], 0.1, 0.85, 5.0, variance_now[k], 1.0};
+    }
+    return run_simulation(config, snap, *make_cpu_backend(0));
+  };
+  const run_result daily = run(7), hourly = run(168);
+  ASSERT_EQ(daily.units.size(), hourly.units.size());
+  double sum_daily = 0, sum_hourly = 0, sum_se = 0;
+  for (std::size_t u = 0; u < daily.units.size(); ++u) {
+    const double p_d = daily.units[u].liquidation_probability;
+    const double p_h = hourly.units[u].liquidation_probability;
+    const double se = std::sqrt((p_d * (1 - p_d) + p_h * (1 - p_h)) / 20000.0);
+    EXPECT_GE(p_h, p_d - 4 * se) << daily.units[u].id;
+    EXPECT_GT(p_d, 0.03) << daily.units[u].id;  // informative
+    EXPECT_LT(p_h, 0.97) << daily.units[u].id;
+    sum_daily += p_d;
+    sum_hourly += p_h;
+    sum_se += se;  // bounds the standard error of the sums' difference
+  }
+  // Hourly checks catch the crossings between days that daily checks miss
+  // (here about a quarter more liquidations).
+  EXPECT_GT(sum_hourly, sum_daily + 4 * sum_se);
+}
+
 // The reference's own check: its mixing scale has unit variance, E[s^2] = 1
 // (to the quadrature's 1e-6), and the cross moment of unequal nu is below 1.
 TEST(EngineModels, ReferenceGroupedTScaleHasUnitVariance) {

@@ -338,6 +338,25 @@ TEST(Engine, GarchIsBitIdenticalAndLiquidates) {
   EXPECT_EQ(one_thread.assets[3].vol_annual, 0.0);  // USDC, pegged
 }
 
+// Daily GARCH(1,1)-t monitored hourly (24 sub-steps a period): the period's
+// mixing and shock sum carried across steps stay bit for bit across threads,
+// batches and exact-check paths.
+TEST(Engine, GarchAtSubstepsIsBitIdenticalAndLiquidates) {
+  const snapshot snap = three_asset_snapshot();
+  run_config config = load_run_config(LEVRISK_SOURCE_DIR "/configs/nightly.toml");
+  config.model = "garch";
+  for (std::size_t k = 0; k < config.gbm.asset_ids.size(); ++k) {
+    config.garch[k] = garch_asset_params{true, 5e-5, 0.06, 0.92, 5.0, 2.4e-3, 1.0};
+  }
+  config.paths = 3000;
+  config.steps = 168;
+  config.horizon_days = 7.0;
+  config.hf_sample_paths = 300;
+  const run_result one_thread = expect_bit_identical_runs(config, snap);
+  EXPECT_GT(one_thread.units[0].liquidated_paths, 0);
+  EXPECT_NEAR(one_thread.assets[0].vol_annual, std::sqrt(2.4e-3 * 365), 1e-12);
+}
+
 // The jump model through every route (ladder, exact, constant): valid estimates.
 TEST(Engine, MertonRunsThroughEveryRoute) {
   const snapshot snap = synthesize_snapshot(synth_options{200, 100, 3});
