@@ -108,13 +108,10 @@ void read_assets_group(const hdf5_reader& reader, hid_t file, run_result& result
   }
 }
 
-std::vector<unit_result> read_unit_group(const hdf5_reader& reader, hid_t file,
-                                         const result_format::unit_group& kind_group,
-                                         std::vector<double>& levels, bool first_group,
-                                         bool executed, std::vector<std::int64_t>& unit_index) {
-  const hdf5::group_handle group = reader.open_group(file, kind_group.name);
-  const hid_t g = group.get();
-  const std::string at = std::string("/") + kind_group.name;
+// The group's hf_min levels: the first group's become the file's, every later group's
+// must equal them.
+void read_group_levels(const hdf5_reader& reader, hid_t g, const std::string& at,
+                       std::vector<double>& levels, bool first_group) {
   const std::vector<double> group_levels =
       reader.double_array_attribute(g, at, result_format::levels_attribute);
   if (first_group) {
@@ -124,6 +121,16 @@ std::vector<unit_result> read_unit_group(const hdf5_reader& reader, hid_t file,
                           "' differs from that of '/" + result_format::unit_groups[0].name +
                           "'; all unit groups must share the hf_min levels");
   }
+}
+
+std::vector<unit_result> read_unit_group(const hdf5_reader& reader, hid_t file,
+                                         const result_format::unit_group& kind_group,
+                                         std::vector<double>& levels, bool first_group,
+                                         bool executed, std::vector<std::int64_t>& unit_index) {
+  const hdf5::group_handle group = reader.open_group(file, kind_group.name);
+  const hid_t g = group.get();
+  const std::string at = std::string("/") + kind_group.name;
+  read_group_levels(reader, g, at, levels, first_group);
 
   const std::vector<std::string> ids = reader.string_dataset(g, at, "id");
   const hsize_t n = ids.size();
@@ -289,15 +296,7 @@ ranking_columns read_ranking_columns(const hdf5_reader& reader, hid_t file,
   const hdf5::group_handle group = reader.open_group(file, kind_group.name);
   const hid_t g = group.get();
   const std::string at = std::string("/") + kind_group.name;
-  const std::vector<double> group_levels =
-      reader.double_array_attribute(g, at, result_format::levels_attribute);
-  if (first_group) {
-    levels = group_levels;
-  } else if (group_levels != levels) {
-    reader.context().fail(std::string("attribute 'levels' of '") + at +
-                          "' differs from that of '/" + result_format::unit_groups[0].name +
-                          "'; all unit groups must share the hf_min levels");
-  }
+  read_group_levels(reader, g, at, levels, first_group);
   const hsize_t n = reader.dataset_rows(g, at, "id");
   const std::string rows = "one per unit in '" + at + "/id'";
   const auto numbers = [&](const char* name) {
