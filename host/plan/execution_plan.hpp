@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "host/plan/feedback_plan.hpp"
 #include "kernels/risk/execution_view.hpp"
 
 namespace levrisk {
@@ -30,6 +31,11 @@ struct execution_plan {
   int max_calls_per_step = 16;
   double lending_reserve_usd = 0.0;
   double insurance_fund_usd = 0.0;
+  oracle_plan oracle;
+  cascade_plan cascade;
+  // Whether liquidations feed back into what triggers them: an oracle, or a
+  // permanent share of impact (kernels/risk/feedback_execution.hpp).
+  bool feedback() const { return oracle.enabled || cascade.permanent_impact_share > 0.0; }
 
   // Doubles per path in the per-path totals (path_totals_view::stride).
   int path_stride(int n_assets) const { return n_path_totals + 2 * n_assets; }

@@ -9,6 +9,7 @@
 //   first jump waits      2^62                 n + 1 (one per jump slot)
 //   jumps                 2^63                 S (n + 1): block of (step, slot)
 //   bootstrap dates       3 2^62               S: block of the step
+//   oracle feed noise     3 2^62 + 2^61        S n 2: block of (step, asset, feed / 4)
 //
 // docs/methodology.md has the same table. The static_asserts below check that
 // each region ends before the next begins for the largest supported shape.
@@ -25,9 +26,13 @@ constexpr std::uint64_t normal_block_base = 0;
 constexpr std::uint64_t jump_start_block_base = 1ull << 62;
 constexpr std::uint64_t jump_block_base = 1ull << 63;
 constexpr std::uint64_t history_block_base = 3ull << 62;
+constexpr std::uint64_t oracle_block_base = (3ull << 62) + (1ull << 61);
 
 // Jump slots: one per asset, then the systemic one.
 constexpr std::uint64_t max_jump_slots = max_assets + 1;
+// Oracle feeds per asset, and Philox blocks of their noise per (step, asset).
+constexpr int max_oracle_feeds = 8;
+constexpr std::uint64_t oracle_blocks_per_asset = (max_oracle_feeds + 3) / 4;
 // Normals per step: one per asset, plus the GARCH mixing normal.
 constexpr std::uint64_t max_normals_per_step = max_assets + 1;
 
@@ -43,6 +48,11 @@ constexpr std::uint64_t history_blocks_end =
 static_assert(normal_blocks_end <= jump_start_block_base, "normals overlap the first jump waits");
 static_assert(jump_start_blocks_end <= jump_block_base, "first jump waits overlap the jumps");
 static_assert(jump_blocks_end <= history_block_base, "jumps overlap the bootstrap dates");
-static_assert(history_blocks_end > history_block_base, "bootstrap dates wrap past 2^64");
+constexpr std::uint64_t oracle_blocks_end =
+    oracle_block_base +
+    static_cast<std::uint64_t>(max_steps + 1) * max_assets * oracle_blocks_per_asset;
+
+static_assert(history_blocks_end <= oracle_block_base, "bootstrap dates overlap the oracle noise");
+static_assert(oracle_blocks_end > oracle_block_base, "oracle noise wraps past 2^64");
 
 }  // namespace levrisk
