@@ -17,7 +17,7 @@
 #include "host/backend/execution_storage.hpp"
 #include "host/backend/plan_backend.hpp"
 #include "kernels/risk/exact_check.hpp"
-#include "kernels/risk/execution.hpp"
+#include "kernels/risk/execute_path.hpp"
 #include "kernels/risk/simulate.hpp"
 
 namespace levrisk {
@@ -78,6 +78,28 @@ std::string cpu_model_name() {
   }
   return "unknown CPU";
 }
+
+// The step-synchronous stage's per-thread scratch (execution_scratch), empty
+// when the run has no feedback.
+class feedback_scratch {
+ public:
+  explicit feedback_scratch(const simulation_view& view) {
+    const execution_view& e = view.execution;
+    if (e.feedback == 0) return;
+    tracks_.assign(static_cast<std::size_t>(e.n_units),
+                   unit_track{no_path, phase_untouched, -1, unit_outcome{}});
+    lending_balance_.assign(2 * static_cast<std::size_t>(e.n_lending_legs), 0.0);
+    lists_.assign(static_cast<std::size_t>(unit_list_ints(e.n_units, view.exact.forms.n_units)), 0);
+  }
+  unit_track* tracks() { return tracks_.empty() ? nullptr : tracks_.data(); }
+  double* lending_balance() { return lending_balance_.empty() ? nullptr : lending_balance_.data(); }
+  int* lists() { return lists_.empty() ? nullptr : lists_.data(); }
+
+ private:
+  std::vector<unit_track> tracks_;
+  std::vector<double> lending_balance_;
+  std::vector<int> lists_;
+};
 
 class cpu_device {
  public:
@@ -172,8 +194,10 @@ class cpu_device {
           static_cast<std::size_t>(view.execution.n_perp_units),
           perp_unit_state{no_path, -1, 0, 0.0, 0.0, 0.0});
       std::vector<double> leg_scale(static_cast<std::size_t>(view.execution.n_perp_legs), 1.0);
-      const execution_scratch scratch{ledger.data(), rows.data() + 2 * row_floats,
-                                      perp_states.data(), leg_scale.data()};
+      feedback_scratch feedback(view);
+      const execution_scratch scratch{
+          ledger.data(),     rows.data() + 2 * row_floats, perp_states.data(), leg_scale.data(),
+          feedback.tracks(), feedback.lending_balance(),   feedback.lists()};
       const stored_rows stored{rows.data() + row_floats, rows.data(), n_assets};
       // The exact check's first steps, handed to the execution stage; with the
       // GPU's way through the exact check, the execution stage finds them as the GPU does.

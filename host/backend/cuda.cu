@@ -17,7 +17,7 @@
 #include "host/backend/gpu_launch.hpp"
 #include "host/backend/plan_backend.hpp"
 #include "kernels/risk/exact_check.hpp"
-#include "kernels/risk/execution.hpp"
+#include "kernels/risk/execute_path.hpp"
 #include "kernels/risk/simulate.hpp"
 
 #define LEVRISK_CUDA_TRY(call)                                                    \
@@ -88,9 +88,15 @@ __global__ void __launch_bounds__(gpu_max_threads_per_block)
   float* growth = view.execution.batch_rows + i * stored_rows_floats(view.n_steps, n_assets);
   float* x = growth + row_floats;
   const execution_view& e = view.execution;
-  const execution_scratch scratch{e.batch_ledger + i * ledger_doubles(view.n_steps, n_assets),
-                                  x + row_floats, e.batch_perp_states + i * e.n_perp_units,
-                                  e.batch_leg_scale + i * e.n_perp_legs};
+  const bool feedback = e.feedback != 0;
+  const execution_scratch scratch{
+      e.batch_ledger + i * ledger_doubles(view.n_steps, n_assets),
+      x + row_floats,
+      e.batch_perp_states + i * e.n_perp_units,
+      e.batch_leg_scale + i * e.n_perp_legs,
+      feedback ? e.batch_tracks + i * e.n_units : nullptr,
+      feedback ? e.batch_lending_balance + i * 2 * e.n_lending_legs : nullptr,
+      feedback ? e.batch_lists + i * unit_list_ints(e.n_units, view.exact.forms.n_units) : nullptr};
   const std::uint64_t path = first_path + static_cast<std::uint64_t>(i);
   store_path<MaxAssets>(view, path, growth, x);
   execute_path<MaxAssets>(view, path, stored_rows{x, growth, n_assets}, scratch);

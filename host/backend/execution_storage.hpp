@@ -20,6 +20,7 @@ class execution_storage {
   execution_storage(const simulation_plan& plan, std::int64_t max_batch_paths, bool batch_scratch)
       : plan_(plan.execution),
         stride_(plan.execution.path_stride(plan.market.n_assets)),
+        seed_(plan.seed),
         units_(plan.execution.units),
         lending_legs_(plan.execution.lending_legs),
         perp_legs_(plan.execution.perp_legs),
@@ -28,12 +29,29 @@ class execution_storage {
         adl_candidates_(plan.execution.adl_candidates),
         adl_offsets_(plan.execution.adl_offsets),
         depth_usd_(plan.execution.depth_usd),
-        asset_moves_(plan.execution.asset_moves) {
+        asset_moves_(plan.execution.asset_moves),
+        oracle_rules_(plan.execution.oracle.rules),
+        oracle_feeds_(plan.execution.oracle.feeds) {
     if (!plan_.enabled) return;
-    const auto n_units = plan.execution.units.size();
-    money_.assign(n_units * n_unit_money * 2, money_tally{0ull, 0ull});
-    counts_.assign(n_units * n_unit_counts, 0ull);
+    money_.assign(plan_.units.size() * n_unit_money * 2, money_tally{0ull, 0ull});
+    counts_.assign(plan_.units.size() * n_unit_counts, 0ull);
     totals_.assign(static_cast<std::size_t>(max_batch_paths * stride_), 0.0);
+    const bool feedback = plan_.feedback();
+    if (feedback) {
+      rounds_histogram_.assign(static_cast<std::size_t>(plan_.cascade.max_rounds) + 1, 0ull);
+    }
+    if (batch_scratch && feedback) {
+      const std::size_t n_units = plan_.units.size();
+      tracks_.assign(static_cast<std::size_t>(max_batch_paths) * n_units,
+                     unit_track{no_path, phase_untouched, -1, unit_outcome{}});
+      lending_balance_.assign(
+          static_cast<std::size_t>(max_batch_paths) * 2 * plan_.lending_legs.size(), 0.0);
+      lists_.assign(
+          static_cast<std::size_t>(max_batch_paths *
+                                   unit_list_ints(static_cast<int>(n_units),
+                                                  static_cast<int>(plan_.exact_units.size()))),
+          0);
+    }
     if (batch_scratch) {
       rows_.assign(static_cast<std::size_t>(max_batch_paths *
                                             stored_rows_floats(plan.n_steps, plan.market.n_assets)),
@@ -51,6 +69,8 @@ class execution_storage {
     execution_view v{};
     v.enabled = plan_.enabled ? 1 : 0;
     if (!plan_.enabled) return v;
+    v.feedback = plan_.feedback() ? 1 : 0;
+    v.n_units = static_cast<int>(plan_.units.size());
     v.units = Memory::raw(units_);
     v.lending_legs = Memory::raw(lending_legs_);
     v.perp_legs = Memory::raw(perp_legs_);
@@ -61,6 +81,7 @@ class execution_storage {
     v.first_perp_unit = plan_.first_perp_unit;
     v.n_perp_units = plan_.n_perp_units();
     v.n_perp_legs = plan_.n_perp_legs();
+    v.n_lending_legs = static_cast<int>(plan_.lending_legs.size());
     v.adl_candidates = Memory::raw(adl_candidates_);
     v.adl_offsets = Memory::raw(adl_offsets_);
     v.lending = plan_.lending;
@@ -69,6 +90,12 @@ class execution_storage {
     v.max_calls_per_step = plan_.max_calls_per_step;
     v.lending_reserve_usd = plan_.lending_reserve_usd;
     v.insurance_fund_usd = plan_.insurance_fund_usd;
+    v.oracle = oracle_view{plan_.oracle.enabled ? 1 : 0, Memory::raw(oracle_rules_),
+                           Memory::raw(oracle_feeds_), seed_};
+    v.permanent_impact_share = plan_.cascade.permanent_impact_share;
+    v.max_cascade_rounds = plan_.cascade.max_rounds;
+    v.amplification = plan_.cascade.amplification ? 1 : 0;
+    v.rounds_histogram = rounds_histogram_.empty() ? nullptr : Memory::raw(rounds_histogram_);
     v.money = Memory::raw(money_);
     v.counts = Memory::raw(counts_);
     v.totals = path_totals_view{Memory::raw(totals_), stride_, first_path};
@@ -76,6 +103,9 @@ class execution_storage {
     v.batch_ledger = ledger_.empty() ? nullptr : Memory::raw(ledger_);
     v.batch_perp_states = perp_states_.empty() ? nullptr : Memory::raw(perp_states_);
     v.batch_leg_scale = leg_scale_.empty() ? nullptr : Memory::raw(leg_scale_);
+    v.batch_tracks = tracks_.empty() ? nullptr : Memory::raw(tracks_);
+    v.batch_lending_balance = lending_balance_.empty() ? nullptr : Memory::raw(lending_balance_);
+    v.batch_lists = lists_.empty() ? nullptr : Memory::raw(lists_);
     return v;
   }
 
@@ -91,11 +121,13 @@ class execution_storage {
     if (!plan_.enabled) return;
     t.execution_money = Memory::to_host(money_);
     t.execution_counts = Memory::to_host(counts_);
+    if (!rounds_histogram_.empty()) t.rounds_histogram = Memory::to_host(rounds_histogram_);
   }
 
  private:
   execution_plan plan_;
   int stride_;
+  std::uint64_t seed_;
   buffer<Memory, execution_unit> units_;
   buffer<Memory, lending_leg> lending_legs_;
   buffer<Memory, perp_leg> perp_legs_;
@@ -111,6 +143,12 @@ class execution_storage {
   buffer<Memory, double> ledger_;
   buffer<Memory, perp_unit_state> perp_states_;
   buffer<Memory, double> leg_scale_;
+  buffer<Memory, oracle_rule> oracle_rules_;
+  buffer<Memory, oracle_feed> oracle_feeds_;
+  buffer<Memory, tally_t> rounds_histogram_;
+  buffer<Memory, unit_track> tracks_;
+  buffer<Memory, double> lending_balance_;
+  buffer<Memory, int> lists_;
 };
 
 }  // namespace levrisk

@@ -33,9 +33,21 @@ std::string budget_words(const batch_request& request) {
          request.budget_source + ")";
 }
 
+// The step-synchronous stage's scratch per path (execution_scratch): a track
+// per unit, the lending legs' balances and the unit lists.
+std::int64_t feedback_scratch_bytes(const simulation_plan& plan) {
+  const execution_plan& e = plan.execution;
+  if (!e.feedback()) return 0;
+  const auto n_units = static_cast<int>(e.units.size());
+  return bytes_of(n_units, sizeof(unit_track)) +
+         bytes_of(2 * static_cast<std::int64_t>(e.lending_legs.size()), sizeof(double)) +
+         bytes_of(unit_list_ints(n_units, static_cast<int>(e.exact_units.size())), sizeof(int));
+}
+
 // The execution stage's share: its tables and tallies for the run, the host's
 // per-path totals of every path, and per path of the batch its totals (and, with
-// batch scratch, the stored prices, fund ledger and perp units' state); per thread
+// batch scratch, the stored prices, fund ledger, perp units' state and the
+// step-synchronous stage's scratch); per thread
 // the CPU's copy.
 void add_execution_footprint(const simulation_plan& plan, int scratch_threads, bool batch_scratch,
                              memory_footprint& footprint) {
@@ -47,7 +59,7 @@ void add_execution_footprint(const simulation_plan& plan, int scratch_threads, b
       bytes_of(stored_rows_floats(plan.n_steps, plan.market.n_assets), sizeof(float)) +
       bytes_of(ledger_doubles(plan.n_steps, plan.market.n_assets), sizeof(double)) +
       bytes_of(e.n_perp_units(), sizeof(perp_unit_state)) +
-      bytes_of(e.n_perp_legs(), sizeof(double));
+      bytes_of(e.n_perp_legs(), sizeof(double)) + feedback_scratch_bytes(plan);
   const std::int64_t tables = bytes_of(e.units) + bytes_of(e.lending_legs) + bytes_of(e.perp_legs) +
                               bytes_of(e.exact_units) + bytes_of(e.step0_units) +
                               bytes_of(e.depth_usd) + bytes_of(e.adl_candidates) +

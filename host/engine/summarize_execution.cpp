@@ -44,7 +44,15 @@ const std::vector<std::string>& path_total_names() {
                                               "owner_loss_usd",
                                               "lending_bonus_usd",
                                               "perp_owner_slippage_usd",
-                                              "liquidator_slippage_usd"};
+                                              "liquidator_slippage_usd",
+                                              "cascade_steps",
+                                              "unconverged_steps",
+                                              "max_cascade_rounds",
+                                              "oracle_updates",
+                                              "book_loss_no_permanent_usd",
+                                              "uncovered_no_permanent_usd",
+                                              "book_loss_perfect_oracle_usd",
+                                              "uncovered_perfect_oracle_usd"};
   return names;
 }
 

@@ -38,7 +38,7 @@ struct execution_plan {
   bool feedback() const { return oracle.enabled || cascade.permanent_impact_share > 0.0; }
 
   // Doubles per path in the per-path totals (path_totals_view::stride).
-  int path_stride(int n_assets) const { return n_path_totals + 2 * n_assets; }
+  int path_stride(int n_assets) const { return n_path_totals + 3 * n_assets; }
   int n_perp_units() const { return static_cast<int>(units.size()) - first_perp_unit; }
   int n_perp_legs() const { return static_cast<int>(perp_legs.size()); }
 };

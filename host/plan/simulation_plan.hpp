@@ -72,6 +72,8 @@ struct simulation_tallies {
   // {sum, sum of squares} and n_unit_counts counts.
   std::vector<money_tally> execution_money;
   std::vector<tally_t> execution_counts;
+  // With feedback: steps by the cascade rounds they took, max_cascade_rounds + 1.
+  std::vector<tally_t> rounds_histogram;
 };
 
 }  // namespace levrisk

@@ -99,6 +99,21 @@ LEVRISK_HD inline bool all_closed(const perp_unit_view& p) {
   return true;
 }
 
+// A position the step-synchronous stage follows, reduced at a step: done when
+// nothing is left of it, else watched from the next step on (a keeper on its
+// way is called off); its auto-deleveraging figures go into its outcome.
+LEVRISK_HD inline void track_reduced(const execution_context& c, int unit, int step, bool emptied) {
+  const perp_unit_state& s = perp_state_of(c, unit);
+  unit_track& t = track_of(c, unit);
+  t.outcome.adl_loss_usd = s.adl_loss_usd;
+  t.outcome.adl_notional_usd = s.adl_notional_usd;
+  if (emptied) {
+    t.phase = phase_closed;
+  } else {
+    watch_unit(c, unit, step);
+  }
+}
+
 // Closes `closed_usd` of notional of position `a` at `gap` per USD below the
 // market at `step`, and redoes the rest of its unit's life; returns the
 // profit it gave up.
@@ -131,6 +146,10 @@ LEVRISK_HD inline double deleverage(const execution_context& c, const adl_candid
   s.adl_loss_usd += loss_usd;
   s.adl_notional_usd += closed_usd;
   acc.total[total_adl] += loss_usd;
+  if (c.tracks != nullptr) {
+    track_reduced(c, a.unit, step, all_closed(perp_view_of(c, a.unit)) && s.margin_usd >= 0.0);
+    return loss_usd;
+  }
 
   // The life it has now, from the next step: none for a unit left with no
   // position and no debt to the venue (equity = margin >= 0 = maintenance).

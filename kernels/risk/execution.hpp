@@ -126,18 +126,21 @@ LEVRISK_HD inline int next_lending_trigger(const execution_context& c, const len
 }
 
 // Liquidation calls at one step until the account is healthy or closed, at most
-// max_calls_per_step. `forced`: the trigger is this step's (no keeper delay),
-// so the first call needs no second test of the health factor.
+// max_calls_per_step, each tested at `trigger_growth` (the prices the protocol
+// sees: the market's, or its oracle's) and executed at the market's. `forced`:
+// the trigger is this step's (no keeper delay), so the first call needs no
+// second test of the health factor.
 template <int MaxAssets>
 LEVRISK_HD inline void lending_calls_at(const execution_context& c, const lending_leg* legs,
-                                        int step, bool forced, lending_balances& b, unit_outcome& o,
+                                        int step, bool forced, const float* trigger_growth,
+                                        lending_balances& b, unit_outcome& o,
                                         path_account<MaxAssets>& acc) {
   const execution_view& e = c.v.execution;
   const float* growth = c.rows.growth_at(step);
   for (int call = 0; call < e.max_calls_per_step; ++call) {
     if (lending_closed(b)) return;
     if (!(forced && call == 0) &&
-        !lending_liquidatable_at(lending_trigger_form_of(e, legs, b), growth)) {
+        !lending_liquidatable_at(lending_trigger_form_of(e, legs, b), trigger_growth)) {
       return;
     }
     const lending_call done = liquidate_once(legs, e.lending, e.impact, growth, b);
@@ -153,7 +156,8 @@ LEVRISK_HD inline void lending_calls_at(const execution_context& c, const lendin
     acc.total[total_lending_bonus] += done.bonus_usd;
     acc.total[total_liquidator_slippage] += done.slippage_usd;
   }
-  if (!lending_closed(b) && lending_liquidatable_at(lending_trigger_form_of(e, legs, b), growth)) {
+  if (!lending_closed(b) &&
+      lending_liquidatable_at(lending_trigger_form_of(e, legs, b), trigger_growth)) {
     o.calls_exhausted = true;
   }
 }
@@ -174,7 +178,7 @@ LEVRISK_HD inline unit_outcome execute_lending(const execution_context& c, const
       o.pending = true;
       break;
     }
-    lending_calls_at(c, legs, step, forced, b, o, acc);
+    lending_calls_at(c, legs, step, forced, c.rows.growth_at(step), b, o, acc);
     forced = false;
     if (lending_closed(b)) break;
     t = next_lending_trigger(c, legs, b, step + 1, acc);
@@ -288,32 +292,45 @@ LEVRISK_HD inline void execute_flagged(const execution_context& c, std::uint64_t
 
 // --- the path's buffers ------------------------------------------------------
 
-// The insurance fund along the path: each step's fees are paid in before its
-// losses are drawn; what the fund cannot cover goes to auto-deleveraging, which
-// may move later closes (the walk reads the ledger's last step afresh). The
-// ledger is cleared behind the walk for the next path.
+// The insurance fund at one step: the step's fees are paid in before its
+// losses are drawn; what the fund cannot cover goes to auto-deleveraging. The
+// step's ledger entry is cleared behind it for the next path.
 template <int MaxAssets>
-LEVRISK_HD inline void run_buffers(const execution_context& c, path_account<MaxAssets>& acc) {
-  const execution_view& e = c.v.execution;
-  double fund = e.insurance_fund_usd;
-  for (int step = acc.first_ledger_step; step <= acc.last_ledger_step; ++step) {
-    double* entry = c.ledger_at(step);
-    const double fee = entry[0];
-    const double loss = entry[1];
-    fund += fee;
-    const double draw = loss < fund ? loss : fund;
-    fund -= draw;
-    acc.total[total_fund_fees] += fee;
-    acc.total[total_fund_draw] += draw;
-    acc.total[total_perp_deficit] += loss - draw;
-    if (loss - draw > 0.0) auto_deleverage(c, step, loss, loss - draw, acc);
-    for (int i = 0; i < ledger_step_doubles(c.rows.n_assets); ++i) entry[i] = 0.0;
-  }
+LEVRISK_HD inline void settle_ledger_step(const execution_context& c, int step, double& fund_usd,
+                                          path_account<MaxAssets>& acc) {
+  double* entry = c.ledger_at(step);
+  const double fee = entry[0];
+  const double loss = entry[1];
+  fund_usd += fee;
+  const double draw = loss < fund_usd ? loss : fund_usd;
+  fund_usd -= draw;
+  acc.total[total_fund_fees] += fee;
+  acc.total[total_fund_draw] += draw;
+  acc.total[total_perp_deficit] += loss - draw;
+  if (loss - draw > 0.0) auto_deleverage(c, step, loss, loss - draw, acc);
+  for (int i = 0; i < ledger_step_doubles(c.rows.n_assets); ++i) entry[i] = 0.0;
+}
+
+// The lending reserve against the path's bad debt, and the book's loss.
+template <int MaxAssets>
+LEVRISK_HD inline void settle_lending(const execution_view& e, path_account<MaxAssets>& acc) {
   const double bad_debt = acc.total[total_lending_bad_debt];
   const double reserve_draw = bad_debt < e.lending_reserve_usd ? bad_debt : e.lending_reserve_usd;
   acc.total[total_lending_reserve_draw] = reserve_draw;
   acc.total[total_lending_shortfall] = bad_debt - reserve_draw;
   acc.total[total_book_loss] = bad_debt + acc.total[total_perp_loss];
+}
+
+// The insurance fund along the path, in step order once every unit is done:
+// auto-deleveraging at a step may move later closes (the walk reads the
+// ledger's last step afresh).
+template <int MaxAssets>
+LEVRISK_HD inline void run_buffers(const execution_context& c, path_account<MaxAssets>& acc) {
+  double fund = c.v.execution.insurance_fund_usd;
+  for (int step = acc.first_ledger_step; step <= acc.last_ledger_step; ++step) {
+    settle_ledger_step(c, step, fund, acc);
+  }
+  settle_lending(c.v.execution, acc);
 }
 
 template <int MaxAssets>
@@ -326,16 +343,19 @@ LEVRISK_HD inline void write_totals(const simulation_view& v, std::uint64_t path
   for (int k = 0; k < n; ++k) {
     row[n_path_totals + k] = acc.sold_usd[k];
     row[n_path_totals + n + k] = acc.bought_usd[k];
+    row[n_path_totals + 2 * n + k] = acc.drawdown[k];
   }
 }
 
 // Every liquidation of `path`, whose prices are stored in `rows` (store_path),
 // in `scratch` (execution_scratch); `exact_first_step`, when given, the exact
-// check's first steps of this path.
+// check's first steps of this path. Unit by unit: for runs in which
+// liquidations move no price the protocol acts on.
 template <int MaxAssets>
-LEVRISK_HD inline void execute_path(const simulation_view& v, std::uint64_t path,
-                                    const stored_rows& rows, const execution_scratch& scratch,
-                                    const int* exact_first_step = nullptr) {
+LEVRISK_HD inline void execute_path_by_unit(const simulation_view& v, std::uint64_t path,
+                                            const stored_rows& rows,
+                                            const execution_scratch& scratch,
+                                            const int* exact_first_step = nullptr) {
   path_account<MaxAssets> acc{};
   acc.first_ledger_step = v.n_steps + 1;
   acc.last_ledger_step = -1;

@@ -34,31 +34,36 @@ struct path_account {
   double total[n_path_totals];
   double sold_usd[MaxAssets];
   double bought_usd[MaxAssets];
-  int first_ledger_step;  // steps [first, last] of the ledger hold entries
+  double drawdown[MaxAssets];  // the largest fall liquidations caused, as a share of the price
+  int first_ledger_step;       // steps [first, last] of the ledger hold entries
   int last_ledger_step;
   bool suffix_ready;  // execution_context's suffix extremes are this path's
 };
 
-// One unit's figures on one path.
-struct unit_outcome {
-  double liquidated_usd;
-  double owner_loss_usd;
-  double bad_debt_usd;
-  double adl_loss_usd;
-  double adl_notional_usd;
-  int calls;
-  bool executed;
-  bool calls_exhausted;
-  bool pending;
+// The pass's lists of units, in the order they were first touched: those
+// queued or watched (active), every one touched (recorded at the pass's end),
+// and the multi-asset units whose box test says they may trigger (candidates,
+// by multi-asset index).
+struct unit_lists {
+  int* active;
+  int* touched;
+  int* candidates;
+  int n_active;
+  int n_touched;
+  int n_candidates;
 };
 
 // A path's scratch, given by the backend: zero ledger on entry (and left zero),
-// the rest written before it is read.
+// the rest written before it is read. The last three only for the
+// step-synchronous stage (null otherwise).
 struct execution_scratch {
   double* ledger;                // ledger_doubles(n_steps, n_assets)
   float* suffix;                 // 2 (n_steps + 1) n_assets
   perp_unit_state* perp_states;  // n_perp_units, path == no_path at first
   double* leg_scale;             // n_perp_legs
+  unit_track* tracks;            // n_units, tag == no_path at first
+  double* lending_balance;       // 2 n_lending_legs: collateral, debt at the snapshot's prices
+  int* lists;                    // unit_list_ints(n_units, n_exact_units)
 };
 
 struct execution_context {
@@ -72,6 +77,9 @@ struct execution_context {
   float* suffix_high;
   perp_unit_state* perp_states;
   double* leg_scale;
+  unit_track* tracks;  // null: the stage of kernels/risk/execution.hpp
+  double* lending_balance;
+  unit_lists* lists;
 
   // The ledger's {fee, loss, pools...} of one step.
   LEVRISK_HD LEVRISK_FORCEINLINE double* ledger_at(int step) const {
@@ -91,7 +99,8 @@ LEVRISK_HD inline execution_context execution_context_of(const simulation_view& 
                                                          const execution_scratch& s) {
   const std::ptrdiff_t row_floats = static_cast<std::ptrdiff_t>(v.n_steps + 1) * rows.n_assets;
   return execution_context{
-      v, rows, path, s.ledger, s.suffix, s.suffix + row_floats, s.perp_states, s.leg_scale};
+      v,           rows,    path,    s.ledger, s.suffix, s.suffix + row_floats, s.perp_states,
+      s.leg_scale, nullptr, nullptr, nullptr};
 }
 
 template <int MaxAssets>
@@ -128,6 +137,39 @@ LEVRISK_HD inline void record_unit(const execution_view& e, int unit, const unit
   if (o.calls_exhausted) tally_add(counts + count_calls_exhausted, one);
   if (o.pending) tally_add(counts + count_pending, one);
   if (o.adl_notional_usd > 0.0) tally_add(counts + count_adl, one);
+}
+
+// --- the step-synchronous stage's units (kernels/risk/feedback_execution.hpp) ---
+
+LEVRISK_HD LEVRISK_FORCEINLINE bool touched(const execution_context& c, int unit) {
+  return c.tracks[unit].tag == c.path;
+}
+
+// The unit's track on this pass, started (untouched, listed as touched) when
+// the pass has not touched it yet.
+LEVRISK_HD inline unit_track& track_of(const execution_context& c, int unit) {
+  unit_track& t = c.tracks[unit];
+  if (t.tag != c.path) {
+    t = unit_track{c.path, phase_untouched, -1, unit_outcome{}};
+    c.lists->touched[c.lists->n_touched++] = unit;
+  }
+  return t;
+}
+
+// Sends the unit's keeper, due at `due_step`; a unit not yet active joins the list.
+LEVRISK_HD inline void queue_unit(const execution_context& c, int unit, int due_step) {
+  unit_track& t = track_of(c, unit);
+  if (t.phase == phase_untouched) c.lists->active[c.lists->n_active++] = unit;
+  t.phase = phase_queued;
+  t.due_step = due_step;
+}
+
+// Watches the unit for its next trigger from the step after `step` on.
+LEVRISK_HD inline void watch_unit(const execution_context& c, int unit, int step) {
+  unit_track& t = track_of(c, unit);
+  if (t.phase == phase_untouched) c.lists->active[c.lists->n_active++] = unit;
+  t.phase = phase_watching;
+  t.due_step = step;
 }
 
 }  // namespace levrisk

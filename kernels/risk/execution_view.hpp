@@ -8,6 +8,7 @@
 #include "kernels/risk/atomics.hpp"
 #include "kernels/risk/lending_liquidation.hpp"
 #include "kernels/risk/money_tally.hpp"
+#include "kernels/risk/oracle.hpp"
 #include "kernels/risk/perp_liquidation.hpp"
 #include "kernels/risk/price_impact.hpp"
 
@@ -51,6 +52,32 @@ enum perp_state_flag : int {
 };
 constexpr std::uint64_t no_path = ~0ull;
 
+// One unit's figures on one path.
+struct unit_outcome {
+  double liquidated_usd;
+  double owner_loss_usd;
+  double bad_debt_usd;
+  double adl_loss_usd;
+  double adl_notional_usd;
+  int calls;
+  bool executed;
+  bool calls_exhausted;
+  bool pending;
+};
+
+// Where the step-synchronous stage (kernels/risk/feedback_execution.hpp) has a
+// unit on one pass over a path: not yet triggered, triggered with its keeper due
+// at `due_step`, executed (or passed over by its keeper) and still open, or done.
+enum unit_phase : int { phase_untouched, phase_queued, phase_watching, phase_closed };
+
+// Valid only when `tag` names the pass being run, as perp_unit_state's `path`.
+struct unit_track {
+  std::uint64_t tag;
+  int phase;
+  int due_step;
+  unit_outcome outcome;  // its figures on the pass so far
+};
+
 // Per-unit sums over paths: money[(unit * n_unit_money + m) * 2 + {0: sum, 1: squares}].
 enum unit_money : int {
   money_liquidated,
@@ -72,7 +99,8 @@ enum unit_count : int {
 };
 
 // A path's totals: totals.values[(path - first_path) * stride + t]; after the
-// n_path_totals entries, USD sold then bought by liquidations per asset.
+// n_path_totals entries, per asset the USD sold, then bought, by liquidations,
+// then the endogenous drawdown (kernels/risk/feedback_execution.hpp; 0 without feedback).
 enum path_total : int {
   total_book_loss,  // lending bad debt + perp losses, before any buffer
   total_lending_bad_debt,
@@ -89,8 +117,22 @@ enum path_total : int {
   total_lending_bonus,
   total_perp_owner_slippage,
   total_liquidator_slippage,
+  // The step-synchronous stage's (kernels/risk/feedback_execution.hpp; 0 otherwise):
+  total_cascade_steps,      // steps that took more than one round
+  total_unconverged_steps,  // steps cut off at max_cascade_rounds with prices still moving
+  total_max_rounds,         // the most rounds a step took
+  total_oracle_updates,     // oracle publications, all assets
+  // The amplification passes over the same prices (the full run's own figures
+  // when a pass would change nothing): book loss, and what no buffer covered
+  // (lending shortfall + perp deficit), without permanent impact; then with a
+  // perfect oracle.
+  total_book_loss_no_permanent,
+  total_uncovered_no_permanent,
+  total_book_loss_perfect_oracle,
+  total_uncovered_perfect_oracle,
   n_path_totals
 };
+constexpr int n_amplification_totals = 4;
 
 struct path_totals_view {
   double* values;
@@ -100,6 +142,8 @@ struct path_totals_view {
 
 struct execution_view {
   int enabled;
+  int feedback;  // 1: step by step (kernels/risk/feedback_execution.hpp)
+  int n_units;
   const execution_unit* units;  // every risk unit, in output order
   const lending_leg* lending_legs;
   const perp_leg* perp_legs;
@@ -110,6 +154,7 @@ struct execution_view {
   int first_perp_unit;  // units [first_perp_unit, first_perp_unit + n_perp_units) are perps
   int n_perp_units;
   int n_perp_legs;
+  int n_lending_legs;
   // Auto-deleveraging's candidates, for asset k and side s (0 long, 1 short) at
   // [adl_offsets[2k + s], adl_offsets[2k + s + 1]), by unit and leg.
   const adl_candidate* adl_candidates;
@@ -120,6 +165,11 @@ struct execution_view {
   int max_calls_per_step;
   double lending_reserve_usd;
   double insurance_fund_usd;
+  oracle_view oracle;
+  double permanent_impact_share;
+  int max_cascade_rounds;
+  int amplification;          // 1: the amplification passes run
+  tally_t* rounds_histogram;  // max_cascade_rounds + 1: steps by the rounds they took
   money_tally* money;
   tally_t* counts;
   path_totals_view totals;
@@ -127,6 +177,11 @@ struct execution_view {
   double* batch_ledger;
   perp_unit_state* batch_perp_states;  // GPU: n_perp_units per path in batch
   double* batch_leg_scale;             // GPU: n_perp_legs per path in batch
+  // GPU, with feedback, per path in batch: n_units tracks, 2 n_lending_legs
+  // balances, unit_list_ints lists (execution_scratch).
+  unit_track* batch_tracks;
+  double* batch_lending_balance;
+  int* batch_lists;
 };
 
 // Floats of one path's stored prices and scratch (growth factors, log-returns,
@@ -138,6 +193,9 @@ LEVRISK_HD inline std::int64_t stored_rows_floats(int n_steps, int n_assets) {
 }
 LEVRISK_HD inline int ledger_step_doubles(int n_assets) {
   return 2 + 4 * n_assets;
+}
+LEVRISK_HD LEVRISK_FORCEINLINE std::int64_t unit_list_ints(int n_units, int n_exact_units) {
+  return 2 * static_cast<std::int64_t>(n_units) + n_exact_units;
 }
 LEVRISK_HD inline std::int64_t ledger_doubles(int n_steps, int n_assets) {
   return static_cast<std::int64_t>(n_steps + 1) * ledger_step_doubles(n_assets);

@@ -3,13 +3,14 @@
 // assets whose growth factors are given step by step, in place of a market
 // model, and a set of units executed on it.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <utility>
 #include <vector>
 
-#include "kernels/risk/execution.hpp"
+#include "kernels/risk/execute_path.hpp"
 
 namespace levrisk {
 
@@ -28,7 +29,7 @@ class scripted_path {
     }
     money_.assign(units_.size() * n_unit_money * 2, money_tally{0ull, 0ull});
     counts_.assign(units_.size() * n_unit_counts, 0ull);
-    totals_.assign(static_cast<std::size_t>(n_path_totals + 2 * max_assets_here), 0.0);
+    totals_.assign(static_cast<std::size_t>(n_path_totals + 3 * max_assets_here), 0.0);
     ledger_.assign(static_cast<std::size_t>(ledger_doubles(n_steps_, max_assets_here)), 0.0);
     suffix_.assign(growth_.size() * 2, 0.0f);
     first_perp_unit_ = static_cast<int>(units_.size());
@@ -46,12 +47,48 @@ class scripted_path {
   int asset_moves[max_assets_here] = {1, 1};
   int keeper_delay_steps = 0;
   double insurance_fund_usd = 0.0;
+  // The step-synchronous stage (kernels/risk/feedback_execution.hpp): on when
+  // `feedback`; an oracle when oracle_rules has one rule per asset.
+  bool feedback = false;
+  double permanent_impact_share = 0.0;
+  int max_cascade_rounds = 32;
+  bool amplification = false;
+  std::vector<oracle_rule> oracle_rules;
+  std::vector<oracle_feed> oracle_feeds;
+  std::uint64_t seed = 1;
+
+  // A ladder on asset `asset`'s log-price for run_path: units liquidated when
+  // it falls below their threshold (given in any order).
+  void add_falling_ladder(int asset, std::vector<std::pair<float, int>> thresholds) {
+    std::sort(thresholds.begin(), thresholds.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
+    ladders_.push_back(ladder_storage{asset, {}, {}});
+    for (const auto& [threshold, unit] : thresholds) {
+      ladders_.back().threshold.push_back(threshold);
+      ladders_.back().unit.push_back(unit);
+    }
+  }
 
   simulation_view view() {
     simulation_view v{};
     v.n_steps = n_steps_;
     v.model.diffusion.n_assets = max_assets_here;
-    v.ladders.n_factors = 0;
+    factors_.clear();
+    for (const ladder_storage& l : ladders_) {
+      factor_view f{};
+      f.numerator_asset = l.asset;
+      f.denominator_asset = -1;
+      f.falling = ladder_view{l.threshold.data(),
+                              l.unit.data(),
+                              static_cast<int>(l.unit.size()),
+                              nullptr,
+                              nullptr,
+                              nullptr};
+      f.rising = ladder_view{nullptr, nullptr, 0, nullptr, nullptr, nullptr};
+      factors_.push_back(f);
+    }
+    v.ladders.n_factors = static_cast<int>(factors_.size());
+    v.ladders.factors = factors_.data();
     v.exact.forms.n_units = 0;
     execution_view& e = v.execution;
     e.enabled = 1;
@@ -72,17 +109,38 @@ class scripted_path {
     e.keeper_delay_steps = keeper_delay_steps;
     e.max_calls_per_step = 16;
     e.insurance_fund_usd = insurance_fund_usd;
+    e.n_units = static_cast<int>(units_.size());
+    std::size_t lending_legs_used = 0;
+    for (const execution_unit& u : units_) {
+      if (!is_perp(u)) {
+        lending_legs_used =
+            std::max(lending_legs_used, static_cast<std::size_t>(u.first_leg + u.n_legs));
+      }
+    }
+    e.n_lending_legs = static_cast<int>(lending_legs_used);
+    e.feedback = feedback ? 1 : 0;
+    e.oracle =
+        oracle_view{oracle_rules.empty() ? 0 : 1, oracle_rules.data(), oracle_feeds.data(), seed};
+    e.permanent_impact_share = permanent_impact_share;
+    e.max_cascade_rounds = max_cascade_rounds;
+    e.amplification = amplification ? 1 : 0;
+    rounds_histogram_.assign(static_cast<std::size_t>(max_cascade_rounds) + 1, 0ull);
+    e.rounds_histogram = rounds_histogram_.data();
     e.money = money_.data();
     e.counts = counts_.data();
-    e.totals = path_totals_view{totals_.data(), n_path_totals + 2 * max_assets_here, 0};
+    e.totals = path_totals_view{totals_.data(), n_path_totals + 3 * max_assets_here, 0};
     return v;
   }
 
   stored_rows rows() const { return stored_rows{x_.data(), growth_.data(), max_assets_here}; }
   execution_scratch scratch() {
     leg_scale_.resize(perp_legs.size(), 1.0);
-    return execution_scratch{ledger_.data(), suffix_.data(), perp_states_.data(),
-                             leg_scale_.data()};
+    tracks_.assign(units_.size(), unit_track{no_path, phase_untouched, -1, unit_outcome{}});
+    lending_balance_.assign(2 * lending_legs.size(), 0.0);
+    lists_.assign(static_cast<std::size_t>(unit_list_ints(static_cast<int>(units_.size()), 0)), 0);
+    return execution_scratch{ledger_.data(),    suffix_.data(), perp_states_.data(),
+                             leg_scale_.data(), tracks_.data(), lending_balance_.data(),
+                             lists_.data()};
   }
   execution_context context(const simulation_view& v) {
     return execution_context_of(v, 0, rows(), scratch());
@@ -138,6 +196,11 @@ class scripted_path {
     return perp_states_[static_cast<std::size_t>(unit - first_perp_unit_)];
   }
   double leg_scale(int leg) const { return leg_scale_[static_cast<std::size_t>(leg)]; }
+  const std::vector<tally_t>& rounds_histogram() const { return rounds_histogram_; }
+  // The market the step-synchronous stage left: growth at (step, asset).
+  float market_growth(int step, int asset) const {
+    return suffix_[static_cast<std::size_t>(step * max_assets_here + asset)];
+  }
 
  private:
   std::vector<execution_unit> units_;
@@ -152,6 +215,17 @@ class scripted_path {
   std::vector<double> leg_scale_;
   std::vector<adl_candidate> candidates_;
   std::vector<int> offsets_;
+  struct ladder_storage {
+    int asset;
+    std::vector<float> threshold;
+    std::vector<int> unit;
+  };
+  std::vector<ladder_storage> ladders_;
+  std::vector<factor_view> factors_;
+  std::vector<unit_track> tracks_;
+  std::vector<double> lending_balance_;
+  std::vector<int> lists_;
+  std::vector<tally_t> rounds_histogram_;
 
   // Every perp leg by asset and side, then unit (as host/engine/execution_setup.cpp).
   void set_candidates() {

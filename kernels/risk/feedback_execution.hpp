@@ -1,0 +1,535 @@
+#pragma once
+// The execution stage step by step, for runs in which liquidations feed back
+// into what triggers them (docs/methodology.md, "Cascades"): the protocols act
+// on an oracle's price (kernels/risk/oracle.hpp), and a share of each round's
+// sales stays in the market price from then on, for every unit.
+//
+// A pass over a path walks its steps in order. At each step the market row is
+// the stored (exogenous) one times each asset's impact multiplier, and the
+// oracle runs its push rules on the market so far. Then, in rounds until one
+// executes nothing (at most max_cascade_rounds):
+//   * units newly liquidatable at the trigger prices (the oracle's, else the
+//     market's) are found: the ladders walked on the trigger prices' factors,
+//     the multi-asset candidates tested, the watched units tested; each sends a
+//     keeper, due a keeper delay later;
+//   * the keepers due now execute, in the order their units were first
+//     triggered, at the market row (kernels/risk/lending_liquidation.hpp,
+//     perp_liquidation.hpp);
+//   * the round's net sales per asset, aggregated, move the multiplier by the
+//     permanent share of their impact, 1 - share x impact_fraction(net sold),
+//     or 1 + share x impact_fraction(net bought).
+// At the step's end the insurance fund settles the step (auto-deleveraging
+// reduces positions, which are watched from the next step on).
+//
+// Multi-asset units are screened once per path against the box of the stored
+// prices times the multipliers' range (widened by screen_multiplier_slack),
+// and again when a multiplier leaves it; only candidates are tested per step.
+// The cost per step is the assets, the factors (a binary search each), the
+// candidates and the active units: never the book.
+//
+// Amplification passes run first on the same stored prices, without permanent
+// impact or with a perfect oracle, recording only their totals; then the full
+// pass records every unit. Each pass has its own tag (pass_tag), so no scratch
+// needs clearing between passes or paths.
+
+#include <cstdint>
+
+#include "kernels/common.hpp"
+#include "kernels/math/float_math.hpp"
+#include "kernels/risk/execution.hpp"
+#include "kernels/risk/oracle.hpp"
+
+namespace levrisk {
+
+// How far a multiplier may move before the multi-asset units are screened again.
+constexpr double screen_multiplier_slack = 0.02;
+// The largest |log error| a feed's reading can have: the normal's 24-bit bound
+// (kernels/rng/normal.hpp) in units of its standard deviation.
+constexpr float max_normal_magnitude = 5.78f;
+
+// Which mechanisms a pass keeps, and whether it records units.
+struct feedback_pass {
+  bool permanent_impact;
+  bool oracle;
+  bool record_units;
+  int variant;  // 0 the full run; amplification passes 1, 2
+};
+
+LEVRISK_HD LEVRISK_FORCEINLINE std::uint64_t pass_tag(std::uint64_t path, int variant) {
+  return path * 4 + static_cast<std::uint64_t>(variant);
+}
+// The track tag of a multi-asset unit the pass lists as a candidate, not yet touched.
+LEVRISK_HD LEVRISK_FORCEINLINE std::uint64_t candidate_tag(std::uint64_t tag) {
+  return tag | (1ull << 63);
+}
+
+// One factor's walk on the trigger prices: crossed ladder positions and the
+// factor's extremes so far.
+struct factor_walk {
+  int falling;
+  int rising;
+  float y_min;
+  float y_max;
+};
+
+template <int MaxAssets>
+struct feedback_state {
+  double multiplier[MaxAssets];  // market over stored price
+  double lowest_multiplier[MaxAssets];
+  double screen_low[MaxAssets];  // the multipliers' range the candidates were screened for
+  double screen_high[MaxAssets];
+  float stored_low[MaxAssets];  // the stored prices' box
+  float stored_high[MaxAssets];
+  double sold_before[MaxAssets];  // the account's sales when the round began
+  double bought_before[MaxAssets];
+  oracle_state<MaxAssets> oracle;
+  factor_walk walk[max_factors];
+  float* market_x;  // the market rows c.rows reads, written step by step
+  float* market_growth;
+  const float* trigger_x;  // this round's trigger prices: the oracle's or the market row
+  const float* trigger_growth;
+  int cascade_steps;  // steps with more than one round
+  int unconverged_steps;
+  int max_rounds;
+};
+
+// --- prices ------------------------------------------------------------------
+
+// Market row `step`: the stored row times the multipliers.
+template <int MaxAssets>
+LEVRISK_HD inline void write_market_row(const execution_context& c, const stored_rows& stored,
+                                        int step, const feedback_state<MaxAssets>& st) {
+  const int n = c.rows.n_assets;
+  const float* x = stored.x_at(step);
+  const float* growth = stored.growth_at(step);
+  float* market_x = st.market_x + static_cast<std::ptrdiff_t>(step) * n;
+  float* market_growth = st.market_growth + static_cast<std::ptrdiff_t>(step) * n;
+  for (int k = 0; k < n; ++k) {
+    const double m = st.multiplier[k];
+    market_x[k] = m == 1.0 ? x[k] : x[k] + log_float(static_cast<float>(m));
+    market_growth[k] = m == 1.0 ? growth[k] : growth[k] * static_cast<float>(m);
+  }
+}
+
+template <int MaxAssets>
+LEVRISK_HD inline void point_triggers(const execution_context& c, int step, bool oracle,
+                                      feedback_state<MaxAssets>& st) {
+  st.trigger_x = oracle ? st.oracle.x : c.rows.x_at(step);
+  st.trigger_growth = oracle ? st.oracle.growth : c.rows.growth_at(step);
+}
+
+// The round's net sales per asset move the multipliers; true when one moved.
+template <int MaxAssets>
+LEVRISK_HD inline bool apply_permanent_impact(const execution_context& c,
+                                              const path_account<MaxAssets>& acc,
+                                              feedback_state<MaxAssets>& st) {
+  const execution_view& e = c.v.execution;
+  bool moved = false;
+  for (int k = 0; k < c.rows.n_assets; ++k) {
+    const double net_sold =
+        (acc.sold_usd[k] - st.sold_before[k]) - (acc.bought_usd[k] - st.bought_before[k]);
+    st.sold_before[k] = acc.sold_usd[k];
+    st.bought_before[k] = acc.bought_usd[k];
+    if (e.asset_moves[k] == 0 || net_sold == 0.0) continue;
+    const double traded = net_sold > 0.0 ? net_sold : -net_sold;
+    const double share = e.permanent_impact_share *
+                         impact_fraction(traded, e.impact.depth_usd[k], e.impact.exponent);
+    if (share == 0.0) continue;
+    st.multiplier[k] *= net_sold > 0.0 ? 1.0 - share : 1.0 + share;
+    if (st.multiplier[k] < st.lowest_multiplier[k]) st.lowest_multiplier[k] = st.multiplier[k];
+    moved = true;
+  }
+  return moved;
+}
+
+// --- finding triggers ----------------------------------------------------------
+
+// The multi-asset units not yet candidates whose worst case over the box of
+// the prices the protocol may see can liquidate: the stored box times the
+// multipliers' screened range, with the oracle's snapshot price and its feeds'
+// largest errors.
+template <int MaxAssets>
+LEVRISK_HD inline void screen_candidates(const execution_context& c, bool oracle,
+                                         const feedback_state<MaxAssets>& st) {
+  const execution_view& e = c.v.execution;
+  float low[MaxAssets];
+  float high[MaxAssets];
+  for (int k = 0; k < c.rows.n_assets; ++k) {
+    low[k] = st.stored_low[k] * static_cast<float>(st.screen_low[k]);
+    high[k] = st.stored_high[k] * static_cast<float>(st.screen_high[k]);
+    if (!oracle) continue;
+    const oracle_rule& rule = e.oracle.rules[k];
+    float noise = 0.0f;
+    for (int f = 0; f < rule.n_feeds; ++f) {
+      const float n = e.oracle.feeds[rule.first_feed + f].noise;
+      noise = n > noise ? n : noise;
+    }
+    low[k] = low[k] < 1.0f ? low[k] : 1.0f;  // readings before the snapshot
+    high[k] = high[k] > 1.0f ? high[k] : 1.0f;
+    low[k] = (low[k] < rule.initial_growth ? low[k] : rule.initial_growth) *
+             exp_float(-max_normal_magnitude * noise);
+    high[k] = (high[k] > rule.initial_growth ? high[k] : rule.initial_growth) *
+              exp_float(max_normal_magnitude * noise);
+  }
+  const health_forms_view& forms = c.v.exact.forms;
+  for (int m = 0; m < forms.n_units; ++m) {
+    const int unit = e.exact_units[m];
+    const std::uint64_t tag = c.tracks[unit].tag;
+    if (tag == c.path || tag == candidate_tag(c.path)) continue;
+    if (!box_may_liquidate(health_worst_case(forms, m, low, high))) continue;
+    c.tracks[unit].tag = candidate_tag(c.path);
+    c.lists->candidates[c.lists->n_candidates++] = m;
+  }
+}
+
+// Screens again when a multiplier has left the screened range.
+template <int MaxAssets>
+LEVRISK_HD inline void rescreen_if_moved(const execution_context& c, bool oracle,
+                                         feedback_state<MaxAssets>& st) {
+  bool outside = false;
+  for (int k = 0; k < c.rows.n_assets; ++k) {
+    const double m = st.multiplier[k];
+    if (m >= st.screen_low[k] && m <= st.screen_high[k]) continue;
+    st.screen_low[k] =
+        (m < st.screen_low[k] ? m : st.screen_low[k]) * (1.0 - screen_multiplier_slack);
+    st.screen_high[k] =
+        (m > st.screen_high[k] ? m : st.screen_high[k]) * (1.0 + screen_multiplier_slack);
+    outside = true;
+  }
+  if (outside) screen_candidates(c, oracle, st);
+}
+
+// Units at ladder positions [from, to) are first liquidatable at `step`.
+LEVRISK_HD inline void queue_crossed(const execution_context& c, const ladder_view& ladder,
+                                     int from, int to, int step) {
+  for (int position = from; position < to; ++position) {
+    queue_unit(c, ladder.unit[position], step + c.v.execution.keeper_delay_steps);
+  }
+}
+
+template <int MaxAssets>
+LEVRISK_HD inline void walk_ladders(const execution_context& c, int step,
+                                    feedback_state<MaxAssets>& st) {
+  for (int f = 0; f < c.v.ladders.n_factors; ++f) {
+    const factor_view& factor = c.v.ladders.factors[f];
+    factor_walk& w = st.walk[f];
+    const float y = st.trigger_x[factor.numerator_asset] -
+                    (factor.denominator_asset >= 0 ? st.trigger_x[factor.denominator_asset] : 0.0f);
+    if (y < w.y_min) {
+      w.y_min = y;
+      const int now = ladder_crossed_count(factor.falling, w.falling, y);
+      queue_crossed(c, factor.falling, w.falling, now, step);
+      w.falling = now;
+    }
+    if (y > w.y_max) {
+      w.y_max = y;
+      const int now = ladder_crossed_count(factor.rising, w.rising, -y);
+      queue_crossed(c, factor.rising, w.rising, now, step);
+      w.rising = now;
+    }
+  }
+}
+
+// The candidates liquidatable at the trigger prices; candidates touched since
+// (by auto-deleveraging) leave the list.
+template <int MaxAssets>
+LEVRISK_HD inline void test_candidates(const execution_context& c, int step,
+                                       const feedback_state<MaxAssets>& st) {
+  unit_lists& l = *c.lists;
+  int kept = 0;
+  for (int i = 0; i < l.n_candidates; ++i) {
+    const int m = l.candidates[i];
+    const int unit = c.v.execution.exact_units[m];
+    if (touched(c, unit)) continue;
+    if (is_liquidatable(health_at(c.v.exact.forms, m, st.trigger_growth))) {
+      queue_unit(c, unit, step + c.v.execution.keeper_delay_steps);
+      continue;
+    }
+    l.candidates[kept++] = m;
+  }
+  l.n_candidates = kept;
+}
+
+// Whether a unit followed after its first execution is liquidatable at the trigger prices.
+LEVRISK_HD inline bool liquidatable_now(const execution_context& c, int unit,
+                                        const float* trigger_growth) {
+  const execution_view& e = c.v.execution;
+  const execution_unit& u = e.units[unit];
+  if (is_perp(u)) return perp_liquidatable(health_of(perp_view_of(c, unit), trigger_growth));
+  lending_balances b{};
+  b.n_legs = u.n_legs;
+  for (int i = 0; i < u.n_legs; ++i) {
+    b.collateral[i] = c.lending_balance[2 * (u.first_leg + i)];
+    b.debt[i] = c.lending_balance[2 * (u.first_leg + i) + 1];
+  }
+  return !lending_closed(b) &&
+         lending_liquidatable_at(lending_trigger_form_of(e, e.lending_legs + u.first_leg, b),
+                                 trigger_growth);
+}
+
+// Watched units liquidatable at the trigger prices send a keeper. Those
+// executed at this step wait for the next one.
+template <int MaxAssets>
+LEVRISK_HD inline void test_watched(const execution_context& c, int step,
+                                    const feedback_state<MaxAssets>& st) {
+  const unit_lists& l = *c.lists;
+  for (int i = 0; i < l.n_active; ++i) {
+    const int unit = l.active[i];
+    const unit_track& t = c.tracks[unit];
+    if (t.phase != phase_watching || t.due_step >= step) continue;
+    if (liquidatable_now(c, unit, st.trigger_growth)) {
+      queue_unit(c, unit, step + c.v.execution.keeper_delay_steps);
+    }
+  }
+}
+
+// --- executing -----------------------------------------------------------------
+
+template <int MaxAssets>
+LEVRISK_HD inline void execute_lending_at(const execution_context& c, int unit, int step,
+                                          const feedback_state<MaxAssets>& st,
+                                          path_account<MaxAssets>& acc) {
+  const execution_view& e = c.v.execution;
+  const execution_unit& u = e.units[unit];
+  const lending_leg* legs = e.lending_legs + u.first_leg;
+  double* balance = c.lending_balance + 2 * u.first_leg;
+  unit_track& t = c.tracks[unit];
+  lending_balances b{};
+  b.n_legs = u.n_legs;
+  const bool first = !t.outcome.executed && t.outcome.calls == 0;
+  for (int i = 0; i < u.n_legs; ++i) {
+    b.collateral[i] = first ? legs[i].collateral_usd : balance[2 * i];
+    b.debt[i] = first ? legs[i].debt_usd : balance[2 * i + 1];
+  }
+  lending_calls_at(c, legs, step, e.keeper_delay_steps == 0, st.trigger_growth, b, t.outcome, acc);
+  for (int i = 0; i < u.n_legs; ++i) {
+    balance[2 * i] = b.collateral[i];
+    balance[2 * i + 1] = b.debt[i];
+  }
+  t.due_step = step;  // watched from the next step on
+  t.phase = lending_closed(b) ? phase_closed : phase_watching;
+}
+
+template <int MaxAssets>
+LEVRISK_HD inline void execute_perp_at(const execution_context& c, int unit, int step,
+                                       const feedback_state<MaxAssets>& st,
+                                       path_account<MaxAssets>& acc) {
+  const execution_view& e = c.v.execution;
+  const perp_unit_view p = perp_view_of(c, unit);
+  unit_track& t = c.tracks[unit];
+  t.due_step = step;
+  if (e.keeper_delay_steps != 0 && !perp_liquidatable(health_of(p, st.trigger_growth))) {
+    t.phase = phase_watching;
+    return;
+  }
+  const perp_close done =
+      close_perp(p.legs, p.n_legs, p.margin_usd, e.impact, c.rows.growth_at(step), p.scale);
+  book_perp_close(c, p, step, done, 1.0, acc);
+  perp_unit_state& s = perp_state_of(c, unit);
+  if (s.path != c.path) s = perp_unit_state{c.path, -1, 0, p.margin_usd, 0.0, 0.0};
+  s.close_step = step;
+  t.outcome = perp_outcome_of(perp_life{step, false, done}, s.adl_loss_usd, s.adl_notional_usd);
+  t.phase = phase_closed;
+}
+
+// The keepers due at `step`, in the active list's order; true when one executed.
+template <int MaxAssets>
+LEVRISK_HD inline bool execute_due(const execution_context& c, int step,
+                                   const feedback_state<MaxAssets>& st,
+                                   path_account<MaxAssets>& acc) {
+  const unit_lists& l = *c.lists;
+  bool executed = false;
+  for (int i = 0; i < l.n_active; ++i) {
+    const int unit = l.active[i];
+    const unit_track& t = c.tracks[unit];
+    if (t.phase != phase_queued || t.due_step != step) continue;
+    if (is_perp(c.v.execution.units[unit])) {
+      execute_perp_at(c, unit, step, st, acc);
+    } else {
+      execute_lending_at(c, unit, step, st, acc);
+    }
+    executed = true;
+  }
+  return executed;
+}
+
+// Drops the units that are done from the active list, keeping the order.
+LEVRISK_HD inline void compact_active(const execution_context& c) {
+  unit_lists& l = *c.lists;
+  int kept = 0;
+  for (int i = 0; i < l.n_active; ++i) {
+    if (c.tracks[l.active[i]].phase != phase_closed) l.active[kept++] = l.active[i];
+  }
+  l.n_active = kept;
+}
+
+// --- the pass ------------------------------------------------------------------
+
+// One step: the oracle, then rounds of triggers, executions and impact.
+template <int MaxAssets>
+LEVRISK_HD inline void feedback_step(const execution_context& c, const stored_rows& stored,
+                                     std::uint64_t path, int step, const feedback_pass& pass,
+                                     feedback_state<MaxAssets>& st, path_account<MaxAssets>& acc) {
+  const execution_view& e = c.v.execution;
+  const market_rows market{c.rows.x, c.rows.growth, c.rows.n_assets};
+  write_market_row(c, stored, step, st);
+  if (pass.oracle && step > 0) oracle_step(e.oracle, market, path, step, st.oracle);
+  point_triggers(c, step, pass.oracle, st);
+  if (step == 0) {
+    for (int i = 0; i < e.n_step0_units; ++i) {
+      queue_unit(c, e.step0_units[i], e.keeper_delay_steps);
+    }
+  }
+  int rounds = 0;
+  bool moved = false;
+  for (; rounds < e.max_cascade_rounds; ++rounds) {
+    walk_ladders(c, step, st);
+    test_candidates(c, step, st);
+    test_watched(c, step, st);
+    if (!execute_due(c, step, st, acc)) break;
+    moved = pass.permanent_impact && apply_permanent_impact(c, acc, st);
+    if (!moved) {
+      ++rounds;
+      break;
+    }
+    write_market_row(c, stored, step, st);
+    if (pass.oracle && step > 0) oracle_step(e.oracle, market, path, step, st.oracle);
+    rescreen_if_moved(c, pass.oracle, st);
+  }
+  if (rounds == e.max_cascade_rounds && moved) ++st.unconverged_steps;
+  if (rounds > 1) ++st.cascade_steps;
+  if (rounds > st.max_rounds) st.max_rounds = rounds;
+  if (pass.record_units && rounds > 0) tally_add(e.rounds_histogram + rounds, 1ull);
+}
+
+template <int MaxAssets>
+LEVRISK_HD inline void begin_pass(const execution_context& c, const stored_rows& stored,
+                                  const feedback_pass& pass, feedback_state<MaxAssets>& st) {
+  const int n = c.rows.n_assets;
+  for (int k = 0; k < n; ++k) {
+    st.multiplier[k] = st.lowest_multiplier[k] = 1.0;
+    st.screen_low[k] = 1.0 - screen_multiplier_slack;
+    st.screen_high[k] = 1.0 + screen_multiplier_slack;
+    st.stored_low[k] = st.stored_high[k] = 1.0f;
+    st.sold_before[k] = st.bought_before[k] = 0.0;
+  }
+  for (int step = 0; step <= c.v.n_steps; ++step) {
+    const float* g = stored.growth_at(step);
+    for (int k = 0; k < n; ++k) {
+      st.stored_low[k] = g[k] < st.stored_low[k] ? g[k] : st.stored_low[k];
+      st.stored_high[k] = g[k] > st.stored_high[k] ? g[k] : st.stored_high[k];
+    }
+  }
+  for (int f = 0; f < c.v.ladders.n_factors; ++f) {
+    st.walk[f] = factor_walk{0, 0, HUGE_VALF, -HUGE_VALF};
+  }
+  if (pass.oracle) oracle_begin(c.v.execution.oracle, n, st.oracle);
+  st.cascade_steps = st.unconverged_steps = st.max_rounds = 0;
+  *c.lists = unit_lists{c.lists->active, c.lists->touched, c.lists->candidates, 0, 0, 0};
+  screen_candidates(c, pass.oracle, st);
+}
+
+// Units still waiting for their keeper at the horizon are pending; every
+// touched unit's figures go into the tallies.
+LEVRISK_HD inline void finish_units(const execution_context& c, bool record) {
+  const unit_lists& l = *c.lists;
+  for (int i = 0; i < l.n_active; ++i) {
+    unit_track& t = c.tracks[l.active[i]];
+    if (t.phase == phase_queued) t.outcome.pending = true;
+  }
+  if (!record) return;
+  for (int i = 0; i < l.n_touched; ++i) {
+    const int unit = l.touched[i];
+    record_unit(c.v.execution, unit, c.tracks[unit].outcome);
+  }
+}
+
+// One pass over the path; the account holds its totals.
+template <int MaxAssets>
+LEVRISK_HD inline void run_pass(const execution_context& c, const stored_rows& stored,
+                                std::uint64_t path, const feedback_pass& pass,
+                                feedback_state<MaxAssets>& st, path_account<MaxAssets>& acc) {
+  begin_pass(c, stored, pass, st);
+  double fund = c.v.execution.insurance_fund_usd;
+  for (int step = 0; step <= c.v.n_steps; ++step) {
+    feedback_step(c, stored, path, step, pass, st, acc);
+    settle_ledger_step(c, step, fund, acc);
+    compact_active(c);
+  }
+  settle_lending(c.v.execution, acc);
+  finish_units(c, pass.record_units);
+  acc.total[total_cascade_steps] = st.cascade_steps;
+  acc.total[total_unconverged_steps] = st.unconverged_steps;
+  acc.total[total_max_rounds] = st.max_rounds;
+  acc.total[total_oracle_updates] = pass.oracle ? st.oracle.updates : 0;
+}
+
+template <int MaxAssets>
+LEVRISK_HD inline path_account<MaxAssets> fresh_account(int n_steps) {
+  path_account<MaxAssets> acc{};
+  acc.first_ledger_step = n_steps + 1;
+  acc.last_ledger_step = -1;
+  acc.suffix_ready = false;
+  return acc;
+}
+
+// Every liquidation of `path` step by step, over its stored prices `stored`;
+// the impacted market is written into the scratch's two spare row arrays.
+template <int MaxAssets>
+LEVRISK_HD inline void execute_path_by_step(const simulation_view& v, std::uint64_t path,
+                                            const stored_rows& stored,
+                                            const execution_scratch& scratch) {
+  const execution_view& e = v.execution;
+  const std::ptrdiff_t row_floats = static_cast<std::ptrdiff_t>(v.n_steps + 1) * stored.n_assets;
+  const stored_rows market{scratch.suffix + row_floats, scratch.suffix, stored.n_assets};
+  unit_lists lists{scratch.lists,
+                   scratch.lists + e.n_units,
+                   scratch.lists + 2 * static_cast<std::ptrdiff_t>(e.n_units),
+                   0,
+                   0,
+                   0};
+  execution_context c{v,
+                      market,
+                      0,
+                      scratch.ledger,
+                      nullptr,
+                      nullptr,
+                      scratch.perp_states,
+                      scratch.leg_scale,
+                      scratch.tracks,
+                      scratch.lending_balance,
+                      &lists};
+  feedback_state<MaxAssets> st;
+  st.market_x = scratch.suffix + row_floats;
+  st.market_growth = scratch.suffix;
+  double amplification[n_amplification_totals] = {};
+  const bool permanent = e.permanent_impact_share > 0.0;
+  const bool oracle = e.oracle.enabled != 0;
+  if (e.amplification != 0) {
+    const feedback_pass variants[2] = {{false, oracle, false, 1}, {permanent, false, false, 2}};
+    for (int i = 0; i < 2; ++i) {
+      if (i == 0 ? !permanent : !oracle) continue;
+      c.path = pass_tag(path, variants[i].variant);
+      path_account<MaxAssets> acc = fresh_account<MaxAssets>(v.n_steps);
+      run_pass(c, stored, path, variants[i], st, acc);
+      amplification[2 * i] = acc.total[total_book_loss];
+      amplification[2 * i + 1] = acc.total[total_lending_shortfall] + acc.total[total_perp_deficit];
+    }
+  }
+  c.path = pass_tag(path, 0);
+  path_account<MaxAssets> acc = fresh_account<MaxAssets>(v.n_steps);
+  run_pass(c, stored, path, feedback_pass{permanent, oracle, true, 0}, st, acc);
+  const double uncovered = acc.total[total_lending_shortfall] + acc.total[total_perp_deficit];
+  for (int i = 0; i < 2; ++i) {
+    const bool ran = e.amplification != 0 && (i == 0 ? permanent : oracle);
+    acc.total[total_book_loss_no_permanent + 2 * i] =
+        ran ? amplification[2 * i] : acc.total[total_book_loss];
+    acc.total[total_uncovered_no_permanent + 2 * i] = ran ? amplification[2 * i + 1] : uncovered;
+  }
+  for (int k = 0; k < stored.n_assets; ++k) {
+    acc.drawdown[k] = 1.0 - st.lowest_multiplier[k];
+  }
+  write_totals(v, path, acc);
+}
+
+}  // namespace levrisk
