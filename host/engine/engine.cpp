@@ -13,6 +13,7 @@
 #include "host/engine/snapshot_model.hpp"
 #include "host/engine/summarize.hpp"
 #include "host/engine/summarize_execution.hpp"
+#include "host/engine/summarize_feedback.hpp"
 
 namespace levrisk {
 namespace {
@@ -179,6 +180,8 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
     result.system =
         summarize_system(plan.simulation.execution, static_cast<int>(snap.assets.size()),
                          path_totals, config.paths, config.liquidation.path_totals_max_paths);
+    summarize_feedback(plan.simulation.execution, static_cast<int>(snap.assets.size()),
+                       path_totals, config.paths, tallies.rounds_histogram, result.system);
     add_es_contributions(plan.simulation, executor, path_totals, result);
   }
   return result;

@@ -148,6 +148,37 @@ struct run_metadata {
 
 // The shortfall of the whole book (docs/methodology.md, "Shortfall"): per-path
 // totals and their distributions.
+// A ratio of two means over the same paths, with its delta-method standard
+// error (the paths' pairing kept: docs/methodology.md, "Amplification").
+struct ratio_estimate {
+  double ratio = std::nan("");
+  double se = std::nan("");
+};
+
+// One figure of the book under the full run and its two counterfactuals on the
+// same paths: without permanent impact, and with a perfect oracle.
+struct amplification_row {
+  std::string figure;  // "book_loss_usd" | "uncovered_usd"
+  usd_estimate full;
+  usd_estimate no_permanent;
+  usd_estimate perfect_oracle;
+  ratio_estimate permanent_amplification;  // full / no_permanent
+  ratio_estimate oracle_effect;            // full / perfect_oracle
+};
+
+// What the step-synchronous stage adds (kernels/risk/feedback_execution.hpp).
+struct feedback_result {
+  bool enabled = false;
+  bool oracle = false;
+  double permanent_impact_share = 0.0;
+  int max_cascade_rounds = 0;
+  bool amplification = false;  // the counterfactual passes ran
+  // Steps (all paths) by the rounds they took: [r] for r = 1..max_cascade_rounds.
+  std::vector<std::int64_t> rounds_histogram;
+  std::vector<loss_distribution> asset_drawdown;  // per asset: 1 - lowest impact multiplier
+  std::vector<amplification_row> amplification_rows;
+};
+
 struct system_result {
   bool executed = false;
   double lending_reserve_usd = 0.0;
@@ -165,6 +196,7 @@ struct system_result {
   // The per-path totals themselves, paths x total_names.size(); empty above the
   // configured size ([liquidation] path_totals_max_paths).
   std::vector<double> path_totals;
+  feedback_result feedback;
 };
 
 struct run_result {
