@@ -1,5 +1,6 @@
 #include "host/snapshot/write_snapshot.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -86,7 +87,19 @@ void write_snapshot(const snapshot& snap, const std::filesystem::path& directory
     return snap.assets.at(static_cast<std::size_t>(index)).id;
   };
 
-  csv_text assets(all_columns(format::assets_columns, format::assets_optional_columns));
+  // The oracle's columns only where some asset has them, so that a snapshot
+  // without them is written as before.
+  const bool oracle_columns =
+      std::any_of(snap.assets.begin(), snap.assets.end(), [](const asset& a) {
+        return !std::isnan(a.oracle_price_usd) || a.oracle_age_seconds != 0.0;
+      });
+  std::vector<std::string> asset_columns = format::assets_columns;
+  asset_columns.push_back(format::depth_usd_column);
+  if (oracle_columns) {
+    asset_columns.push_back(format::oracle_price_usd_column);
+    asset_columns.push_back(format::oracle_age_seconds_column);
+  }
+  csv_text assets(asset_columns);
   for (const auto& a : snap.assets) {
     assets.field(checked_id(a.id, "asset")).field(a.spot_usd);
     // Infinite depth (no price impact) is written as an empty field.
@@ -94,6 +107,15 @@ void write_snapshot(const snapshot& snap, const std::filesystem::path& directory
       assets.field(std::string_view());
     } else {
       assets.field(a.depth_usd);
+    }
+    if (oracle_columns) {
+      // No oracle price (NaN) is written as an empty field: the spot price.
+      if (std::isnan(a.oracle_price_usd)) {
+        assets.field(std::string_view());
+      } else {
+        assets.field(a.oracle_price_usd);
+      }
+      assets.field(a.oracle_age_seconds);
     }
     assets.end_row();
   }
