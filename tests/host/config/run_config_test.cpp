@@ -20,6 +20,7 @@
 
 #include "common/error.hpp"
 #include "host/config/integer_text.hpp"
+#include "host/engine/oracle_setup.hpp"
 #include "host/engine/snapshot_model.hpp"
 #include "host/snapshot/snapshot.hpp"
 
@@ -619,6 +620,25 @@ TEST_F(RunConfig, SnapshotAssetWithoutModelParametersIsNamed) {
               config.source +
                   ": asset 'DOGE' of snapshot 'test-snapshot' has no parameters in [model.assets] "
                   "(an asset held at its price needs none if [model] pegged lists it)");
+  }
+}
+
+// Checked where the snapshot is known (set_oracle), at the table's line.
+TEST_F(RunConfig, OracleTableOfAnAssetTheSnapshotLacksIsNamed) {
+  const std::string text = run_section + model_section + "[oracle.assets.DOGE]\ndeviation = 0.01\n";
+  const run_config config = load_run_config(write_config(text));
+  snapshot snap;
+  snap.source = "test-snapshot";
+  snap.assets = {{"ETH", 3000.0}, {"USDC", 1.0}};
+  oracle_plan plan;
+  try {
+    set_oracle(config, snap, plan);
+    ADD_FAILURE() << "set_oracle did not throw";
+  } catch (const input_error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              config.source + line_of(text, "[oracle.assets.DOGE]") +
+                  ": [oracle.assets.DOGE] names asset 'DOGE', which snapshot 'test-snapshot' does "
+                  "not have");
   }
 }
 
@@ -1281,8 +1301,8 @@ const std::vector<located_case>& located_cases() {
        "[oracle] feeds must be an array of tables such as { noise = 0.001, delay_seconds = 12 }"},
       {"OracleFeedNoTable", base + "[oracle]\nfeeds = [0.001]\n", "feeds",
        "[oracle] feeds entry 1 must be a table such as { noise = 0.001, delay_seconds = 12 }"},
-      {"OracleFeedUnknownKey", base + "[oracle]\nfeeds = [{ nosie = 0.001 }]\n", "feeds",
-       "unknown key 'nosie' in [oracle] feeds entry 1; did you mean 'noise'?"},
+      {"OracleFeedUnknownKey", base + "[oracle]\nfeeds = [{ noice = 0.001 }]\n", "feeds",
+       "unknown key 'noice' in [oracle] feeds entry 1; did you mean 'noise'?"},
       {"OracleUnknownKey", base + "[oracle]\nheartbeat_second = 60\n", "heartbeat_second",
        "unknown key 'heartbeat_second' in [oracle]; did you mean 'heartbeat_seconds'?"},
       {"OracleAssetEnabled", base + "[oracle.assets.ETH]\nenabled = true\n", "enabled",
