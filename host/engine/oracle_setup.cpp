@@ -16,9 +16,9 @@ namespace {
 // without leaving an int.
 constexpr int max_oracle_steps = INT_MAX - max_steps;
 
-// Steps of `step_seconds` that are `seconds` at the first monitoring step
-// at or after it: 3600 s of 300 s steps is 12, although 3600 / 300 may round
-// above 12 in binary.
+// The steps to the first monitoring step at or after `seconds`: the tolerance
+// keeps a time on a step at that step where the division rounds above it
+// (86400 s of 0.7-day / 7 steps is 10.000000000000002 in binary).
 double steps_at_or_after(double seconds, double step_seconds) {
   const double steps = seconds / step_seconds;
   return std::ceil(steps - 1e-9 * steps);
