@@ -307,6 +307,178 @@ void load_liquidation_section(const toml::value& liquidation, run_config& config
   }
 }
 
+// The [oracle] rules that need no other key, shared by the loader (`where`:
+// "FILE:LINE") and validate_run_config (`where`: "FILE"); `table` names the
+// table ("[oracle]", "[oracle.assets.ETH]").
+void check_oracle_deviation(double deviation, const std::string& where, const std::string& table) {
+  LEVRISK_REQUIRE(
+      deviation >= 0.0 && deviation < 1.0, input_error,
+      where << ": " << table << " deviation must be a fraction in [0, 1) (0.005 = "
+            << "0.5%), got " << deviation
+            << (deviation >= 1.0 ? ": a threshold of 100% or more is no threshold" : ""));
+}
+
+void check_oracle_heartbeat(double seconds, const std::string& where, const std::string& table) {
+  LEVRISK_REQUIRE(std::isfinite(seconds) && seconds > 0.0, input_error,
+                  where << ": " << table << " heartbeat_seconds must be a finite number > 0, got "
+                        << seconds
+                        << (seconds == 0.0 ? " (a zero heartbeat: an update every step)" : ""));
+}
+
+void check_oracle_latency(double seconds, const std::string& where, const std::string& table) {
+  LEVRISK_REQUIRE(
+      std::isfinite(seconds) && seconds >= 0.0, input_error,
+      where << ": " << table << " latency_seconds must be a finite number >= 0, got " << seconds);
+}
+
+// `entry`: "feeds entry N" (from 1).
+void check_oracle_feed(const oracle_feed_config& feed, const std::string& noise_where,
+                       const std::string& delay_where, const std::string& entry) {
+  LEVRISK_REQUIRE(
+      std::isfinite(feed.noise) && feed.noise >= 0.0, input_error,
+      noise_where << ": " << entry << " noise must be a finite number >= 0, got " << feed.noise);
+  LEVRISK_REQUIRE(std::isfinite(feed.delay_seconds) && feed.delay_seconds >= 0.0, input_error,
+                  delay_where << ": " << entry
+                              << " delay_seconds must be a finite number >= 0, got "
+                              << feed.delay_seconds);
+}
+
+void check_oracle_feed_count(std::size_t n, const std::string& where, const std::string& table) {
+  LEVRISK_REQUIRE(n > 0, input_error,
+                  where << ": " << table
+                        << " feeds must list at least one feed (a median of no feeds); leave "
+                           "feeds out for the market price itself");
+  LEVRISK_REQUIRE(
+      n <= static_cast<std::size_t>(max_oracle_feeds), input_error,
+      where << ": " << table << " feeds lists " << n << " feeds, at most " << max_oracle_feeds);
+}
+
+void check_oracle_asset(const oracle_asset_config& o, const std::string& where,
+                        const std::string& table) {
+  check_oracle_deviation(o.deviation, where, table);
+  check_oracle_heartbeat(o.heartbeat_seconds, where, table);
+  check_oracle_latency(o.latency_seconds, where, table);
+  if (!o.feeds) return;
+  check_oracle_feed_count(o.feeds->size(), where, table);
+  for (std::size_t f = 0; f < o.feeds->size(); ++f) {
+    const std::string entry = table + " feeds entry " + std::to_string(f + 1);
+    check_oracle_feed((*o.feeds)[f], where, where, entry);
+  }
+}
+
+constexpr std::int64_t max_cascade_rounds = 1000;
+
+void check_permanent_impact_share(double share, const std::string& where) {
+  LEVRISK_REQUIRE(share >= 0.0 && share <= 1.0, input_error,
+                  where << ": [cascade] permanent_impact_share must be in [0, 1], got " << share);
+}
+
+void check_cascade_max_rounds(std::int64_t rounds, const std::string& where) {
+  LEVRISK_REQUIRE(rounds >= 1 && rounds <= max_cascade_rounds, input_error,
+                  where << ": [cascade] max_rounds must be in [1, " << max_cascade_rounds
+                        << "], got " << rounds);
+}
+
+// feeds = [{ noise = 0.001, delay_seconds = 12 }, ...]: each entry at its own line.
+std::vector<oracle_feed_config> load_oracle_feeds(const toml::value& list, const std::string& table,
+                                                  const std::string& src) {
+  LEVRISK_REQUIRE(list.is_array(), input_error,
+                  at(list, src) << ": " << table
+                                << " feeds must be an array of tables such as { noise = 0.001, "
+                                   "delay_seconds = 12 }");
+  check_oracle_feed_count(list.as_array().size(), at(list, src), table);
+  std::vector<oracle_feed_config> feeds;
+  for (const auto& entry : list.as_array()) {
+    const std::string name = table + " feeds entry " + std::to_string(feeds.size() + 1);
+    LEVRISK_REQUIRE(entry.is_table(), input_error,
+                    at(entry, src) << ": " << name
+                                   << " must be a table such as { noise = 0.001, delay_seconds = "
+                                      "12 }");
+    require_known_keys(entry, name, {"noise", "delay_seconds"}, src);
+    oracle_feed_config feed;
+    std::string noise_where = at(entry, src);
+    std::string delay_where = noise_where;
+    if (const auto* v = find_key(entry, "noise")) {
+      feed.noise = as_number(*v, name + " noise", src);
+      noise_where = at(*v, src);
+    }
+    if (const auto* v = find_key(entry, "delay_seconds")) {
+      feed.delay_seconds = as_number(*v, name + " delay_seconds", src);
+      delay_where = at(*v, src);
+    }
+    check_oracle_feed(feed, noise_where, delay_where, name);
+    feeds.push_back(feed);
+  }
+  return feeds;
+}
+
+// The keys [oracle] and [oracle.assets.ID] share, laid over `o`.
+void load_oracle_keys(const toml::value& table, const std::string& name, const std::string& src,
+                      oracle_asset_config& o) {
+  if (const auto* v = find_key(table, "deviation")) {
+    o.deviation = as_number(*v, name + " deviation", src);
+    check_oracle_deviation(o.deviation, at(*v, src), name);
+  }
+  if (const auto* v = find_key(table, "heartbeat_seconds")) {
+    o.heartbeat_seconds = as_number(*v, name + " heartbeat_seconds", src);
+    check_oracle_heartbeat(o.heartbeat_seconds, at(*v, src), name);
+  }
+  if (const auto* v = find_key(table, "latency_seconds")) {
+    o.latency_seconds = as_number(*v, name + " latency_seconds", src);
+    check_oracle_latency(o.latency_seconds, at(*v, src), name);
+  }
+  if (const auto* v = find_key(table, "feeds")) o.feeds = load_oracle_feeds(*v, name, src);
+}
+
+void load_oracle_section(const toml::value& oracle, run_config& config) {
+  const std::string& src = config.source;
+  LEVRISK_REQUIRE(oracle.is_table(), input_error, at(oracle, src) << ": [oracle] must be a table");
+  require_known_keys(
+      oracle, "[oracle]",
+      {"enabled", "deviation", "heartbeat_seconds", "latency_seconds", "feeds", "assets"}, src);
+  oracle_config& o = config.oracle;
+  if (const auto* v = find_key(oracle, "enabled")) o.enabled = as_bool(*v, "[oracle] enabled", src);
+  o.defaults.where = at(oracle, src);
+  load_oracle_keys(oracle, "[oracle]", src, o.defaults);
+  const auto* assets = find_key(oracle, "assets");
+  if (!assets) return;
+  LEVRISK_REQUIRE(assets->is_table(), input_error,
+                  at(*assets, src) << ": [oracle.assets] must be a table of per-asset tables "
+                                      "such as [oracle.assets.ETH]");
+  for (const auto& [id, table] : assets->as_table()) {
+    const std::string name = "[oracle.assets." + id + "]";
+    LEVRISK_REQUIRE(table.is_table(), input_error,
+                    at(table, src) << ": " << name << " must be a table");
+    require_known_keys(table, name, {"deviation", "heartbeat_seconds", "latency_seconds", "feeds"},
+                       src);
+    oracle_asset_config asset = o.defaults;
+    asset.where = at(table, src);
+    load_oracle_keys(table, name, src, asset);
+    o.assets[id] = asset;
+  }
+}
+
+void load_cascade_section(const toml::value& cascade, run_config& config) {
+  const std::string& src = config.source;
+  LEVRISK_REQUIRE(cascade.is_table(), input_error,
+                  at(cascade, src) << ": [cascade] must be a table");
+  require_known_keys(cascade, "[cascade]",
+                     {"permanent_impact_share", "max_rounds", "amplification"}, src);
+  cascade_config& c = config.cascade;
+  if (const auto* v = find_key(cascade, "permanent_impact_share")) {
+    c.permanent_impact_share = as_number(*v, "[cascade] permanent_impact_share", src);
+    check_permanent_impact_share(c.permanent_impact_share, at(*v, src));
+  }
+  if (const auto* v = find_key(cascade, "max_rounds")) {
+    const std::int64_t rounds = as_integer(*v, "[cascade] max_rounds", src);
+    check_cascade_max_rounds(rounds, at(*v, src));
+    c.max_rounds = static_cast<int>(rounds);
+  }
+  if (const auto* v = find_key(cascade, "amplification")) {
+    c.amplification = as_bool(*v, "[cascade] amplification", src);
+  }
+}
+
 void load_fhs_section(const toml::value& fhs, run_config& config,
                       const std::filesystem::path& config_dir) {
   const std::string& src = config.source;
@@ -692,6 +864,32 @@ void reset_model(run_config& config) {
   config.pegged.clear();
 }
 
+void write_oracle_keys(std::ostream& out, const oracle_asset_config& o) {
+  out << "deviation = " << toml_number(o.deviation) << "\n"
+      << "heartbeat_seconds = " << toml_number(o.heartbeat_seconds) << "\n"
+      << "latency_seconds = " << toml_number(o.latency_seconds) << "\n";
+  if (!o.feeds) return;
+  out << "feeds = [";
+  for (std::size_t f = 0; f < o.feeds->size(); ++f) {
+    out << (f ? ", " : "") << "{ noise = " << toml_number((*o.feeds)[f].noise)
+        << ", delay_seconds = " << toml_number((*o.feeds)[f].delay_seconds) << " }";
+  }
+  out << "]\n";
+}
+
+// Absent feeds (the market price itself) stay absent; each asset table in full.
+void write_oracle(std::ostream& out, const oracle_config& o) {
+  out << "[oracle]\n"
+      << "enabled = " << (o.enabled ? "true" : "false") << "\n";
+  write_oracle_keys(out, o.defaults);
+  out << "\n";
+  for (const auto& [id, asset] : o.assets) {
+    out << "[oracle.assets." << toml_quoted(id) << "]\n";
+    write_oracle_keys(out, asset);
+    out << "\n";
+  }
+}
+
 }  // namespace
 
 run_config read_run_config(const std::filesystem::path& path) {
@@ -700,13 +898,16 @@ run_config read_run_config(const std::filesystem::path& path) {
   const toml::value root = parse_toml_file(path, "configuration file");
   // [calibration]: provenance written by `levrisk calibrate`, not read by a run.
   require_known_keys(root, "the top level",
-                     {"run", "output", "liquidation", "model", "calibration"}, config.source);
+                     {"run", "output", "liquidation", "oracle", "cascade", "model", "calibration"},
+                     config.source);
   const std::filesystem::path config_dir = path.parent_path();
   if (const auto* run = find_key(root, "run")) load_run_section(*run, config, config_dir);
   if (const auto* output = find_key(root, "output")) load_output_section(*output, config);
   if (const auto* liquidation = find_key(root, "liquidation")) {
     load_liquidation_section(*liquidation, config);
   }
+  if (const auto* oracle = find_key(root, "oracle")) load_oracle_section(*oracle, config);
+  if (const auto* cascade = find_key(root, "cascade")) load_cascade_section(*cascade, config);
   if (const auto* model = find_key(root, "model")) {
     load_model_section(*model, config, config_dir);
     config.model_source = config.source;
@@ -780,6 +981,12 @@ void validate_run_config(const run_config& c) {
   check_impact_exponent(l.impact_exponent, src);
   check_max_rounds_per_step(l.max_rounds_per_step, src);
   check_path_totals_max_paths(l.path_totals_max_paths, src);
+  check_oracle_asset(c.oracle.defaults, src, "[oracle]");
+  for (const auto& [id, asset] : c.oracle.assets) {
+    check_oracle_asset(asset, src, "[oracle.assets." + id + "]");
+  }
+  check_permanent_impact_share(c.cascade.permanent_impact_share, src);
+  check_cascade_max_rounds(c.cascade.max_rounds, src);
 }
 
 std::string to_toml(const run_config& c) {
@@ -809,7 +1016,12 @@ std::string to_toml(const run_config& c) {
       << "keeper_delay_steps = " << c.liquidation.keeper_delay_steps << "\n"
       << "impact_exponent = " << toml_number(c.liquidation.impact_exponent) << "\n"
       << "max_rounds_per_step = " << c.liquidation.max_rounds_per_step << "\n"
-      << "path_totals_max_paths = " << c.liquidation.path_totals_max_paths << "\n\n"
+      << "path_totals_max_paths = " << c.liquidation.path_totals_max_paths << "\n\n";
+  write_oracle(out, c.oracle);
+  out << "[cascade]\n"
+      << "permanent_impact_share = " << toml_number(c.cascade.permanent_impact_share) << "\n"
+      << "max_rounds = " << c.cascade.max_rounds << "\n"
+      << "amplification = " << (c.cascade.amplification ? "true" : "false") << "\n\n"
       << "[model]\n"
       << "type = " << toml_quoted(c.model) << "\n"
       << "repair_correlation = " << (c.gbm.repair_correlation ? "true" : "false") << "\n";

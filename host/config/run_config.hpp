@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,42 @@ struct liquidation_config {
   double impact_exponent = 0.5;  // gamma in impact = 0.02 (Q / depth)^gamma, in (0, 1]
   int max_rounds_per_step = 16;  // liquidation rounds per account and step, 1..1000
   std::int64_t path_totals_max_paths = 1000000;  // per-path totals written when paths <= this, >= 0
+};
+
+// [oracle] feeds: one source the oracle takes the median of (kernels/risk/oracle.hpp).
+struct oracle_feed_config {
+  double noise = 0.0;          // standard deviation of the reading's log error, >= 0
+  double delay_seconds = 0.0;  // the reading is the market price this long ago, >= 0
+};
+
+// An asset's push oracle (docs/methodology.md, "Oracles"); defaults: Chainlink
+// ETH/USD on Ethereum mainnet (data.chain.link).
+struct oracle_asset_config {
+  double deviation = 0.005;           // publish when the reading moved more than this, in [0, 1)
+  double heartbeat_seconds = 3600.0;  // publish at the latest this long after the last update, > 0
+  double latency_seconds = 0.0;       // an update carries the reading from this long ago, >= 0
+  // Absent: the market price itself; else 1 to max_oracle_feeds feeds.
+  std::optional<std::vector<oracle_feed_config>> feeds;
+  // "FILE:LINE" of its table ([oracle] or [oracle.assets.ID]), for the errors
+  // that need the snapshot or the steps; empty when built in code.
+  std::string where;
+};
+
+// [oracle]: whether the protocols act on an oracle price rather than the market's.
+struct oracle_config {
+  bool enabled = false;
+  oracle_asset_config defaults;
+  // [oracle.assets.ID]: the defaults with this table's keys laid over them.
+  std::map<std::string, oracle_asset_config> assets;
+};
+
+// [cascade]: liquidations feeding back into the price that triggers them.
+struct cascade_config {
+  // Share of each sale's impact that stays in the market price, in [0, 1]. 0
+  // keeps the runs before cascades; Bershova & Rakhlin (2013) measure about 2/3.
+  double permanent_impact_share = 0.0;
+  int max_rounds = 32;        // liquidation rounds per step, 1..1000
+  bool amplification = true;  // also run without feedback, to report the amplification
 };
 
 struct run_config {
@@ -55,6 +93,10 @@ struct run_config {
 
   // [liquidation]
   liquidation_config liquidation;
+
+  // [oracle], [cascade]
+  oracle_config oracle;
+  cascade_config cascade;
 
   // [model]
   // The file the [model] section was read from (the configuration, or the model

@@ -192,15 +192,30 @@ void note_ignored_columns(const csv_reader& csv, snapshot& snap) {
                          ", not in the snapshot format");
 }
 
+// An optional number where empty or NULL means the column's default.
+double number_or(const csv_reader& csv, std::size_t column, const number_bounds& bounds,
+                 double missing) {
+  return csv.is_missing(column) ? missing : csv.number(column, bounds);
+}
+
 id_table read_assets(csv_reader& csv, snapshot& snap) {
   id_table assets;
   const auto depth_column = csv.column_index(format::depth_usd_column);
+  const auto oracle_price_column = csv.column_index(format::oracle_price_usd_column);
+  const auto oracle_age_column = csv.column_index(format::oracle_age_seconds_column);
   while (csv.next_row()) {
     const std::string_view id = csv.id(0);
     add_unique(csv, 0, assets, id, "asset");
     const double spot_usd = csv.number(1, number_bounds::above(0));
     asset a{text(id), spot_usd};
     if (depth_column) a.depth_usd = read_depth_usd(csv, *depth_column);
+    if (oracle_price_column) {
+      a.oracle_price_usd =
+          number_or(csv, *oracle_price_column, number_bounds::above(0), a.oracle_price_usd);
+    }
+    if (oracle_age_column) {
+      a.oracle_age_seconds = number_or(csv, *oracle_age_column, number_bounds::at_least(0), 0.0);
+    }
     snap.assets.push_back(a);
   }
   LEVRISK_REQUIRE(!snap.assets.empty(), input_error,

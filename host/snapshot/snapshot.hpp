@@ -3,6 +3,7 @@
 // data, asset and market references resolved to indices. The on-disk format is
 // documented in docs/snapshot-format.md.
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -16,6 +17,15 @@ struct asset {
   // USD amount of a sale that moves the price by 2% (the +/-2% order-book depth);
   // infinity: no price impact.
   double depth_usd = std::numeric_limits<double>::infinity();
+  // The protocol's oracle at the snapshot (docs/snapshot-format.md): its price,
+  // NaN when the snapshot does not give one (then the spot price), and the age
+  // of its last update in seconds, >= 0.
+  double oracle_price_usd = std::numeric_limits<double>::quiet_NaN();
+  double oracle_age_seconds = 0.0;
+
+  double oracle_price_or_spot_usd() const {
+    return std::isnan(oracle_price_usd) ? spot_usd : oracle_price_usd;
+  }
 };
 
 // Aave-style per-asset lending parameters. An asset without a lending market

@@ -27,12 +27,15 @@ inline constexpr std::array<const char*, 8> hashed_files{
 
 // Optional trailing columns (csv_reader): added after the first snapshots were
 // written, so a header without them still loads, with the documented defaults.
-// write_snapshot always writes them.
+// write_snapshot writes them, the oracle's only when some asset has a value.
 inline constexpr const char* depth_usd_column = "depth_usd";
+inline constexpr const char* oracle_price_usd_column = "oracle_price_usd";
+inline constexpr const char* oracle_age_seconds_column = "oracle_age_seconds";
 inline constexpr const char* liquidation_fee_column = "liquidation_fee";
 
 inline const std::vector<std::string> assets_columns{"asset_id", "spot_usd"};
-inline const std::vector<std::string> assets_optional_columns{depth_usd_column};
+inline const std::vector<std::string> assets_optional_columns{
+    depth_usd_column, oracle_price_usd_column, oracle_age_seconds_column};
 inline const std::vector<std::string> lending_markets_columns{
     "asset_id", "ltv", "liquidation_threshold", "liquidation_bonus"};
 inline const std::vector<std::string> protocol_columns{"parameter", "value"};

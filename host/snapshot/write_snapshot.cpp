@@ -1,5 +1,6 @@
 #include "host/snapshot/write_snapshot.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -67,6 +68,41 @@ std::string_view checked_id(const std::string& id, const char* what) {
   return id;
 }
 
+// The oracle's columns only where some asset has them, so that a snapshot
+// without them is written as before.
+csv_text assets_text(const std::vector<asset>& assets) {
+  const bool oracle_columns = std::any_of(assets.begin(), assets.end(), [](const asset& a) {
+    return !std::isnan(a.oracle_price_usd) || a.oracle_age_seconds != 0.0;
+  });
+  std::vector<std::string> columns = format::assets_columns;
+  columns.push_back(format::depth_usd_column);
+  if (oracle_columns) {
+    columns.push_back(format::oracle_price_usd_column);
+    columns.push_back(format::oracle_age_seconds_column);
+  }
+  csv_text text(columns);
+  for (const auto& a : assets) {
+    text.field(checked_id(a.id, "asset")).field(a.spot_usd);
+    // Infinite depth (no price impact) is written as an empty field.
+    if (std::isinf(a.depth_usd) && a.depth_usd > 0) {
+      text.field(std::string_view());
+    } else {
+      text.field(a.depth_usd);
+    }
+    if (oracle_columns) {
+      // No oracle price (NaN) is written as an empty field: the spot price.
+      if (std::isnan(a.oracle_price_usd)) {
+        text.field(std::string_view());
+      } else {
+        text.field(a.oracle_price_usd);
+      }
+      text.field(a.oracle_age_seconds);
+    }
+    text.end_row();
+  }
+  return text;
+}
+
 void write_file(const std::filesystem::path& path, const csv_text& csv) {
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
   LEVRISK_REQUIRE(file, runtime_failure, path.string() << ": cannot be opened for writing");
@@ -86,18 +122,7 @@ void write_snapshot(const snapshot& snap, const std::filesystem::path& directory
     return snap.assets.at(static_cast<std::size_t>(index)).id;
   };
 
-  csv_text assets(all_columns(format::assets_columns, format::assets_optional_columns));
-  for (const auto& a : snap.assets) {
-    assets.field(checked_id(a.id, "asset")).field(a.spot_usd);
-    // Infinite depth (no price impact) is written as an empty field.
-    if (std::isinf(a.depth_usd) && a.depth_usd > 0) {
-      assets.field(std::string_view());
-    } else {
-      assets.field(a.depth_usd);
-    }
-    assets.end_row();
-  }
-  write_file(directory / format::assets_file, assets);
+  write_file(directory / format::assets_file, assets_text(snap.assets));
 
   csv_text markets(format::lending_markets_columns);
   for (const auto& m : snap.lending_markets) {

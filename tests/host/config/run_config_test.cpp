@@ -20,6 +20,7 @@
 
 #include "common/error.hpp"
 #include "host/config/integer_text.hpp"
+#include "host/engine/oracle_setup.hpp"
 #include "host/engine/snapshot_model.hpp"
 #include "host/snapshot/snapshot.hpp"
 
@@ -79,6 +80,19 @@ std::string load_error(const fs::path& path) {
   return {};
 }
 
+void expect_same_oracle(const oracle_asset_config& a, const oracle_asset_config& b) {
+  EXPECT_EQ(a.deviation, b.deviation);
+  EXPECT_EQ(a.heartbeat_seconds, b.heartbeat_seconds);
+  EXPECT_EQ(a.latency_seconds, b.latency_seconds);
+  ASSERT_EQ(a.feeds.has_value(), b.feeds.has_value());
+  if (!a.feeds) return;
+  ASSERT_EQ(a.feeds->size(), b.feeds->size());
+  for (std::size_t f = 0; f < a.feeds->size(); ++f) {
+    EXPECT_EQ((*a.feeds)[f].noise, (*b.feeds)[f].noise) << f;
+    EXPECT_EQ((*a.feeds)[f].delay_seconds, (*b.feeds)[f].delay_seconds) << f;
+  }
+}
+
 void expect_same_config(const run_config& a, const run_config& b) {
   EXPECT_EQ(a.name, b.name);
   EXPECT_EQ(a.snapshot, b.snapshot);
@@ -99,6 +113,17 @@ void expect_same_config(const run_config& a, const run_config& b) {
   EXPECT_EQ(a.liquidation.impact_exponent, b.liquidation.impact_exponent);
   EXPECT_EQ(a.liquidation.max_rounds_per_step, b.liquidation.max_rounds_per_step);
   EXPECT_EQ(a.liquidation.path_totals_max_paths, b.liquidation.path_totals_max_paths);
+  EXPECT_EQ(a.oracle.enabled, b.oracle.enabled);
+  expect_same_oracle(a.oracle.defaults, b.oracle.defaults);
+  ASSERT_EQ(a.oracle.assets.size(), b.oracle.assets.size());
+  for (auto i = a.oracle.assets.begin(), j = b.oracle.assets.begin(); i != a.oracle.assets.end();
+       ++i, ++j) {
+    EXPECT_EQ(i->first, j->first);
+    expect_same_oracle(i->second, j->second);
+  }
+  EXPECT_EQ(a.cascade.permanent_impact_share, b.cascade.permanent_impact_share);
+  EXPECT_EQ(a.cascade.max_rounds, b.cascade.max_rounds);
+  EXPECT_EQ(a.cascade.amplification, b.cascade.amplification);
   EXPECT_EQ(a.model, b.model);
   EXPECT_EQ(a.gbm.asset_ids, b.gbm.asset_ids);
   ASSERT_EQ(a.gbm.assets.size(), b.gbm.assets.size());
@@ -185,6 +210,90 @@ TEST_F(RunConfig, DefaultsApplyToKeysTheFileLeavesOut) {
   EXPECT_EQ(c.liquidation.impact_exponent, 0.5);
   EXPECT_EQ(c.liquidation.max_rounds_per_step, 16);
   EXPECT_EQ(c.liquidation.path_totals_max_paths, 1000000);
+  // Chainlink ETH/USD on Ethereum (data.chain.link): 0.5% and one hour; off.
+  EXPECT_FALSE(c.oracle.enabled);
+  EXPECT_EQ(c.oracle.defaults.deviation, 0.005);
+  EXPECT_EQ(c.oracle.defaults.heartbeat_seconds, 3600.0);
+  EXPECT_EQ(c.oracle.defaults.latency_seconds, 0.0);
+  EXPECT_FALSE(c.oracle.defaults.feeds.has_value());
+  EXPECT_TRUE(c.oracle.assets.empty());
+  EXPECT_EQ(c.cascade.permanent_impact_share, 0.0);
+  EXPECT_EQ(c.cascade.max_rounds, 32);
+  EXPECT_TRUE(c.cascade.amplification);
+}
+
+// Each key of an asset's table replaces the default's; the others, feeds
+// included, are the defaults'.
+TEST_F(RunConfig, OracleSectionLoadsWithPerAssetOverrides) {
+  const run_config c = load_run_config(write_config(
+      run_section +
+      "[oracle]\nenabled = true\ndeviation = 0.01\nheartbeat_seconds = 86400\n"
+      "latency_seconds = 2\nfeeds = [{ noise = 0.001, delay_seconds = 12 }, { noise = 0.002 }, "
+      "{}]\n"
+      "[oracle.assets.ETH]\nheartbeat_seconds = 3600\n"
+      "[oracle.assets.USDC]\ndeviation = 0.001\nfeeds = [{ delay_seconds = 30 }]\n"
+      "[cascade]\npermanent_impact_share = 0.6667\nmax_rounds = 8\namplification = false\n" +
+      model_section));
+  EXPECT_TRUE(c.oracle.enabled);
+  const oracle_asset_config& d = c.oracle.defaults;
+  EXPECT_EQ(d.deviation, 0.01);
+  EXPECT_EQ(d.heartbeat_seconds, 86400.0);
+  EXPECT_EQ(d.latency_seconds, 2.0);
+  ASSERT_TRUE(d.feeds.has_value());
+  ASSERT_EQ(d.feeds->size(), 3u);
+  EXPECT_EQ((*d.feeds)[0].noise, 0.001);
+  EXPECT_EQ((*d.feeds)[0].delay_seconds, 12.0);
+  EXPECT_EQ((*d.feeds)[1].noise, 0.002);
+  EXPECT_EQ((*d.feeds)[1].delay_seconds, 0.0);
+  EXPECT_EQ((*d.feeds)[2].noise, 0.0);
+  ASSERT_EQ(c.oracle.assets.size(), 2u);
+  const oracle_asset_config& eth = c.oracle.assets.at("ETH");
+  EXPECT_EQ(eth.deviation, 0.01);
+  EXPECT_EQ(eth.heartbeat_seconds, 3600.0);
+  EXPECT_EQ(eth.latency_seconds, 2.0);
+  ASSERT_TRUE(eth.feeds.has_value());
+  EXPECT_EQ(eth.feeds->size(), 3u);
+  const oracle_asset_config& usdc = c.oracle.assets.at("USDC");
+  EXPECT_EQ(usdc.deviation, 0.001);
+  EXPECT_EQ(usdc.heartbeat_seconds, 86400.0);
+  ASSERT_TRUE(usdc.feeds.has_value());
+  ASSERT_EQ(usdc.feeds->size(), 1u);
+  EXPECT_EQ((*usdc.feeds)[0].delay_seconds, 30.0);
+  EXPECT_EQ(c.cascade.permanent_impact_share, 0.6667);
+  EXPECT_EQ(c.cascade.max_rounds, 8);
+  EXPECT_FALSE(c.cascade.amplification);
+}
+
+// validate_run_config checks the oracle and cascade again, after flags and code.
+TEST_F(RunConfig, OracleAndCascadeSetAfterLoadingAreChecked) {
+  const run_config loaded = load_run_config(write_config(run_section + model_section));
+  const auto error_of = [](const run_config& c) -> std::string {
+    try {
+      validate_run_config(c);
+    } catch (const input_error& error) {
+      return error.what();
+    }
+    return "accepted";
+  };
+  run_config c = loaded;
+  c.oracle.assets["ETH"].heartbeat_seconds = 0.0;
+  EXPECT_EQ(error_of(c), c.source +
+                             ": [oracle.assets.ETH] heartbeat_seconds must be a finite number > "
+                             "0, got 0 (a zero heartbeat: an update every step)");
+  c = loaded;
+  c.oracle.defaults.feeds = std::vector<oracle_feed_config>(9);
+  EXPECT_EQ(error_of(c), c.source + ": [oracle] feeds lists 9 feeds, at most 8");
+  c = loaded;
+  c.oracle.defaults.feeds = std::vector<oracle_feed_config>{{0.0, 0.0}, {-1.0, 0.0}};
+  EXPECT_EQ(error_of(c),
+            c.source + ": [oracle] feeds entry 2 noise must be a finite number >= 0, got -1");
+  c = loaded;
+  c.cascade.max_rounds = 0;
+  EXPECT_EQ(error_of(c), c.source + ": [cascade] max_rounds must be in [1, 1000], got 0");
+  c = loaded;
+  c.cascade.permanent_impact_share = std::nan("");
+  EXPECT_EQ(error_of(c),
+            c.source + ": [cascade] permanent_impact_share must be in [0, 1], got nan");
 }
 
 // Every field changed from its default, with values that print inexactly at
@@ -209,6 +318,14 @@ TEST_F(RunConfig, ToTomlRoundTripsEveryField) {
   c.liquidation.impact_exponent = 1.0 / 3.0;
   c.liquidation.max_rounds_per_step = 1000;
   c.liquidation.path_totals_max_paths = 0;
+  c.oracle.enabled = true;
+  c.oracle.defaults = {1.0 / 300.0, 1.0 / 3.0, 0.1 + 0.2, std::nullopt, ""};
+  c.oracle.assets["ETH"] = {0.0, 60.0, 0.0, std::vector<oracle_feed_config>{{0.1 + 0.2, 12.0}}, ""};
+  c.oracle.assets["a b"] = {
+      0.5, 1e9, 7.0, std::vector<oracle_feed_config>(8, oracle_feed_config{1.0 / 7.0, 1.0}), ""};
+  c.cascade.permanent_impact_share = 2.0 / 3.0;
+  c.cascade.max_rounds = 1000;
+  c.cascade.amplification = false;
   c.gbm.repair_correlation = true;
   c.gbm.assets[0] = {0.1 + 0.2, 1.0 / 7.0};
   c.gbm.assets[2].drift_annual = -0.05;
@@ -503,6 +620,25 @@ TEST_F(RunConfig, SnapshotAssetWithoutModelParametersIsNamed) {
               config.source +
                   ": asset 'DOGE' of snapshot 'test-snapshot' has no parameters in [model.assets] "
                   "(an asset held at its price needs none if [model] pegged lists it)");
+  }
+}
+
+// Checked where the snapshot is known (set_oracle), at the table's line.
+TEST_F(RunConfig, OracleTableOfAnAssetTheSnapshotLacksIsNamed) {
+  const std::string text = run_section + model_section + "[oracle.assets.DOGE]\ndeviation = 0.01\n";
+  const run_config config = load_run_config(write_config(text));
+  snapshot snap;
+  snap.source = "test-snapshot";
+  snap.assets = {{"ETH", 3000.0}, {"USDC", 1.0}};
+  oracle_plan plan;
+  try {
+    set_oracle(config, snap, plan);
+    ADD_FAILURE() << "set_oracle did not throw";
+  } catch (const input_error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              config.source + line_of(text, "[oracle.assets.DOGE]") +
+                  ": [oracle.assets.DOGE] names asset 'DOGE', which snapshot 'test-snapshot' does "
+                  "not have");
   }
 }
 
@@ -1131,6 +1267,67 @@ const std::vector<located_case>& located_cases() {
        "[model.systemic_jumps] intensity_annual = 100000 gives 273.973 expected jumps per step: "
        "even the cap of 31 jumps per step leaves P(N > 31) = 1 above the tolerance of 1e-12; use "
        "more steps"},
+      {"OracleNegativeDeviation", base + "[oracle]\ndeviation = -0.01\n", "deviation",
+       "[oracle] deviation must be a fraction in [0, 1) (0.005 = 0.5%), got -0.01"},
+      {"OracleDeviationOfOne", base + "[oracle]\ndeviation = 1\n", "deviation",
+       "[oracle] deviation must be a fraction in [0, 1) (0.005 = 0.5%), got 1: a threshold of "
+       "100% or more is no threshold"},
+      {"OracleNanDeviation", base + "[oracle]\ndeviation = nan\n", "deviation",
+       "[oracle] deviation must be a fraction in [0, 1) (0.005 = 0.5%), got nan"},
+      {"OracleZeroHeartbeat", base + "[oracle]\nheartbeat_seconds = 0\n", "heartbeat_seconds",
+       "[oracle] heartbeat_seconds must be a finite number > 0, got 0 (a zero heartbeat: an "
+       "update every step)"},
+      {"OracleNegativeHeartbeat", base + "[oracle.assets.ETH]\nheartbeat_seconds = -60\n",
+       "heartbeat_seconds",
+       "[oracle.assets.ETH] heartbeat_seconds must be a finite number > 0, got -60"},
+      {"OracleNegativeLatency", base + "[oracle]\nlatency_seconds = -1\n", "latency_seconds",
+       "[oracle] latency_seconds must be a finite number >= 0, got -1"},
+      {"OracleNegativeNoise", base + "[oracle]\nfeeds = [{ noise = -0.1 }]\n", "feeds",
+       "[oracle] feeds entry 1 noise must be a finite number >= 0, got -0.1"},
+      {"OracleInfiniteNoise",
+       base + "[oracle]\nfeeds = [\n  { noise = 0.001 },\n  { noise = inf },\n]\n", "{ noise = inf",
+       "[oracle] feeds entry 2 noise must be a finite number >= 0, got inf"},
+      {"OracleNanNoise", base + "[oracle]\nfeeds = [{ noise = nan }]\n", "feeds",
+       "[oracle] feeds entry 1 noise must be a finite number >= 0, got nan"},
+      {"OracleNegativeDelay", base + "[oracle.assets.ETH]\nfeeds = [{ delay_seconds = -12 }]\n",
+       "feeds",
+       "[oracle.assets.ETH] feeds entry 1 delay_seconds must be a finite number >= 0, got -12"},
+      {"OracleNoFeeds", base + "[oracle]\nfeeds = []\n", "feeds",
+       "[oracle] feeds must list at least one feed (a median of no feeds); leave feeds out for "
+       "the market price itself"},
+      {"OracleNineFeeds", base + "[oracle]\nfeeds = [{}, {}, {}, {}, {}, {}, {}, {}, {}]\n",
+       "feeds", "[oracle] feeds lists 9 feeds, at most 8"},
+      {"OracleFeedsNoArray", base + "[oracle]\nfeeds = 3\n", "feeds",
+       "[oracle] feeds must be an array of tables such as { noise = 0.001, delay_seconds = 12 }"},
+      {"OracleFeedNoTable", base + "[oracle]\nfeeds = [0.001]\n", "feeds",
+       "[oracle] feeds entry 1 must be a table such as { noise = 0.001, delay_seconds = 12 }"},
+      {"OracleFeedUnknownKey", base + "[oracle]\nfeeds = [{ noice = 0.001 }]\n", "feeds",
+       "unknown key 'noice' in [oracle] feeds entry 1; did you mean 'noise'?"},
+      {"OracleUnknownKey", base + "[oracle]\nheartbeat_second = 60\n", "heartbeat_second",
+       "unknown key 'heartbeat_second' in [oracle]; did you mean 'heartbeat_seconds'?"},
+      {"OracleAssetEnabled", base + "[oracle.assets.ETH]\nenabled = true\n", "enabled",
+       "unknown key 'enabled' in [oracle.assets.ETH]"},
+      {"OracleEnabledNoBoolean", base + "[oracle]\nenabled = 1\n", "enabled",
+       "[oracle] enabled must be true or false"},
+      {"OracleNoTable", "oracle = 1\n" + base, "oracle = 1", "[oracle] must be a table"},
+      {"OracleAssetNoTable", base + "[oracle]\nassets = { ETH = 1 }\n", "assets = {",
+       "[oracle.assets.ETH] must be a table"},
+      {"CascadeShareAboveOne", base + "[cascade]\npermanent_impact_share = 1.5\n",
+       "permanent_impact_share", "[cascade] permanent_impact_share must be in [0, 1], got 1.5"},
+      {"CascadeNegativeShare", base + "[cascade]\npermanent_impact_share = -0.1\n",
+       "permanent_impact_share", "[cascade] permanent_impact_share must be in [0, 1], got -0.1"},
+      {"CascadeNanShare", base + "[cascade]\npermanent_impact_share = nan\n",
+       "permanent_impact_share", "[cascade] permanent_impact_share must be in [0, 1], got nan"},
+      {"CascadeZeroRounds", base + "[cascade]\nmax_rounds = 0\n", "max_rounds",
+       "[cascade] max_rounds must be in [1, 1000], got 0"},
+      {"CascadeTooManyRounds", base + "[cascade]\nmax_rounds = 1001\n", "max_rounds",
+       "[cascade] max_rounds must be in [1, 1000], got 1001"},
+      {"CascadeRoundsNoInteger", base + "[cascade]\nmax_rounds = 2.5\n", "max_rounds",
+       "[cascade] max_rounds must be an integer"},
+      {"CascadeUnknownKey", base + "[cascade]\nmax_round = 3\n", "max_round",
+       "unknown key 'max_round' in [cascade]; did you mean 'max_rounds'?"},
+      {"CascadeAmplificationNoBoolean", base + "[cascade]\namplification = \"yes\"\n",
+       "amplification", "[cascade] amplification must be true or false"},
   };
   return cases;
 }

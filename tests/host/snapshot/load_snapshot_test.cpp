@@ -126,6 +126,36 @@ TEST(LoadSnapshot, OldHeadersLoadWithTheLiquidationDefaults) {
   EXPECT_EQ(snap.insurance_fund_usd, 0);
 }
 
+// The oracle's columns, in any order; empty or NULL: the spot price, age 0.
+TEST(LoadSnapshot, OracleColumnsLoad) {
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_minimal_snapshot(directory);
+  write_text(directory / "assets.csv",
+             "asset_id,oracle_age_seconds,spot_usd,oracle_price_usd\nBTC,1200,95000,94810.5\n"
+             "ETH,,3500,NULL\nUSDC,0,1,1.0002\n");
+  const snapshot snap = load_snapshot(directory);
+  EXPECT_EQ(snap.assets[0].oracle_price_usd, 94810.5);
+  EXPECT_EQ(snap.assets[0].oracle_age_seconds, 1200.0);
+  EXPECT_TRUE(std::isnan(snap.assets[1].oracle_price_usd));
+  EXPECT_EQ(snap.assets[1].oracle_price_or_spot_usd(), 3500.0);
+  EXPECT_EQ(snap.assets[1].oracle_age_seconds, 0.0);
+  EXPECT_EQ(snap.assets[2].oracle_price_or_spot_usd(), 1.0002);
+  EXPECT_TRUE(snap.notices.empty());
+}
+
+// Without the columns: no oracle price (the spot price), age 0.
+TEST(LoadSnapshot, OracleColumnsAreOptional) {
+  const test_directory temp;
+  write_minimal_snapshot(temp.path());
+  const snapshot snap = load_snapshot(temp.path());
+  for (const asset& a : snap.assets) {
+    EXPECT_TRUE(std::isnan(a.oracle_price_usd)) << a.id;
+    EXPECT_EQ(a.oracle_price_or_spot_usd(), a.spot_usd) << a.id;
+    EXPECT_EQ(a.oracle_age_seconds, 0.0) << a.id;
+  }
+}
+
 TEST(LoadSnapshot, LiquidationColumnsAndParametersLoad) {
   const test_directory temp;
   const auto& directory = temp.path();
@@ -360,8 +390,9 @@ TEST_F(LoadSnapshotError, MissingAssetsFile) {
 
 TEST_F(LoadSnapshotError, EmptyAssetsFile) {
   replace("assets.csv", "");
-  EXPECT_EQ(error(),
-            path("assets.csv") + ": no header line, expected 'asset_id,spot_usd[,depth_usd]'");
+  EXPECT_EQ(error(), path("assets.csv") +
+                         ": no header line, expected "
+                         "'asset_id,spot_usd[,depth_usd][,oracle_price_usd][,oracle_age_seconds]'");
 }
 
 TEST_F(LoadSnapshotError, NoAssetRows) {
@@ -375,7 +406,8 @@ TEST_F(LoadSnapshotError, WrongHeaderColumnName) {
   replace("assets.csv", "asset_id,price\nBTC,95000\n");
   EXPECT_EQ(error(), path("assets.csv") +
                          ":1: header lacks column 'spot_usd' (header 'asset_id,price', expected "
-                         "'asset_id,spot_usd[,depth_usd]' in any order and case)");
+                         "'asset_id,spot_usd[,depth_usd][,oracle_price_usd][,oracle_age_seconds]' "
+                         "in any order and case)");
 }
 
 TEST_F(LoadSnapshotError, MissingHeaderColumn) {
@@ -397,7 +429,8 @@ TEST_F(LoadSnapshotError, HeaderLineNumberCountsComments) {
   replace("assets.csv", "# comment\nasset,spot_usd\n");
   EXPECT_EQ(error(), path("assets.csv") +
                          ":2: header lacks column 'asset_id' (header 'asset,spot_usd', expected "
-                         "'asset_id,spot_usd[,depth_usd]' in any order and case)");
+                         "'asset_id,spot_usd[,depth_usd][,oracle_price_usd][,oracle_age_seconds]' "
+                         "in any order and case)");
 }
 
 TEST_F(LoadSnapshotError, TooManyFieldsInARow) {
@@ -536,6 +569,36 @@ TEST_F(LoadSnapshotError, TrailingGarbageInANumber) {
   replace("assets.csv", assets_header + "BTC,12abc\n");
   EXPECT_EQ(error(),
             path("assets.csv") + ":2: field 'spot_usd' must be a finite number > 0, got '12abc'");
+}
+
+TEST_F(LoadSnapshotError, ZeroOraclePrice) {
+  replace("assets.csv", "asset_id,spot_usd,oracle_price_usd\nBTC,95000,94000\nETH,3500,0\n");
+  EXPECT_EQ(error(), path("assets.csv") +
+                         ":3: field 'oracle_price_usd' must be a finite number > 0, got '0'");
+}
+
+TEST_F(LoadSnapshotError, InfiniteOraclePrice) {
+  replace("assets.csv", "asset_id,spot_usd,oracle_price_usd\nBTC,95000,inf\n");
+  EXPECT_EQ(error(), path("assets.csv") +
+                         ":2: field 'oracle_price_usd' must be a finite number > 0, got 'inf'");
+}
+
+TEST_F(LoadSnapshotError, NanOraclePrice) {
+  replace("assets.csv", "asset_id,spot_usd,oracle_price_usd\nBTC,95000,nan\n");
+  EXPECT_EQ(error(), path("assets.csv") +
+                         ":2: field 'oracle_price_usd' must be a finite number > 0, got 'nan'");
+}
+
+TEST_F(LoadSnapshotError, NegativeOracleAge) {
+  replace("assets.csv", "asset_id,spot_usd,oracle_age_seconds\nBTC,95000,-1\n");
+  EXPECT_EQ(error(), path("assets.csv") +
+                         ":2: field 'oracle_age_seconds' must be a finite number >= 0, got '-1'");
+}
+
+TEST_F(LoadSnapshotError, InfiniteOracleAge) {
+  replace("assets.csv", "asset_id,spot_usd,oracle_age_seconds\nBTC,95000,inf\n");
+  EXPECT_EQ(error(), path("assets.csv") +
+                         ":2: field 'oracle_age_seconds' must be a finite number >= 0, got 'inf'");
 }
 
 TEST_F(LoadSnapshotError, ThousandsSeparatorIsNotANumber) {

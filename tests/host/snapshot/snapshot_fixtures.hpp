@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -108,6 +109,16 @@ inline void expect_same_snapshot(const snapshot& expected, const snapshot& actua
     EXPECT_EQ(expected.assets[i].id, actual.assets[i].id) << "asset " << i;
     EXPECT_EQ(expected.assets[i].spot_usd, actual.assets[i].spot_usd) << "asset " << i;
     EXPECT_EQ(expected.assets[i].depth_usd, actual.assets[i].depth_usd) << "asset " << i;
+    // NaN (no oracle price) compares equal to NaN here.
+    EXPECT_EQ(std::isnan(expected.assets[i].oracle_price_usd),
+              std::isnan(actual.assets[i].oracle_price_usd))
+        << "asset " << i;
+    if (!std::isnan(expected.assets[i].oracle_price_usd)) {
+      EXPECT_EQ(expected.assets[i].oracle_price_usd, actual.assets[i].oracle_price_usd)
+          << "asset " << i;
+    }
+    EXPECT_EQ(expected.assets[i].oracle_age_seconds, actual.assets[i].oracle_age_seconds)
+        << "asset " << i;
   }
   ASSERT_EQ(expected.lending_markets.size(), actual.lending_markets.size());
   for (std::size_t i = 0; i < expected.lending_markets.size(); ++i) {

@@ -128,6 +128,32 @@ TEST(WriteSnapshot, LiquidationParametersRoundTrip) {
   EXPECT_TRUE(std::isinf(loaded.assets[1].depth_usd));
 }
 
+// The oracle's columns appear once some asset has a value; an asset without an
+// oracle price has an empty field (the spot price).
+TEST(WriteSnapshot, OracleColumnsRoundTrip) {
+  snapshot snap;
+  snap.assets.push_back(asset{"BTC", 95000});
+  snap.assets.push_back(asset{"ETH", 3500});
+  snap.assets[0].oracle_price_usd = 94810.5 + 1.0 / 3.0;
+  snap.assets[1].oracle_age_seconds = 0.1 + 0.2;
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_snapshot(snap, directory);
+  EXPECT_EQ(read_text(directory / "assets.csv"),
+            "asset_id,spot_usd,depth_usd,oracle_price_usd,oracle_age_seconds\n"
+            "BTC,95000,,94810.83333333333,0\nETH,3500,,,0.30000000000000004\n");
+  expect_same_snapshot(snap, load_snapshot(directory));
+}
+
+// Without oracle values the file is the one written before the columns existed.
+TEST(WriteSnapshot, NoOracleColumnsWithoutOracleValues) {
+  snapshot snap;
+  snap.assets.push_back(asset{"BTC", 95000});
+  const test_directory temp;
+  write_snapshot(snap, temp.path());
+  EXPECT_EQ(read_text(temp.path() / "assets.csv"), "asset_id,spot_usd,depth_usd\nBTC,95000,\n");
+}
+
 TEST(WriteSnapshotErrors, IdWithACommaIsRefused) {
   snapshot snap;
   snap.assets.push_back(asset{"BTC,WBTC", 95000});
