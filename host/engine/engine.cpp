@@ -9,6 +9,7 @@
 #include "host/engine/contributions.hpp"
 #include "host/engine/execution_setup.hpp"
 #include "host/engine/market_setup.hpp"
+#include "host/engine/oracle_setup.hpp"
 #include "host/engine/risk_plan.hpp"
 #include "host/engine/snapshot_model.hpp"
 #include "host/engine/summarize.hpp"
@@ -69,6 +70,18 @@ execution_settings execution_settings_of(const run_config& config) {
   return s;
 }
 
+// The oracle and the cascade rules (kernels/risk/feedback_execution.hpp). Both
+// act on executed liquidations, so either needs the execution stage.
+void set_feedback(const run_config& config, const snapshot& snap, execution_plan& plan) {
+  set_oracle(config, snap, plan.oracle);
+  plan.cascade = cascade_plan{config.cascade.permanent_impact_share, config.cascade.max_rounds,
+                              config.cascade.amplification};
+  LEVRISK_REQUIRE(plan.enabled || !plan.feedback(), input_error,
+                  config.source << ": [oracle] enabled = true and [cascade] permanent_impact_share "
+                                   "> 0 act on executed liquidations; they need [liquidation] "
+                                   "execute = true");
+}
+
 batch_plan choose_batch(const run_config& config, const simulation_plan& plan,
                         const backend& executor) {
   batch_request request;
@@ -113,6 +126,7 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
   risk_plan plan = build_risk_plan(snap, constant_asset, plan_settings(config));
   const market_summary market = set_market(config, snap, model, constant_asset, plan.simulation);
   set_execution(snap, constant_asset, execution_settings_of(config), plan);
+  set_feedback(config, snap, plan.simulation.execution);
   const bool executing = plan.simulation.execution.enabled;
 
   const batch_plan batching = choose_batch(config, plan.simulation, executor);
@@ -180,8 +194,8 @@ run_result run_simulation(const run_config& config, const snapshot& snap, backen
     result.system =
         summarize_system(plan.simulation.execution, static_cast<int>(snap.assets.size()),
                          path_totals, config.paths, config.liquidation.path_totals_max_paths);
-    summarize_feedback(plan.simulation.execution, static_cast<int>(snap.assets.size()),
-                       path_totals, config.paths, tallies.rounds_histogram, result.system);
+    summarize_feedback(plan.simulation.execution, static_cast<int>(snap.assets.size()), path_totals,
+                       config.paths, tallies.rounds_histogram, result.system);
     add_es_contributions(plan.simulation, executor, path_totals, result);
   }
   return result;

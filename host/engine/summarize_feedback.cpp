@@ -86,11 +86,11 @@ void summarize_feedback(const execution_plan& plan, int n_assets,
   const std::vector<double> deficit = at(total_perp_deficit);
   for (std::size_t p = 0; p < uncovered.size(); ++p) uncovered[p] += deficit[p];
   f.amplification_rows.push_back(amplification_of("book_loss_usd", at(total_book_loss),
-                                                   at(total_book_loss_no_permanent),
-                                                   at(total_book_loss_perfect_oracle)));
+                                                  at(total_book_loss_no_permanent),
+                                                  at(total_book_loss_perfect_oracle)));
   f.amplification_rows.push_back(amplification_of("uncovered_usd", uncovered,
-                                                   at(total_uncovered_no_permanent),
-                                                   at(total_uncovered_perfect_oracle)));
+                                                  at(total_uncovered_no_permanent),
+                                                  at(total_uncovered_perfect_oracle)));
 }
 
 }  // namespace levrisk

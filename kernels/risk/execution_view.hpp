@@ -67,8 +67,16 @@ struct unit_outcome {
 
 // Where the step-synchronous stage (kernels/risk/feedback_execution.hpp) has a
 // unit on one pass over a path: not yet triggered, triggered with its keeper due
-// at `due_step`, executed (or passed over by its keeper) and still open, or done.
-enum unit_phase : int { phase_untouched, phase_queued, phase_watching, phase_closed };
+// at `due_step`, executed (or passed over by its keeper) and still open, the
+// same but unable to trigger inside the pass's price box (dormant: tested again
+// when the box widens), or done.
+enum unit_phase : int {
+  phase_untouched,
+  phase_queued,
+  phase_watching,
+  phase_dormant,
+  phase_closed
+};
 
 // Valid only when `tag` names the pass being run, as perp_unit_state's `path`.
 struct unit_track {

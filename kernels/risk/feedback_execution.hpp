@@ -80,6 +80,8 @@ struct feedback_state {
   double screen_high[MaxAssets];
   float stored_low[MaxAssets];  // the stored prices' box
   float stored_high[MaxAssets];
+  float box_low[MaxAssets];  // the box of trigger prices of the last screen
+  float box_high[MaxAssets];
   double sold_before[MaxAssets];  // the account's sales when the round began
   double bought_before[MaxAssets];
   oracle_state<MaxAssets> oracle;
@@ -150,10 +152,10 @@ LEVRISK_HD inline bool apply_permanent_impact(const execution_context& c,
 // largest errors.
 template <int MaxAssets>
 LEVRISK_HD inline void screen_candidates(const execution_context& c, bool oracle,
-                                         const feedback_state<MaxAssets>& st) {
+                                         feedback_state<MaxAssets>& st) {
   const execution_view& e = c.v.execution;
-  float low[MaxAssets];
-  float high[MaxAssets];
+  float* low = st.box_low;
+  float* high = st.box_high;
   for (int k = 0; k < c.rows.n_assets; ++k) {
     low[k] = st.stored_low[k] * static_cast<float>(st.screen_low[k]);
     high[k] = st.stored_high[k] * static_cast<float>(st.screen_high[k]);
@@ -182,6 +184,42 @@ LEVRISK_HD inline void screen_candidates(const execution_context& c, bool oracle
   }
 }
 
+// Whether an open lending account can turn liquidatable at any trigger prices
+// inside the last screen's box: its margin's worst case there (with the
+// screen's relative margin for rounding).
+template <int MaxAssets>
+LEVRISK_HD inline bool lending_may_trigger_in_box(const execution_context& c, int unit,
+                                                  const feedback_state<MaxAssets>& st) {
+  const execution_view& e = c.v.execution;
+  const execution_unit& u = e.units[unit];
+  const lending_leg* legs = e.lending_legs + u.first_leg;
+  const double* balance = c.lending_balance + 2 * u.first_leg;
+  double worst = 0.0;
+  double scale = 0.0;
+  for (int i = 0; i < u.n_legs; ++i) {
+    const double coefficient = balance[2 * i] * legs[i].liquidation_threshold - balance[2 * i + 1];
+    const int k = legs[i].asset;
+    const double low = e.asset_moves[k] == 0 ? 1.0 : static_cast<double>(st.box_low[k]);
+    const double high = e.asset_moves[k] == 0 ? 1.0 : static_cast<double>(st.box_high[k]);
+    worst += coefficient * (coefficient > 0.0 ? low : high);
+    scale += (coefficient > 0.0 ? coefficient : -coefficient) * high;
+  }
+  return worst < scale * screen_relative_margin;
+}
+
+// Dormant accounts that the widened box lets trigger are watched again.
+template <int MaxAssets>
+LEVRISK_HD inline void wake_dormant(const execution_context& c,
+                                    const feedback_state<MaxAssets>& st) {
+  const unit_lists& l = *c.lists;
+  for (int i = 0; i < l.n_active; ++i) {
+    unit_track& t = c.tracks[l.active[i]];
+    if (t.phase == phase_dormant && lending_may_trigger_in_box(c, l.active[i], st)) {
+      t.phase = phase_watching;
+    }
+  }
+}
+
 // Screens again when a multiplier has left the screened range.
 template <int MaxAssets>
 LEVRISK_HD inline void rescreen_if_moved(const execution_context& c, bool oracle,
@@ -196,7 +234,9 @@ LEVRISK_HD inline void rescreen_if_moved(const execution_context& c, bool oracle
         (m > st.screen_high[k] ? m : st.screen_high[k]) * (1.0 + screen_multiplier_slack);
     outside = true;
   }
-  if (outside) screen_candidates(c, oracle, st);
+  if (!outside) return;
+  screen_candidates(c, oracle, st);
+  wake_dormant(c, st);
 }
 
 // Units at ladder positions [from, to) are first liquidatable at `step`.
@@ -250,21 +290,40 @@ LEVRISK_HD inline void test_candidates(const execution_context& c, int step,
   l.n_candidates = kept;
 }
 
+// A lending account's margin at `growth` from its balances in the scratch: the
+// sign of lending_trigger_form_of's form (sum_i (collateral_i LT_i - debt_i) g_i,
+// the legs of unmoving assets at growth 1), and whether it has debt left.
+LEVRISK_HD inline bool lending_scratch_liquidatable(const execution_context& c,
+                                                    const execution_unit& u,
+                                                    const float* trigger_growth) {
+  const execution_view& e = c.v.execution;
+  const lending_leg* legs = e.lending_legs + u.first_leg;
+  const double* balance = c.lending_balance + 2 * u.first_leg;
+  // The constant first, then the moving terms in leg order: the same sums, in
+  // the same order, as lending_liquidatable_at, hence the same answer.
+  double margin = 0.0;
+  bool has_debt = false;
+  for (int i = 0; i < u.n_legs; ++i) {
+    has_debt = has_debt || balance[2 * i + 1] > 0.0;
+    if (e.asset_moves[legs[i].asset] == 0) {
+      margin += balance[2 * i] * legs[i].liquidation_threshold - balance[2 * i + 1];
+    }
+  }
+  for (int i = 0; i < u.n_legs; ++i) {
+    const double coefficient = balance[2 * i] * legs[i].liquidation_threshold - balance[2 * i + 1];
+    if (e.asset_moves[legs[i].asset] != 0 && coefficient != 0.0) {
+      margin += coefficient * trigger_growth[legs[i].asset];
+    }
+  }
+  return has_debt && margin < 0.0;
+}
+
 // Whether a unit followed after its first execution is liquidatable at the trigger prices.
 LEVRISK_HD inline bool liquidatable_now(const execution_context& c, int unit,
                                         const float* trigger_growth) {
-  const execution_view& e = c.v.execution;
-  const execution_unit& u = e.units[unit];
+  const execution_unit& u = c.v.execution.units[unit];
   if (is_perp(u)) return perp_liquidatable(health_of(perp_view_of(c, unit), trigger_growth));
-  lending_balances b{};
-  b.n_legs = u.n_legs;
-  for (int i = 0; i < u.n_legs; ++i) {
-    b.collateral[i] = c.lending_balance[2 * (u.first_leg + i)];
-    b.debt[i] = c.lending_balance[2 * (u.first_leg + i) + 1];
-  }
-  return !lending_closed(b) &&
-         lending_liquidatable_at(lending_trigger_form_of(e, e.lending_legs + u.first_leg, b),
-                                 trigger_growth);
+  return lending_scratch_liquidatable(c, u, trigger_growth);
 }
 
 // Watched units liquidatable at the trigger prices send a keeper. Those
@@ -294,7 +353,7 @@ LEVRISK_HD inline void execute_lending_at(const execution_context& c, int unit, 
   const lending_leg* legs = e.lending_legs + u.first_leg;
   double* balance = c.lending_balance + 2 * u.first_leg;
   unit_track& t = c.tracks[unit];
-  lending_balances b{};
+  lending_balances b;  // legs [0, n_legs) only: no clearing of the rest
   b.n_legs = u.n_legs;
   const bool first = !t.outcome.executed && t.outcome.calls == 0;
   for (int i = 0; i < u.n_legs; ++i) {
@@ -307,7 +366,11 @@ LEVRISK_HD inline void execute_lending_at(const execution_context& c, int unit, 
     balance[2 * i + 1] = b.debt[i];
   }
   t.due_step = step;  // watched from the next step on
-  t.phase = lending_closed(b) ? phase_closed : phase_watching;
+  if (lending_closed(b)) {
+    t.phase = phase_closed;
+  } else {
+    t.phase = lending_may_trigger_in_box(c, unit, st) ? phase_watching : phase_dormant;
+  }
 }
 
 template <int MaxAssets>
@@ -393,8 +456,14 @@ LEVRISK_HD inline void feedback_step(const execution_context& c, const stored_ro
       break;
     }
     write_market_row(c, stored, step, st);
-    if (pass.oracle && step > 0) oracle_step(e.oracle, market, path, step, st.oracle);
     rescreen_if_moved(c, pass.oracle, st);
+    // An oracle that publishes nothing new leaves the trigger prices as they
+    // were: the step has converged.
+    if (pass.oracle && !(step > 0 && oracle_step(e.oracle, market, path, step, st.oracle))) {
+      ++rounds;
+      moved = false;
+      break;
+    }
   }
   if (rounds == e.max_cascade_rounds && moved) ++st.unconverged_steps;
   if (rounds > 1) ++st.cascade_steps;
