@@ -27,8 +27,8 @@ double column_sum(const system_result& s, int column) {
 
 // A synthetic book under jumps with a small insurance fund and reserve and a
 // slow keeper, so that the fund runs out on some paths and the reserve is drawn
-// on others.
-run_result stressed_run() {
+// on others; with `feedback`, under an oracle and cascades (permanent impact 2/3).
+run_result stressed_run(bool feedback = false) {
   snapshot snap = synthesize_snapshot(synth_options{300, 150, 5});
   snap.insurance_fund_usd = 2000.0;
   snap.lending_reserve_usd = 500.0;
@@ -38,11 +38,17 @@ run_result stressed_run() {
   config.horizon_days = 7.0;
   config.hf_sample_paths = 64;
   config.liquidation.keeper_delay_steps = 3;
+  if (feedback) {
+    config.oracle.enabled = true;
+    config.cascade.permanent_impact_share = 2.0 / 3.0;
+  }
   return run_simulation(config, snap, *make_cpu_backend(0));
 }
 
-TEST(ExecutionEngine, MoneyIsConservedOnEveryPath) {
-  const run_result r = stressed_run();
+class MoneyConservation : public ::testing::TestWithParam<bool> {};
+
+TEST_P(MoneyConservation, OnEveryPath) {
+  const run_result r = stressed_run(GetParam());
   const system_result& s = r.system;
   ASSERT_TRUE(s.executed);
   const std::size_t n = s.total_names.size();
@@ -103,6 +109,9 @@ TEST(ExecutionEngine, MoneyIsConservedOnEveryPath) {
               1e-6 * (1.0 + bad_debt));
   EXPECT_NEAR(adl, column_sum(s, total_adl) / paths, 1e-6 * (1.0 + adl));
 }
+
+INSTANTIATE_TEST_SUITE_P(ExecutionEngine, MoneyConservation, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "WithCascades" : "Plain"; });
 
 TEST(ExecutionEngine, NoExecutionWhenSwitchedOff) {
   const snapshot snap = synthesize_snapshot(synth_options{20, 10, 5});
