@@ -25,6 +25,7 @@
 #include "host/engine/engine.hpp"
 #include "host/engine/market_setup.hpp"
 #include "host/snapshot/load_snapshot.hpp"
+#include "host/snapshot/synth.hpp"
 #include "kernels/paths/market_step.hpp"
 #include "kernels/rng/normal.hpp"
 #include "models/garch.hpp"
@@ -199,13 +200,22 @@ BENCHMARK(price_paths)
     ->Unit(benchmark::kSecond)
     ->UseRealTime();
 
+// Oracles (Chainlink's default rules) and cascades (2/3 of impact permanent),
+// with the amplification passes: configs/nightly_cascades.toml's feedback.
+void set_feedback(run_config& config, bool on) {
+  config.oracle.enabled = on;
+  config.cascade.permanent_impact_share = on ? 2.0 / 3.0 : 0.0;
+}
+
 // The nightly batch on the bundled sample: 100k paths x 288 steps, once, with
-// liquidation execution (execution:1, as configured) and without (execution:0):
-// their ratio is the execution stage's cost.
+// liquidation execution (execution:1, as configured) and without (execution:0),
+// and with oracles and cascades (feedback:1): the ratios are the execution
+// stage's and the feedback's costs.
 void nightly_sample(benchmark::State& state) {
   run_config config = load_run_config(LEVRISK_SOURCE_DIR "/configs/nightly.toml");
   config.paths = state.range(0);
   config.liquidation.execute = state.range(1) != 0;
+  set_feedback(config, state.range(2) != 0);
   const snapshot snap = load_snapshot(config.snapshot);
   const auto executor = bench_backend();
   std::size_t units = 0;
@@ -216,8 +226,30 @@ void nightly_sample(benchmark::State& state) {
   state.counters["units"] = static_cast<double>(units);
 }
 BENCHMARK(nightly_sample)
-    ->ArgsProduct({{100000}, {0, 1}})
-    ->ArgNames({"paths", "execution"})
+    ->Args({100000, 0, 0})
+    ->Args({100000, 1, 0})
+    ->Args({100000, 1, 1})
+    ->ArgNames({"paths", "execution", "feedback"})
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
+
+// A synthetic book of `accounts` lending accounts (and a tenth as many perp
+// accounts) over the nightly's model, with and without oracles and cascades.
+void synthetic_book(benchmark::State& state) {
+  run_config config = load_run_config(LEVRISK_SOURCE_DIR "/configs/nightly.toml");
+  config.paths = state.range(1);
+  set_feedback(config, state.range(2) != 0);
+  const snapshot snap = synthesize_snapshot(synth_options{state.range(0), state.range(0) / 10});
+  const auto executor = bench_backend();
+  for (auto _ : state) run_simulation(config, snap, *executor);
+  state.counters["path_steps/s"] =
+      benchmark::Counter(static_cast<double>(config.paths) * config.steps,
+                         benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(synthetic_book)
+    ->ArgsProduct({{1000000}, {10000}, {0, 1}})
+    ->ArgNames({"accounts", "paths", "feedback"})
     ->Iterations(1)
     ->Unit(benchmark::kSecond)
     ->UseRealTime();
