@@ -6,8 +6,9 @@
 //
 // Per step s: the market row is the stored row times each asset's multiplier,
 // rounded to float as the engine stores rows (kernels/risk/execution_context.hpp,
-// stored_rows); the oracle runs its push rules on it (docs/methodology.md,
-// "Oracles"); then rounds, until one executes nothing or max_cascade_rounds:
+// stored_rows); the oracle runs its push rules on it (Chainlink's deviation and
+// heartbeat, as kernels/risk/oracle.hpp states them); then rounds, until one executes nothing or
+// max_cascade_rounds:
 //   * every unit that is open, has no keeper on its way and had none at s is
 //     tested at the trigger prices (the oracle's, else the market's): a lending
 //     account when sum(collateral LT g) < sum(debt g), a perp when its equity is
@@ -27,6 +28,10 @@
 // Auto-deleveraging is not modelled: where the fund runs short, what it left
 // uncovered is reported unfilled, as the stage reports it when no open position
 // is on the other side of the bankrupt ones; `adl_would_fill` says when one is.
+//
+// An asset whose price never moves should have an oracle that reads 1: the
+// stage folds such assets into lending triggers at growth 1
+// (lending_trigger_form_of), while this twin prices every leg at its oracle.
 //
 // `closest_to_boundary` is the smallest relative distance of any discontinuous
 // test from its boundary (a trigger, Aave's close-factor conditions): the stage
