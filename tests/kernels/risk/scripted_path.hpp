@@ -46,7 +46,11 @@ class scripted_path {
   double depth_usd[max_assets_here] = {inf, inf};
   int asset_moves[max_assets_here] = {1, 1};
   int keeper_delay_steps = 0;
+  int max_calls_per_step = 16;
+  float impact_exponent = 0.5f;
+  lending_rules lending{0.5, 0.95, 2000.0};
   double insurance_fund_usd = 0.0;
+  double lending_reserve_usd = 0.0;
   // The step-synchronous stage (kernels/risk/feedback_execution.hpp): on when
   // `feedback`; an oracle when oracle_rules has one rule per asset.
   bool feedback = false;
@@ -60,13 +64,13 @@ class scripted_path {
   // A ladder on asset `asset`'s log-price for run_path: units liquidated when
   // it falls below their threshold (given in any order).
   void add_falling_ladder(int asset, std::vector<std::pair<float, int>> thresholds) {
-    std::sort(thresholds.begin(), thresholds.end(),
-              [](const auto& a, const auto& b) { return a.first > b.first; });
-    ladders_.push_back(ladder_storage{asset, {}, {}});
-    for (const auto& [threshold, unit] : thresholds) {
-      ladders_.back().threshold.push_back(threshold);
-      ladders_.back().unit.push_back(unit);
-    }
+    add_ladder(asset, false, std::move(thresholds));
+  }
+  // Units liquidated when the log-price rises above their threshold (shorts):
+  // stored negated, as kernels/risk/ladder.hpp searches them.
+  void add_rising_ladder(int asset, std::vector<std::pair<float, int>> thresholds) {
+    for (auto& entry : thresholds) entry.first = -entry.first;
+    add_ladder(asset, true, std::move(thresholds));
   }
 
   simulation_view view() {
@@ -78,13 +82,15 @@ class scripted_path {
       factor_view f{};
       f.numerator_asset = l.asset;
       f.denominator_asset = -1;
-      f.falling = ladder_view{l.threshold.data(),
-                              l.unit.data(),
-                              static_cast<int>(l.unit.size()),
-                              nullptr,
-                              nullptr,
-                              nullptr};
-      f.rising = ladder_view{nullptr, nullptr, 0, nullptr, nullptr, nullptr};
+      const ladder_view walked{l.threshold.data(),
+                               l.unit.data(),
+                               static_cast<int>(l.unit.size()),
+                               nullptr,
+                               nullptr,
+                               nullptr};
+      const ladder_view none{nullptr, nullptr, 0, nullptr, nullptr, nullptr};
+      f.falling = l.rising ? none : walked;
+      f.rising = l.rising ? walked : none;
       factors_.push_back(f);
     }
     v.ladders.n_factors = static_cast<int>(factors_.size());
@@ -104,11 +110,12 @@ class scripted_path {
     set_candidates();
     e.adl_candidates = candidates_.data();
     e.adl_offsets = offsets_.data();
-    e.lending = lending_rules{0.5, 0.95, 2000.0};
-    e.impact = impact_view{depth_usd, 0.5f};
+    e.lending = lending;
+    e.impact = impact_view{depth_usd, impact_exponent};
     e.keeper_delay_steps = keeper_delay_steps;
-    e.max_calls_per_step = 16;
+    e.max_calls_per_step = max_calls_per_step;
     e.insurance_fund_usd = insurance_fund_usd;
+    e.lending_reserve_usd = lending_reserve_usd;
     e.n_units = static_cast<int>(units_.size());
     std::size_t lending_legs_used = 0;
     for (const execution_unit& u : units_) {
@@ -192,6 +199,12 @@ class scripted_path {
   tally_t count(int unit, int k) const {
     return counts_[static_cast<std::size_t>(unit * n_unit_counts + k)];
   }
+  // A unit's figures on the step-synchronous stage's full pass over the path
+  // (its track; zero when the pass never touched it).
+  unit_outcome outcome(int unit) const {
+    const unit_track& t = tracks_[static_cast<std::size_t>(unit)];
+    return t.tag == pass_tag(0, 0) ? t.outcome : unit_outcome{};
+  }
   const perp_unit_state& perp_state(int unit) const {
     return perp_states_[static_cast<std::size_t>(unit - first_perp_unit_)];
   }
@@ -217,6 +230,7 @@ class scripted_path {
   std::vector<int> offsets_;
   struct ladder_storage {
     int asset;
+    bool rising;
     std::vector<float> threshold;
     std::vector<int> unit;
   };
@@ -226,6 +240,16 @@ class scripted_path {
   std::vector<double> lending_balance_;
   std::vector<int> lists_;
   std::vector<tally_t> rounds_histogram_;
+
+  void add_ladder(int asset, bool rising, std::vector<std::pair<float, int>> thresholds) {
+    std::sort(thresholds.begin(), thresholds.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
+    ladders_.push_back(ladder_storage{asset, rising, {}, {}});
+    for (const auto& [threshold, unit] : thresholds) {
+      ladders_.back().threshold.push_back(threshold);
+      ladders_.back().unit.push_back(unit);
+    }
+  }
 
   // Every perp leg by asset and side, then unit (as host/engine/execution_setup.cpp).
   void set_candidates() {
