@@ -140,7 +140,6 @@ enum path_total : int {
   total_uncovered_perfect_oracle,
   n_path_totals
 };
-constexpr int n_amplification_totals = 4;
 
 struct path_totals_view {
   double* values;

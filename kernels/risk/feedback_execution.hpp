@@ -193,11 +193,13 @@ LEVRISK_HD inline bool lending_may_trigger_in_box(const execution_context& c, in
   const execution_view& e = c.v.execution;
   const execution_unit& u = e.units[unit];
   const lending_leg* legs = e.lending_legs + u.first_leg;
-  const double* balance = c.lending_balance + 2 * u.first_leg;
+  const double* balance = c.lending_balance + 2 * static_cast<std::ptrdiff_t>(u.first_leg);
   double worst = 0.0;
   double scale = 0.0;
   for (int i = 0; i < u.n_legs; ++i) {
-    const double coefficient = balance[2 * i] * legs[i].liquidation_threshold - balance[2 * i + 1];
+    const double coefficient =
+        balance[2 * static_cast<std::ptrdiff_t>(i)] * legs[i].liquidation_threshold -
+        balance[2 * static_cast<std::ptrdiff_t>(i) + 1];
     const int k = legs[i].asset;
     const double low = e.asset_moves[k] == 0 ? 1.0 : static_cast<double>(st.box_low[k]);
     const double high = e.asset_moves[k] == 0 ? 1.0 : static_cast<double>(st.box_high[k]);
@@ -298,19 +300,22 @@ LEVRISK_HD inline bool lending_scratch_liquidatable(const execution_context& c,
                                                     const float* trigger_growth) {
   const execution_view& e = c.v.execution;
   const lending_leg* legs = e.lending_legs + u.first_leg;
-  const double* balance = c.lending_balance + 2 * u.first_leg;
+  const double* balance = c.lending_balance + 2 * static_cast<std::ptrdiff_t>(u.first_leg);
   // The constant first, then the moving terms in leg order: the same sums, in
   // the same order, as lending_liquidatable_at, hence the same answer.
   double margin = 0.0;
   bool has_debt = false;
   for (int i = 0; i < u.n_legs; ++i) {
-    has_debt = has_debt || balance[2 * i + 1] > 0.0;
+    has_debt = has_debt || balance[2 * static_cast<std::ptrdiff_t>(i) + 1] > 0.0;
     if (e.asset_moves[legs[i].asset] == 0) {
-      margin += balance[2 * i] * legs[i].liquidation_threshold - balance[2 * i + 1];
+      margin += balance[2 * static_cast<std::ptrdiff_t>(i)] * legs[i].liquidation_threshold -
+                balance[2 * static_cast<std::ptrdiff_t>(i) + 1];
     }
   }
   for (int i = 0; i < u.n_legs; ++i) {
-    const double coefficient = balance[2 * i] * legs[i].liquidation_threshold - balance[2 * i + 1];
+    const double coefficient =
+        balance[2 * static_cast<std::ptrdiff_t>(i)] * legs[i].liquidation_threshold -
+        balance[2 * static_cast<std::ptrdiff_t>(i) + 1];
     if (e.asset_moves[legs[i].asset] != 0 && coefficient != 0.0) {
       margin += coefficient * trigger_growth[legs[i].asset];
     }
@@ -351,19 +356,19 @@ LEVRISK_HD inline void execute_lending_at(const execution_context& c, int unit, 
   const execution_view& e = c.v.execution;
   const execution_unit& u = e.units[unit];
   const lending_leg* legs = e.lending_legs + u.first_leg;
-  double* balance = c.lending_balance + 2 * u.first_leg;
+  double* balance = c.lending_balance + 2 * static_cast<std::ptrdiff_t>(u.first_leg);
   unit_track& t = c.tracks[unit];
   lending_balances b;  // legs [0, n_legs) only: no clearing of the rest
   b.n_legs = u.n_legs;
   const bool first = !t.outcome.executed && t.outcome.calls == 0;
   for (int i = 0; i < u.n_legs; ++i) {
-    b.collateral[i] = first ? legs[i].collateral_usd : balance[2 * i];
-    b.debt[i] = first ? legs[i].debt_usd : balance[2 * i + 1];
+    b.collateral[i] = first ? legs[i].collateral_usd : balance[2 * static_cast<std::ptrdiff_t>(i)];
+    b.debt[i] = first ? legs[i].debt_usd : balance[2 * static_cast<std::ptrdiff_t>(i) + 1];
   }
   lending_calls_at(c, legs, step, e.keeper_delay_steps == 0, st.trigger_growth, b, t.outcome, acc);
   for (int i = 0; i < u.n_legs; ++i) {
-    balance[2 * i] = b.collateral[i];
-    balance[2 * i + 1] = b.debt[i];
+    balance[2 * static_cast<std::ptrdiff_t>(i)] = b.collateral[i];
+    balance[2 * static_cast<std::ptrdiff_t>(i) + 1] = b.debt[i];
   }
   t.due_step = step;  // watched from the next step on
   if (lending_closed(b)) {
@@ -542,6 +547,18 @@ LEVRISK_HD inline path_account<MaxAssets> fresh_account(int n_steps) {
   return acc;
 }
 
+// A pass's book loss and what no buffer covered (lending shortfall + perp deficit).
+struct pass_losses {
+  double book_loss_usd;
+  double uncovered_usd;
+};
+
+template <int MaxAssets>
+LEVRISK_HD inline pass_losses losses_of(const path_account<MaxAssets>& acc) {
+  return pass_losses{acc.total[total_book_loss],
+                     acc.total[total_lending_shortfall] + acc.total[total_perp_deficit]};
+}
+
 // Every liquidation of `path` step by step, over its stored prices `stored`;
 // the impacted market is written into the scratch's two spare row arrays.
 template <int MaxAssets>
@@ -571,7 +588,7 @@ LEVRISK_HD inline void execute_path_by_step(const simulation_view& v, std::uint6
   feedback_state<MaxAssets> st;
   st.market_x = scratch.suffix + row_floats;
   st.market_growth = scratch.suffix;
-  double amplification[n_amplification_totals] = {};
+  pass_losses counterfactual[2] = {};
   const bool permanent = e.permanent_impact_share > 0.0;
   const bool oracle = e.oracle.enabled != 0;
   if (e.amplification != 0) {
@@ -581,20 +598,18 @@ LEVRISK_HD inline void execute_path_by_step(const simulation_view& v, std::uint6
       c.path = pass_tag(path, variants[i].variant);
       path_account<MaxAssets> acc = fresh_account<MaxAssets>(v.n_steps);
       run_pass(c, stored, path, variants[i], st, acc);
-      amplification[2 * i] = acc.total[total_book_loss];
-      amplification[2 * i + 1] = acc.total[total_lending_shortfall] + acc.total[total_perp_deficit];
+      counterfactual[i] = losses_of(acc);
     }
   }
   c.path = pass_tag(path, 0);
   path_account<MaxAssets> acc = fresh_account<MaxAssets>(v.n_steps);
   run_pass(c, stored, path, feedback_pass{permanent, oracle, true, 0}, st, acc);
-  const double uncovered = acc.total[total_lending_shortfall] + acc.total[total_perp_deficit];
-  for (int i = 0; i < 2; ++i) {
-    const bool ran = e.amplification != 0 && (i == 0 ? permanent : oracle);
-    acc.total[total_book_loss_no_permanent + 2 * i] =
-        ran ? amplification[2 * i] : acc.total[total_book_loss];
-    acc.total[total_uncovered_no_permanent + 2 * i] = ran ? amplification[2 * i + 1] : uncovered;
-  }
+  const pass_losses full = losses_of(acc);
+  const bool ran[2] = {e.amplification != 0 && permanent, e.amplification != 0 && oracle};
+  acc.total[total_book_loss_no_permanent] = (ran[0] ? counterfactual[0] : full).book_loss_usd;
+  acc.total[total_uncovered_no_permanent] = (ran[0] ? counterfactual[0] : full).uncovered_usd;
+  acc.total[total_book_loss_perfect_oracle] = (ran[1] ? counterfactual[1] : full).book_loss_usd;
+  acc.total[total_uncovered_perfect_oracle] = (ran[1] ? counterfactual[1] : full).uncovered_usd;
   for (int k = 0; k < stored.n_assets; ++k) {
     acc.drawdown[k] = 1.0 - st.lowest_multiplier[k];
   }
