@@ -74,6 +74,13 @@ execution_settings execution_settings_of(const run_config& config) {
 // act on executed liquidations, so either needs the execution stage.
 void set_feedback(const run_config& config, const snapshot& snap, execution_plan& plan) {
   set_oracle(config, snap, plan.oracle);
+  // An asset the model holds fixed keeps its peg for the protocols too: the
+  // lending triggers fold it in at its snapshot price, so its oracle must agree.
+  for (std::size_t k = 0; k < plan.oracle.rules.size() && k < plan.asset_moves.size(); ++k) {
+    if (plan.asset_moves[k] != 0) continue;
+    plan.oracle.rules[k].n_feeds = 0;
+    plan.oracle.rules[k].initial_growth = 1.0f;
+  }
   plan.cascade = cascade_plan{config.cascade.permanent_impact_share, config.cascade.max_rounds,
                               config.cascade.amplification};
   LEVRISK_REQUIRE(plan.enabled || !plan.feedback(), input_error,

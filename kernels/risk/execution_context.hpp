@@ -159,6 +159,7 @@ LEVRISK_HD inline unit_track& track_of(const execution_context& c, int unit) {
 // Sends the unit's keeper, due at `due_step`; a unit not yet active joins the list.
 LEVRISK_HD inline void queue_unit(const execution_context& c, int unit, int due_step) {
   unit_track& t = track_of(c, unit);
+  if (t.phase == phase_closed) return;  // auto-deleveraging closed it before its ladder crossed
   if (t.phase == phase_untouched) c.lists->active[c.lists->n_active++] = unit;
   t.phase = phase_queued;
   t.due_step = due_step;
