@@ -827,33 +827,6 @@ TEST(Inspect, RunWithoutFeedbackPrintsNeitherCascadesNorAmplification) {
   EXPECT_EQ(text.find("amplification"), std::string::npos) << text;
 }
 
-TEST(InspectJson, FeedbackWhenTheRunHadIt) {
-  const nlohmann::json j = json_of(test::feedback_run_result(), top(0));
-  const nlohmann::json& f = j["system"]["feedback"];
-  EXPECT_EQ(f["oracle"], true);
-  EXPECT_EQ(f["permanent_impact_share"], 0.6667);
-  EXPECT_EQ(f["max_cascade_rounds"], 4);
-  EXPECT_EQ(f["amplification"], true);
-  EXPECT_EQ(f["rounds_histogram"], nlohmann::json({0, 1380, 12, 3, 5}));
-  ASSERT_EQ(f["asset_drawdown"].size(), 3u);
-  EXPECT_EQ(f["asset_drawdown"][2]["id"], "SOL");
-  EXPECT_EQ(f["asset_drawdown"][2]["mean"], 1'234'567.0 * 1e-7);
-  EXPECT_EQ(f["asset_drawdown"][2]["tail"][1]["level"], 0.99);
-  ASSERT_EQ(f["amplification_rows"].size(), 2u);
-  const nlohmann::json& book = f["amplification_rows"][0];
-  EXPECT_EQ(book["figure"], "book_loss_usd");
-  EXPECT_EQ(book["full_mean"], 1.5e6);
-  EXPECT_EQ(book["permanent_amplification"], 1.5);
-  EXPECT_EQ(book["oracle_effect_se"], 0.01);
-  EXPECT_TRUE(f["amplification_rows"][1]["permanent_amplification"].is_null());
-}
-
-TEST(InspectJson, NoFeedbackIsNull) {
-  const nlohmann::json j = json_of(test::executed_result(), top(0));
-  ASSERT_TRUE(j["system"].contains("feedback"));
-  EXPECT_TRUE(j["system"]["feedback"].is_null());
-}
-
 // --- CSV ---
 
 TEST(FormatExact, ShortestTextThatReadsBack) {
@@ -1053,6 +1026,33 @@ TEST(InspectJson, SystemTotalsWhenExecuted) {
   EXPECT_EQ(bad_debt["tail"][1]["var"], 9'120'000.0);  // 4.56M x 2
   EXPECT_TRUE(bad_debt["tail"][2]["es_se"].is_null());
   EXPECT_EQ(j["system"]["insurance_fund_usd"], 20'000'000.0);
+}
+
+TEST(InspectJson, FeedbackWhenTheRunHadIt) {
+  const nlohmann::json j = json_of(test::feedback_run_result(), top(0));
+  const nlohmann::json& f = j["system"]["feedback"];
+  EXPECT_EQ(f["oracle"], true);
+  EXPECT_EQ(f["permanent_impact_share"], 0.6667);
+  EXPECT_EQ(f["max_cascade_rounds"], 4);
+  EXPECT_EQ(f["amplification"], true);
+  EXPECT_EQ(f["rounds_histogram"], nlohmann::json({0, 1380, 12, 3, 5}));
+  ASSERT_EQ(f["asset_drawdown"].size(), 3u);
+  EXPECT_EQ(f["asset_drawdown"][2]["id"], "SOL");
+  EXPECT_EQ(f["asset_drawdown"][2]["mean"], 1'234'567.0 * 1e-7);
+  EXPECT_EQ(f["asset_drawdown"][2]["tail"][1]["level"], 0.99);
+  ASSERT_EQ(f["amplification_rows"].size(), 2u);
+  const nlohmann::json& book = f["amplification_rows"][0];
+  EXPECT_EQ(book["figure"], "book_loss_usd");
+  EXPECT_EQ(book["full_mean"], 1.5e6);
+  EXPECT_EQ(book["permanent_amplification"], 1.5);
+  EXPECT_EQ(book["oracle_effect_se"], 0.01);
+  EXPECT_TRUE(f["amplification_rows"][1]["permanent_amplification"].is_null());
+}
+
+TEST(InspectJson, NoFeedbackIsNull) {
+  const nlohmann::json j = json_of(test::executed_result(), top(0));
+  ASSERT_TRUE(j["system"].contains("feedback"));
+  EXPECT_TRUE(j["system"]["feedback"].is_null());
 }
 
 // --- the stored configuration ---
