@@ -548,6 +548,7 @@ def feedback_section(result):
     parts = []
     rounds = feedback["rounds_histogram"]
     taken = [r for r in range(1, len(rounds)) if rounds[r] > 0]
+    last = taken[-1] if taken else 0  # the most rounds any step took: beyond it all 0
     per_path = []
     for name in ("cascade_steps", "unconverged_steps", "oracle_updates"):
         if name in totals["names"]:
@@ -559,7 +560,6 @@ def feedback_section(result):
                  f"{int(attrs.get('max_cascade_rounds', 0))} rounds a step; "
                  f"{html.escape('; '.join(per_path))}.</p>")
     if taken:
-        last = taken[-1]
         fig, ax = plt.subplots(figsize=(7, 2.6))
         ax.bar(np.arange(1, last + 1), rounds[1:last + 1], color="#9ecae1")
         ax.set_yscale("log")
@@ -571,7 +571,7 @@ def feedback_section(result):
                    "further liquidations.")
         parts.append(figure(svg(fig), caption))
     parts.append(table(("rounds", "steps"),
-                       [(r, f"{int(rounds[r]):,}") for r in range(1, len(rounds))], "rounds"))
+                       [(r, f"{int(rounds[r]):,}") for r in range(1, last + 1)], "rounds"))
     a = feedback["amplification"]
     if a["figure"]:
         rows = []
