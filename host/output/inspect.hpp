@@ -66,8 +66,8 @@ std::vector<std::size_t> units_shown(const run_result& ranked, const inspect_opt
 
 // Table: the run metadata, the unit counts per kind, the shortfall when the run
 // executed liquidations, the auto-deleveraged units, the cascades and amplification
-// when it had feedback, and the selected units (none when top is 0). CSV and JSON: the selected units, machine-readable
-// (docs/inspect.md).
+// when it had feedback, and the selected units (none when top is 0). CSV and JSON:
+// the selected units, machine-readable (docs/inspect.md).
 void print_inspection(const run_result& result, std::ostream& out, const inspect_options& options);
 
 // The table with the default options and top_n units (top_n < 0: all), as `levrisk run`
