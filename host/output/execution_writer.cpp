@@ -171,6 +171,7 @@ void write_amplification_group(const hdf5_writer& writer, hid_t file,
   const std::string at = std::string("/") + result_format::amplification_group;
   const hsize_t n = rows.size();
   std::vector<std::string> figures;
+  figures.reserve(rows.size());
   for (const amplification_row& row : rows) figures.push_back(row.figure);
   writer.string_dataset(g, at, "figure", figures);
   const auto numbers = [&](const char* name, double (*get)(const amplification_row&)) {
