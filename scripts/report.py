@@ -102,7 +102,26 @@ def read_system(f):
     sold = read_statistics(assets, "sold_", asset_ids)
     bought = read_statistics(assets, "bought_", asset_ids)
     return {"totals": totals, "sold": sold, "bought": bought,
-            "attrs": {k: system.attrs[k] for k in system.attrs if k != "levels"}}
+            "attrs": {k: system.attrs[k] for k in system.attrs if k != "levels"},
+            "feedback": read_feedback(system)}
+
+
+AMPLIFICATION_COLUMNS = ("full_mean", "full_se", "no_permanent_mean", "no_permanent_se",
+                         "perfect_oracle_mean", "perfect_oracle_se", "permanent_amplification",
+                         "permanent_amplification_se", "oracle_effect", "oracle_effect_se")
+
+
+def read_feedback(system):
+    """/system/feedback (cascades, the oracle, amplification); None for a run without it."""
+    if "feedback" not in system:
+        return None
+    feedback = system["feedback"]
+    amplification = require(feedback, "amplification")
+    rows = {name: require(amplification, name)[...] for name in AMPLIFICATION_COLUMNS}
+    rows["figure"] = list(require(amplification, "figure").asstr()[...])
+    return {"attrs": {k: feedback.attrs[k] for k in feedback.attrs},
+            "rounds_histogram": require(feedback, "rounds_histogram")[...],
+            "amplification": rows}
 
 
 def read_result(path):
@@ -512,6 +531,72 @@ def asset_sales_section(result):
                      "P(bought > 0)"), rows, "assets") + "</section>")
 
 
+def fmt_ratio(ratio, se):
+    """A paired ratio and its standard error; n/a where the counterfactual mean is 0."""
+    if math.isnan(ratio):
+        return "n/a"
+    return f"{ratio:.4g} ± {'n/a' if math.isnan(se) else f'{se:.2g}'}"
+
+
+def feedback_section(result):
+    system = result["system"]
+    feedback = system["feedback"] if system is not None else None
+    if feedback is None:
+        return ""
+    attrs = feedback["attrs"]
+    totals = system["totals"]
+    parts = []
+    rounds = feedback["rounds_histogram"]
+    taken = [r for r in range(1, len(rounds)) if rounds[r] > 0]
+    last = taken[-1] if taken else 0  # the most rounds any step took: beyond it all 0
+    per_path = []
+    for name in ("cascade_steps", "unconverged_steps", "oracle_updates"):
+        if name in totals["names"]:
+            i = totals["names"].index(name)
+            per_path.append(f"{name.replace('_', ' ')} {float(totals['mean'][i]):.4g} ± "
+                            f"{float(totals['mean_se'][i]):.2g} per path")
+    parts.append(f"<p>Oracle {'on' if int(attrs.get('oracle', 0)) else 'off'}, permanent "
+                 f"impact share {float(attrs.get('permanent_impact_share', 0)):g}, at most "
+                 f"{int(attrs.get('max_cascade_rounds', 0))} rounds a step; "
+                 f"{html.escape('; '.join(per_path))}.</p>")
+    if taken:
+        fig, ax = plt.subplots(figsize=(7, 2.6))
+        ax.bar(np.arange(1, last + 1), rounds[1:last + 1], color="#9ecae1")
+        ax.set_yscale("log")
+        ax.set_xlabel("liquidation rounds in the step")
+        ax.set_ylabel("steps (all paths)")
+        ax.set_xticks(np.arange(1, last + 1))
+        caption = ("Steps by the liquidation rounds they took (log scale; the full run, all "
+                   "paths): more than one round is a cascade, sales moving the price into "
+                   "further liquidations.")
+        parts.append(figure(svg(fig), caption))
+    parts.append(table(("rounds", "steps"),
+                       [(r, f"{int(rounds[r]):,}") for r in range(1, last + 1)], "rounds"))
+    a = feedback["amplification"]
+    if a["figure"]:
+        rows = []
+        for i, name in enumerate(a["figure"]):
+            rows.append((name,
+                         f"{fmt_usd(float(a['full_mean'][i]))} ± {fmt_se(float(a['full_se'][i]))}",
+                         f"{fmt_usd(float(a['no_permanent_mean'][i]))} ± "
+                         f"{fmt_se(float(a['no_permanent_se'][i]))}",
+                         fmt_ratio(float(a["permanent_amplification"][i]),
+                                   float(a["permanent_amplification_se"][i])),
+                         f"{fmt_usd(float(a['perfect_oracle_mean'][i]))} ± "
+                         f"{fmt_se(float(a['perfect_oracle_se'][i]))}",
+                         fmt_ratio(float(a["oracle_effect"][i]), float(a["oracle_effect_se"][i]))))
+        parts.append("<p>Mean USD per path of the full run and, on the same paths, without "
+                     "permanent impact and with a perfect oracle (the market price for the "
+                     "oracle's); ratios full / counterfactual with their paired standard "
+                     "errors (n/a: a counterfactual mean of 0).</p>")
+        parts.append(table(("figure", "full ± SE", "no permanent ± SE", "ratio ± SE",
+                            "perfect oracle ± SE", "ratio ± SE"), rows, "amplification"))
+    else:
+        parts.append("<p>Amplification not computed ([cascade] amplification = false).</p>")
+    return ('<section id="feedback"><h2>Amplification and cascades</h2>' + "".join(parts)
+            + "</section>")
+
+
 STYLE = """
 body { font-family: sans-serif; max-width: 1100px; margin: 1em auto; color: #222; }
 h1 { font-size: 1.4em; } h2 { font-size: 1.15em; border-bottom: 1px solid #ccc; }
@@ -528,7 +613,8 @@ def render(result, top):
     run = result["run"]
     sections = [summary_section(result), distribution_section(result),
                 top_section(result, top), hf_min_section(result, top),
-                shortfall_section(result), asset_sales_section(result)]
+                shortfall_section(result), asset_sales_section(result),
+                feedback_section(result)]
     title = f"levrisk report: {html.escape(run['run_name'])}"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{title}</title><style>{STYLE}</style></head><body>"

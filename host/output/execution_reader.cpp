@@ -80,6 +80,74 @@ std::vector<loss_distribution> read_distributions(const hdf5_reader& reader, hid
   return distributions;
 }
 
+bool flag_attribute(const hdf5_reader& reader, hid_t object, const std::string& object_path,
+                    const char* name) {
+  const auto value = reader.scalar_attribute<std::uint8_t>(object, object_path, name);
+  if (value > 1) {
+    reader.context().fail("attribute '" + std::string(name) + "' of '" + object_path + "' is " +
+                          std::to_string(value) + ", expected 0 or 1");
+  }
+  return value == 1;
+}
+
+std::vector<amplification_row> read_amplification_group(const hdf5_reader& reader, hid_t file) {
+  const hdf5::group_handle group = reader.open_group(file, result_format::amplification_group);
+  const hid_t g = group.get();
+  const std::string at = std::string("/") + result_format::amplification_group;
+  const std::vector<std::string> figures = reader.string_dataset(g, at, "figure");
+  std::vector<amplification_row> rows(figures.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i].figure = figures[i];
+  const std::string meaning = "one per figure in '" + at + "/figure'";
+  using r_t = amplification_row&;
+  const auto numbers = [&](const char* name, double& (*field)(r_t)) {
+    const auto values = reader.numeric_dataset<double>(g, at, name, rows.size(), 0, meaning);
+    for (std::size_t i = 0; i < rows.size(); ++i) field(rows[i]) = values[i];
+  };
+  numbers("full_mean", [](r_t r) -> double& { return r.full.mean; });
+  numbers("full_se", [](r_t r) -> double& { return r.full.se; });
+  numbers("no_permanent_mean", [](r_t r) -> double& { return r.no_permanent.mean; });
+  numbers("no_permanent_se", [](r_t r) -> double& { return r.no_permanent.se; });
+  numbers("perfect_oracle_mean", [](r_t r) -> double& { return r.perfect_oracle.mean; });
+  numbers("perfect_oracle_se", [](r_t r) -> double& { return r.perfect_oracle.se; });
+  numbers("permanent_amplification",
+          [](r_t r) -> double& { return r.permanent_amplification.ratio; });
+  numbers("permanent_amplification_se",
+          [](r_t r) -> double& { return r.permanent_amplification.se; });
+  numbers("oracle_effect", [](r_t r) -> double& { return r.oracle_effect.ratio; });
+  numbers("oracle_effect_se", [](r_t r) -> double& { return r.oracle_effect.se; });
+  return rows;
+}
+
+// /system/feedback and /system/assets' drawdown_ columns (the open `assets_group`).
+feedback_result read_feedback(const hdf5_reader& reader, hid_t file, hid_t assets_group,
+                              const std::string& assets_path, hsize_t n_assets,
+                              const std::vector<double>& levels, std::int64_t paths) {
+  feedback_result f;
+  f.enabled = true;
+  {
+    const hdf5::group_handle group = reader.open_group(file, result_format::feedback_group);
+    const hid_t g = group.get();
+    const std::string at = std::string("/") + result_format::feedback_group;
+    f.oracle = flag_attribute(reader, g, at, "oracle");
+    f.permanent_impact_share = reader.scalar_attribute<double>(g, at, "permanent_impact_share");
+    const auto rounds = reader.scalar_attribute<std::int64_t>(g, at, "max_cascade_rounds");
+    if (rounds < 0 || rounds >= std::numeric_limits<int>::max()) {
+      reader.context().fail("attribute 'max_cascade_rounds' of '" + at + "' is " +
+                            std::to_string(rounds) + ", expected a number of rounds >= 0");
+    }
+    f.max_cascade_rounds = static_cast<int>(rounds);
+    f.amplification = flag_attribute(reader, g, at, "amplification");
+    f.rounds_histogram = reader.numeric_dataset<std::int64_t>(
+        g, at, "rounds_histogram", static_cast<hsize_t>(rounds) + 1, 0,
+        "entry r: steps that took r rounds, r = 0..attribute 'max_cascade_rounds'");
+  }
+  f.asset_drawdown =
+      read_distributions(reader, assets_group, assets_path, result_format::drawdown_prefix,
+                         n_assets, levels, paths, "one per asset in '" + assets_path + "/id'");
+  f.amplification_rows = read_amplification_group(reader, file);
+  return f;
+}
+
 }  // namespace
 
 bool has_system_group(const hdf5_reader& reader, hid_t file) {
@@ -184,6 +252,10 @@ system_result read_system_group(const hdf5_reader& reader, hid_t file,
   const std::string rows = "one per asset in '" + at + "/id'";
   s.asset_sold = read_distributions(reader, g, at, "sold_", n_assets, levels, paths, rows);
   s.asset_bought = read_distributions(reader, g, at, "bought_", n_assets, levels, paths, rows);
+  // Feedback came later: a file without the group reads as a run without it.
+  if (reader.has_link(file, "", result_format::feedback_group)) {
+    s.feedback = read_feedback(reader, file, g, at, n_assets, levels, paths);
+  }
   return s;
 }
 

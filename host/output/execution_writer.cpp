@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "host/engine/tail_statistics.hpp"
+#include "host/output/dimension_scales.hpp"
 #include "host/output/result_format.hpp"
 
 namespace levrisk {
@@ -140,6 +141,78 @@ void validate_distribution(const loss_distribution& d, const std::string& label,
   }
 }
 
+// The counts of the feedback figures; their distributions are checked with the others.
+void validate_feedback_counts(const feedback_result& f, std::size_t n_assets,
+                              const hdf5::error_context& context) {
+  if (!f.enabled) return;
+  if (f.max_cascade_rounds < 0 ||
+      f.rounds_histogram.size() != static_cast<std::size_t>(f.max_cascade_rounds) + 1) {
+    context.fail("the feedback result has a rounds histogram of " +
+                 std::to_string(f.rounds_histogram.size()) + " entries for max_cascade_rounds " +
+                 std::to_string(f.max_cascade_rounds) + ", expected max_cascade_rounds + 1");
+  }
+  if (f.asset_drawdown.size() != n_assets) {
+    context.fail("the feedback result has " + std::to_string(f.asset_drawdown.size()) +
+                 " drawdown distributions, expected " + std::to_string(n_assets) +
+                 " (one per asset)");
+  }
+  if (!f.amplification && !f.amplification_rows.empty()) {
+    context.fail("the feedback result has " + std::to_string(f.amplification_rows.size()) +
+                 " amplification rows but no amplification passes ran");
+  }
+}
+
+// One row per figure of the book (amplification_row), `figure` the dimension scale
+// of the rows. Empty when the amplification passes did not run.
+void write_amplification_group(const hdf5_writer& writer, hid_t file,
+                               const std::vector<amplification_row>& rows) {
+  const hdf5::group_handle group = writer.create_group(file, result_format::amplification_group);
+  const hid_t g = group.get();
+  const std::string at = std::string("/") + result_format::amplification_group;
+  const hsize_t n = rows.size();
+  std::vector<std::string> figures;
+  figures.reserve(rows.size());
+  for (const amplification_row& row : rows) figures.push_back(row.figure);
+  writer.string_dataset(g, at, "figure", figures);
+  const auto numbers = [&](const char* name, double (*get)(const amplification_row&)) {
+    std::vector<double> values;
+    values.reserve(rows.size());
+    for (const amplification_row& row : rows) values.push_back(get(row));
+    writer.numeric_dataset(g, at, name, values, n);
+  };
+  using r_t = const amplification_row&;
+  numbers("full_mean", [](r_t r) { return r.full.mean; });
+  numbers("full_se", [](r_t r) { return r.full.se; });
+  numbers("no_permanent_mean", [](r_t r) { return r.no_permanent.mean; });
+  numbers("no_permanent_se", [](r_t r) { return r.no_permanent.se; });
+  numbers("perfect_oracle_mean", [](r_t r) { return r.perfect_oracle.mean; });
+  numbers("perfect_oracle_se", [](r_t r) { return r.perfect_oracle.se; });
+  numbers("permanent_amplification", [](r_t r) { return r.permanent_amplification.ratio; });
+  numbers("permanent_amplification_se", [](r_t r) { return r.permanent_amplification.se; });
+  numbers("oracle_effect", [](r_t r) { return r.oracle_effect.ratio; });
+  numbers("oracle_effect_se", [](r_t r) { return r.oracle_effect.se; });
+  attach_dimension_scales(writer.context(), g, at, {{"figure", 0}});
+}
+
+void write_feedback_group(const hdf5_writer& writer, hid_t file, const feedback_result& f) {
+  {
+    const hdf5::group_handle group = writer.create_group(file, result_format::feedback_group);
+    const hid_t g = group.get();
+    const std::string at = std::string("/") + result_format::feedback_group;
+    writer.scalar_attribute<std::uint8_t>(g, at, "oracle", f.oracle ? 1 : 0);
+    writer.scalar_attribute<double>(g, at, "permanent_impact_share", f.permanent_impact_share);
+    writer.scalar_attribute<std::int64_t>(g, at, "max_cascade_rounds", f.max_cascade_rounds);
+    writer.scalar_attribute<std::uint8_t>(g, at, "amplification", f.amplification ? 1 : 0);
+    const hsize_t n = f.rounds_histogram.size();
+    std::vector<std::int64_t> rounds(f.rounds_histogram.size());
+    for (std::size_t r = 0; r < rounds.size(); ++r) rounds[r] = static_cast<std::int64_t>(r);
+    writer.numeric_dataset(g, at, "rounds", rounds, n);
+    writer.numeric_dataset(g, at, "rounds_histogram", f.rounds_histogram, n);
+    attach_dimension_scales(writer.context(), g, at, {{"rounds", 0}});
+  }
+  write_amplification_group(writer, file, f.amplification_rows);
+}
+
 }  // namespace
 
 void validate_execution_shapes(const run_result& result, const hdf5::error_context& context) {
@@ -155,6 +228,7 @@ void validate_execution_shapes(const run_result& result, const hdf5::error_conte
                  std::to_string(s.asset_bought.size()) + " bought distributions, expected " +
                  std::to_string(n_assets) + " of each (one per asset)");
   }
+  validate_feedback_counts(s.feedback, n_assets, context);
   const loss_distribution* reference = reference_distribution(s);
   if (reference == nullptr) {
     if (!s.path_totals.empty()) {
@@ -176,6 +250,10 @@ void validate_execution_shapes(const run_result& result, const hdf5::error_conte
                           context);
     validate_distribution(s.asset_bought[k], "USD bought of '" + id + "'", *reference,
                           reference_label, context);
+    if (s.feedback.enabled) {
+      validate_distribution(s.feedback.asset_drawdown[k], "the drawdown of '" + id + "'",
+                            *reference, reference_label, context);
+    }
   }
   const std::size_t expected = static_cast<std::size_t>(reference->paths) * s.totals.size();
   if (!s.path_totals.empty() && s.path_totals.size() != expected) {
@@ -272,6 +350,10 @@ void write_system_group(const hdf5_writer& writer, hid_t file, const run_result&
   writer.string_dataset(g, at, "id", ids);
   write_distributions(writer, g, at, "sold_", s.asset_sold, levels.size());
   write_distributions(writer, g, at, "bought_", s.asset_bought, levels.size());
+  if (!s.feedback.enabled) return;
+  write_distributions(writer, g, at, result_format::drawdown_prefix, s.feedback.asset_drawdown,
+                      levels.size());
+  write_feedback_group(writer, file, s.feedback);
 }
 
 }  // namespace levrisk

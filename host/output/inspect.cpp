@@ -214,25 +214,78 @@ std::string usd_with_se(double mean, double se) {
   return format_usd(mean) + " ± " + format_usd(se);
 }
 
-std::string usd_interval(double lo, double hi) {
-  return "[" + format_usd(lo) + ", " + format_usd(hi) + "]";
-}
-
 // No positive path and a mean of 0: the total is 0 on every path.
 bool zero_on_every_path(const loss_distribution& d) {
   return d.probability_positive == 0.0 && d.mean == 0.0;
+}
+
+// Totals named *_usd are USD; the others (cascade steps, oracle updates) are counts.
+bool is_usd_total(const std::string& name) {
+  const std::string suffix = "_usd";
+  return name.size() > suffix.size() &&
+         name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string count_value(double value) {
+  return std::isnan(value) ? "n/a" : compact(value);
+}
+
+std::string count_with_se(double mean, double se) {
+  if (std::isnan(mean)) return "-";
+  if (!std::isfinite(se)) return compact(mean);
+  if (se == 0) return compact(mean) + " ± 0";
+  return format_value_with_se(mean, se);
+}
+
+// A figure of the total `name`: USD or a count.
+std::string amount(const std::string& name, double value) {
+  return is_usd_total(name) ? format_usd(value) : count_value(value);
+}
+
+std::string amount_with_se(const std::string& name, double mean, double se) {
+  return is_usd_total(name) ? usd_with_se(mean, se) : count_with_se(mean, se);
+}
+
+std::string amount_interval(const std::string& name, double lo, double hi) {
+  return "[" + amount(name, lo) + ", " + amount(name, hi) + "]";
 }
 
 void print_totals(const system_result& s, std::ostream& out) {
   std::vector<std::vector<std::string>> rows = {{"total", "mean ± se", "P(>0)", "95% interval"}};
   for (std::size_t t = 0; t < s.totals.size(); ++t) {
     const loss_distribution& d = s.totals[t];
+    const std::string& name = s.total_names[t];
     rows.push_back(
-        {total_label(s.total_names[t]), usd_with_se(d.mean, d.mean_se),
+        {total_label(name), amount_with_se(name, d.mean, d.mean_se),
          percent(d.probability_positive),
          format_probability_interval(d.probability_positive_lo, d.probability_positive_hi)});
   }
   print_table(rows, {false, true, true, true}, out);
+}
+
+// `lead` and the items separated by commas, wrapped to the table width, continuation
+// lines indented under the first item.
+void print_wrapped(const std::string& lead, const std::vector<std::string>& items,
+                   std::ostream& out) {
+  const std::size_t indent = display_width(lead);
+  std::string line = lead;
+  std::size_t width = indent;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string item = items[i] + (i + 1 < items.size() ? "," : "");
+    const std::size_t item_width = display_width(item);
+    if (width > indent && width + 1 + item_width > inspect_table_width) {
+      out << line << '\n';
+      line = std::string(indent, ' ');
+      width = indent;
+    }
+    if (width > indent) {
+      line += ' ';
+      ++width;
+    }
+    line += item;
+    width += item_width;
+  }
+  out << line << '\n';
 }
 
 // One row per total and tail level; totals that are 0 on every path are named below
@@ -250,26 +303,14 @@ void print_tails(const system_result& s, std::ostream& out) {
     }
     for (std::size_t l = 0; l < d.tail.size(); ++l) {
       const tail_level& q = d.tail[l];
-      rows.push_back({l == 0 ? label : "", level_percent(q.level), format_usd(q.var),
-                      usd_interval(q.var_lo, q.var_hi), usd_with_se(q.es, q.es_se),
-                      format_count(q.tail_paths)});
+      const std::string& name = s.total_names[t];
+      rows.push_back({l == 0 ? label : "", level_percent(q.level), amount(name, q.var),
+                      amount_interval(name, q.var_lo, q.var_hi),
+                      amount_with_se(name, q.es, q.es_se), format_count(q.tail_paths)});
     }
   }
   if (rows.size() > 1) print_table(rows, {false, true, true, true, true, true}, out);
-  if (!zero.empty()) {
-    // Wrapped to the table width, continuation lines indented under the first name.
-    const std::string lead = "0 on every path: ";
-    std::string line = lead;
-    for (std::size_t i = 0; i < zero.size(); ++i) {
-      const std::string item = zero[i] + (i + 1 < zero.size() ? "," : "");
-      if (line.size() > lead.size() && line.size() + 1 + item.size() > inspect_table_width) {
-        out << line << '\n';
-        line = std::string(lead.size(), ' ');
-      }
-      line += (line.size() > lead.size() ? " " : "") + item;
-    }
-    out << line << '\n';
-  }
+  if (!zero.empty()) print_wrapped("0 on every path: ", zero, out);
 }
 
 constexpr std::size_t top_assets = 5;
@@ -384,6 +425,128 @@ void print_shortfall(const run_result& result, bool wide, std::ostream& out) {
     print_assets_sold(result, out);
   }
   print_auto_deleveraged(result, wide, out);
+}
+
+// The rounds histogram, "1: 1,380 steps, 2: 12 steps, ..." up to the most rounds any
+// step took, then the steps cut off at max_cascade_rounds.
+void print_rounds(const system_result& s, std::ostream& out) {
+  const feedback_result& f = s.feedback;
+  std::size_t last = 0;
+  for (std::size_t r = 1; r < f.rounds_histogram.size(); ++r) {
+    if (f.rounds_histogram[r] > 0) last = r;
+  }
+  std::vector<std::string> items;
+  for (std::size_t r = 1; r <= last; ++r) {
+    const std::int64_t steps = f.rounds_histogram[r];
+    items.push_back(std::to_string(r) + ": " + format_count(steps) +
+                    (steps == 1 ? " step" : " steps"));
+  }
+  if (items.empty()) items.push_back("no step ran a round");
+  // A per-path count times the paths: the run's total, as the histogram counts.
+  if (const loss_distribution* unconverged = find_total(s, "unconverged_steps")) {
+    const double steps = unconverged->mean * static_cast<double>(unconverged->paths);
+    items.push_back("unconverged steps: " + format_count(std::llround(steps)));
+  }
+  print_wrapped("rounds: ", items, out);
+}
+
+// The level closest to 0.99 of the drawdown tails (the file's levels are /system's).
+std::size_t var_level(const loss_distribution& d) {
+  std::size_t best = 0;
+  for (std::size_t l = 1; l < d.tail.size(); ++l) {
+    if (std::fabs(d.tail[l].level - 0.99) < std::fabs(d.tail[best].level - 0.99)) best = l;
+  }
+  return best;
+}
+
+// The assets whose price liquidations moved most, by mean drawdown (a fraction of the
+// price: 1 - the lowest impact multiplier over the horizon).
+void print_drawdowns(const run_result& result, std::ostream& out) {
+  const std::vector<loss_distribution>& drawdown = result.system.feedback.asset_drawdown;
+  std::vector<std::size_t> order;
+  for (std::size_t k = 0; k < drawdown.size() && k < result.assets.size(); ++k) {
+    if (drawdown[k].mean > 0) order.push_back(k);
+  }
+  if (order.empty()) {
+    out << "no endogenous drawdown: liquidations moved no price for good\n";
+    return;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return drawdown[a].mean > drawdown[b].mean;
+  });
+  if (order.size() > top_assets) order.resize(top_assets);
+  out << "top " << order.size()
+      << " assets by mean endogenous drawdown (1 - lowest permanent impact multiplier)\n";
+  const loss_distribution& first = drawdown[order.front()];
+  const bool tails = !first.tail.empty();
+  const std::size_t level = tails ? var_level(first) : 0;
+  std::vector<std::string> header = {"asset", "drawdown ± se", "P(>0)"};
+  if (tails) header.push_back("VaR " + level_percent(first.tail[level].level));
+  std::vector<std::vector<std::string>> rows = {header};
+  for (const std::size_t k : order) {
+    const loss_distribution& d = drawdown[k];
+    std::vector<std::string> row = {result.assets[k].id,
+                                    format_probability_with_se(d.mean, d.mean_se),
+                                    percent(d.probability_positive)};
+    if (tails) row.push_back(level < d.tail.size() ? percent(d.tail[level].var) : "n/a");
+    rows.push_back(std::move(row));
+  }
+  print_table(rows, {false, true, true, true}, out);
+}
+
+// Cascades (kernels/risk/feedback_execution.hpp): how often a step took more than one
+// round, the rounds, the oracle's publications, the endogenous drawdowns.
+void print_cascades(const run_result& result, std::ostream& out) {
+  const system_result& s = result.system;
+  const feedback_result& f = s.feedback;
+  out << "\ncascades: oracle " << (f.oracle ? "on" : "off") << ", permanent impact share "
+      << compact(f.permanent_impact_share) << ", at most " << f.max_cascade_rounds
+      << (f.max_cascade_rounds == 1 ? " round" : " rounds") << " a step\n";
+  std::vector<std::vector<std::string>> rows;
+  const auto per_path = [&](const char* label, const char* total) {
+    if (const loss_distribution* d = find_total(s, total)) {
+      rows.push_back({label, count_with_se(d->mean, d->mean_se) + " per path"});
+    }
+  };
+  per_path("steps with a cascade", "cascade_steps");
+  if (f.oracle) per_path("oracle updates", "oracle_updates");
+  print_table(rows, {false, false}, out);
+  print_rounds(s, out);
+  out << '\n';
+  print_drawdowns(result, out);
+}
+
+// A paired ratio "1.500 ± 0.020"; "n/a" where it is undefined (a counterfactual mean of 0).
+std::string ratio_with_se(const ratio_estimate& r) {
+  if (std::isnan(r.ratio)) return "n/a";
+  return format_value_with_se(r.ratio, r.se);
+}
+
+// The amplification table: each figure of the book in the full run and on the same
+// paths without permanent impact and with a perfect oracle, and full / each.
+void print_amplification(const system_result& s, std::ostream& out) {
+  const feedback_result& f = s.feedback;
+  if (!f.amplification || f.amplification_rows.empty()) {
+    out << "\namplification: not computed ([cascade] amplification = false)\n";
+    return;
+  }
+  out << "\namplification: USD per path on the same paths; ratio: full / the counterfactual\n";
+  std::vector<std::vector<std::string>> rows = {{"figure", "full ± se", "no permanent ± se",
+                                                 "ratio ± se", "perfect oracle ± se",
+                                                 "ratio ± se"}};
+  for (const amplification_row& row : f.amplification_rows) {
+    rows.push_back({total_label(row.figure), usd_with_se(row.full.mean, row.full.se),
+                    usd_with_se(row.no_permanent.mean, row.no_permanent.se),
+                    ratio_with_se(row.permanent_amplification),
+                    usd_with_se(row.perfect_oracle.mean, row.perfect_oracle.se),
+                    ratio_with_se(row.oracle_effect)});
+  }
+  print_table(rows, {false, true, true, true, true, true}, out);
+}
+
+void print_feedback(const run_result& result, std::ostream& out) {
+  print_cascades(result, out);
+  print_amplification(result.system, out);
 }
 
 const char* plural_kind(risk_unit_kind kind) {
@@ -812,7 +975,64 @@ nlohmann::ordered_json run_json(const run_metadata& m) {
   return j;
 }
 
-nlohmann::ordered_json system_json(const system_result& s) {
+nlohmann::ordered_json distribution_json(const loss_distribution& d) {
+  nlohmann::ordered_json j;
+  j["mean"] = d.mean;
+  j["mean_se"] = d.mean_se;
+  j["probability_positive"] = d.probability_positive;
+  j["probability_positive_lo"] = d.probability_positive_lo;
+  j["probability_positive_hi"] = d.probability_positive_hi;
+  nlohmann::ordered_json tail = nlohmann::ordered_json::array();
+  for (const tail_level& q : d.tail) {
+    tail.push_back({{"level", q.level},
+                    {"var", q.var},
+                    {"var_lo", q.var_lo},
+                    {"var_hi", q.var_hi},
+                    {"es", q.es},
+                    {"es_se", q.es_se},
+                    {"tail_paths", q.tail_paths}});
+  }
+  j["tail"] = std::move(tail);
+  return j;
+}
+
+// /system/feedback and the assets' drawdowns, named as in the file.
+nlohmann::ordered_json feedback_json(const run_result& result) {
+  const feedback_result& f = result.system.feedback;
+  nlohmann::ordered_json j;
+  j["oracle"] = f.oracle;
+  j["permanent_impact_share"] = f.permanent_impact_share;
+  j["max_cascade_rounds"] = f.max_cascade_rounds;
+  j["amplification"] = f.amplification;
+  j["rounds_histogram"] = f.rounds_histogram;
+  nlohmann::ordered_json drawdowns = nlohmann::ordered_json::array();
+  for (std::size_t k = 0; k < f.asset_drawdown.size() && k < result.assets.size(); ++k) {
+    nlohmann::ordered_json drawdown;
+    drawdown["id"] = result.assets[k].id;
+    drawdown.update(distribution_json(f.asset_drawdown[k]));
+    drawdowns.push_back(std::move(drawdown));
+  }
+  j["asset_drawdown"] = std::move(drawdowns);
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (const amplification_row& r : f.amplification_rows) {
+    rows.push_back({{"figure", r.figure},
+                    {"full_mean", r.full.mean},
+                    {"full_se", r.full.se},
+                    {"no_permanent_mean", r.no_permanent.mean},
+                    {"no_permanent_se", r.no_permanent.se},
+                    {"perfect_oracle_mean", r.perfect_oracle.mean},
+                    {"perfect_oracle_se", r.perfect_oracle.se},
+                    {"permanent_amplification", r.permanent_amplification.ratio},
+                    {"permanent_amplification_se", r.permanent_amplification.se},
+                    {"oracle_effect", r.oracle_effect.ratio},
+                    {"oracle_effect_se", r.oracle_effect.se}});
+  }
+  j["amplification_rows"] = std::move(rows);
+  return j;
+}
+
+nlohmann::ordered_json system_json(const run_result& result) {
+  const system_result& s = result.system;
   nlohmann::ordered_json j;
   j["lending_reserve_usd"] = s.lending_reserve_usd;
   j["insurance_fund_usd"] = s.insurance_fund_usd;
@@ -821,28 +1041,13 @@ nlohmann::ordered_json system_json(const system_result& s) {
   j["contribution_level"] = s.contribution_level;
   nlohmann::ordered_json totals = nlohmann::ordered_json::array();
   for (std::size_t t = 0; t < s.totals.size() && t < s.total_names.size(); ++t) {
-    const loss_distribution& d = s.totals[t];
     nlohmann::ordered_json total;
     total["name"] = s.total_names[t];
-    total["mean"] = d.mean;
-    total["mean_se"] = d.mean_se;
-    total["probability_positive"] = d.probability_positive;
-    total["probability_positive_lo"] = d.probability_positive_lo;
-    total["probability_positive_hi"] = d.probability_positive_hi;
-    nlohmann::ordered_json tail = nlohmann::ordered_json::array();
-    for (const tail_level& q : d.tail) {
-      tail.push_back({{"level", q.level},
-                      {"var", q.var},
-                      {"var_lo", q.var_lo},
-                      {"var_hi", q.var_hi},
-                      {"es", q.es},
-                      {"es_se", q.es_se},
-                      {"tail_paths", q.tail_paths}});
-    }
-    total["tail"] = std::move(tail);
+    total.update(distribution_json(s.totals[t]));
     totals.push_back(std::move(total));
   }
   j["totals"] = std::move(totals);
+  j["feedback"] = s.feedback.enabled ? feedback_json(result) : nlohmann::ordered_json();
   return j;
 }
 
@@ -1150,7 +1355,7 @@ void print_inspection_json(const run_result& result, const std::vector<const uni
   out << ",\"run\":" << run_json(result.metadata).dump();
   out << ",\"counts\":" << counts.dump();
   out << ",\"hf_min_levels\":" << nlohmann::ordered_json(result.hf_min_levels).dump();
-  out << ",\"system\":" << (result.system.executed ? system_json(result.system).dump() : "null");
+  out << ",\"system\":" << (result.system.executed ? system_json(result).dump() : "null");
   out << ",\"selection\":" << selection.dump();
   out << ",\"units\":[";
   for (std::size_t i = 0; i < units.size(); ++i) {
@@ -1195,6 +1400,7 @@ void print_inspection(const run_result& result, std::ostream& out, const inspect
   }
   print_summary(result, out);
   if (result.system.executed) print_shortfall(result, options.wide, out);
+  if (result.system.executed && result.system.feedback.enabled) print_feedback(result, out);
   if (options.top == std::optional<std::size_t>(0)) return;
   if (selected.empty()) {
     out << "\nno " << kind_word(options.kind) << " in this result\n";

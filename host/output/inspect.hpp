@@ -65,9 +65,9 @@ std::vector<const unit_result*> select_units(const run_result& result,
 std::vector<std::size_t> units_shown(const run_result& ranked, const inspect_options& options);
 
 // Table: the run metadata, the unit counts per kind, the shortfall when the run
-// executed liquidations, the auto-deleveraged units, and the selected units (none
-// when top is 0). CSV and JSON: the selected units, machine-readable
-// (docs/inspect.md).
+// executed liquidations, the auto-deleveraged units, the cascades and amplification
+// when it had feedback, and the selected units (none when top is 0). CSV and JSON:
+// the selected units, machine-readable (docs/inspect.md).
 void print_inspection(const run_result& result, std::ostream& out, const inspect_options& options);
 
 // The table with the default options and top_n units (top_n < 0: all), as `levrisk run`

@@ -25,6 +25,12 @@ inline constexpr const char* levels_dataset = "hf_min_level";
 // without it reads as a run that did not.
 inline constexpr const char* system_group = "system";
 inline constexpr const char* system_assets_group = "system/assets";
+// Present only when the run had the step-synchronous stage (feedback_result::enabled),
+// with the drawdown_ columns of /system/assets; a file without it reads as a run
+// without feedback.
+inline constexpr const char* feedback_group = "system/feedback";
+inline constexpr const char* amplification_group = "system/feedback/amplification";
+inline constexpr const char* drawdown_prefix = "drawdown_";
 
 struct unit_group {
   risk_unit_kind kind;

@@ -74,5 +74,38 @@ if xr is not None:
         other = xr.open_dataset(path, group=kind, engine="h5netcdf")
         assert other["liquidation_probability"].dims == ("id",)
 
+# A run with cascades: the feedback recipe of docs/output-format.md, checked by hand.
+config = (source_dir / "configs" / "nightly.toml").read_text()
+config = config.replace('snapshot = "../data/sample"',
+                        f'snapshot = "{source_dir / "data" / "sample"}"')
+config += "\n[oracle]\nenabled = true\n\n[cascade]\npermanent_impact_share = 0.6667\n"
+feedback_config = work_dir / "feedback.toml"
+feedback_config.write_text(config)
+subprocess.run([binary, "run", "--config", str(feedback_config), "--paths", "400", "--steps",
+                "8", "--name", "feedback", "--output-dir", str(work_dir), "--quiet"], check=True)
+with h5py.File(work_dir / "feedback.h5", "r") as f:
+    assert "system/feedback" in f and "feedback" not in h5py.File(path, "r")["system"]
+    fb = f["system/feedback"]
+    rounds = fb["rounds_histogram"][...]
+    assert len(rounds) == int(fb.attrs["max_cascade_rounds"]) + 1 and rounds[0] == 0
+    s = f["system"]
+    names = list(s["total_names"].asstr()[...])
+    cascades = s["path_totals"][:, names.index("cascade_steps")].sum()
+    assert rounds[2:].sum() == cascades, (rounds, cascades)
+    a = fb["amplification"]
+    assert list(a["figure"].asstr()[...]) == ["book_loss_usd", "uncovered_usd"]
+    assert a["full_mean"].dims[0][0].name.endswith("/figure")
+    book = s["path_totals"][:, names.index("book_loss_usd")]
+    assert math.isclose(a["full_mean"][0], book.mean(), rel_tol=1e-12, abs_tol=1e-9)
+    assert f["system/assets/drawdown_mean"].shape == f["system/assets/id"].shape
+    if pd is not None:
+        table = pd.DataFrame({name: a[name][...] for name in a if name != "figure"},
+                             index=a["figure"].asstr()[...])
+        assert list(table.index) == ["book_loss_usd", "uncovered_usd"]
+if xr is not None:
+    amplification = xr.open_dataset(work_dir / "feedback.h5", group="system/feedback/amplification",
+                                    engine="h5netcdf")
+    assert amplification["full_mean"].dims == ("figure",)
+
 print("read", len(ids), "lending accounts with h5py",
       "and pandas" if pd is not None else "", "and xarray" if xr is not None else "")

@@ -247,6 +247,53 @@ def no_cross_accounts():
     assert page.sections[-2:] == ["shortfall", "asset-sales"]
 
 
+def check_feedback(page, f):
+    fb = f["system/feedback"]
+    rounds = fb["rounds_histogram"][...]
+    printed = {int(r): int(n.replace(",", "")) for r, n in body(page.tables["rounds"])}
+    last = max((r for r in range(1, len(rounds)) if rounds[r] > 0), default=0)
+    assert printed == {r: int(rounds[r]) for r in range(1, last + 1)}, printed
+    assert not rounds[last + 1:].any()  # the rows left out are 0
+    a = fb["amplification"]
+    rows = body(page.tables["amplification"])
+    assert [r[0] for r in rows] == list(a["figure"].asstr()[...])
+    for i, row in enumerate(rows):
+        for cell, mean, se in ((row[1], "full_mean", "full_se"),
+                               (row[2], "no_permanent_mean", "no_permanent_se"),
+                               (row[3], "permanent_amplification", "permanent_amplification_se"),
+                               (row[4], "perfect_oracle_mean", "perfect_oracle_se"),
+                               (row[5], "oracle_effect", "oracle_effect_se")):
+            if cell == "n/a":  # a ratio over a counterfactual mean of 0
+                assert math.isnan(a[mean][i]), (row, mean)
+                continue
+            value, error = cell.split(" ± ")
+            assert close(value, a[mean][i]), (row[0], mean, cell, a[mean][i])
+            assert close(error, a[se][i]), (row[0], se, cell, a[se][i])
+    # The book's full mean by hand from the per-path totals.
+    names = list(f["system/total_names"].asstr()[...])
+    book = f["system/path_totals"][:, names.index("book_loss_usd")]
+    assert close(rows[0][1].split(" ± ")[0], float(np.mean(book)))
+
+
+def feedback():
+    """The oracle and permanent impact on: the amplification and cascades section."""
+    config = (source_dir / "configs" / "nightly.toml").read_text()
+    config = config.replace('snapshot = "../data/sample"',
+                            f'snapshot = "{source_dir / "data" / "sample"}"')
+    config += "\n[oracle]\nenabled = true\n\n[cascade]\npermanent_impact_share = 0.6667\n"
+    config_path = work_dir / "feedback.toml"
+    config_path.write_text(config)
+    result = run_levrisk("report-feedback", config=config_path)
+    text, page = report(result, "--top", "5")
+    check_self_contained(text)
+    assert page.sections[-1] == "feedback", page.sections
+    with h5py.File(result, "r") as f:
+        check_feedback(page, f)
+        check_shortfall(page, f)
+        if f["system/feedback/rounds_histogram"][1:].sum() > 0:
+            assert page.figures["feedback"] == 1
+
+
 def bad_input():
     missing = work_dir / "no-such-result.h5"
     done = subprocess.run([sys.executable, str(script), str(missing)], env=environment,
@@ -277,4 +324,5 @@ bad_input()
 executed()
 not_executed()
 no_cross_accounts()
-print("reports written and checked: executed, --no-liquidation, no cross accounts")
+feedback()
+print("reports written and checked: executed, --no-liquidation, no cross accounts, feedback")

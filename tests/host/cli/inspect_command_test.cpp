@@ -86,6 +86,31 @@ TEST_F(InspectCommand, DefaultOutputFitsIn120Columns) {
   }
 }
 
+// The nightly configuration with the oracle and permanent impact: the cascades and the
+// amplification table fit the terminal too.
+TEST_F(InspectCommand, FeedbackOutputFitsIn120Columns) {
+  std::string config = read_text(nightly_config);
+  const std::string relative = "snapshot = \"../data/sample\"";
+  ASSERT_NE(config.find(relative), std::string::npos);
+  config.replace(config.find(relative), relative.size(),
+                 "snapshot = \"" + sample_dir.string() + "\"");
+  config += "\n[oracle]\nenabled = true\n\n[cascade]\npermanent_impact_share = 0.6667\n";
+  write_text(dir / "feedback.toml", config);
+  const command_result run =
+      run_levrisk("run --config " + quoted(dir / "feedback.toml") + " --paths 400 --steps 8 " +
+                      "--output-dir " + quoted(dir) + " --name feedback --quiet",
+                  dir);
+  ASSERT_EQ(run.exit_code, exit_ok) << run.err;
+  const command_result shown = run_levrisk("inspect " + quoted(dir / "feedback.h5"), dir);
+  ASSERT_EQ(shown.exit_code, exit_ok) << shown.err;
+  EXPECT_THAT(shown.out, HasSubstr("\ncascades: oracle on, permanent impact share 0.667"));
+  EXPECT_THAT(shown.out, HasSubstr("\nrounds: 1: "));
+  EXPECT_THAT(shown.out, HasSubstr("\namplification: "));
+  for (const std::string& line : lines_of(shown.out)) {
+    EXPECT_LE(display_width(line), inspect_table_width) << line;
+  }
+}
+
 TEST_F(InspectCommand, TopAllListsEveryUnitOfTheKind) {
   const run_result result = read_result_file(sample());
   const command_result shown = inspect("--top all --kind perp");

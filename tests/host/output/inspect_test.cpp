@@ -687,11 +687,144 @@ TEST(Inspect, LongIdsAreShortenedToFitTheWidth) {
 }
 
 TEST(Inspect, DefaultOutputFitsTheWidth) {
-  for (const run_result& r : {test::sample_result(), test::executed_result()}) {
+  run_result long_rounds = test::feedback_run_result();
+  long_rounds.system.feedback.max_cascade_rounds = 40;
+  long_rounds.system.feedback.rounds_histogram.assign(41, 123'456);
+  for (const run_result& r :
+       {test::sample_result(), test::executed_result(), test::feedback_run_result(), long_rounds}) {
     for (const std::string& line : lines_of(inspection(r, 20))) {
       EXPECT_LE(display_width(line), inspect_table_width) << line;
     }
   }
+}
+
+// --- feedback: cascades and amplification ---
+
+// The lines of `text` that start with `start`.
+std::vector<std::string> lines_starting(const std::string& text, const std::string& start) {
+  std::vector<std::string> found;
+  for (const std::string& line : lines_of(text)) {
+    if (line.rfind(start, 0) == 0) found.push_back(line);
+  }
+  return found;
+}
+
+TEST(Inspect, CountTotalsArePlainNumbers) {
+  const std::string text = inspection(test::feedback_run_result(), 0);
+  // Totals table, then the tails (make_distribution at scale 1e-5: VaR 45.6 [44, 47.1],
+  // ES 58.0 ± 1.2).
+  const std::vector<std::string> rows = lines_starting(text, "cascade steps ");
+  ASSERT_EQ(rows.size(), 2u) << text;
+  EXPECT_NE(rows[0].find("3.020 ± 0.030"), std::string::npos) << rows[0];
+  for (const char* expected : {"45.6", "[44, 47.1]", "58.0 ± 1.2"}) {
+    EXPECT_NE(rows[1].find(expected), std::string::npos) << expected << "\n" << rows[1];
+  }
+  for (const char* total :
+       {"cascade steps ", "unconverged steps ", "max cascade rounds ", "oracle updates "}) {
+    for (const std::string& line : lines_starting(text, total)) {
+      EXPECT_EQ(line.find('$'), std::string::npos) << line;
+    }
+  }
+  EXPECT_NE(line_starting(text, "oracle updates ").find("41.5 ± 1.5"), std::string::npos) << text;
+  // USD totals keep their dollars.
+  EXPECT_NE(line_starting(text, "lending bad debt  ").find("$1.23M ± $12.3K"), std::string::npos);
+}
+
+TEST(Inspect, FeedbackRunPrintsTheCascades) {
+  const std::string text = inspection(test::feedback_run_result(), 0);
+  for (const char* expected :
+       {"\ncascades: oracle on, permanent impact share 0.667, at most 4 rounds a step\n",
+        "\nsteps with a cascade  3.020 ± 0.030 per path\n",
+        "\noracle updates        41.5 ± 1.5 per path\n",
+        // 0.8 unconverged steps per path x 5 paths.
+        "\nrounds: 1: 1,380 steps, 2: 12 steps, 3: 3 steps, 4: 5 steps, unconverged steps: 4\n"}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+  }
+  // After the shortfall tables.
+  EXPECT_LT(text.find("top 3 assets by mean USD sold"), text.find("\ncascades:"));
+}
+
+TEST(Inspect, CascadesWithoutAnOracleShowNoUpdates) {
+  run_result r = test::feedback_run_result();
+  r.system.feedback.oracle = false;
+  const std::string text = inspection(r, 0);
+  EXPECT_NE(text.find("cascades: oracle off,"), std::string::npos) << text;
+  const std::vector<std::string> lines = lines_of(text);
+  const auto per_path = std::count_if(lines.begin(), lines.end(), [](const std::string& line) {
+    return line.size() > 9 && line.compare(line.size() - 9, 9, " per path") == 0;
+  });
+  EXPECT_EQ(per_path, 1) << text;  // the steps with a cascade, not the oracle's updates
+}
+
+TEST(Inspect, LongRoundsHistogramWrapsUnderItsLead) {
+  run_result r = test::feedback_run_result();
+  r.system.feedback.max_cascade_rounds = 40;
+  r.system.feedback.rounds_histogram.assign(41, 123'456);
+  const std::vector<std::string> lines = lines_of(inspection(r, 0));
+  const auto first = std::find_if(lines.begin(), lines.end(), [](const std::string& line) {
+    return line.rfind("rounds: 1: 123,456 steps, 2: ", 0) == 0;
+  });
+  ASSERT_NE(first, lines.end());
+  ASSERT_NE(first + 1, lines.end());
+  EXPECT_EQ((first + 1)->rfind("        ", 0), 0u) << *(first + 1);  // under "1:"
+  EXPECT_NE((first + 1)->substr(8, 1), " ") << *(first + 1);
+}
+
+TEST(Inspect, FeedbackRunPrintsTheEndogenousDrawdownsLargestFirst) {
+  const std::string all = inspection(test::feedback_run_result(), 0);
+  const std::size_t table = all.find("top 2 assets by mean endogenous drawdown");
+  ASSERT_NE(table, std::string::npos) << all;
+  const std::string text = all.substr(table);  // the sold table has the same ids
+  // SOL: mean 0.1234567, se 0.0012345, 99% VaR 4.56M x 2 x 1e-7; BTC a tenth of it; ETH
+  // never moved, not listed.
+  const std::string sol = line_starting(text, "SOL    ");
+  for (const char* expected : {"12.35% ± 0.12%", "12.5%", "91.2%"}) {
+    EXPECT_NE(sol.find(expected), std::string::npos) << expected << "\n" << text;
+  }
+  EXPECT_NE(line_starting(text, "BTC    ").find("1.235% ± 0.012%"), std::string::npos) << text;
+  EXPECT_NE(line_starting(text, "asset  ").find("VaR 99%"), std::string::npos) << text;
+  EXPECT_LT(text.find("\nSOL    "), text.find("\nBTC    "));
+}
+
+TEST(Inspect, FeedbackRunPrintsTheAmplificationTable) {
+  const std::string text = inspection(test::feedback_run_result(), 0);
+  EXPECT_NE(text.find("\namplification: USD per path on the same paths"), std::string::npos)
+      << text;
+  const std::string header = line_starting(text, "figure  ");
+  EXPECT_NE(header.find("full ± se  "), std::string::npos) << header;
+  EXPECT_NE(header.find("no permanent ± se"), std::string::npos) << header;
+  EXPECT_NE(header.find("perfect oracle ± se"), std::string::npos) << header;
+  const std::string book = line_starting(text, "book loss  ");
+  std::size_t at = 0;
+  for (const char* cell : {"$1.50M ± $20.0K", "$1.00M ± $15.0K", "1.500 ± 0.020", "$1.20M ± $18.0K",
+                           "1.250 ± 0.010"}) {
+    at = book.find(cell, at);
+    EXPECT_NE(at, std::string::npos) << cell << "\n" << book;
+  }
+  // No loss without permanent impact: the ratio is undefined.
+  const std::string uncovered = line_starting(text, "uncovered  ");
+  at = 0;
+  for (const char* cell : {"$200K ± $5.00K", "$0 ± $0", "n/a", "$160K ± $4.00K", "1.250 ± 0.030"}) {
+    at = uncovered.find(cell, at);
+    EXPECT_NE(at, std::string::npos) << cell << "\n" << uncovered;
+  }
+  EXPECT_LT(text.find("\ncascades:"), text.find("\namplification:"));
+}
+
+TEST(Inspect, AmplificationNotComputedIsSaidSo) {
+  run_result r = test::feedback_run_result();
+  r.system.feedback.amplification = false;
+  r.system.feedback.amplification_rows.clear();
+  const std::string text = inspection(r, 0);
+  EXPECT_NE(text.find("\namplification: not computed ([cascade] amplification = false)\n"),
+            std::string::npos)
+      << text;
+}
+
+TEST(Inspect, RunWithoutFeedbackPrintsNeitherCascadesNorAmplification) {
+  const std::string text = inspection(test::executed_result(), 0);
+  EXPECT_EQ(text.find("cascades:"), std::string::npos) << text;
+  EXPECT_EQ(text.find("amplification"), std::string::npos) << text;
 }
 
 // --- CSV ---
@@ -893,6 +1026,33 @@ TEST(InspectJson, SystemTotalsWhenExecuted) {
   EXPECT_EQ(bad_debt["tail"][1]["var"], 9'120'000.0);  // 4.56M x 2
   EXPECT_TRUE(bad_debt["tail"][2]["es_se"].is_null());
   EXPECT_EQ(j["system"]["insurance_fund_usd"], 20'000'000.0);
+}
+
+TEST(InspectJson, FeedbackWhenTheRunHadIt) {
+  const nlohmann::json j = json_of(test::feedback_run_result(), top(0));
+  const nlohmann::json& f = j["system"]["feedback"];
+  EXPECT_EQ(f["oracle"], true);
+  EXPECT_EQ(f["permanent_impact_share"], 0.6667);
+  EXPECT_EQ(f["max_cascade_rounds"], 4);
+  EXPECT_EQ(f["amplification"], true);
+  EXPECT_EQ(f["rounds_histogram"], nlohmann::json({0, 1380, 12, 3, 5}));
+  ASSERT_EQ(f["asset_drawdown"].size(), 3u);
+  EXPECT_EQ(f["asset_drawdown"][2]["id"], "SOL");
+  EXPECT_EQ(f["asset_drawdown"][2]["mean"], 1'234'567.0 * 1e-7);
+  EXPECT_EQ(f["asset_drawdown"][2]["tail"][1]["level"], 0.99);
+  ASSERT_EQ(f["amplification_rows"].size(), 2u);
+  const nlohmann::json& book = f["amplification_rows"][0];
+  EXPECT_EQ(book["figure"], "book_loss_usd");
+  EXPECT_EQ(book["full_mean"], 1.5e6);
+  EXPECT_EQ(book["permanent_amplification"], 1.5);
+  EXPECT_EQ(book["oracle_effect_se"], 0.01);
+  EXPECT_TRUE(f["amplification_rows"][1]["permanent_amplification"].is_null());
+}
+
+TEST(InspectJson, NoFeedbackIsNull) {
+  const nlohmann::json j = json_of(test::executed_result(), top(0));
+  ASSERT_TRUE(j["system"].contains("feedback"));
+  EXPECT_TRUE(j["system"]["feedback"].is_null());
 }
 
 // --- the stored configuration ---

@@ -13,6 +13,7 @@
 #include <limits>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "host/engine/margin_ratio.hpp"
@@ -243,6 +244,57 @@ inline run_result executed_result() {
   return r;
 }
 
+// executed_result() with the step-synchronous stage: the four count totals, a rounds
+// histogram of up to 4 rounds, drawdowns (fractions) of SOL, BTC and none of ETH, and
+// both amplification rows, one with an undefined ratio (no loss without permanent
+// impact).
+inline run_result feedback_run_result() {
+  run_result r = executed_result();
+  system_result& s = r.system;
+  const std::vector<std::pair<const char*, usd_estimate>> counts = {
+      {"cascade_steps", {3.02, 0.0302}},
+      {"unconverged_steps", {0.8, 0.4}},
+      {"max_cascade_rounds", {3.6, 0.24}},
+      {"oracle_updates", {41.5, 1.5}}};
+  for (const auto& [name, estimate] : counts) {
+    loss_distribution d = make_distribution(1e-5, 4);
+    d.mean = estimate.mean;
+    d.mean_se = estimate.se;
+    s.total_names.push_back(name);
+    s.totals.push_back(d);
+  }
+  s.path_totals.clear();
+  for (std::int64_t p = 0; p < system_paths; ++p) {
+    for (std::size_t t = 0; t < s.total_names.size(); ++t) {
+      s.path_totals.push_back(t == 1 ? 0.0 : 1000.5 * static_cast<double>(p * 11 + t));
+    }
+  }
+  feedback_result& f = s.feedback;
+  f.enabled = true;
+  f.oracle = true;
+  f.permanent_impact_share = 0.6667;
+  f.max_cascade_rounds = 4;
+  f.amplification = true;
+  f.rounds_histogram = {0, 1380, 12, 3, 5};
+  f.asset_drawdown = {make_distribution(1e-8, 4), make_distribution(0.0, 1),
+                      make_distribution(1e-7, 4)};
+  amplification_row book;
+  book.figure = "book_loss_usd";
+  book.full = {1.5e6, 2e4};
+  book.no_permanent = {1.0e6, 1.5e4};
+  book.perfect_oracle = {1.2e6, 1.8e4};
+  book.permanent_amplification = {1.5, 0.02};
+  book.oracle_effect = {1.25, 0.01};
+  amplification_row uncovered;
+  uncovered.figure = "uncovered_usd";
+  uncovered.full = {2.0e5, 5e3};
+  uncovered.no_permanent = {0.0, 0.0};
+  uncovered.perfect_oracle = {1.6e5, 4e3};
+  uncovered.oracle_effect = {1.25, 0.03};  // permanent_amplification stays NaN: 0 / 0
+  f.amplification_rows = {book, uncovered};
+  return r;
+}
+
 inline bool same_double(double a, double b) {
   return a == b || (std::isnan(a) && std::isnan(b));
 }
@@ -321,6 +373,41 @@ inline void expect_same_distributions(const std::vector<loss_distribution>& a,
   }
 }
 
+inline void expect_same_estimate(const usd_estimate& a, const usd_estimate& b,
+                                 const std::string& what) {
+  EXPECT_TRUE(same_double(a.mean, b.mean)) << what << " mean: " << a.mean << " vs " << b.mean;
+  EXPECT_TRUE(same_double(a.se, b.se)) << what << " se: " << a.se << " vs " << b.se;
+}
+
+inline void expect_same_ratio(const ratio_estimate& a, const ratio_estimate& b,
+                              const std::string& what) {
+  EXPECT_TRUE(same_double(a.ratio, b.ratio)) << what << ": " << a.ratio << " vs " << b.ratio;
+  EXPECT_TRUE(same_double(a.se, b.se)) << what << " se: " << a.se << " vs " << b.se;
+}
+
+inline void expect_same_feedback(const feedback_result& a, const feedback_result& b) {
+  EXPECT_EQ(a.enabled, b.enabled);
+  EXPECT_EQ(a.oracle, b.oracle);
+  EXPECT_TRUE(same_double(a.permanent_impact_share, b.permanent_impact_share));
+  EXPECT_EQ(a.max_cascade_rounds, b.max_cascade_rounds);
+  EXPECT_EQ(a.amplification, b.amplification);
+  EXPECT_EQ(a.rounds_histogram, b.rounds_histogram);
+  expect_same_distributions(a.asset_drawdown, b.asset_drawdown, "asset_drawdown");
+  ASSERT_EQ(a.amplification_rows.size(), b.amplification_rows.size());
+  for (std::size_t i = 0; i < a.amplification_rows.size(); ++i) {
+    const amplification_row& x = a.amplification_rows[i];
+    const amplification_row& y = b.amplification_rows[i];
+    SCOPED_TRACE("amplification row " + std::to_string(i));
+    EXPECT_EQ(x.figure, y.figure);
+    expect_same_estimate(x.full, y.full, "full");
+    expect_same_estimate(x.no_permanent, y.no_permanent, "no_permanent");
+    expect_same_estimate(x.perfect_oracle, y.perfect_oracle, "perfect_oracle");
+    expect_same_ratio(x.permanent_amplification, y.permanent_amplification,
+                      "permanent_amplification");
+    expect_same_ratio(x.oracle_effect, y.oracle_effect, "oracle_effect");
+  }
+}
+
 inline void expect_same_system(const system_result& a, const system_result& b) {
   EXPECT_EQ(a.executed, b.executed);
   EXPECT_TRUE(same_double(a.lending_reserve_usd, b.lending_reserve_usd));
@@ -334,6 +421,7 @@ inline void expect_same_system(const system_result& a, const system_result& b) {
   expect_same_distributions(a.asset_sold, b.asset_sold, "asset_sold");
   expect_same_distributions(a.asset_bought, b.asset_bought, "asset_bought");
   expect_same_doubles(a.path_totals, b.path_totals, "path_totals");
+  expect_same_feedback(a.feedback, b.feedback);
 }
 
 inline void expect_same_result(const run_result& a, const run_result& b) {

@@ -531,6 +531,72 @@ TEST(ResultReader, ExecutionColumnOfTheWrongLength) {
                                   "(one per unit in '/lending_accounts/id')");
 }
 
+// /system/feedback came after /system: a file without it reads as a run without
+// feedback, every other figure as written.
+TEST(ResultReader, FileWithoutFeedbackReadsWithFeedbackDisabled) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  const run_result read = read_result_file(path);
+  ASSERT_TRUE(read.system.executed);
+  EXPECT_FALSE(read.system.feedback.enabled);
+  EXPECT_TRUE(read.system.feedback.rounds_histogram.empty());
+  EXPECT_TRUE(read.system.feedback.asset_drawdown.empty());
+  EXPECT_TRUE(read.system.feedback.amplification_rows.empty());
+  test::expect_same_system(read.system, test::executed_result().system);
+}
+
+fs::path feedback_file(const scratch_directory& dir) {
+  fs::path path = dir / "run.h5";
+  write_result_file(test::feedback_run_result(), path);
+  return path;
+}
+
+TEST(ResultReader, FeedbackWithoutTheDrawdowns) {
+  scratch_directory dir;
+  const fs::path path = feedback_file(dir);
+  edit(path, [](hid_t file) { H5Ldelete(file, "system/assets/drawdown_es", H5P_DEFAULT); });
+  EXPECT_EQ(read_error(path), prefix(path) + "dataset '/system/assets/drawdown_es' is missing");
+}
+
+TEST(ResultReader, RoundsHistogramNotMaxRoundsPlusOne) {
+  scratch_directory dir;
+  const fs::path path = feedback_file(dir);
+  edit(path, [](hid_t file) {
+    H5Ldelete(file, "system/feedback/rounds_histogram", H5P_DEFAULT);
+    write_int_dataset(file, "system/feedback/rounds_histogram", {0, 1, 2});
+  });
+  EXPECT_EQ(read_error(path),
+            prefix(path) +
+                "dataset '/system/feedback/rounds_histogram' has 3 rows, expected 5 (entry r: "
+                "steps that took r rounds, r = 0..attribute 'max_cascade_rounds')");
+}
+
+TEST(ResultReader, FeedbackFlagNeitherZeroNorOne) {
+  scratch_directory dir;
+  const fs::path path = feedback_file(dir);
+  edit(path, [](hid_t file) {
+    H5Adelete_by_name(file, "system/feedback", "oracle", H5P_DEFAULT);
+    const hid_t group = H5Gopen2(file, "system/feedback", H5P_DEFAULT);
+    write_int_attribute(group, "oracle", 2);
+    H5Gclose(group);
+  });
+  EXPECT_EQ(read_error(path),
+            prefix(path) + "attribute 'oracle' of '/system/feedback' is 2, expected 0 or 1");
+}
+
+TEST(ResultReader, AmplificationColumnOfTheWrongLength) {
+  scratch_directory dir;
+  const fs::path path = feedback_file(dir);
+  edit(path, [](hid_t file) {
+    H5Ldelete(file, "system/feedback/amplification/oracle_effect_se", H5P_DEFAULT);
+    write_double_dataset(file, "system/feedback/amplification/oracle_effect_se", {1});
+  });
+  EXPECT_EQ(read_error(path), prefix(path) +
+                                  "dataset '/system/feedback/amplification/oracle_effect_se' has 1 "
+                                  "rows, expected 2 (one per figure in "
+                                  "'/system/feedback/amplification/figure')");
+}
+
 TEST(ResultReader, SystemWithoutAnAttribute) {
   scratch_directory dir;
   const fs::path path = executed_file(dir);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <hdf5.h>
+#include <hdf5_hl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -793,6 +794,129 @@ TEST(ResultWriter, PathTotalsOfTheWrongSizeIsAnError) {
             "cannot write results to '" + (dir / "run.h5").string() +
                 "': the system result keeps 29 per-path totals, expected none or 30 (5 paths x 6 "
                 "totals)");
+}
+
+// --- feedback (/system/feedback) ---
+
+TEST(ResultWriter, RoundTripKeepsFeedback) {
+  scratch_directory dir;
+  const run_result written = test::feedback_run_result();
+  write_result_file(written, dir / "run.h5");
+  const run_result read = read_result_file(dir / "run.h5");
+  expect_same_result(written, read);
+  ASSERT_TRUE(read.system.feedback.enabled);
+  EXPECT_TRUE(std::isnan(read.system.feedback.amplification_rows[1].permanent_amplification.ratio));
+}
+
+TEST(ResultWriter, RoundTripOfFeedbackWithoutAmplificationNorOracle) {
+  scratch_directory dir;
+  run_result written = test::feedback_run_result();
+  written.system.feedback.oracle = false;
+  written.system.feedback.amplification = false;
+  written.system.feedback.amplification_rows.clear();
+  write_result_file(written, dir / "run.h5");
+  expect_same_result(written, read_result_file(dir / "run.h5"));
+  EXPECT_EQ(raw_file(dir / "run.h5").dims("/system/feedback/amplification/full_mean"),
+            std::vector<hsize_t>{0});
+}
+
+// The dimension scale `name` of the group at `group` is attached to `dataset`'s axis 0.
+bool scale_attached(const raw_file& raw, const std::string& group, const std::string& name,
+                    const std::string& dataset) {
+  const hid_t scale = H5Dopen2(raw.id, (group + "/" + name).c_str(), H5P_DEFAULT);
+  const hid_t data = H5Dopen2(raw.id, (group + "/" + dataset).c_str(), H5P_DEFAULT);
+  const bool attached = H5DSis_scale(scale) > 0 && H5DSis_attached(data, scale, 0) > 0;
+  H5Dclose(data);
+  H5Dclose(scale);
+  return attached;
+}
+
+TEST(ResultWriter, FeedbackLayoutMatchesTheDocumentation) {
+  scratch_directory dir;
+  const run_result written = test::feedback_run_result();
+  write_result_file(written, dir / "run.h5");
+  const raw_file raw(dir / "run.h5");
+  EXPECT_EQ(raw.integer_attribute("/system/feedback", "oracle"), 1);
+  EXPECT_EQ(raw.double_attribute("/system/feedback", "permanent_impact_share"), 0.6667);
+  EXPECT_EQ(raw.integer_attribute("/system/feedback", "max_cascade_rounds"), 4);
+  EXPECT_EQ(raw.integer_attribute("/system/feedback", "amplification"), 1);
+  // Entry r: steps that took r rounds; entry 0 unused.
+  EXPECT_EQ(raw.doubles("/system/feedback/rounds_histogram"),
+            (std::vector<double>{0, 1380, 12, 3, 5}));
+  EXPECT_EQ(raw.doubles("/system/feedback/rounds"), (std::vector<double>{0, 1, 2, 3, 4}));
+  EXPECT_TRUE(scale_attached(raw, "/system/feedback", "rounds", "rounds_histogram"));
+  // The drawdown columns beside sold_ and bought_, one row per asset.
+  EXPECT_EQ(raw.dims("/system/assets/drawdown_mean"), std::vector<hsize_t>{3});
+  EXPECT_EQ(raw.dims("/system/assets/drawdown_var"), (std::vector<hsize_t>{3, 3}));
+  EXPECT_EQ(raw.doubles("/system/assets/drawdown_histogram_bins"), (std::vector<double>{4, 1, 4}));
+  EXPECT_EQ(raw.doubles("/system/assets/drawdown_mean")[2], 1'234'567.0 * 1e-7);
+  // The amplification table: one row per figure, `figure` labelling the rows.
+  const std::string table = "/system/feedback/amplification";
+  EXPECT_EQ(raw.strings(table + "/figure"),
+            (std::vector<std::string>{"book_loss_usd", "uncovered_usd"}));
+  const std::vector<std::pair<const char*, std::vector<double>>> columns = {
+      {"full_mean", {1.5e6, 2.0e5}},           {"full_se", {2e4, 5e3}},
+      {"no_permanent_mean", {1.0e6, 0.0}},     {"no_permanent_se", {1.5e4, 0.0}},
+      {"perfect_oracle_mean", {1.2e6, 1.6e5}}, {"perfect_oracle_se", {1.8e4, 4e3}},
+      {"oracle_effect", {1.25, 1.25}},         {"oracle_effect_se", {0.01, 0.03}}};
+  for (const auto& [name, values] : columns) {
+    EXPECT_EQ(raw.doubles(table + "/" + name), values) << name;
+    EXPECT_TRUE(scale_attached(raw, table, "figure", name)) << name;
+  }
+  const std::vector<double> ratio = raw.doubles(table + "/permanent_amplification");
+  ASSERT_EQ(ratio.size(), 2u);
+  EXPECT_EQ(ratio[0], 1.5);
+  EXPECT_TRUE(std::isnan(ratio[1]));
+  EXPECT_TRUE(raw.exists(table + "/permanent_amplification_se"));
+}
+
+TEST(ResultWriter, RunWithoutFeedbackWritesNoFeedback) {
+  scratch_directory dir;
+  write_result_file(test::executed_result(), dir / "run.h5");
+  const raw_file raw(dir / "run.h5");
+  EXPECT_FALSE(raw.exists("/system/feedback"));
+  EXPECT_FALSE(raw.exists("/system/assets/drawdown_mean"));
+}
+
+TEST(ResultWriter, RoundsHistogramNotMaxRoundsPlusOneIsAnError) {
+  scratch_directory dir;
+  run_result bad = test::feedback_run_result();
+  bad.system.feedback.rounds_histogram.pop_back();
+  EXPECT_EQ(write_error(bad, dir / "run.h5"),
+            "cannot write results to '" + (dir / "run.h5").string() +
+                "': the feedback result has a rounds histogram of 4 entries for "
+                "max_cascade_rounds 4, expected max_cascade_rounds + 1");
+  EXPECT_TRUE(dir.entries().empty());
+}
+
+TEST(ResultWriter, DrawdownsNotOnePerAssetIsAnError) {
+  scratch_directory dir;
+  run_result bad = test::feedback_run_result();
+  bad.system.feedback.asset_drawdown.pop_back();
+  EXPECT_EQ(write_error(bad, dir / "run.h5"),
+            "cannot write results to '" + (dir / "run.h5").string() +
+                "': the feedback result has 2 drawdown distributions, expected 3 (one per "
+                "asset)");
+}
+
+TEST(ResultWriter, DrawdownOverDifferentPathsIsAnError) {
+  scratch_directory dir;
+  run_result bad = test::feedback_run_result();
+  bad.system.feedback.asset_drawdown[2].paths = 4;
+  EXPECT_EQ(write_error(bad, dir / "run.h5"),
+            "cannot write results to '" + (dir / "run.h5").string() +
+                "': the distribution of the drawdown of 'SOL' is over 4 paths, that of "
+                "'lending_bad_debt_usd' over 5; all must share one number of paths");
+}
+
+TEST(ResultWriter, AmplificationRowsWithoutTheirPassesIsAnError) {
+  scratch_directory dir;
+  run_result bad = test::feedback_run_result();
+  bad.system.feedback.amplification = false;
+  EXPECT_EQ(write_error(bad, dir / "run.h5"),
+            "cannot write results to '" + (dir / "run.h5").string() +
+                "': the feedback result has 2 amplification rows but no amplification passes "
+                "ran");
 }
 
 TEST(ResultWriter, SystemIsIgnoredWhenNotExecuted) {
