@@ -43,14 +43,18 @@ struct path_account {
 // The pass's lists of units, in the order they were first touched: those
 // queued or watched (active), every one touched (recorded at the pass's end),
 // and the multi-asset units whose box test says they may trigger (candidates,
-// by multi-asset index).
+// by multi-asset index), for the whole path and for the current block of steps.
 struct unit_lists {
   int* active;
   int* touched;
   int* candidates;
+  int* block_candidates;  // the candidates the current block of steps' box cannot clear
+  int* dormant;           // watched lending accounts the current block's box clears
   int n_active;
   int n_touched;
   int n_candidates;
+  int n_block_candidates;
+  int n_dormant;
 };
 
 // A path's scratch, given by the backend: zero ledger on entry (and left zero),
@@ -160,7 +164,9 @@ LEVRISK_HD inline unit_track& track_of(const execution_context& c, int unit) {
 LEVRISK_HD inline void queue_unit(const execution_context& c, int unit, int due_step) {
   unit_track& t = track_of(c, unit);
   if (t.phase == phase_closed) return;  // auto-deleveraging closed it before its ladder crossed
-  if (t.phase == phase_untouched) c.lists->active[c.lists->n_active++] = unit;
+  if (t.phase == phase_untouched || t.phase == phase_dormant) {
+    c.lists->active[c.lists->n_active++] = unit;
+  }
   t.phase = phase_queued;
   t.due_step = due_step;
 }
@@ -168,7 +174,9 @@ LEVRISK_HD inline void queue_unit(const execution_context& c, int unit, int due_
 // Watches the unit for its next trigger from the step after `step` on.
 LEVRISK_HD inline void watch_unit(const execution_context& c, int unit, int step) {
   unit_track& t = track_of(c, unit);
-  if (t.phase == phase_untouched) c.lists->active[c.lists->n_active++] = unit;
+  if (t.phase == phase_untouched || t.phase == phase_dormant) {
+    c.lists->active[c.lists->n_active++] = unit;
+  }
   t.phase = phase_watching;
   t.due_step = step;
 }

@@ -202,7 +202,7 @@ LEVRISK_HD inline int ledger_step_doubles(int n_assets) {
   return 2 + 4 * n_assets;
 }
 LEVRISK_HD LEVRISK_FORCEINLINE std::int64_t unit_list_ints(int n_units, int n_exact_units) {
-  return 2 * static_cast<std::int64_t>(n_units) + n_exact_units;
+  return 3 * static_cast<std::int64_t>(n_units) + 2 * static_cast<std::int64_t>(n_exact_units);
 }
 LEVRISK_HD inline std::int64_t ledger_doubles(int n_steps, int n_assets) {
   return static_cast<std::int64_t>(n_steps + 1) * ledger_step_doubles(n_assets);

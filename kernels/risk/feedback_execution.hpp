@@ -41,8 +41,10 @@
 
 namespace levrisk {
 
-// How far a multiplier may move before the multi-asset units are screened again.
+// How far a multiplier may first move before the multi-asset units are screened again.
 constexpr double screen_multiplier_slack = 0.02;
+// Steps of a block, over whose price box the candidates are screened again.
+constexpr int screen_block_steps = 16;
 // The largest |log error| a feed's reading can have: the normal's 24-bit bound
 // (kernels/rng/normal.hpp) in units of its standard deviation.
 constexpr float max_normal_magnitude = 5.78f;
@@ -78,10 +80,17 @@ struct feedback_state {
   double lowest_multiplier[MaxAssets];
   double screen_low[MaxAssets];  // the multipliers' range the candidates were screened for
   double screen_high[MaxAssets];
-  float stored_low[MaxAssets];  // the stored prices' box
+  double screen_slack[MaxAssets];  // the band's width beyond the multipliers seen
+  float stored_low[MaxAssets];     // the stored prices' box
   float stored_high[MaxAssets];
-  float box_low[MaxAssets];  // the box of trigger prices of the last screen
+  float box_low[MaxAssets];  // the box of trigger prices of the last whole-path screen
   float box_high[MaxAssets];
+  float block_low[MaxAssets];  // the same for the current block of steps
+  float block_high[MaxAssets];
+  float noise_low[MaxAssets];  // the oracle's largest feed error, as factors
+  float noise_high[MaxAssets];
+  int oracle_lookback;            // steps before a block whose market its oracle can read
+  int block_end;                  // the current block's last step
   double sold_before[MaxAssets];  // the account's sales when the round began
   double bought_before[MaxAssets];
   oracle_state<MaxAssets> oracle;
@@ -160,18 +169,9 @@ LEVRISK_HD inline void screen_candidates(const execution_context& c, bool oracle
     low[k] = st.stored_low[k] * static_cast<float>(st.screen_low[k]);
     high[k] = st.stored_high[k] * static_cast<float>(st.screen_high[k]);
     if (!oracle) continue;
-    const oracle_rule& rule = e.oracle.rules[k];
-    float noise = 0.0f;
-    for (int f = 0; f < rule.n_feeds; ++f) {
-      const float n = e.oracle.feeds[rule.first_feed + f].noise;
-      noise = n > noise ? n : noise;
-    }
-    low[k] = low[k] < 1.0f ? low[k] : 1.0f;  // readings before the snapshot
-    high[k] = high[k] > 1.0f ? high[k] : 1.0f;
-    low[k] = (low[k] < rule.initial_growth ? low[k] : rule.initial_growth) *
-             exp_float(-max_normal_magnitude * noise);
-    high[k] = (high[k] > rule.initial_growth ? high[k] : rule.initial_growth) *
-              exp_float(max_normal_magnitude * noise);
+    const float initial = e.oracle.rules[k].initial_growth;
+    low[k] = (low[k] < initial ? low[k] : initial) * st.noise_low[k];
+    high[k] = (high[k] > initial ? high[k] : initial) * st.noise_high[k];
   }
   const health_forms_view& forms = c.v.exact.forms;
   for (int m = 0; m < forms.n_units; ++m) {
@@ -185,7 +185,7 @@ LEVRISK_HD inline void screen_candidates(const execution_context& c, bool oracle
 }
 
 // Whether an open lending account can turn liquidatable at any trigger prices
-// inside the last screen's box: its margin's worst case there (with the
+// inside the current block's box: its margin's worst case there (with the
 // screen's relative margin for rounding).
 template <int MaxAssets>
 LEVRISK_HD inline bool lending_may_trigger_in_box(const execution_context& c, int unit,
@@ -201,44 +201,130 @@ LEVRISK_HD inline bool lending_may_trigger_in_box(const execution_context& c, in
         balance[2 * static_cast<std::ptrdiff_t>(i)] * legs[i].liquidation_threshold -
         balance[2 * static_cast<std::ptrdiff_t>(i) + 1];
     const int k = legs[i].asset;
-    const double low = e.asset_moves[k] == 0 ? 1.0 : static_cast<double>(st.box_low[k]);
-    const double high = e.asset_moves[k] == 0 ? 1.0 : static_cast<double>(st.box_high[k]);
+    const double low = e.asset_moves[k] == 0 ? 1.0 : static_cast<double>(st.block_low[k]);
+    const double high = e.asset_moves[k] == 0 ? 1.0 : static_cast<double>(st.block_high[k]);
     worst += coefficient * (coefficient > 0.0 ? low : high);
     scale += (coefficient > 0.0 ? coefficient : -coefficient) * high;
   }
   return worst < scale * screen_relative_margin;
 }
 
-// Dormant accounts that the widened box lets trigger are watched again.
+// Lending accounts watched after a first execution that the block's box
+// clears go dormant (out of the active list) until a block whose box does not;
+// dormant ones it does not clear are watched again.
 template <int MaxAssets>
-LEVRISK_HD inline void wake_dormant(const execution_context& c,
+LEVRISK_HD inline void sort_watched(const execution_context& c,
                                     const feedback_state<MaxAssets>& st) {
-  const unit_lists& l = *c.lists;
-  for (int i = 0; i < l.n_active; ++i) {
-    unit_track& t = c.tracks[l.active[i]];
-    if (t.phase == phase_dormant && lending_may_trigger_in_box(c, l.active[i], st)) {
+  unit_lists& l = *c.lists;
+  int asleep = 0;
+  for (int i = 0; i < l.n_dormant; ++i) {
+    const int unit = l.dormant[i];
+    unit_track& t = c.tracks[unit];
+    if (t.phase != phase_dormant) continue;  // woken since, and active again
+    if (lending_may_trigger_in_box(c, unit, st)) {
       t.phase = phase_watching;
+      l.active[l.n_active++] = unit;
+    } else {
+      l.dormant[asleep++] = unit;
     }
   }
+  int kept = 0;
+  const int n_active = l.n_active;
+  for (int i = 0; i < n_active; ++i) {
+    const int unit = l.active[i];
+    unit_track& t = c.tracks[unit];
+    if (t.phase == phase_watching && !is_perp(c.v.execution.units[unit]) &&
+        !lending_may_trigger_in_box(c, unit, st)) {
+      t.phase = phase_dormant;
+      l.dormant[asleep++] = unit;
+      continue;
+    }
+    l.active[kept++] = unit;
+  }
+  l.n_active = kept;
+  l.n_dormant = asleep;
 }
 
 // Screens again when a multiplier has left the screened range.
 template <int MaxAssets>
-LEVRISK_HD inline void rescreen_if_moved(const execution_context& c, bool oracle,
-                                         feedback_state<MaxAssets>& st) {
+LEVRISK_HD inline void rescreen_if_moved(const execution_context& c, const stored_rows& stored,
+                                         int step, bool oracle, feedback_state<MaxAssets>& st) {
   bool outside = false;
   for (int k = 0; k < c.rows.n_assets; ++k) {
     const double m = st.multiplier[k];
     if (m >= st.screen_low[k] && m <= st.screen_high[k]) continue;
-    st.screen_low[k] =
-        (m < st.screen_low[k] ? m : st.screen_low[k]) * (1.0 - screen_multiplier_slack);
-    st.screen_high[k] =
-        (m > st.screen_high[k] ? m : st.screen_high[k]) * (1.0 + screen_multiplier_slack);
+    // The band's slack doubles at each screen (up to half the price), so a
+    // steady slide costs a logarithmic number of screens, not one per step.
+    const double slack = st.screen_slack[k] * 2.0 < 0.5 ? st.screen_slack[k] * 2.0 : 0.5;
+    st.screen_slack[k] = slack;
+    st.screen_low[k] = (m < st.screen_low[k] ? m : st.screen_low[k]) * (1.0 - slack);
+    st.screen_high[k] = (m > st.screen_high[k] ? m : st.screen_high[k]) * (1.0 + slack);
     outside = true;
   }
   if (!outside) return;
   screen_candidates(c, oracle, st);
-  wake_dormant(c, st);
+  screen_block(c, stored, step, oracle, st);
+}
+
+// The candidates the box of trigger prices over steps [from, block_end] cannot
+// clear: the stored prices of those steps (and of the steps an oracle reads)
+// times the multipliers' screened range; with an oracle, its current price
+// and its feeds' largest errors too.
+// The box of trigger prices over steps [from, block_end] (screen_block).
+template <int MaxAssets>
+LEVRISK_HD inline void block_box(const execution_context& c, const stored_rows& stored, int from,
+                                 bool oracle, feedback_state<MaxAssets>& st) {
+  const int n = c.rows.n_assets;
+  float* low = st.block_low;
+  float* high = st.block_high;
+  const int first = from - (oracle ? st.oracle_lookback : 0);
+  for (int k = 0; k < n; ++k) low[k] = high[k] = first < 0 ? 1.0f : stored.growth_at(first)[k];
+  for (int step = first < 0 ? 0 : first; step <= st.block_end; ++step) {
+    const float* g = stored.growth_at(step);
+    for (int k = 0; k < n; ++k) {
+      low[k] = g[k] < low[k] ? g[k] : low[k];
+      high[k] = g[k] > high[k] ? g[k] : high[k];
+    }
+  }
+  for (int k = 0; k < n; ++k) {
+    low[k] *= static_cast<float>(st.screen_low[k]);
+    high[k] *= static_cast<float>(st.screen_high[k]);
+    if (!oracle) continue;
+    const float published = st.oracle.growth[k];
+    low[k] = (low[k] < published ? low[k] : published) * st.noise_low[k];
+    high[k] = (high[k] > published ? high[k] : published) * st.noise_high[k];
+  }
+}
+
+template <int MaxAssets>
+LEVRISK_HD inline void screen_block(const execution_context& c, const stored_rows& stored, int from,
+                                    bool oracle, feedback_state<MaxAssets>& st) {
+  block_box(c, stored, from, oracle, st);
+  const float* low = st.block_low;
+  const float* high = st.block_high;
+  unit_lists& l = *c.lists;
+  l.n_block_candidates = 0;
+  int kept = 0;
+  for (int i = 0; i < l.n_candidates; ++i) {
+    const int m = l.candidates[i];
+    if (touched(c, c.v.execution.exact_units[m])) continue;
+    l.candidates[kept++] = m;
+    if (box_may_liquidate(health_worst_case(c.v.exact.forms, m, low, high))) {
+      l.block_candidates[l.n_block_candidates++] = m;
+    }
+  }
+  l.n_candidates = kept;
+  sort_watched(c, st);
+}
+
+// At a block's first step, the block's candidates.
+template <int MaxAssets>
+LEVRISK_HD inline void begin_block(const execution_context& c, const stored_rows& stored, int step,
+                                   bool oracle, feedback_state<MaxAssets>& st) {
+  if (step % screen_block_steps != 0) return;
+  const int end = step + screen_block_steps - 1;
+  st.block_end = end < c.v.n_steps ? end : c.v.n_steps;
+  screen_block(c, stored, step, oracle, st);
 }
 
 // Units at ladder positions [from, to) are first liquidatable at `step`.
@@ -272,24 +358,24 @@ LEVRISK_HD inline void walk_ladders(const execution_context& c, int step,
   }
 }
 
-// The candidates liquidatable at the trigger prices; candidates touched since
-// (by auto-deleveraging) leave the list.
+// The block's candidates liquidatable at the trigger prices; those touched
+// since (queued, or by auto-deleveraging) leave the block's list.
 template <int MaxAssets>
 LEVRISK_HD inline void test_candidates(const execution_context& c, int step,
                                        const feedback_state<MaxAssets>& st) {
   unit_lists& l = *c.lists;
   int kept = 0;
-  for (int i = 0; i < l.n_candidates; ++i) {
-    const int m = l.candidates[i];
+  for (int i = 0; i < l.n_block_candidates; ++i) {
+    const int m = l.block_candidates[i];
     const int unit = c.v.execution.exact_units[m];
     if (touched(c, unit)) continue;
     if (is_liquidatable(health_at(c.v.exact.forms, m, st.trigger_growth))) {
       queue_unit(c, unit, step + c.v.execution.keeper_delay_steps);
       continue;
     }
-    l.candidates[kept++] = m;
+    l.block_candidates[kept++] = m;
   }
-  l.n_candidates = kept;
+  l.n_block_candidates = kept;
 }
 
 // A lending account's margin at `growth` from its balances in the scratch: the
@@ -371,11 +457,7 @@ LEVRISK_HD inline void execute_lending_at(const execution_context& c, int unit, 
     balance[2 * static_cast<std::ptrdiff_t>(i) + 1] = b.debt[i];
   }
   t.due_step = step;  // watched from the next step on
-  if (lending_closed(b)) {
-    t.phase = phase_closed;
-  } else {
-    t.phase = lending_may_trigger_in_box(c, unit, st) ? phase_watching : phase_dormant;
-  }
+  t.phase = lending_closed(b) ? phase_closed : phase_watching;
 }
 
 template <int MaxAssets>
@@ -443,6 +525,7 @@ LEVRISK_HD inline void feedback_step(const execution_context& c, const stored_ro
   write_market_row(c, stored, step, st);
   if (pass.oracle && step > 0) oracle_step(e.oracle, market, path, step, st.oracle);
   point_triggers(c, step, pass.oracle, st);
+  begin_block(c, stored, step, pass.oracle, st);
   if (step == 0) {
     for (int i = 0; i < e.n_step0_units; ++i) {
       queue_unit(c, e.step0_units[i], e.keeper_delay_steps);
@@ -461,7 +544,7 @@ LEVRISK_HD inline void feedback_step(const execution_context& c, const stored_ro
       break;
     }
     write_market_row(c, stored, step, st);
-    rescreen_if_moved(c, pass.oracle, st);
+    rescreen_if_moved(c, stored, step, pass.oracle, st);
     // An oracle that publishes nothing new leaves the trigger prices as they
     // were: the step has converged.
     if (pass.oracle && !(step > 0 && oracle_step(e.oracle, market, path, step, st.oracle))) {
@@ -476,12 +559,37 @@ LEVRISK_HD inline void feedback_step(const execution_context& c, const stored_ro
   if (pass.record_units && rounds > 0) tally_add(e.rounds_histogram + rounds, 1ull);
 }
 
+// The oracle's reach for the screens: its feeds' largest errors per asset,
+// and the most steps before a step whose market it can read.
+template <int MaxAssets>
+LEVRISK_HD inline void set_oracle_bounds(const execution_view& e, int n_assets, bool oracle,
+                                         feedback_state<MaxAssets>& st) {
+  st.oracle_lookback = 0;
+  for (int k = 0; k < n_assets; ++k) {
+    st.noise_low[k] = st.noise_high[k] = 1.0f;
+    if (!oracle) continue;
+    const oracle_rule& rule = e.oracle.rules[k];
+    float noise = 0.0f;
+    int delay = 0;
+    for (int f = 0; f < rule.n_feeds; ++f) {
+      const oracle_feed& feed = e.oracle.feeds[rule.first_feed + f];
+      noise = feed.noise > noise ? feed.noise : noise;
+      delay = feed.delay_steps > delay ? feed.delay_steps : delay;
+    }
+    st.noise_low[k] = exp_float(-max_normal_magnitude * noise);
+    st.noise_high[k] = exp_float(max_normal_magnitude * noise);
+    const int lookback = rule.latency_steps + delay;
+    st.oracle_lookback = lookback > st.oracle_lookback ? lookback : st.oracle_lookback;
+  }
+}
+
 template <int MaxAssets>
 LEVRISK_HD inline void begin_pass(const execution_context& c, const stored_rows& stored,
                                   const feedback_pass& pass, feedback_state<MaxAssets>& st) {
   const int n = c.rows.n_assets;
   for (int k = 0; k < n; ++k) {
     st.multiplier[k] = st.lowest_multiplier[k] = 1.0;
+    st.screen_slack[k] = screen_multiplier_slack;
     st.screen_low[k] = 1.0 - screen_multiplier_slack;
     st.screen_high[k] = 1.0 + screen_multiplier_slack;
     st.stored_low[k] = st.stored_high[k] = 1.0f;
@@ -499,7 +607,9 @@ LEVRISK_HD inline void begin_pass(const execution_context& c, const stored_rows&
   }
   if (pass.oracle) oracle_begin(c.v.execution.oracle, n, st.oracle);
   st.cascade_steps = st.unconverged_steps = st.max_rounds = 0;
-  *c.lists = unit_lists{c.lists->active, c.lists->touched, c.lists->candidates, 0, 0, 0};
+  set_oracle_bounds(c.v.execution, n, pass.oracle, st);
+  unit_lists& l = *c.lists;
+  l.n_active = l.n_touched = l.n_dormant = l.n_candidates = l.n_block_candidates = 0;
   screen_candidates(c, pass.oracle, st);
 }
 
@@ -568,12 +678,15 @@ LEVRISK_HD inline void execute_path_by_step(const simulation_view& v, std::uint6
   const execution_view& e = v.execution;
   const std::ptrdiff_t row_floats = static_cast<std::ptrdiff_t>(v.n_steps + 1) * stored.n_assets;
   const stored_rows market{scratch.suffix + row_floats, scratch.suffix, stored.n_assets};
-  unit_lists lists{scratch.lists,
-                   scratch.lists + e.n_units,
-                   scratch.lists + 2 * static_cast<std::ptrdiff_t>(e.n_units),
-                   0,
-                   0,
-                   0};
+  const int n_exact = v.exact.forms.n_units;
+  int* const units_lists = scratch.lists;
+  int* const candidates = scratch.lists + 3 * static_cast<std::ptrdiff_t>(e.n_units);
+  unit_lists lists{};
+  lists.active = units_lists;
+  lists.touched = units_lists + e.n_units;
+  lists.dormant = units_lists + 2 * static_cast<std::ptrdiff_t>(e.n_units);
+  lists.candidates = candidates;
+  lists.block_candidates = candidates + n_exact;
   execution_context c{v,
                       market,
                       0,
