@@ -174,6 +174,7 @@ TEST_F(Cli, GarchRunsAtAStepThatDividesItsPeriodOnly) {
 TEST_F(Cli, EveryShippedConfigurationRuns) {
   const std::map<std::string, std::string> models = {{"nightly", "gbm"},
                                                      {"nightly_jumps", "merton"},
+                                                     {"nightly_cascades", "gbm"},
                                                      {"weekly_garch", "garch"},
                                                      {"weekly_fhs", "fhs"}};
   std::size_t ran = 0;
@@ -187,6 +188,7 @@ TEST_F(Cli, EveryShippedConfigurationRuns) {
     ASSERT_EQ(run.exit_code, exit_ok) << name << ": " << run.err;
     const run_result result = read_result_file(dir / (name + ".h5"));
     EXPECT_EQ(result.metadata.model, models.at(name));
+    EXPECT_EQ(result.system.feedback.enabled, name == "nightly_cascades") << name;
     std::int64_t liquidated = 0;
     for (const unit_result& u : result.units) liquidated += u.liquidated_paths;
     EXPECT_GT(liquidated, 0) << name;
