@@ -223,7 +223,8 @@ class feedback_twin {
   }
 
   // Chainlink's push rules: a heartbeat, or a deviation from the published price.
-  void run_oracle(int step) {
+  bool run_oracle(int step) {
+    bool published = false;
     for (int k = 0; k < n_assets_; ++k) {
       const oracle_rule& rule = in_.oracle_rules[k];
       const float reading = oracle_reading(step, k);
@@ -234,7 +235,9 @@ class feedback_twin {
       published_[k] = reading;
       last_update_[k] = step;
       ++r_.oracle_updates;
+      published = true;
     }
+    return published;
   }
 
   std::vector<double> trigger_prices(int step) const {
@@ -495,7 +498,12 @@ class feedback_twin {
       std::fill(round_net_sold_.begin(), round_net_sold_.end(), 0.0);
       if (!moved) break;
       write_market_row(step);
-      if (oracle_ && step > 0) run_oracle(step);
+      // With an oracle, the trigger prices move only when it publishes: a round
+      // whose move it does not publish ends a converged step.
+      if (oracle_ && !(step > 0 && run_oracle(step))) {
+        moved = false;
+        break;
+      }
     }
     if (rounds == in_.max_cascade_rounds && moved) ++r_.unconverged_steps;
     if (rounds > 1) ++r_.cascade_steps;
