@@ -8,9 +8,6 @@
 #include "host/engine/tail_statistics.hpp"
 
 namespace levrisk {
-namespace {
-
-// Column `column` of the per-path totals.
 std::vector<double> column_of(const std::vector<double>& totals, int stride, int column,
                               std::int64_t paths) {
   std::vector<double> values(static_cast<std::size_t>(paths));
@@ -19,8 +16,6 @@ std::vector<double> column_of(const std::vector<double>& totals, int stride, int
   }
   return values;
 }
-
-}  // namespace
 
 usd_estimate usd_from_sums(const money_tally* sums, std::int64_t paths) {
   const mean_estimate m = mean_from_sums(paths, money_value(sums[0], money_scale_bits),

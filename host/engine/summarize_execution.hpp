@@ -16,6 +16,10 @@ namespace levrisk {
 // Names of the per-path totals, in the order of enum path_total.
 const std::vector<std::string>& path_total_names();
 
+// Column `column` of per-path totals laid out paths x stride.
+std::vector<double> column_of(const std::vector<double>& totals, int stride, int column,
+                              std::int64_t paths);
+
 // A fixed-point sum (kernels/risk/money_tally.hpp) in USD (or USD^2).
 double money_value(const money_tally& sum, int scale_bits);
 

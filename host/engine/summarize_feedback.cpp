@@ -4,19 +4,11 @@
 #include <cstddef>
 
 #include "common/error.hpp"
+#include "host/engine/summarize_execution.hpp"
 #include "host/engine/tail_statistics.hpp"
 
 namespace levrisk {
 namespace {
-
-std::vector<double> column(const std::vector<double>& totals, int stride, int at,
-                           std::int64_t paths) {
-  std::vector<double> values(static_cast<std::size_t>(paths));
-  for (std::int64_t p = 0; p < paths; ++p) {
-    values[static_cast<std::size_t>(p)] = totals[static_cast<std::size_t>(p * stride + at)];
-  }
-  return values;
-}
 
 usd_estimate mean_of(const std::vector<double>& values) {
   const loss_distribution d = summarize_losses(values, {0.99}, 1);
@@ -78,10 +70,10 @@ void summarize_feedback(const execution_plan& plan, int n_assets,
   const int stride = plan.path_stride(n_assets);
   for (int k = 0; k < n_assets; ++k) {
     f.asset_drawdown.push_back(
-        summarize_losses(column(path_totals, stride, n_path_totals + 2 * n_assets + k, paths)));
+        summarize_losses(column_of(path_totals, stride, n_path_totals + 2 * n_assets + k, paths)));
   }
   if (!f.amplification) return;
-  const auto at = [&](int t) { return column(path_totals, stride, t, paths); };
+  const auto at = [&](int t) { return column_of(path_totals, stride, t, paths); };
   std::vector<double> uncovered = at(total_lending_shortfall);
   const std::vector<double> deficit = at(total_perp_deficit);
   for (std::size_t p = 0; p < uncovered.size(); ++p) uncovered[p] += deficit[p];
