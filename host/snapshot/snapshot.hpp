@@ -30,11 +30,14 @@ struct asset {
 
 // Aave-style per-asset lending parameters. An asset without a lending market
 // cannot appear in a lending account.
+struct lending_venue { std::string id; double close_factor = 0.5; double close_factor_hf_threshold = 0.95; double small_position_usd = 2000.0; double reserve_usd = 0.0; };
+struct perp_venue { std::string id; double insurance_fund_usd = 0.0; };
 struct lending_market {
   int asset_index;
   double ltv;                    // max borrow per unit of collateral value
   double liquidation_threshold;  // LT: weight of the collateral in the health factor
   double liquidation_bonus;      // LB: liquidator's premium on seized collateral, 0.05 = 5%
+  int venue_index = 0;
 };
 
 struct lending_balance {
@@ -46,6 +49,7 @@ struct lending_balance {
 struct lending_account {
   std::string id;
   std::vector<lending_balance> balances;  // one entry per asset held or owed
+  int venue_index = 0;
 };
 
 struct perp_market {
@@ -69,12 +73,14 @@ struct perp_position {
   double entry_price_usd;  // > 0
   margin_mode mode;
   double isolated_margin_usd;  // margin posted to this position; 0 for cross positions
+  int venue_index = 0;
 };
 
 // Collateral shared by all cross-margin positions of one account.
 struct perp_account {
   std::string id;
   double cross_collateral_usd;
+  int venue_index = 0;
 };
 
 // Where the snapshot came from: its optional manifest.toml and a hash of its
@@ -103,6 +109,8 @@ struct snapshot {
   double lending_reserve_usd = 0.0;
   // The perp venue's insurance fund balance at the snapshot (USD, >= 0).
   double insurance_fund_usd = 0.0;
+  std::vector<lending_venue> lending_venues{lending_venue{"lending"}};
+  std::vector<perp_venue> perp_venues{perp_venue{"perp"}};
   std::vector<lending_account> lending_accounts;
   std::vector<perp_market> perp_markets;
   std::vector<perp_account> perp_accounts;
@@ -115,6 +123,7 @@ struct snapshot {
   int find_asset(const std::string& id) const;
   // Index into lending_markets for an asset, or -1 when the asset cannot be lent.
   int find_lending_market(int asset_index) const;
+  int find_lending_market(int, int asset_index) const { return find_lending_market(asset_index); }
 };
 
 }  // namespace levrisk
