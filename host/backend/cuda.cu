@@ -90,7 +90,7 @@ __global__ void __launch_bounds__(gpu_max_threads_per_block)
   const execution_view& e = view.execution;
   const bool feedback = e.feedback != 0;
   const execution_scratch scratch{
-      e.batch_ledger + i * ledger_doubles(view.n_steps, n_assets),
+      e.batch_ledger + i * ledger_doubles(view.n_steps, n_assets, n_perp_venues(view.execution)),
       x + row_floats,
       e.batch_perp_states + i * e.n_perp_units,
       e.batch_leg_scale + i * e.n_perp_legs,

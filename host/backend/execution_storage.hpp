@@ -28,6 +28,7 @@ class execution_storage {
         step0_units_(plan.execution.step0_units),
         adl_candidates_(plan.execution.adl_candidates),
         adl_offsets_(plan.execution.adl_offsets),
+        venues_(plan.execution.venues),
         depth_usd_(plan.execution.depth_usd),
         asset_moves_(plan.execution.asset_moves),
         oracle_rules_(plan.execution.oracle.rules),
@@ -57,7 +58,8 @@ class execution_storage {
                                             stored_rows_floats(plan.n_steps, plan.market.n_assets)),
                    0.0f);
       ledger_.assign(static_cast<std::size_t>(max_batch_paths *
-                                              ledger_doubles(plan.n_steps, plan.market.n_assets)),
+                                              ledger_doubles(plan.n_steps, plan.market.n_assets,
+                                                             plan_.n_perp_venues())),
                      0.0);
       perp_states_.assign(static_cast<std::size_t>(max_batch_paths * plan_.n_perp_units()),
                           perp_unit_state{no_path, -1, 0, 0.0, 0.0, 0.0});
@@ -84,12 +86,12 @@ class execution_storage {
     v.n_lending_legs = static_cast<int>(plan_.lending_legs.size());
     v.adl_candidates = Memory::raw(adl_candidates_);
     v.adl_offsets = Memory::raw(adl_offsets_);
-    v.lending = plan_.lending;
+    v.venues = Memory::raw(venues_);
+    v.n_venues = plan_.n_venues();
+    v.first_perp_venue = plan_.first_perp_venue;
     v.impact = impact_view{Memory::raw(depth_usd_), plan_.impact_exponent};
     v.keeper_delay_steps = plan_.keeper_delay_steps;
     v.max_calls_per_step = plan_.max_calls_per_step;
-    v.lending_reserve_usd = plan_.lending_reserve_usd;
-    v.insurance_fund_usd = plan_.insurance_fund_usd;
     v.oracle = oracle_view{plan_.oracle.enabled ? 1 : 0, Memory::raw(oracle_rules_),
                            Memory::raw(oracle_feeds_), seed_};
     v.permanent_impact_share = plan_.cascade.permanent_impact_share;
@@ -134,6 +136,7 @@ class execution_storage {
   buffer<Memory, int> exact_units_, step0_units_;
   buffer<Memory, adl_candidate> adl_candidates_;
   buffer<Memory, int> adl_offsets_;
+  buffer<Memory, venue_rules> venues_;
   buffer<Memory, double> depth_usd_;
   buffer<Memory, int> asset_moves_;
   buffer<Memory, money_tally> money_;

@@ -57,13 +57,13 @@ void add_execution_footprint(const simulation_plan& plan, int scratch_threads, b
   const std::int64_t stride = e.path_stride(plan.market.n_assets);
   const std::int64_t rows_bytes =
       bytes_of(stored_rows_floats(plan.n_steps, plan.market.n_assets), sizeof(float)) +
-      bytes_of(ledger_doubles(plan.n_steps, plan.market.n_assets), sizeof(double)) +
+      bytes_of(ledger_doubles(plan.n_steps, plan.market.n_assets, e.n_perp_venues()), sizeof(double)) +
       bytes_of(e.n_perp_units(), sizeof(perp_unit_state)) +
       bytes_of(e.n_perp_legs(), sizeof(double)) + feedback_scratch_bytes(plan);
   const std::int64_t tables = bytes_of(e.units) + bytes_of(e.lending_legs) + bytes_of(e.perp_legs) +
                               bytes_of(e.exact_units) + bytes_of(e.step0_units) +
                               bytes_of(e.depth_usd) + bytes_of(e.adl_candidates) +
-                              bytes_of(e.adl_offsets);
+                              bytes_of(e.adl_offsets) + bytes_of(e.venues);
   const std::int64_t tallies = bytes_of(n_units * n_unit_money * 2, sizeof(money_tally)) +
                                bytes_of(n_units * n_unit_counts, sizeof(tally_t));
   footprint.fixed_bytes += tables + 2 * tallies + bytes_of(plan.n_paths * stride, sizeof(double));

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/error.hpp"
 
@@ -33,13 +35,13 @@ class unit_builder {
   void add_lending_accounts() {
     for (const lending_account& account : snap_.lending_accounts) {
       execution_unit unit{execution_kind::lending, static_cast<int>(out_.lending_legs.size()),
-                          static_cast<int>(account.balances.size()), 0.0};
+                          static_cast<int>(account.balances.size()), 0.0, account.venue_index};
       LEVRISK_REQUIRE(unit.n_legs <= max_lending_legs, input_error,
                       snap_.source << ": lending account '" << account.id << "' has " << unit.n_legs
                                    << " balances; at most " << max_lending_legs);
       for (const lending_balance& b : account.balances) {
         const double spot = snap_.assets[static_cast<std::size_t>(b.asset_index)].spot_usd;
-        const int market = snap_.find_lending_market(b.asset_index);
+        const int market = snap_.find_lending_market(account.venue_index, b.asset_index);
         const double lt =
             market >= 0
                 ? snap_.lending_markets[static_cast<std::size_t>(market)].liquidation_threshold
@@ -57,24 +59,27 @@ class unit_builder {
   void add_isolated_positions() {
     for (const perp_position& p : snap_.perp_positions) {
       if (p.mode != margin_mode::isolated) continue;
-      out_.units.push_back(execution_unit{execution_kind::perp_isolated,
-                                          static_cast<int>(out_.perp_legs.size()), 1,
-                                          p.isolated_margin_usd});
+      out_.units.push_back(execution_unit{
+          execution_kind::perp_isolated, static_cast<int>(out_.perp_legs.size()), 1,
+          p.isolated_margin_usd, p.venue_index});
       out_.perp_legs.push_back(perp_leg_of(snap_, p));
     }
   }
 
   void add_cross_accounts() {
-    std::map<std::string, std::vector<const perp_position*>> positions;
+    std::map<std::pair<int, std::string>, std::vector<const perp_position*>> positions;
     for (const perp_position& p : snap_.perp_positions) {
-      if (p.mode == margin_mode::cross) positions[p.account_id].push_back(&p);
+      if (p.mode == margin_mode::cross) {
+        positions[{p.venue_index, p.account_id}].push_back(&p);
+      }
     }
     for (const perp_account& account : snap_.perp_accounts) {
-      const auto found = positions.find(account.id);
+      const auto found = positions.find({account.venue_index, account.id});
       if (found == positions.end()) continue;
-      out_.units.push_back(
-          execution_unit{execution_kind::perp_cross, static_cast<int>(out_.perp_legs.size()),
-                         static_cast<int>(found->second.size()), account.cross_collateral_usd});
+      out_.units.push_back(execution_unit{
+          execution_kind::perp_cross, static_cast<int>(out_.perp_legs.size()),
+          static_cast<int>(found->second.size()), account.cross_collateral_usd,
+          account.venue_index});
       for (const perp_position* p : found->second) out_.perp_legs.push_back(perp_leg_of(snap_, *p));
     }
   }
@@ -107,13 +112,22 @@ unit_book perp_book(const execution_plan& e, const execution_unit& u) {
   return book;
 }
 
-// Every perp leg as a candidate of auto-deleveraging, grouped by asset and
-// side (0 long, 1 short), by unit and leg within a group: a counting sort.
+// Every perp leg as a candidate of auto-deleveraging, grouped by exchange,
+// asset and side (adl_group), by unit and leg within a group: a counting sort.
 void set_adl_candidates(int n_assets, execution_plan& e) {
-  const auto group_of = [](const perp_leg& leg) { return 2 * leg.asset + (leg.size_usd < 0.0); };
-  e.adl_offsets.assign(2 * static_cast<std::size_t>(n_assets) + 1, 0);
-  for (const perp_leg& leg : e.perp_legs) {
-    ++e.adl_offsets[static_cast<std::size_t>(group_of(leg)) + 1];
+  std::vector<int> group_of_leg(e.perp_legs.size());
+  for (std::size_t u = static_cast<std::size_t>(e.first_perp_unit); u < e.units.size(); ++u) {
+    const execution_unit& unit = e.units[u];
+    for (int leg = unit.first_leg; leg < unit.first_leg + unit.n_legs; ++leg) {
+      const perp_leg& l = e.perp_legs[static_cast<std::size_t>(leg)];
+      group_of_leg[static_cast<std::size_t>(leg)] =
+          adl_group(unit.venue, l.asset, l.size_usd < 0.0 ? 1 : 0, n_assets);
+    }
+  }
+  const auto group_of = [&](int leg) { return group_of_leg[static_cast<std::size_t>(leg)]; };
+  e.adl_offsets.assign(2 * static_cast<std::size_t>(n_assets * e.n_perp_venues()) + 1, 0);
+  for (std::size_t leg = 0; leg < e.perp_legs.size(); ++leg) {
+    ++e.adl_offsets[static_cast<std::size_t>(group_of(static_cast<int>(leg))) + 1];
   }
   for (std::size_t g = 1; g < e.adl_offsets.size(); ++g) e.adl_offsets[g] += e.adl_offsets[g - 1];
   std::vector<int> next(e.adl_offsets.begin(), e.adl_offsets.end() - 1);
@@ -121,15 +135,36 @@ void set_adl_candidates(int n_assets, execution_plan& e) {
   for (std::size_t u = static_cast<std::size_t>(e.first_perp_unit); u < e.units.size(); ++u) {
     const execution_unit& unit = e.units[u];
     for (int leg = unit.first_leg; leg < unit.first_leg + unit.n_legs; ++leg) {
-      const int g = group_of(e.perp_legs[static_cast<std::size_t>(leg)]);
+      const int g = group_of(leg);
       e.adl_candidates[static_cast<std::size_t>(next[static_cast<std::size_t>(g)]++)] =
           adl_candidate{static_cast<int>(u), leg};
     }
   }
 }
 
+// The snapshot's venues: lending protocols, then perp exchanges.
+void set_venues(const snapshot& snap, execution_plan& e) {
+  const int n_venues = static_cast<int>(snap.lending_venues.size() + snap.perp_venues.size());
+  LEVRISK_REQUIRE(n_venues <= max_venues, input_error,
+                  snap.source << ": " << n_venues << " venues (" << snap.lending_venues.size()
+                              << " lending, " << snap.perp_venues.size()
+                              << " perp); a run holds at most " << max_venues);
+  for (const lending_venue& v : snap.lending_venues) {
+    e.venues.push_back(venue_rules{
+        0, lending_rules{v.close_factor, v.close_factor_hf_threshold, v.small_position_usd},
+        v.reserve_usd});
+    e.venue_ids.push_back(v.id);
+  }
+  e.first_perp_venue = e.n_venues();
+  for (const perp_venue& v : snap.perp_venues) {
+    e.venues.push_back(venue_rules{1, lending_rules{0.0, 0.0, 0.0}, v.insurance_fund_usd});
+    e.venue_ids.push_back(v.id);
+  }
+}
+
 execution_plan execution_units(const snapshot& snap) {
   execution_plan e;
+  set_venues(snap, e);
   unit_builder builder(snap, e);
   builder.add_lending_accounts();
   e.first_perp_unit = static_cast<int>(e.units.size());
@@ -198,13 +233,9 @@ void set_execution(const snapshot& snap, const std::vector<bool>& constant_asset
   for (std::size_t k = 0; k < snap.assets.size(); ++k) {
     e.asset_moves.push_back(k < constant_asset.size() && constant_asset[k] ? 0 : 1);
   }
-  e.lending =
-      lending_rules{snap.close_factor, snap.close_factor_hf_threshold, snap.small_position_usd};
   e.impact_exponent = static_cast<float>(settings.impact_exponent);
   e.keeper_delay_steps = settings.keeper_delay_steps;
   e.max_calls_per_step = settings.max_calls_per_step;
-  e.lending_reserve_usd = snap.lending_reserve_usd;
-  e.insurance_fund_usd = snap.insurance_fund_usd;
 }
 
 }  // namespace levrisk

@@ -179,10 +179,21 @@ struct feedback_result {
   std::vector<amplification_row> amplification_rows;
 };
 
+// One venue's own figures on every path: a lending protocol or a perp exchange
+// of the snapshot.
+struct venue_result {
+  std::string id;
+  std::string kind;      // "lending" or "perp"
+  double fund_usd = 0.0;  // its reserve, or its insurance fund, at the snapshot
+  // Distributions of the first venue_total_names().size() path totals (the
+  // system's names), of this venue's units and buffer only.
+  std::vector<loss_distribution> totals;
+};
+
 struct system_result {
   bool executed = false;
-  double lending_reserve_usd = 0.0;
-  double insurance_fund_usd = 0.0;
+  double lending_reserve_usd = 0.0;  // all lending venues' reserves
+  double insurance_fund_usd = 0.0;   // all perp venues' insurance funds
   int keeper_delay_steps = 0;
   double impact_exponent = 0.0;
   std::vector<std::string> total_names;         // one per path total, as in the file
@@ -197,6 +208,7 @@ struct system_result {
   // configured size ([liquidation] path_totals_max_paths).
   std::vector<double> path_totals;
   feedback_result feedback;
+  std::vector<venue_result> venues;  // lending venues, then perp venues, as in the snapshot
 };
 
 struct run_result {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <utility>
 
 #include "common/error.hpp"
 #include "host/engine/statistics.hpp"
@@ -99,6 +100,26 @@ void summarize_unit_execution(const risk_plan& plan, const std::vector<unit_book
   }
 }
 
+// Each venue's block of the per-path totals (venue_totals_offset).
+std::vector<venue_result> summarize_venues(const execution_plan& plan, int n_assets,
+                                           const std::vector<double>& path_totals,
+                                           std::int64_t paths) {
+  const int stride = plan.path_stride(n_assets);
+  std::vector<venue_result> venues;
+  for (int v = 0; v < plan.n_venues(); ++v) {
+    venue_result r;
+    r.id = plan.venue_ids[static_cast<std::size_t>(v)];
+    r.kind = v < plan.first_perp_venue ? "lending" : "perp";
+    r.fund_usd = plan.venues[static_cast<std::size_t>(v)].fund_usd;
+    const int first = venue_totals_offset(n_assets) + v * n_venue_totals;
+    for (int t = 0; t < n_venue_totals; ++t) {
+      r.totals.push_back(summarize_losses(column_of(path_totals, stride, first + t, paths)));
+    }
+    venues.push_back(std::move(r));
+  }
+  return venues;
+}
+
 system_result summarize_system(const execution_plan& plan, int n_assets,
                                const std::vector<double>& path_totals, std::int64_t paths,
                                std::int64_t keep_paths_max) {
@@ -110,8 +131,10 @@ system_result summarize_system(const execution_plan& plan, int n_assets,
                   runtime_failure, "path totals: names and enum path_total disagree");
   system_result s;
   s.executed = true;
-  s.lending_reserve_usd = plan.lending_reserve_usd;
-  s.insurance_fund_usd = plan.insurance_fund_usd;
+  for (int v = 0; v < plan.n_venues(); ++v) {
+    (v < plan.first_perp_venue ? s.lending_reserve_usd : s.insurance_fund_usd) +=
+        plan.venues[static_cast<std::size_t>(v)].fund_usd;
+  }
   s.keeper_delay_steps = plan.keeper_delay_steps;
   s.impact_exponent = plan.impact_exponent;
   s.total_names = path_total_names();
@@ -124,6 +147,7 @@ system_result summarize_system(const execution_plan& plan, int n_assets,
     s.asset_bought.push_back(
         summarize_losses(column_of(path_totals, stride, n_path_totals + n_assets + k, paths)));
   }
+  s.venues = summarize_venues(plan, n_assets, path_totals, paths);
   if (paths <= keep_paths_max) {
     s.path_totals.resize(static_cast<std::size_t>(paths * n_path_totals));
     for (std::int64_t p = 0; p < paths; ++p) {

@@ -33,6 +33,11 @@ void summarize_unit_execution(const risk_plan& plan, const std::vector<unit_book
                               const simulation_tallies& tallies, std::int64_t paths,
                               std::vector<unit_result>& units);
 
+// Each venue's own figures from its block of the per-path totals (paths x stride).
+std::vector<venue_result> summarize_venues(const execution_plan& plan, int n_assets,
+                                           const std::vector<double>& path_totals,
+                                           std::int64_t paths);
+
 // The book's figures from the per-path totals (paths x stride, as the backend
 // returned them batch after batch); the totals themselves are kept when paths
 // <= keep_paths_max.

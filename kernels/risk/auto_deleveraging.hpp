@@ -145,7 +145,7 @@ LEVRISK_HD inline double deleverage(const execution_context& c, const adl_candid
   }
   s.adl_loss_usd += loss_usd;
   s.adl_notional_usd += closed_usd;
-  acc.total[total_adl] += loss_usd;
+  add_total(acc, venue_number(e, e.units[a.unit]), total_adl, loss_usd);
   if (c.tracks != nullptr) {
     track_reduced(c, a.unit, step, all_closed(perp_view_of(c, a.unit)) && s.margin_usd >= 0.0);
     return loss_usd;
@@ -194,17 +194,17 @@ LEVRISK_HD inline double open_notional(const execution_context& c, int step, int
   return notional;
 }
 
-// Fills `need_usd` of notional from the open positions of `asset` on `side`,
-// best ranked first; returns the profit they gave up. When the need is the
+// Fills `need_usd` of notional from the open positions of one exchange's asset
+// and side (adl_group), best ranked first; returns the profit they gave up. When the need is the
 // whole side, every position closes in full and the order cannot matter: they
 // are taken in candidate order, without ranking.
 template <int MaxAssets>
-LEVRISK_HD inline double fill_from_side(const execution_context& c, int step, int asset, int side,
+LEVRISK_HD inline double fill_from_side(const execution_context& c, int step, int group,
                                         double need_usd, double gap, path_account<MaxAssets>& acc) {
   const execution_view& e = c.v.execution;
   const float* growth = c.rows.growth_at(step);
-  const int begin = e.adl_offsets[2 * asset + side];
-  const int end = e.adl_offsets[2 * asset + side + 1];
+  const int begin = e.adl_offsets[group];
+  const int end = e.adl_offsets[group + 1];
   double taken_usd = 0.0;
   if (need_usd >= open_notional(c, step, begin, end, growth)) {
     for (int i = begin; i < end; ++i) {
@@ -226,22 +226,27 @@ LEVRISK_HD inline double fill_from_side(const execution_context& c, int step, in
   return taken_usd;
 }
 
-// Auto-deleveraging at `step`, where the fund left `deficit_usd` of the step's
-// `loss_usd` uncovered: every pool, by asset and then longs before shorts.
+// Auto-deleveraging at `step` on perp exchange `perp_venue`, where its fund
+// left `deficit_usd` of the step's `loss_usd` uncovered: every pool of the
+// exchange, by asset and then longs before shorts, against the other side of
+// the same exchange.
 template <int MaxAssets>
-LEVRISK_HD inline void auto_deleverage(const execution_context& c, int step, double loss_usd,
-                                       double deficit_usd, path_account<MaxAssets>& acc) {
+LEVRISK_HD inline void auto_deleverage(const execution_context& c, int step, int perp_venue,
+                                       double loss_usd, double deficit_usd,
+                                       path_account<MaxAssets>& acc) {
+  const int n = c.rows.n_assets;
   const double uncovered = deficit_usd / loss_usd;
   double taken_usd = 0.0;
-  for (int asset = 0; asset < c.rows.n_assets; ++asset) {
+  for (int asset = 0; asset < n; ++asset) {
     for (int side = 0; side < 2; ++side) {
-      const double* pool = c.pool_at(step, asset, side);
+      const double* pool = c.pool_at(step, perp_venue, asset, side);
       if (!(pool[0] > 0.0) || !(pool[1] > 0.0)) continue;
-      taken_usd +=
-          fill_from_side(c, step, asset, 1 - side, uncovered * pool[0], pool[1] / pool[0], acc);
+      taken_usd += fill_from_side(c, step, adl_group(perp_venue, asset, 1 - side, n),
+                                  uncovered * pool[0], pool[1] / pool[0], acc);
     }
   }
-  acc.total[total_adl_unfilled] += taken_usd < deficit_usd ? deficit_usd - taken_usd : 0.0;
+  add_total(acc, c.v.execution.first_perp_venue + perp_venue, total_adl_unfilled,
+            taken_usd < deficit_usd ? deficit_usd - taken_usd : 0.0);
 }
 
 }  // namespace levrisk

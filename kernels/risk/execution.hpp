@@ -6,8 +6,8 @@
 // exact_check.hpp, the constant units at step 0), executes each a keeper delay
 // later (kernels/risk/lending_liquidation.hpp, perp_liquidation.hpp), follows a
 // partly liquidated lending account until it closes or the horizon ends, and
-// books the path's totals: bad debt, the lending reserve, perp losses and the
-// insurance fund, USD liquidated per asset.
+// books the path's totals: bad debt, the lending reserves, perp losses and the
+// insurance funds, USD liquidated per asset, in all and per venue.
 //
 // Units are taken in a fixed order (step-0 units, ladders by factor, multi-asset
 // units by index) and a path's totals are summed in it, so a path's figures are
@@ -16,7 +16,7 @@
 // (and a partly liquidated account's remaining steps), never its units.
 //
 // In this release liquidations do not move prices: the stage reads the path and
-// writes only tallies and totals, so its units are independent but for the
+// writes only tallies and totals, so its units are independent but for their
 // venue's fund. Its ledger, per step, is run in step order once all units are
 // done, and where it runs out, auto-deleveraging reduces positions on the
 // other side and redoes their lives (kernels/risk/auto_deleveraging.hpp).
@@ -131,11 +131,13 @@ LEVRISK_HD inline int next_lending_trigger(const execution_context& c, const len
 // the trigger is this step's (no keeper delay), so the first call needs no
 // second test of the health factor.
 template <int MaxAssets>
-LEVRISK_HD inline void lending_calls_at(const execution_context& c, const lending_leg* legs,
+LEVRISK_HD inline void lending_calls_at(const execution_context& c, const execution_unit& u,
                                         int step, bool forced, const float* trigger_growth,
                                         lending_balances& b, unit_outcome& o,
                                         path_account<MaxAssets>& acc) {
   const execution_view& e = c.v.execution;
+  const lending_leg* legs = e.lending_legs + u.first_leg;
+  const lending_rules& rules = e.venues[u.venue].lending;
   const float* growth = c.rows.growth_at(step);
   for (int call = 0; call < e.max_calls_per_step; ++call) {
     if (lending_closed(b)) return;
@@ -143,18 +145,18 @@ LEVRISK_HD inline void lending_calls_at(const execution_context& c, const lendin
         !lending_liquidatable_at(lending_trigger_form_of(e, legs, b), trigger_growth)) {
       return;
     }
-    const lending_call done = liquidate_once(legs, e.lending, e.impact, growth, b);
+    const lending_call done = liquidate_once(legs, rules, e.impact, growth, b);
     ++o.calls;
     o.executed = true;
     o.liquidated_usd += done.seized_usd;
     o.owner_loss_usd += done.bonus_usd;
     o.bad_debt_usd += done.bad_debt_usd;
     if (done.collateral_asset >= 0) acc.sold_usd[done.collateral_asset] += done.seized_usd;
-    acc.total[total_lending_bad_debt] += done.bad_debt_usd;
-    acc.total[total_liquidated] += done.seized_usd;
-    acc.total[total_owner_loss] += done.bonus_usd;
-    acc.total[total_lending_bonus] += done.bonus_usd;
-    acc.total[total_liquidator_slippage] += done.slippage_usd;
+    add_total(acc, u.venue, total_lending_bad_debt, done.bad_debt_usd);
+    add_total(acc, u.venue, total_liquidated, done.seized_usd);
+    add_total(acc, u.venue, total_owner_loss, done.bonus_usd);
+    add_total(acc, u.venue, total_lending_bonus, done.bonus_usd);
+    add_total(acc, u.venue, total_liquidator_slippage, done.slippage_usd);
   }
   if (!lending_closed(b) &&
       lending_liquidatable_at(lending_trigger_form_of(e, legs, b), trigger_growth)) {
@@ -178,7 +180,7 @@ LEVRISK_HD inline unit_outcome execute_lending(const execution_context& c, const
       o.pending = true;
       break;
     }
-    lending_calls_at(c, legs, step, forced, c.rows.growth_at(step), b, o, acc);
+    lending_calls_at(c, u, step, forced, c.rows.growth_at(step), b, o, acc);
     forced = false;
     if (lending_closed(b)) break;
     t = next_lending_trigger(c, legs, b, step + 1, acc);
@@ -292,43 +294,69 @@ LEVRISK_HD inline void execute_flagged(const execution_context& c, std::uint64_t
 
 // --- the path's buffers ------------------------------------------------------
 
-// The insurance fund at one step: the step's fees are paid in before its
-// losses are drawn; what the fund cannot cover goes to auto-deleveraging. The
-// step's ledger entry is cleared behind it for the next path.
-template <int MaxAssets>
-LEVRISK_HD inline void settle_ledger_step(const execution_context& c, int step, double& fund_usd,
-                                          path_account<MaxAssets>& acc) {
-  double* entry = c.ledger_at(step);
-  const double fee = entry[0];
-  const double loss = entry[1];
-  fund_usd += fee;
-  const double draw = loss < fund_usd ? loss : fund_usd;
-  fund_usd -= draw;
-  acc.total[total_fund_fees] += fee;
-  acc.total[total_fund_draw] += draw;
-  acc.total[total_perp_deficit] += loss - draw;
-  if (loss - draw > 0.0) auto_deleverage(c, step, loss, loss - draw, acc);
-  for (int i = 0; i < ledger_step_doubles(c.rows.n_assets); ++i) entry[i] = 0.0;
+// The perp exchanges' insurance funds, per exchange (execution_unit::venue), along a path.
+struct venue_funds {
+  double fund_usd[max_venues];
+};
+
+LEVRISK_HD inline venue_funds funds_at_snapshot(const execution_view& e) {
+  venue_funds f{};
+  for (int p = 0; p < n_perp_venues(e); ++p) f.fund_usd[p] = e.venues[e.first_perp_venue + p].fund_usd;
+  return f;
 }
 
-// The lending reserve against the path's bad debt, and the book's loss.
+// Each insurance fund at one step: the step's fees are paid in before its
+// losses are drawn; what a fund cannot cover goes to auto-deleveraging on its
+// exchange. The step's ledger entries are cleared behind it for the next path.
+template <int MaxAssets>
+LEVRISK_HD inline void settle_ledger_step(const execution_context& c, int step, venue_funds& funds,
+                                          path_account<MaxAssets>& acc) {
+  const execution_view& e = c.v.execution;
+  for (int p = 0; p < n_perp_venues(e); ++p) {
+    const int venue = e.first_perp_venue + p;
+    double* entry = c.ledger_at(step, p);
+    const double fee = entry[0];
+    const double loss = entry[1];
+    double& fund_usd = funds.fund_usd[p];
+    fund_usd += fee;
+    const double draw = loss < fund_usd ? loss : fund_usd;
+    fund_usd -= draw;
+    add_total(acc, venue, total_fund_fees, fee);
+    add_total(acc, venue, total_fund_draw, draw);
+    add_total(acc, venue, total_perp_deficit, loss - draw);
+    if (loss - draw > 0.0) auto_deleverage(c, step, p, loss, loss - draw, acc);
+    for (int i = 0; i < ledger_venue_doubles(c.rows.n_assets); ++i) entry[i] = 0.0;
+  }
+}
+
+// Each lending protocol's reserve against its bad debt on the path, and the
+// book's loss, per venue and in all.
 template <int MaxAssets>
 LEVRISK_HD inline void settle_lending(const execution_view& e, path_account<MaxAssets>& acc) {
-  const double bad_debt = acc.total[total_lending_bad_debt];
-  const double reserve_draw = bad_debt < e.lending_reserve_usd ? bad_debt : e.lending_reserve_usd;
-  acc.total[total_lending_reserve_draw] = reserve_draw;
-  acc.total[total_lending_shortfall] = bad_debt - reserve_draw;
-  acc.total[total_book_loss] = bad_debt + acc.total[total_perp_loss];
+  acc.total[total_lending_reserve_draw] = 0.0;
+  acc.total[total_lending_shortfall] = 0.0;
+  for (int venue = 0; venue < e.n_venues; ++venue) {
+    double* own = acc.venue_total + static_cast<std::ptrdiff_t>(venue) * n_venue_totals;
+    const double bad_debt = own[total_lending_bad_debt];
+    const double reserve = venue < e.first_perp_venue ? e.venues[venue].fund_usd : 0.0;
+    const double reserve_draw = bad_debt < reserve ? bad_debt : reserve;
+    own[total_lending_reserve_draw] = reserve_draw;
+    own[total_lending_shortfall] = bad_debt - reserve_draw;
+    own[total_book_loss] = bad_debt + own[total_perp_loss];
+    acc.total[total_lending_reserve_draw] += reserve_draw;
+    acc.total[total_lending_shortfall] += bad_debt - reserve_draw;
+  }
+  acc.total[total_book_loss] = acc.total[total_lending_bad_debt] + acc.total[total_perp_loss];
 }
 
-// The insurance fund along the path, in step order once every unit is done:
+// The insurance funds along the path, in step order once every unit is done:
 // auto-deleveraging at a step may move later closes (the walk reads the
 // ledger's last step afresh).
 template <int MaxAssets>
 LEVRISK_HD inline void run_buffers(const execution_context& c, path_account<MaxAssets>& acc) {
-  double fund = c.v.execution.insurance_fund_usd;
+  venue_funds funds = funds_at_snapshot(c.v.execution);
   for (int step = acc.first_ledger_step; step <= acc.last_ledger_step; ++step) {
-    settle_ledger_step(c, step, fund, acc);
+    settle_ledger_step(c, step, funds, acc);
   }
   settle_lending(c.v.execution, acc);
 }
@@ -356,10 +384,7 @@ LEVRISK_HD inline void execute_path_by_unit(const simulation_view& v, std::uint6
                                             const stored_rows& rows,
                                             const execution_scratch& scratch,
                                             const int* exact_first_step = nullptr) {
-  path_account<MaxAssets> acc{};
-  acc.first_ledger_step = v.n_steps + 1;
-  acc.last_ledger_step = -1;
-  acc.suffix_ready = false;
+  path_account<MaxAssets> acc = fresh_account<MaxAssets>(v, path);
   const execution_context c = execution_context_of(v, path, rows, scratch);
   for (int i = 0; i < v.execution.n_step0_units; ++i) {
     execute_unit(c, v.execution.step0_units[i], 0, acc);

@@ -35,6 +35,8 @@ struct path_account {
   double sold_usd[MaxAssets];
   double bought_usd[MaxAssets];
   double drawdown[MaxAssets];  // the largest fall liquidations caused, as a share of the price
+  // The path's row of per-venue figures (venue_totals_offset), summed in place.
+  double* venue_total;
   int first_ledger_step;       // steps [first, last] of the ledger hold entries
   int last_ledger_step;
   bool suffix_ready;  // execution_context's suffix extremes are this path's
@@ -61,7 +63,7 @@ struct unit_lists {
 // the rest written before it is read. The last three only for the
 // step-synchronous stage (null otherwise).
 struct execution_scratch {
-  double* ledger;                // ledger_doubles(n_steps, n_assets)
+  double* ledger;                // ledger_doubles(n_steps, n_assets, n_perp_venues)
   float* suffix;                 // 2 (n_steps + 1) n_assets
   perp_unit_state* perp_states;  // n_perp_units, path == no_path at first
   double* leg_scale;             // n_perp_legs
@@ -85,14 +87,17 @@ struct execution_context {
   double* lending_balance;
   unit_lists* lists;
 
-  // The ledger's {fee, loss, pools...} of one step.
-  LEVRISK_HD LEVRISK_FORCEINLINE double* ledger_at(int step) const {
-    return ledger + static_cast<std::ptrdiff_t>(step) * ledger_step_doubles(rows.n_assets);
+  // The ledger's {fee, loss, pools...} of one step on one perp exchange (execution_unit::venue).
+  LEVRISK_HD LEVRISK_FORCEINLINE double* ledger_at(int step, int perp_venue) const {
+    const std::ptrdiff_t entry =
+        static_cast<std::ptrdiff_t>(step) * n_perp_venues(v.execution) + perp_venue;
+    return ledger + entry * ledger_venue_doubles(rows.n_assets);
   }
   // The {notional, loss} of one step's bankrupt positions in `asset` on `side`
-  // (0 long, 1 short).
-  LEVRISK_HD LEVRISK_FORCEINLINE double* pool_at(int step, int asset, int side) const {
-    return ledger_at(step) +
+  // (0 long, 1 short) on one perp exchange.
+  LEVRISK_HD LEVRISK_FORCEINLINE double* pool_at(int step, int perp_venue, int asset,
+                                                 int side) const {
+    return ledger_at(step, perp_venue) +
            (2 + 4 * static_cast<std::ptrdiff_t>(asset) + 2 * static_cast<std::ptrdiff_t>(side));
   }
 };
@@ -107,10 +112,33 @@ LEVRISK_HD inline execution_context execution_context_of(const simulation_view& 
       s.leg_scale, nullptr, nullptr, nullptr};
 }
 
+// Adds to one of the path's totals and to the same figure of the unit's venue.
+template <int MaxAssets>
+LEVRISK_HD LEVRISK_FORCEINLINE void add_total(path_account<MaxAssets>& acc, int venue,
+                                              path_total t, double usd) {
+  acc.total[t] += usd;
+  acc.venue_total[static_cast<std::ptrdiff_t>(venue) * n_venue_totals + t] += usd;
+}
+
+// A path's account at its start: its venues' row cleared.
+template <int MaxAssets>
+LEVRISK_HD inline path_account<MaxAssets> fresh_account(const simulation_view& v,
+                                                        std::uint64_t path) {
+  path_account<MaxAssets> acc{};
+  const path_totals_view& out = v.execution.totals;
+  acc.venue_total = out.values + static_cast<std::ptrdiff_t>(path - out.first_path) * out.stride +
+                    venue_totals_offset(v.model.diffusion.n_assets);
+  for (int i = 0; i < v.execution.n_venues * n_venue_totals; ++i) acc.venue_total[i] = 0.0;
+  acc.first_ledger_step = v.n_steps + 1;
+  acc.last_ledger_step = -1;
+  acc.suffix_ready = false;
+  return acc;
+}
+
 template <int MaxAssets>
 LEVRISK_HD inline void book_ledger(const execution_context& c, path_account<MaxAssets>& acc,
-                                   int step, double fee_usd, double loss_usd) {
-  double* entry = c.ledger_at(step);
+                                   int step, int perp_venue, double fee_usd, double loss_usd) {
+  double* entry = c.ledger_at(step, perp_venue);
   entry[0] += fee_usd;
   entry[1] += loss_usd;
   acc.first_ledger_step = step < acc.first_ledger_step ? step : acc.first_ledger_step;

@@ -21,6 +21,22 @@ struct execution_unit {
   int first_leg;  // into lending_legs or perp_legs, by kind
   int n_legs;
   double margin_usd;  // perps: isolated margin or cross collateral
+  // Its venue among those of its kind: a lending protocol, or a perp exchange
+  // (venue_number gives its place in execution_view::venues).
+  int venue = 0;
+};
+
+// The most venues a run holds, lending protocols and perp exchanges together:
+// a path's buffers are followed in an array of this size.
+constexpr int max_venues = 16;
+
+// A venue's rules and loss buffer: a lending protocol's close factor and
+// reserve (safety module), or a perp exchange's insurance fund. Venues share
+// the assets' prices and depth (docs/methodology.md, "Venues").
+struct venue_rules {
+  int perp;               // 0: lending protocol, 1: perp exchange
+  lending_rules lending;  // lending protocols only
+  double fund_usd;        // the reserve, or the insurance fund, at the snapshot
 };
 
 LEVRISK_HD LEVRISK_FORCEINLINE bool is_perp(const execution_unit& u) {
@@ -108,7 +124,9 @@ enum unit_count : int {
 
 // A path's totals: totals.values[(path - first_path) * stride + t]; after the
 // n_path_totals entries, per asset the USD sold, then bought, by liquidations,
-// then the endogenous drawdown (kernels/risk/feedback_execution.hpp; 0 without feedback).
+// then the endogenous drawdown (kernels/risk/feedback_execution.hpp; 0 without
+// feedback); then per venue its own figures, the first n_venue_totals entries
+// of this list (venue_totals_offset).
 enum path_total : int {
   total_book_loss,  // lending bad debt + perp losses, before any buffer
   total_lending_bad_debt,
@@ -125,8 +143,9 @@ enum path_total : int {
   total_lending_bonus,
   total_perp_owner_slippage,
   total_liquidator_slippage,
+  n_venue_totals,  // the entries above are also kept per venue
   // The step-synchronous stage's (kernels/risk/feedback_execution.hpp; 0 otherwise):
-  total_cascade_steps,      // steps that took more than one round
+  total_cascade_steps = n_venue_totals,  // steps that took more than one round
   total_unconverged_steps,  // steps cut off at max_cascade_rounds with prices still moving
   total_max_rounds,         // the most rounds a step took
   total_oracle_updates,     // oracle publications, all assets
@@ -143,9 +162,16 @@ enum path_total : int {
 
 struct path_totals_view {
   double* values;
-  int stride;  // n_path_totals + 2 n_assets
+  int stride;  // path_totals_stride
   std::uint64_t first_path;
 };
+
+LEVRISK_HD LEVRISK_FORCEINLINE int venue_totals_offset(int n_assets) {
+  return n_path_totals + 3 * n_assets;
+}
+LEVRISK_HD LEVRISK_FORCEINLINE int path_totals_stride(int n_assets, int n_venues) {
+  return venue_totals_offset(n_assets) + n_venues * n_venue_totals;
+}
 
 struct execution_view {
   int enabled;
@@ -162,16 +188,19 @@ struct execution_view {
   int n_perp_units;
   int n_perp_legs;
   int n_lending_legs;
-  // Auto-deleveraging's candidates, for asset k and side s (0 long, 1 short) at
-  // [adl_offsets[2k + s], adl_offsets[2k + s + 1]), by unit and leg.
+  // Auto-deleveraging's candidates, for perp exchange p (execution_unit::venue), asset
+  // k and side s (0 long, 1 short) at [adl_offsets[g], adl_offsets[g + 1]),
+  // g = adl_group(p, k, s, n_assets), by unit and leg.
   const adl_candidate* adl_candidates;
   const int* adl_offsets;
-  lending_rules lending;
+  // Lending protocols at [0, first_perp_venue), perp exchanges after; a perp
+  // exchange's ledger and auto-deleveraging pools are its own.
+  const venue_rules* venues;
+  int n_venues;
+  int first_perp_venue;
   impact_view impact;
   int keeper_delay_steps;
   int max_calls_per_step;
-  double lending_reserve_usd;
-  double insurance_fund_usd;
   oracle_view oracle;
   double permanent_impact_share;
   int max_cascade_rounds;
@@ -191,21 +220,35 @@ struct execution_view {
   int* batch_lists;
 };
 
+LEVRISK_HD LEVRISK_FORCEINLINE int n_perp_venues(const execution_view& e) {
+  return e.n_venues - e.first_perp_venue;
+}
+// The unit's venue in execution_view::venues.
+LEVRISK_HD LEVRISK_FORCEINLINE int venue_number(const execution_view& e, const execution_unit& u) {
+  return is_perp(u) ? e.first_perp_venue + u.venue : u.venue;
+}
+LEVRISK_HD LEVRISK_FORCEINLINE int adl_group(int perp_venue, int asset, int side, int n_assets) {
+  return 2 * (perp_venue * n_assets + asset) + side;
+}
+
 // Floats of one path's stored prices and scratch (growth factors, log-returns,
-// and the growth factors' suffix extremes) and doubles of its fund ledger: per
-// step the fees and losses, then per asset the bankrupt notional and loss of
-// its longs and of its shorts (auto-deleveraging's pools).
+// and the growth factors' suffix extremes) and doubles of its funds' ledger:
+// per step and perp exchange the fees and losses, then per asset the bankrupt
+// notional and loss of its longs and of its shorts (auto-deleveraging's pools).
 LEVRISK_HD inline std::int64_t stored_rows_floats(int n_steps, int n_assets) {
   return 4 * static_cast<std::int64_t>(n_steps + 1) * n_assets;
 }
-LEVRISK_HD inline int ledger_step_doubles(int n_assets) {
+LEVRISK_HD inline int ledger_venue_doubles(int n_assets) {
   return 2 + 4 * n_assets;
+}
+LEVRISK_HD inline int ledger_step_doubles(int n_assets, int n_perp_venues) {
+  return n_perp_venues * ledger_venue_doubles(n_assets);
 }
 LEVRISK_HD LEVRISK_FORCEINLINE std::int64_t unit_list_ints(int n_units, int n_exact_units) {
   return 3 * static_cast<std::int64_t>(n_units) + 2 * static_cast<std::int64_t>(n_exact_units);
 }
-LEVRISK_HD inline std::int64_t ledger_doubles(int n_steps, int n_assets) {
-  return static_cast<std::int64_t>(n_steps + 1) * ledger_step_doubles(n_assets);
+LEVRISK_HD inline std::int64_t ledger_doubles(int n_steps, int n_assets, int n_perp_venues) {
+  return static_cast<std::int64_t>(n_steps + 1) * ledger_step_doubles(n_assets, n_perp_venues);
 }
 
 }  // namespace levrisk

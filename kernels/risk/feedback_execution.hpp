@@ -18,8 +18,9 @@
 //   * the round's net sales per asset, aggregated, move the multiplier by the
 //     permanent share of their impact, 1 - share x impact_fraction(net sold),
 //     or 1 + share x impact_fraction(net bought).
-// At the step's end the insurance fund settles the step (auto-deleveraging
-// reduces positions, which are watched from the next step on).
+// At the step's end each exchange's insurance fund settles the step
+// (auto-deleveraging reduces positions, which are watched from the next step
+// on). Venues share the market: one venue's sales move every venue's prices.
 //
 // Multi-asset units are screened once per path against the box of the stored
 // prices times the multipliers' range (widened by screen_multiplier_slack),
@@ -451,7 +452,7 @@ LEVRISK_HD inline void execute_lending_at(const execution_context& c, int unit, 
     b.collateral[i] = first ? legs[i].collateral_usd : balance[2 * static_cast<std::ptrdiff_t>(i)];
     b.debt[i] = first ? legs[i].debt_usd : balance[2 * static_cast<std::ptrdiff_t>(i) + 1];
   }
-  lending_calls_at(c, legs, step, e.keeper_delay_steps == 0, st.trigger_growth, b, t.outcome, acc);
+  lending_calls_at(c, u, step, e.keeper_delay_steps == 0, st.trigger_growth, b, t.outcome, acc);
   for (int i = 0; i < u.n_legs; ++i) {
     balance[2 * static_cast<std::ptrdiff_t>(i)] = b.collateral[i];
     balance[2 * static_cast<std::ptrdiff_t>(i) + 1] = b.debt[i];
@@ -634,10 +635,10 @@ LEVRISK_HD inline void run_pass(const execution_context& c, const stored_rows& s
                                 std::uint64_t path, const feedback_pass& pass,
                                 feedback_state<MaxAssets>& st, path_account<MaxAssets>& acc) {
   begin_pass(c, stored, pass, st);
-  double fund = c.v.execution.insurance_fund_usd;
+  venue_funds funds = funds_at_snapshot(c.v.execution);
   for (int step = 0; step <= c.v.n_steps; ++step) {
     feedback_step(c, stored, path, step, pass, st, acc);
-    settle_ledger_step(c, step, fund, acc);
+    settle_ledger_step(c, step, funds, acc);
     compact_active(c);
   }
   settle_lending(c.v.execution, acc);
@@ -646,15 +647,6 @@ LEVRISK_HD inline void run_pass(const execution_context& c, const stored_rows& s
   acc.total[total_unconverged_steps] = st.unconverged_steps;
   acc.total[total_max_rounds] = st.max_rounds;
   acc.total[total_oracle_updates] = pass.oracle ? st.oracle.updates : 0;
-}
-
-template <int MaxAssets>
-LEVRISK_HD inline path_account<MaxAssets> fresh_account(int n_steps) {
-  path_account<MaxAssets> acc{};
-  acc.first_ledger_step = n_steps + 1;
-  acc.last_ledger_step = -1;
-  acc.suffix_ready = false;
-  return acc;
 }
 
 // A pass's book loss and what no buffer covered (lending shortfall + perp deficit).
@@ -709,13 +701,13 @@ LEVRISK_HD inline void execute_path_by_step(const simulation_view& v, std::uint6
     for (int i = 0; i < 2; ++i) {
       if (i == 0 ? !permanent : !oracle) continue;
       c.path = pass_tag(path, variants[i].variant);
-      path_account<MaxAssets> acc = fresh_account<MaxAssets>(v.n_steps);
+      path_account<MaxAssets> acc = fresh_account<MaxAssets>(v, path);
       run_pass(c, stored, path, variants[i], st, acc);
       counterfactual[i] = losses_of(acc);
     }
   }
   c.path = pass_tag(path, 0);
-  path_account<MaxAssets> acc = fresh_account<MaxAssets>(v.n_steps);
+  path_account<MaxAssets> acc = fresh_account<MaxAssets>(v, path);
   run_pass(c, stored, path, feedback_pass{permanent, oracle, true, 0}, st, acc);
   const pass_losses full = losses_of(acc);
   const bool ran[2] = {e.amplification != 0 && permanent, e.amplification != 0 && oracle};

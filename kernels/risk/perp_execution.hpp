@@ -3,10 +3,10 @@
 // an isolated position or a cross-margin account, first below maintenance at a
 // trigger, is closed a keeper delay later if still below then, else at its next
 // trigger (kernels/risk/perp_liquidation.hpp). What a close leaves is booked on
-// the path: the venue's loss and the fee in the fund's ledger at the close's
-// step, and the loss per asset and side in that step's pools, from which
-// auto-deleveraging (kernels/risk/auto_deleveraging.hpp) takes what the fund
-// cannot cover.
+// the path: the venue's loss and the fee in its exchange's ledger at the
+// close's step, and the loss per asset and side in that step's pools of the
+// exchange, from which auto-deleveraging (kernels/risk/auto_deleveraging.hpp)
+// takes what the exchange's fund cannot cover.
 //
 // Each executed unit's close step is kept in its perp_unit_state, so that
 // auto-deleveraging knows which positions are still open at a step, and can
@@ -25,6 +25,7 @@ struct perp_unit_view {
   int n_legs;
   double margin_usd;
   const double* scale;  // nullptr: the snapshot's sizes
+  int venue;            // its perp exchange (execution_unit::venue)
 };
 
 LEVRISK_HD LEVRISK_FORCEINLINE perp_unit_state& perp_state_of(const execution_context& c,
@@ -42,7 +43,7 @@ LEVRISK_HD LEVRISK_FORCEINLINE const perp_unit_state* current_state(const execut
 LEVRISK_HD inline perp_unit_view perp_view_of(const execution_context& c, int unit) {
   const execution_view& e = c.v.execution;
   const execution_unit& u = e.units[unit];
-  perp_unit_view p{e.perp_legs + u.first_leg, u.n_legs, u.margin_usd, nullptr};
+  perp_unit_view p{e.perp_legs + u.first_leg, u.n_legs, u.margin_usd, nullptr, u.venue};
   const perp_unit_state* s = current_state(c, unit);
   if (s != nullptr && (s->flags & perp_reduced) != 0) {
     p.margin_usd = s->margin_usd;
@@ -115,16 +116,17 @@ LEVRISK_HD inline void book_perp_close(const execution_context& c, const perp_un
     }
     if (done.venue_loss_usd > 0.0 && done.notional_usd > 0.0) {
       const double notional = value < 0.0 ? -value : value;
-      double* pool = c.pool_at(step, p.legs[i].asset, value < 0.0 ? 1 : 0);
+      double* pool = c.pool_at(step, p.venue, p.legs[i].asset, value < 0.0 ? 1 : 0);
       pool[0] += sign * notional;
       pool[1] += sign * done.venue_loss_usd * (notional / done.notional_usd);
     }
   }
-  acc.total[total_perp_loss] += sign * done.venue_loss_usd;
-  acc.total[total_liquidated] += sign * done.notional_usd;
-  acc.total[total_owner_loss] += sign * (done.owner_slippage_usd + done.fee_usd);
-  acc.total[total_perp_owner_slippage] += sign * done.owner_slippage_usd;
-  book_ledger(c, acc, step, sign * done.fee_usd, sign * done.venue_loss_usd);
+  const int venue = c.v.execution.first_perp_venue + p.venue;
+  add_total(acc, venue, total_perp_loss, sign * done.venue_loss_usd);
+  add_total(acc, venue, total_liquidated, sign * done.notional_usd);
+  add_total(acc, venue, total_owner_loss, sign * (done.owner_slippage_usd + done.fee_usd));
+  add_total(acc, venue, total_perp_owner_slippage, sign * done.owner_slippage_usd);
+  book_ledger(c, acc, step, p.venue, sign * done.fee_usd, sign * done.venue_loss_usd);
 }
 
 LEVRISK_HD inline unit_outcome perp_outcome_of(const perp_life& life, double adl_loss_usd,

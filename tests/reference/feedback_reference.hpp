@@ -19,7 +19,10 @@
 //     or the perp's close if it is still below maintenance;
 //   * the round's net sales per asset move its multiplier by
 //     1 -+ share x 0.02 (|net| / depth)^gamma (kernels/risk/price_impact.hpp).
-// At the step's end the insurance fund takes the step's fees, then its losses.
+// At the step's end each exchange's insurance fund takes its step's fees, then
+// its losses. Venues: each lending protocol applies its own close factor and
+// covers its own bad debt from its own reserve; every figure is kept for the
+// book and for the unit's venue.
 //
 // Executions within a round are taken by unit index, not in the stage's order
 // (its ladders' order): each execution reads only the market row and its own
@@ -65,6 +68,12 @@ struct feedback_inputs {
   int max_calls_per_step = 16;
   double insurance_fund_usd = 0.0;
   double lending_reserve_usd = 0.0;
+  // The venues, lending protocols at [0, first_perp_venue), exchanges after,
+  // each unit on its kind's execution_unit::venue; when empty, one protocol
+  // with `lending` and `lending_reserve_usd` and one exchange with
+  // `insurance_fund_usd`.
+  std::vector<venue_rules> venues;
+  int first_perp_venue = 1;
   std::vector<oracle_rule> oracle_rules;  // empty: the protocols act on the market
   std::vector<oracle_feed> oracle_feeds;
   std::uint64_t seed = 0;  // the oracle feeds' noise, on subsequence `path`
@@ -89,13 +98,19 @@ struct feedback_unit_result {
   double bad_debt_usd = 0.0;  // lending deficit, or the venue's loss on a perp
 };
 
-struct feedback_result {
-  std::vector<feedback_unit_result> units;
+// A path's money figures, of the book or of one venue.
+struct venue_figures {
   double book_loss = 0.0, lending_bad_debt = 0.0, reserve_draw = 0.0, lending_shortfall = 0.0;
   double perp_loss = 0.0, fund_draw = 0.0, fund_fees = 0.0, perp_deficit = 0.0;
   double adl_unfilled = 0.0;
   double liquidated = 0.0, owner_loss = 0.0, lending_bonus = 0.0, perp_owner_slippage = 0.0;
   double liquidator_slippage = 0.0;
+};
+
+// The book's figures (the base), and each venue's.
+struct feedback_result : venue_figures {
+  std::vector<feedback_unit_result> units;
+  std::vector<venue_figures> venues;
   int cascade_steps = 0, unconverged_steps = 0, max_rounds = 0, oracle_updates = 0;
   std::vector<int> rounds_histogram;              // steps by the rounds they executed (1..max)
   std::vector<std::vector<float>> market_growth;  // [step][asset]
@@ -115,16 +130,26 @@ class feedback_twin {
 
   feedback_result run() {
     start();
-    double fund = in_.insurance_fund_usd;
+    std::vector<double> funds;
+    for (std::size_t v = static_cast<std::size_t>(first_perp_venue_); v < venues_.size(); ++v) {
+      funds.push_back(venues_[v].fund_usd);
+    }
     for (int step = 0; step <= n_steps_; ++step) {
       run_step(step);
-      settle_fund(step, fund);
+      for (std::size_t p = 0; p < funds.size(); ++p) settle_fund(step, static_cast<int>(p), funds[p]);
     }
     for (std::size_t u = 0; u < units_.size(); ++u) {
       r_.units[u].pending = units_[u].due_step >= 0;
     }
-    r_.reserve_draw = std::min(r_.lending_bad_debt, in_.lending_reserve_usd);
-    r_.lending_shortfall = r_.lending_bad_debt - r_.reserve_draw;
+    for (std::size_t v = 0; v < venues_.size(); ++v) {
+      venue_figures& f = r_.venues[v];
+      const double reserve = static_cast<int>(v) < first_perp_venue_ ? venues_[v].fund_usd : 0.0;
+      f.reserve_draw = std::min(f.lending_bad_debt, reserve);
+      f.lending_shortfall = f.lending_bad_debt - f.reserve_draw;
+      f.book_loss = f.lending_bad_debt + f.perp_loss;
+      r_.reserve_draw += f.reserve_draw;
+      r_.lending_shortfall += f.lending_shortfall;
+    }
     r_.book_loss = r_.lending_bad_debt + r_.perp_loss;
     for (int k = 0; k < n_assets_; ++k) r_.drawdown[k] = 1.0 - lowest_[k];
     return r_;
@@ -145,15 +170,37 @@ class feedback_twin {
   const feedback_inputs& in_;
   bool permanent_, oracle_;
   int n_steps_, n_assets_;
+  std::vector<venue_rules> venues_;
+  int first_perp_venue_ = 1;
+  std::vector<step_book> books_;  // per perp exchange, this step
   std::vector<unit_state> units_;
   std::vector<double> multiplier_, lowest_, round_net_sold_;
   std::vector<float> published_;
   std::vector<int> last_update_;
-  step_book book_;
   feedback_result r_;
+
+  // The unit's venue among all (lending protocols first).
+  int venue_of(std::size_t u) const {
+    const execution_unit& eu = in_.units[u];
+    return is_perp(eu) ? first_perp_venue_ + eu.venue : eu.venue;
+  }
+
+  // Adds to a figure of the book and of the unit's venue.
+  void add(std::size_t u, double venue_figures::*figure, double usd) {
+    r_.*figure += usd;
+    r_.venues[static_cast<std::size_t>(venue_of(u))].*figure += usd;
+  }
 
   void start() {
     r_ = feedback_result{};
+    venues_ = in_.venues;
+    first_perp_venue_ = in_.first_perp_venue;
+    if (venues_.empty()) {
+      venues_ = {venue_rules{0, in_.lending, in_.lending_reserve_usd},
+                 venue_rules{1, lending_rules{0.0, 0.0, 0.0}, in_.insurance_fund_usd}};
+      first_perp_venue_ = 1;
+    }
+    r_.venues.assign(venues_.size(), venue_figures{});
     r_.units.assign(in_.units.size(), feedback_unit_result{});
     r_.rounds_histogram.assign(static_cast<std::size_t>(in_.max_cascade_rounds) + 1, 0);
     r_.market_growth = in_.stored_growth;
@@ -313,7 +360,7 @@ class feedback_twin {
       return;
     }
     const double hf = weighted / total_debt;
-    const lending_rules& rules = in_.lending;
+    const lending_rules& rules = venues_[static_cast<std::size_t>(venue_of(u))].lending;
     note_distance(hf - rules.close_factor_hf_threshold, rules.close_factor_hf_threshold);
     note_distance(best_c - rules.small_position_usd, rules.small_position_usd);
     note_distance(best_d - rules.small_position_usd, rules.small_position_usd);
@@ -336,10 +383,10 @@ class feedback_twin {
     const double slippage = seized * impact_fraction_of(seized, cleg.asset);
     o.liquidated_usd += seized;
     o.owner_loss_usd += seized - repaid;
-    r_.liquidated += seized;
-    r_.owner_loss += seized - repaid;
-    r_.lending_bonus += seized - repaid;
-    r_.liquidator_slippage += slippage;
+    add(u, &venue_figures::liquidated, seized);
+    add(u, &venue_figures::owner_loss, seized - repaid);
+    add(u, &venue_figures::lending_bonus, seized - repaid);
+    add(u, &venue_figures::liquidator_slippage, slippage);
     r_.sold_usd[cleg.asset] += seized;
     round_net_sold_[cleg.asset] += seized;
     if (std::all_of(s.collateral.begin(), s.collateral.end(), [](double x) { return x <= 0.0; })) {
@@ -355,7 +402,7 @@ class feedback_twin {
       s.debt[i] = 0.0;
     }
     r_.units[u].bad_debt_usd += deficit;
-    r_.lending_bad_debt += deficit;
+    add(u, &venue_figures::lending_bad_debt, deficit);
   }
 
   void keeper_lending(std::size_t u, const std::vector<double>& trigger,
@@ -416,17 +463,18 @@ class feedback_twin {
     o.liquidated_usd = notional;
     o.owner_loss_usd = owner_slippage + fee;
     o.bad_debt_usd = venue_loss;
-    r_.perp_loss += venue_loss;
-    r_.liquidated += notional;
-    r_.owner_loss += owner_slippage + fee;
-    r_.perp_owner_slippage += owner_slippage;
-    book_.fees += fee;
-    book_.losses += venue_loss;
+    add(u, &venue_figures::perp_loss, venue_loss);
+    add(u, &venue_figures::liquidated, notional);
+    add(u, &venue_figures::owner_loss, owner_slippage + fee);
+    add(u, &venue_figures::perp_owner_slippage, owner_slippage);
+    step_book& book = books_[static_cast<std::size_t>(in_.units[u].venue)];
+    book.fees += fee;
+    book.losses += venue_loss;
     if (!(venue_loss > 0.0)) return;
     for (int i = 0; i < in_.units[u].n_legs; ++i) {
       const perp_leg& leg = perp_leg_of(u, i);
       const double value = leg.size_usd * g[leg.asset];
-      book_.pool_notional[2 * leg.asset + (value < 0.0 ? 1 : 0)] += std::fabs(value);
+      book.pool_notional[2 * leg.asset + (value < 0.0 ? 1 : 0)] += std::fabs(value);
     }
   }
 
@@ -485,7 +533,8 @@ class feedback_twin {
   }
 
   void run_step(int step) {
-    book_ = step_book{0.0, 0.0, std::vector<double>(2 * n_assets_, 0.0)};
+    books_.assign(venues_.size() - static_cast<std::size_t>(first_perp_venue_),
+                  step_book{0.0, 0.0, std::vector<double>(2 * n_assets_, 0.0)});
     write_market_row(step);
     if (oracle_ && step > 0) run_oracle(step);
     int rounds = 0;
@@ -511,31 +560,36 @@ class feedback_twin {
     if (rounds > 0) ++r_.rounds_histogram[rounds];
   }
 
-  // The fund takes the step's fees before its losses. What it leaves uncovered
-  // auto-deleveraging would take from open positions on the other side.
-  void settle_fund(int step, double& fund) {
-    fund += book_.fees;
-    const double draw = std::min(book_.losses, fund);
+  // An exchange's fund takes the step's fees before its losses. What it leaves
+  // uncovered auto-deleveraging would take from open positions on the other
+  // side of the same exchange.
+  void settle_fund(int step, int exchange, double& fund) {
+    const step_book& book = books_[static_cast<std::size_t>(exchange)];
+    venue_figures& own = r_.venues[static_cast<std::size_t>(first_perp_venue_ + exchange)];
+    fund += book.fees;
+    const double draw = std::min(book.losses, fund);
     fund -= draw;
-    r_.fund_fees += book_.fees;
-    r_.fund_draw += draw;
-    const double deficit = book_.losses - draw;
-    r_.perp_deficit += deficit;
+    const double deficit = book.losses - draw;
+    for (venue_figures* f : {static_cast<venue_figures*>(&r_), &own}) {
+      f->fund_fees += book.fees;
+      f->fund_draw += draw;
+      f->perp_deficit += deficit;
+      if (deficit > 0.0) f->adl_unfilled += deficit;
+    }
     if (!(deficit > 0.0)) return;
-    r_.adl_unfilled += deficit;
     const std::vector<double> market = market_prices(step);
     for (int k = 0; k < n_assets_; ++k) {
       for (int side = 0; side < 2; ++side) {
-        if (book_.pool_notional[2 * k + side] > 0.0 && open_on_side(k, 1 - side, market)) {
+        if (book.pool_notional[2 * k + side] > 0.0 && open_on_side(exchange, k, 1 - side, market)) {
           r_.adl_would_fill = true;
         }
       }
     }
   }
 
-  bool open_on_side(int asset, int side, const std::vector<double>& g) const {
+  bool open_on_side(int exchange, int asset, int side, const std::vector<double>& g) const {
     for (std::size_t u = 0; u < units_.size(); ++u) {
-      if (!is_perp(in_.units[u]) || !units_[u].open) continue;
+      if (!is_perp(in_.units[u]) || !units_[u].open || in_.units[u].venue != exchange) continue;
       for (int i = 0; i < in_.units[u].n_legs; ++i) {
         const perp_leg& leg = perp_leg_of(u, i);
         const double value = leg.size_usd * g[leg.asset];

@@ -109,7 +109,7 @@ TEST(ExecutionScripted, PerpClosedAtTheExecutionStepWithImpactAndFee) {
   EXPECT_NEAR(o.liquidated_usd, notional, 1e-9);
   const double owner_slippage = std::min(slippage, std::max(equity, 0.0));
   EXPECT_NEAR(o.bad_debt_usd, slippage - owner_slippage + std::max(-equity, 0.0), 1e-9);
-  EXPECT_NEAR(p.ledger()[2 * ledger_step_doubles(max_assets_here) + 1], o.bad_debt_usd, 1e-12);
+  EXPECT_NEAR(p.ledger()[2 * ledger_step_doubles(max_assets_here, 1) + 1], o.bad_debt_usd, 1e-12);
 }
 
 TEST(ExecutionScripted, TheFundTakesAStepsFeesBeforeItsLosses) {
@@ -137,13 +137,13 @@ TEST(ExecutionScripted, TheReserveCoversBadDebtFirst) {
   // reserve of 1,000: the reserve pays 1,000, the rest is shortfall.
   scripted_path p = falling_eth({1.0f, 0.5f});
   p.step0_units = {};
+  p.lending_reserve_usd = 1000.0;
   const unit_outcome o = p.run_unit(0, 1);
   ASSERT_NEAR(o.bad_debt_usd, 9000.0 - 6000.0 / 1.05, 1e-6);
   path_account<max_assets_here> acc = p.account();
   acc.first_ledger_step = 2;
   acc.last_ledger_step = -1;
-  simulation_view v = p.view();
-  v.execution.lending_reserve_usd = 1000.0;
+  const simulation_view v = p.view();
   run_buffers(p.context(v), acc);
   EXPECT_DOUBLE_EQ(acc.total[total_lending_reserve_draw], 1000.0);
   EXPECT_NEAR(acc.total[total_lending_shortfall], o.bad_debt_usd - 1000.0, 1e-9);

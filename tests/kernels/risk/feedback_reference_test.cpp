@@ -3,8 +3,10 @@
 // scripted books and paths: lending accounts with one volatile collateral and a
 // stable debt, isolated perps long and short, falling and recovering paths with
 // jumps, keeper delays, permanent impact, oracles with deviation, heartbeat,
-// latency and noisy feeds. Every unit's figures, the path's totals, the
-// amplification passes and the market rows must agree.
+// latency and noisy feeds, one or two lending protocols and exchanges with
+// their own rules and buffers. Every unit's figures, the path's totals (of the
+// book and of each venue), the amplification passes and the market rows must
+// agree.
 
 #include <gtest/gtest.h>
 
@@ -142,6 +144,30 @@ void add_oracle(drawer& d, feedback_inputs& in) {
   in.seed = 0x5eedull + static_cast<std::uint64_t>(d.integer(0, 1 << 20));
 }
 
+// Venues at random, from a stream of their own (the book's draws stay as they
+// were): one or two lending protocols, each with its close factor, small-position
+// bound and reserve, and one or two exchanges with their funds; each unit on
+// one venue of its kind.
+void add_venues(std::uint64_t seed, feedback_inputs& in) {
+  drawer d(seed ^ 0x76656e756573ull);
+  const int n_lending = d.integer(1, 2);
+  const int n_perp = d.integer(1, 2);
+  in.venues.clear();
+  for (int v = 0; v < n_lending; ++v) {
+    const lending_rules rules =
+        v == 0 ? in.lending : lending_rules{d.uniform(0.3, 1.0), 0.95, d.uniform(0.0, 5000.0)};
+    in.venues.push_back(
+        venue_rules{0, rules, v == 0 ? in.lending_reserve_usd : d.uniform(0.0, 1000.0)});
+  }
+  in.first_perp_venue = n_lending;
+  for (int v = 0; v < n_perp; ++v) {
+    const double fund =
+        v == 0 ? in.insurance_fund_usd : (d.chance(0.5) ? 1e15 : d.uniform(0.0, 200.0));
+    in.venues.push_back(venue_rules{1, lending_rules{0.0, 0.0, 0.0}, fund});
+  }
+  for (execution_unit& u : in.units) u.venue = d.integer(0, (is_perp(u) ? n_perp : n_lending) - 1);
+}
+
 random_book draw_book(std::uint64_t seed) {
   drawer d(seed);
   random_book b;
@@ -177,6 +203,7 @@ random_book draw_book(std::uint64_t seed) {
   }
   in.insurance_fund_usd = sides == 0 || d.chance(0.5) ? 1e15 : d.uniform(0.0, 200.0);
   if (d.chance(0.7)) add_oracle(d, in);
+  add_venues(seed, in);
   return b;
 }
 
@@ -195,6 +222,8 @@ scripted_path stage_of(const random_book& b) {
   p.max_calls_per_step = in.max_calls_per_step;
   p.insurance_fund_usd = in.insurance_fund_usd;
   p.lending_reserve_usd = in.lending_reserve_usd;
+  p.venues = in.venues;
+  p.first_perp_venue = in.first_perp_venue;
   p.feedback = true;
   p.permanent_impact_share = in.permanent_impact_share;
   p.max_cascade_rounds = in.max_cascade_rounds;
@@ -240,28 +269,44 @@ void expect_units_agree(const scripted_path& p, const feedback_result& twin) {
   }
 }
 
+// The figures kept for the book and per venue, as the stage's path totals.
+std::vector<std::pair<int, double>> money_totals(const reference::venue_figures& r) {
+  return {{total_book_loss, r.book_loss},
+          {total_lending_bad_debt, r.lending_bad_debt},
+          {total_lending_reserve_draw, r.reserve_draw},
+          {total_lending_shortfall, r.lending_shortfall},
+          {total_perp_loss, r.perp_loss},
+          {total_fund_draw, r.fund_draw},
+          {total_perp_deficit, r.perp_deficit},
+          {total_adl, 0.0},
+          {total_adl_unfilled, r.adl_unfilled},
+          {total_fund_fees, r.fund_fees},
+          {total_liquidated, r.liquidated},
+          {total_owner_loss, r.owner_loss},
+          {total_lending_bonus, r.lending_bonus},
+          {total_perp_owner_slippage, r.perp_owner_slippage},
+          {total_liquidator_slippage, r.liquidator_slippage}};
+}
+
+void expect_venues_agree(const std::vector<double>& t, const feedback_result& r) {
+  for (std::size_t v = 0; v < r.venues.size(); ++v) {
+    const int first = venue_totals_offset(max_assets_here) + static_cast<int>(v) * n_venue_totals;
+    for (const auto& [total, twin] : money_totals(r.venues[v])) {
+      EXPECT_TRUE(usd_near(t[static_cast<std::size_t>(first + total)], twin))
+          << "venue " << v << " total " << total;
+    }
+  }
+}
+
 void expect_totals_agree(const std::vector<double>& t, const feedback_result& r,
                          const feedback_result& no_permanent, const feedback_result& perfect) {
-  const std::pair<int, double> usd[] = {
-      {total_book_loss, r.book_loss},
-      {total_lending_bad_debt, r.lending_bad_debt},
-      {total_lending_reserve_draw, r.reserve_draw},
-      {total_lending_shortfall, r.lending_shortfall},
-      {total_perp_loss, r.perp_loss},
-      {total_fund_draw, r.fund_draw},
-      {total_perp_deficit, r.perp_deficit},
-      {total_adl, 0.0},
-      {total_adl_unfilled, r.adl_unfilled},
-      {total_fund_fees, r.fund_fees},
-      {total_liquidated, r.liquidated},
-      {total_owner_loss, r.owner_loss},
-      {total_lending_bonus, r.lending_bonus},
-      {total_perp_owner_slippage, r.perp_owner_slippage},
-      {total_liquidator_slippage, r.liquidator_slippage},
+  std::vector<std::pair<int, double>> usd = money_totals(r);
+  const std::pair<int, double> amplification[] = {
       {total_book_loss_no_permanent, no_permanent.book_loss},
       {total_uncovered_no_permanent, no_permanent.lending_shortfall + no_permanent.perp_deficit},
       {total_book_loss_perfect_oracle, perfect.book_loss},
       {total_uncovered_perfect_oracle, perfect.lending_shortfall + perfect.perp_deficit}};
+  usd.insert(usd.end(), std::begin(amplification), std::end(amplification));
   for (const auto& [total, twin] : usd) {
     EXPECT_TRUE(usd_near(t[total], twin)) << "total " << total;
   }
@@ -285,7 +330,7 @@ bool near_boundary(const feedback_result& r) {
 TEST(FeedbackReference, RandomBooksAgreeWithTheTwin) {
   constexpr int n_cases = 400;
   int cascades = 0, unconverged = 0, with_oracle = 0, delayed = 0, bad_debt = 0, deficits = 0;
-  int pending = 0, redrawn = 0, shorts_executed = 0;
+  int pending = 0, redrawn = 0, shorts_executed = 0, venues_executed = 0;
   for (int c = 0; c < n_cases; ++c) {
     random_book b;
     feedback_result full, no_permanent, perfect;
@@ -302,6 +347,7 @@ TEST(FeedbackReference, RandomBooksAgreeWithTheTwin) {
     SCOPED_TRACE(::testing::Message() << "case " << c);
     expect_units_agree(p, full);
     expect_totals_agree(totals, full, no_permanent, perfect);
+    expect_venues_agree(totals, full);
 
     const int n_steps = static_cast<int>(b.in.stored_growth.size()) - 1;
     for (int step = 0; step <= n_steps; ++step) {
@@ -321,6 +367,10 @@ TEST(FeedbackReference, RandomBooksAgreeWithTheTwin) {
     delayed += b.in.keeper_delay_steps > 0 && full.liquidated > 0.0;
     bad_debt += full.book_loss > 0.0;
     deficits += full.perp_deficit > 0.0;
+    venues_executed += std::count_if(full.venues.begin(), full.venues.end(),
+                                     [](const reference::venue_figures& v) {
+                                       return v.liquidated > 0.0;
+                                     }) >= 3;
     for (std::size_t u = 0; u < full.units.size(); ++u) {
       pending += full.units[u].pending;
       shorts_executed += full.units[u].executed && is_perp(b.in.units[u]) &&
@@ -330,9 +380,9 @@ TEST(FeedbackReference, RandomBooksAgreeWithTheTwin) {
   // The books exercise what they are meant to.
   std::printf(
       "cases %d: cascades %d, unconverged %d, oracle %d, keeper delay %d, book loss %d, fund "
-      "deficit %d, pending units %d, shorts closed %d, redrawn %d\n",
+      "deficit %d, pending units %d, shorts closed %d, three venues executing %d, redrawn %d\n",
       n_cases, cascades, unconverged, with_oracle, delayed, bad_debt, deficits, pending,
-      shorts_executed, redrawn);
+      shorts_executed, venues_executed, redrawn);
   EXPECT_GE(cascades, 60);
   EXPECT_GE(unconverged, 10);
   EXPECT_GE(with_oracle, 200);
@@ -341,6 +391,7 @@ TEST(FeedbackReference, RandomBooksAgreeWithTheTwin) {
   EXPECT_GE(deficits, 40);
   EXPECT_GE(pending, 100);
   EXPECT_GE(shorts_executed, 150);
+  EXPECT_GE(venues_executed, 60);
   EXPECT_LE(redrawn, n_cases / 4);
 }
 

@@ -29,8 +29,6 @@ class scripted_path {
     }
     money_.assign(units_.size() * n_unit_money * 2, money_tally{0ull, 0ull});
     counts_.assign(units_.size() * n_unit_counts, 0ull);
-    totals_.assign(static_cast<std::size_t>(n_path_totals + 3 * max_assets_here), 0.0);
-    ledger_.assign(static_cast<std::size_t>(ledger_doubles(n_steps_, max_assets_here)), 0.0);
     suffix_.assign(growth_.size() * 2, 0.0f);
     first_perp_unit_ = static_cast<int>(units_.size());
     for (std::size_t u = units_.size(); u-- > 0;) {
@@ -51,6 +49,11 @@ class scripted_path {
   lending_rules lending{0.5, 0.95, 2000.0};
   double insurance_fund_usd = 0.0;
   double lending_reserve_usd = 0.0;
+  // The venues, lending protocols first (units name theirs by execution_unit::venue);
+  // when empty, one protocol with `lending` and `lending_reserve_usd` and one
+  // exchange with `insurance_fund_usd`.
+  std::vector<venue_rules> venues;
+  int first_perp_venue = 1;
   // The step-synchronous stage (kernels/risk/feedback_execution.hpp): on when
   // `feedback`; an oracle when oracle_rules has one rule per asset.
   bool feedback = false;
@@ -107,15 +110,26 @@ class scripted_path {
     e.first_perp_unit = first_perp_unit_;
     e.n_perp_units = static_cast<int>(perp_states_.size());
     e.n_perp_legs = static_cast<int>(perp_legs.size());
-    set_candidates();
+    venues_ = venues;
+    if (venues_.empty()) {
+      venues_ = {venue_rules{0, lending, lending_reserve_usd},
+                 venue_rules{1, lending_rules{0.0, 0.0, 0.0}, insurance_fund_usd}};
+    }
+    e.venues = venues_.data();
+    e.n_venues = static_cast<int>(venues_.size());
+    e.first_perp_venue = venues.empty() ? 1 : first_perp_venue;
+    const int stride = path_totals_stride(max_assets_here, e.n_venues);
+    // Resized, not cleared: an account of an earlier run holds a pointer into the
+    // totals, and the stage leaves the ledger zero.
+    totals_.resize(static_cast<std::size_t>(stride), 0.0);
+    ledger_.resize(
+        static_cast<std::size_t>(ledger_doubles(n_steps_, max_assets_here, n_perp_venues(e))), 0.0);
+    set_candidates(n_perp_venues(e));
     e.adl_candidates = candidates_.data();
     e.adl_offsets = offsets_.data();
-    e.lending = lending;
     e.impact = impact_view{depth_usd, impact_exponent};
     e.keeper_delay_steps = keeper_delay_steps;
     e.max_calls_per_step = max_calls_per_step;
-    e.insurance_fund_usd = insurance_fund_usd;
-    e.lending_reserve_usd = lending_reserve_usd;
     e.n_units = static_cast<int>(units_.size());
     std::size_t lending_legs_used = 0;
     for (const execution_unit& u : units_) {
@@ -135,7 +149,7 @@ class scripted_path {
     e.rounds_histogram = rounds_histogram_.data();
     e.money = money_.data();
     e.counts = counts_.data();
-    e.totals = path_totals_view{totals_.data(), n_path_totals + 3 * max_assets_here, 0};
+    e.totals = path_totals_view{totals_.data(), stride, 0};
     return v;
   }
 
@@ -158,7 +172,7 @@ class scripted_path {
     const simulation_view v = view();
     const execution_context c = context(v);
     for (perp_unit_state& s : perp_states_) s.path = no_path;
-    account_ = path_account<max_assets_here>{};
+    account_ = fresh_account<max_assets_here>(v, 0);
     const execution_unit& u = units_[static_cast<std::size_t>(unit)];
     return is_perp(u) ? execute_perp(c, unit, trigger, account_)
                       : execute_lending(c, u, trigger, account_);
@@ -179,9 +193,7 @@ class scripted_path {
     const simulation_view v = view();
     for (perp_unit_state& s : perp_states_) s.path = no_path;
     const execution_context c = context(v);
-    account_ = path_account<max_assets_here>{};
-    account_.first_ledger_step = n_steps_ + 1;
-    account_.last_ledger_step = -1;
+    account_ = fresh_account<max_assets_here>(v, 0);
     for (const auto& [unit, trigger] : triggers) execute_unit(c, unit, trigger, account_);
     run_buffers(c, account_);
     return account_;
@@ -222,6 +234,7 @@ class scripted_path {
   std::vector<money_tally> money_;
   std::vector<tally_t> counts_;
   std::vector<double> totals_, ledger_;
+  std::vector<venue_rules> venues_;
   path_account<max_assets_here> account_{};
   int first_perp_unit_ = 0;
   std::vector<perp_unit_state> perp_states_;
@@ -251,17 +264,19 @@ class scripted_path {
     }
   }
 
-  // Every perp leg by asset and side, then unit (as host/engine/execution_setup.cpp).
-  void set_candidates() {
+  // Every perp leg by exchange, asset and side, then unit (as
+  // host/engine/execution_setup.cpp).
+  void set_candidates(int n_perp_venues) {
     candidates_.clear();
-    offsets_.assign(2 * max_assets_here + 1, 0);
-    for (int g = 0; g < 2 * max_assets_here; ++g) {
+    const int n_groups = 2 * max_assets_here * n_perp_venues;
+    offsets_.assign(static_cast<std::size_t>(n_groups) + 1, 0);
+    for (int g = 0; g < n_groups; ++g) {
       for (std::size_t u = 0; u < units_.size(); ++u) {
         const execution_unit& unit = units_[u];
         if (!is_perp(unit)) continue;
         for (int leg = unit.first_leg; leg < unit.first_leg + unit.n_legs; ++leg) {
           const perp_leg& l = perp_legs[static_cast<std::size_t>(leg)];
-          if (2 * l.asset + (l.size_usd < 0.0 ? 1 : 0) == g) {
+          if (adl_group(unit.venue, l.asset, l.size_usd < 0.0 ? 1 : 0, max_assets_here) == g) {
             candidates_.push_back(adl_candidate{static_cast<int>(u), leg});
           }
         }
