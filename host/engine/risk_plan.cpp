@@ -63,7 +63,7 @@ health_form lending_account_form(const snapshot& snap, const lending_account& ac
   health_form form = empty_form(snap.assets.size());
   for (const lending_balance& balance : account.balances) {
     const auto k = static_cast<std::size_t>(balance.asset_index);
-    const int market = snap.find_lending_market(balance.asset_index);
+    const int market = snap.find_lending_market(account.venue_index, balance.asset_index);
     LEVRISK_REQUIRE(market >= 0 || balance.collateral_amount == 0.0, input_error,
                     snap.source << ": lending account '" << account.id << "' holds collateral in '"
                                 << snap.assets[k].id << "', which has no lending market");
@@ -92,11 +92,12 @@ void add_isolated_position_forms(const snapshot& snap, const unit_form_sink& out
 // One form per perp account that holds a cross-margin position, in the order of
 // perp_accounts.csv.
 void add_cross_account_forms(const snapshot& snap, const unit_form_sink& out) {
-  std::map<std::string, std::size_t> cross_index;
+  // Account ids are per venue: the same id on two exchanges is two accounts.
+  std::map<std::pair<int, std::string>, std::size_t> cross_index;
   std::vector<health_form> cross_forms;
   std::vector<std::string> cross_ids;
   for (const perp_account& account : snap.perp_accounts) {
-    cross_index.emplace(account.id, cross_forms.size());
+    cross_index.emplace(std::pair{account.venue_index, account.id}, cross_forms.size());
     health_form form = empty_form(snap.assets.size());
     form.numerator_const_usd = account.cross_collateral_usd;
     cross_forms.push_back(std::move(form));
@@ -105,7 +106,7 @@ void add_cross_account_forms(const snapshot& snap, const unit_form_sink& out) {
   std::vector<bool> has_cross_position(cross_forms.size(), false);
   for (const perp_position& position : snap.perp_positions) {
     if (position.mode != margin_mode::cross) continue;
-    const auto it = cross_index.find(position.account_id);
+    const auto it = cross_index.find(std::pair{position.venue_index, position.account_id});
     LEVRISK_REQUIRE(it != cross_index.end(), input_error,
                     snap.source << ": cross-margin position of account '" << position.account_id
                                 << "' has no entry in perp_accounts.csv");

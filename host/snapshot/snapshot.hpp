@@ -60,6 +60,7 @@ struct perp_market {
   // Share of the closed notional a liquidated position pays to the venue's
   // insurance fund, in [0, 1).
   double liquidation_fee = 0.0;
+  int venue_index = 0;
 };
 
 enum class position_side : std::uint8_t { long_side, short_side };
@@ -123,7 +124,11 @@ struct snapshot {
   int find_asset(const std::string& id) const;
   // Index into lending_markets for an asset, or -1 when the asset cannot be lent.
   int find_lending_market(int asset_index) const;
-  int find_lending_market(int, int asset_index) const { return find_lending_market(asset_index); }
+  int find_lending_market(int venue, int asset_index) const {
+    for (std::size_t i = 0; i < lending_markets.size(); ++i)
+      if (lending_markets[i].venue_index == venue && lending_markets[i].asset_index == asset_index) return static_cast<int>(i);
+    return -1;
+  }
 };
 
 }  // namespace levrisk
