@@ -188,7 +188,8 @@ class cpu_device {
 #pragma omp parallel num_threads(threads_)
     {
       std::vector<float> rows(static_cast<std::size_t>(stored_rows_floats(view.n_steps, n_assets)));
-      std::vector<double> ledger(static_cast<std::size_t>(ledger_doubles(view.n_steps, n_assets, n_perp_venues(view.execution))),
+      std::vector<double> ledger(static_cast<std::size_t>(ledger_doubles(
+                                     view.n_steps, n_assets, n_perp_venues(view.execution))),
                                  0.0);
       std::vector<perp_unit_state> perp_states(
           static_cast<std::size_t>(view.execution.n_perp_units),

@@ -57,9 +57,9 @@ class execution_storage {
       rows_.assign(static_cast<std::size_t>(max_batch_paths *
                                             stored_rows_floats(plan.n_steps, plan.market.n_assets)),
                    0.0f);
-      ledger_.assign(static_cast<std::size_t>(max_batch_paths *
-                                              ledger_doubles(plan.n_steps, plan.market.n_assets,
-                                                             plan_.n_perp_venues())),
+      ledger_.assign(static_cast<std::size_t>(
+                         max_batch_paths *
+                         ledger_doubles(plan.n_steps, plan.market.n_assets, plan_.n_perp_venues())),
                      0.0);
       perp_states_.assign(static_cast<std::size_t>(max_batch_paths * plan_.n_perp_units()),
                           perp_unit_state{no_path, -1, 0, 0.0, 0.0, 0.0});

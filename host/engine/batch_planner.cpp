@@ -57,7 +57,8 @@ void add_execution_footprint(const simulation_plan& plan, int scratch_threads, b
   const std::int64_t stride = e.path_stride(plan.market.n_assets);
   const std::int64_t rows_bytes =
       bytes_of(stored_rows_floats(plan.n_steps, plan.market.n_assets), sizeof(float)) +
-      bytes_of(ledger_doubles(plan.n_steps, plan.market.n_assets, e.n_perp_venues()), sizeof(double)) +
+      bytes_of(ledger_doubles(plan.n_steps, plan.market.n_assets, e.n_perp_venues()),
+               sizeof(double)) +
       bytes_of(e.n_perp_units(), sizeof(perp_unit_state)) +
       bytes_of(e.n_perp_legs(), sizeof(double)) + feedback_scratch_bytes(plan);
   const std::int64_t tables = bytes_of(e.units) + bytes_of(e.lending_legs) + bytes_of(e.perp_legs) +

@@ -59,9 +59,9 @@ class unit_builder {
   void add_isolated_positions() {
     for (const perp_position& p : snap_.perp_positions) {
       if (p.mode != margin_mode::isolated) continue;
-      out_.units.push_back(execution_unit{
-          execution_kind::perp_isolated, static_cast<int>(out_.perp_legs.size()), 1,
-          p.isolated_margin_usd, p.venue_index});
+      out_.units.push_back(execution_unit{execution_kind::perp_isolated,
+                                          static_cast<int>(out_.perp_legs.size()), 1,
+                                          p.isolated_margin_usd, p.venue_index});
       out_.perp_legs.push_back(perp_leg_of(snap_, p));
     }
   }
@@ -76,10 +76,10 @@ class unit_builder {
     for (const perp_account& account : snap_.perp_accounts) {
       const auto found = positions.find({account.venue_index, account.id});
       if (found == positions.end()) continue;
-      out_.units.push_back(execution_unit{
-          execution_kind::perp_cross, static_cast<int>(out_.perp_legs.size()),
-          static_cast<int>(found->second.size()), account.cross_collateral_usd,
-          account.venue_index});
+      out_.units.push_back(execution_unit{execution_kind::perp_cross,
+                                          static_cast<int>(out_.perp_legs.size()),
+                                          static_cast<int>(found->second.size()),
+                                          account.cross_collateral_usd, account.venue_index});
       for (const perp_position* p : found->second) out_.perp_legs.push_back(perp_leg_of(snap_, *p));
     }
   }

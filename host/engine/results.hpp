@@ -183,7 +183,7 @@ struct feedback_result {
 // of the snapshot.
 struct venue_result {
   std::string id;
-  std::string kind;      // "lending" or "perp"
+  std::string kind;       // "lending" or "perp"
   double fund_usd = 0.0;  // its reserve, or its insurance fund, at the snapshot
   // Distributions of the first venue_total_names().size() path totals (the
   // system's names), of this venue's units and buffer only.

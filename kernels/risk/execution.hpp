@@ -301,7 +301,8 @@ struct venue_funds {
 
 LEVRISK_HD inline venue_funds funds_at_snapshot(const execution_view& e) {
   venue_funds f{};
-  for (int p = 0; p < n_perp_venues(e); ++p) f.fund_usd[p] = e.venues[e.first_perp_venue + p].fund_usd;
+  for (int p = 0; p < n_perp_venues(e); ++p)
+    f.fund_usd[p] = e.venues[e.first_perp_venue + p].fund_usd;
   return f;
 }
 

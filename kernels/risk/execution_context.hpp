@@ -37,7 +37,7 @@ struct path_account {
   double drawdown[MaxAssets];  // the largest fall liquidations caused, as a share of the price
   // The path's row of per-venue figures (venue_totals_offset), summed in place.
   double* venue_total;
-  int first_ledger_step;       // steps [first, last] of the ledger hold entries
+  int first_ledger_step;  // steps [first, last] of the ledger hold entries
   int last_ledger_step;
   bool suffix_ready;  // execution_context's suffix extremes are this path's
 };
@@ -114,8 +114,8 @@ LEVRISK_HD inline execution_context execution_context_of(const simulation_view& 
 
 // Adds to one of the path's totals and to the same figure of the unit's venue.
 template <int MaxAssets>
-LEVRISK_HD LEVRISK_FORCEINLINE void add_total(path_account<MaxAssets>& acc, int venue,
-                                              path_total t, double usd) {
+LEVRISK_HD LEVRISK_FORCEINLINE void add_total(path_account<MaxAssets>& acc, int venue, path_total t,
+                                              double usd) {
   acc.total[t] += usd;
   acc.venue_total[static_cast<std::ptrdiff_t>(venue) * n_venue_totals + t] += usd;
 }

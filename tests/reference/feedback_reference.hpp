@@ -136,7 +136,8 @@ class feedback_twin {
     }
     for (int step = 0; step <= n_steps_; ++step) {
       run_step(step);
-      for (std::size_t p = 0; p < funds.size(); ++p) settle_fund(step, static_cast<int>(p), funds[p]);
+      for (std::size_t p = 0; p < funds.size(); ++p)
+        settle_fund(step, static_cast<int>(p), funds[p]);
     }
     for (std::size_t u = 0; u < units_.size(); ++u) {
       r_.units[u].pending = units_[u].due_step >= 0;

@@ -52,9 +52,9 @@ snapshot two_venue_book() {
   snap.lending_venues = {lending_venue{"aave", 0.5, 0.95, 2000.0, 600.0},
                          lending_venue{"spark", 1.0, 0.95, 500.0, 0.0}};
   snap.perp_venues = {perp_venue{"longs-dex", 300.0}, perp_venue{"shorts-dex", 300.0}};
-  snap.lending_markets = {market_of(0, btc, 0.78, 0.05), market_of(0, eth, 0.83, 0.06),
+  snap.lending_markets = {market_of(0, btc, 0.78, 0.05),   market_of(0, eth, 0.83, 0.06),
                           market_of(0, usdc, 0.80, 0.045), market_of(1, btc, 0.75, 0.08),
-                          market_of(1, eth, 0.80, 0.07), market_of(1, usdc, 0.78, 0.04)};
+                          market_of(1, eth, 0.80, 0.07),   market_of(1, usdc, 0.78, 0.04)};
   for (int i = 0; i < 40; ++i) {
     lending_account a;
     a.venue_index = i % 2;
@@ -80,8 +80,8 @@ snapshot two_venue_book() {
     snap.lending_accounts.push_back(a);
   }
   for (int v = 0; v < 2; ++v) {
-    for (const auto& [id, asset, mmf] : {std::tuple{"BTC-PERP", btc, 0.005},
-                                         std::tuple{"ETH-PERP", eth, 0.01}}) {
+    for (const auto& [id, asset, mmf] :
+         {std::tuple{"BTC-PERP", btc, 0.005}, std::tuple{"ETH-PERP", eth, 0.01}}) {
       perp_market m{};
       m.venue_index = v;
       m.id = id;
@@ -192,9 +192,9 @@ struct sample {
 
 double figure(const reference::venue_figures& f, int total) {
   const double values[n_venue_totals] = {
-      f.book_loss, f.lending_bad_debt, f.reserve_draw,        f.lending_shortfall,
-      f.perp_loss, f.fund_draw,        f.perp_deficit,        0.0,  // adl: never filled here
-      f.adl_unfilled, f.fund_fees,     f.liquidated,          f.owner_loss,
+      f.book_loss,     f.lending_bad_debt,    f.reserve_draw,       f.lending_shortfall,
+      f.perp_loss,     f.fund_draw,           f.perp_deficit,       0.0,  // adl: never filled here
+      f.adl_unfilled,  f.fund_fees,           f.liquidated,         f.owner_loss,
       f.lending_bonus, f.perp_owner_slippage, f.liquidator_slippage};
   return values[total];
 }

@@ -367,10 +367,9 @@ TEST(FeedbackReference, RandomBooksAgreeWithTheTwin) {
     delayed += b.in.keeper_delay_steps > 0 && full.liquidated > 0.0;
     bad_debt += full.book_loss > 0.0;
     deficits += full.perp_deficit > 0.0;
-    venues_executed += std::count_if(full.venues.begin(), full.venues.end(),
-                                     [](const reference::venue_figures& v) {
-                                       return v.liquidated > 0.0;
-                                     }) >= 3;
+    venues_executed +=
+        std::count_if(full.venues.begin(), full.venues.end(),
+                      [](const reference::venue_figures& v) { return v.liquidated > 0.0; }) >= 3;
     for (std::size_t u = 0; u < full.units.size(); ++u) {
       pending += full.units[u].pending;
       shorts_executed += full.units[u].executed && is_perp(b.in.units[u]) &&

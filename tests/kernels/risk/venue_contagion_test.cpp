@@ -18,7 +18,7 @@ namespace levrisk {
 namespace {
 
 constexpr double depth_eth_usd = 10000.0;
-constexpr double share = 0.5;  // of each sale's impact, permanent
+constexpr double share = 0.5;              // of each sale's impact, permanent
 constexpr double collateral_usd = 1500.0;  // below $2,000: the whole debt may be repaid
 constexpr double lt = 0.8;
 constexpr double bonus = 0.05;
