@@ -1,7 +1,9 @@
 #pragma once
 // Auto-deleveraging (docs/methodology.md, "Auto-deleveraging"): the part of a
-// step's perp losses the insurance fund cannot cover is taken from positions
-// on the other side of the bankrupt ones, closed at the bankruptcy price.
+// step's perp losses on an exchange that its insurance fund cannot cover is
+// taken from positions on the other side of the bankrupt ones on the same
+// exchange, closed at the bankruptcy price: another exchange's traders owe it
+// nothing.
 //
 // Per step, every close with a loss to the venue adds its legs' notional and
 // their share of the loss (by notional) to the pool of their asset and side.
