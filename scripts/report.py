@@ -34,6 +34,12 @@ FORMAT_VERSION = 1
 KINDS = (("lending_accounts", "lending"), ("perp_isolated_positions", "isolated"),
          ("perp_cross_accounts", "cross"))
 KIND_COLOURS = {"lending": "#1f77b4", "isolated": "#ff7f0e", "cross": "#2ca02c"}
+# Each venue's figures in its table, by kind: the book's loss, what the buffer took and
+# what it could not, auto-deleveraging, the USD liquidated.
+VENUE_FIGURES = {"lending": ("book_loss_usd", "lending_bad_debt_usd", "lending_reserve_draw_usd",
+                             "lending_shortfall_usd", "liquidated_usd"),
+                 "perp": ("book_loss_usd", "perp_loss_usd", "fund_draw_usd", "perp_deficit_usd",
+                          "adl_usd", "liquidated_usd")}
 # The totals worth a chart: the book's loss and what the buffers could not absorb.
 CHARTED_TOTALS = ("book_loss_usd", "lending_bad_debt_usd", "lending_shortfall_usd",
                   "perp_loss_usd", "perp_deficit_usd", "liquidated_usd")
@@ -103,7 +109,24 @@ def read_system(f):
     bought = read_statistics(assets, "bought_", asset_ids)
     return {"totals": totals, "sold": sold, "bought": bought,
             "attrs": {k: system.attrs[k] for k in system.attrs if k != "levels"},
-            "feedback": read_feedback(system)}
+            "feedback": read_feedback(system), "venues": read_venues(system)}
+
+
+def read_venues(system):
+    """/system/venues: per venue its id, kind, buffer and totals, in file order; [] for a
+    file written before venues."""
+    if "venues" not in system:
+        return []
+    group = system["venues"]
+    venues = []
+    for i, venue_id in enumerate(require(group, "id").asstr()[...]):
+        venue = require(group, str(i))
+        names = require(venue, "total_names").asstr()[...]
+        totals = read_statistics(venue, "", names)
+        totals["levels"] = np.asarray(venue.attrs.get("levels", []), dtype=float)
+        venues.append({"id": venue_id, "kind": text(venue.attrs["kind"]),
+                       "fund_usd": float(venue.attrs["fund_usd"]), "totals": totals})
+    return venues
 
 
 AMPLIFICATION_COLUMNS = ("full_mean", "full_se", "no_permanent_mean", "no_permanent_se",
@@ -429,6 +452,28 @@ def tail_labels(totals, index, j):
             f"ES {fmt_level(q)} {fmt_usd(es)} ± {fmt_se(totals['es_se'][index, j])}")
 
 
+def total_columns(levels):
+    """The headers of total_cells."""
+    header = ["mean ± SE", "P(> 0) [95%]"]
+    for q in levels:
+        header += [f"VaR {fmt_level(q)} [95%]", f"ES {fmt_level(q)} ± SE"]
+    return header
+
+
+def total_cells(totals, index, levels):
+    """A total's cells in the totals tables: mean ± SE, P(> 0) with its interval, and per
+    level VaR with its interval and ES ± SE."""
+    cells = [f"{fmt_usd(float(totals['mean'][index]))} ± "
+             f"{fmt_se(float(totals['mean_se'][index]))}",
+             f"{fmt_probability(float(totals['probability_positive'][index]))} "
+             f"[{fmt_probability(float(totals['probability_positive_lo'][index]))}, "
+             f"{fmt_probability(float(totals['probability_positive_hi'][index]))}]"]
+    for j in range(len(levels)):
+        var_label, es_label = tail_labels(totals, index, j)
+        cells += [var_label.split(" ", 2)[2], es_label.split(" ", 2)[2]]
+    return cells
+
+
 def shortfall_section(result):
     system = result["system"]
     if system is None:
@@ -475,21 +520,9 @@ def shortfall_section(result):
                    "Wilson). Dashed: VaR with its 95% order-statistic interval; dotted: ES ± "
                    "its standard error (n/a: fewer than two tail paths).")
         figures.append(figure(svg(fig), caption))
-    header = ["total", "mean ± SE", "P(> 0) [95%]"]
-    for q in levels:
-        header += [f"VaR {fmt_level(q)} [95%]", f"ES {fmt_level(q)} ± SE"]
-    rows = []
-    for index, name in enumerate(totals["names"]):
-        row = [name, f"{fmt_usd(float(totals['mean'][index]))} ± "
-               f"{fmt_se(float(totals['mean_se'][index]))}",
-               f"{fmt_probability(float(totals['probability_positive'][index]))} "
-               f"[{fmt_probability(float(totals['probability_positive_lo'][index]))}, "
-               f"{fmt_probability(float(totals['probability_positive_hi'][index]))}]"]
-        for j in range(len(levels)):
-            row += list(tail_labels(totals, index, j))
-            row[-2] = row[-2].split(" ", 2)[2]
-            row[-1] = row[-1].split(" ", 2)[2]
-        rows.append(row)
+    header = ["total"] + total_columns(levels)
+    rows = [[name] + total_cells(totals, index, levels)
+            for index, name in enumerate(totals["names"])]
     note = (f"<p>Same on every path, not charted: {html.escape(', '.join(constant))}.</p>"
             if constant else "")
     if same:
@@ -500,6 +533,29 @@ def shortfall_section(result):
              f" USD, keeper delay {int(buffers.get('keeper_delay_steps', 0))} steps.</p>")
     return ('<section id="shortfall"><h2>Shortfall of the book</h2>' + intro
             + "".join(figures) + note + table(header, rows, "totals") + "</section>")
+
+
+def venues_section(result):
+    """Each venue's main figures as the totals table shows the system's."""
+    system = result["system"]
+    if system is None or not system["venues"]:
+        return ""
+    levels = system["totals"]["levels"]  # every venue's, as the writer checks
+    rows = []
+    for venue in system["venues"]:
+        totals = venue["totals"]
+        buffer = "reserve" if venue["kind"] == "lending" else "insurance fund"
+        for name in VENUE_FIGURES.get(venue["kind"], ()):
+            if name in totals["names"]:
+                rows.append([venue["id"], venue["kind"], f"{buffer} {fmt_usd(venue['fund_usd'])}",
+                             name] + total_cells(totals, totals["names"].index(name), levels))
+    intro = ("<p>Each lending protocol's and perp exchange's own figures, USD per path: its "
+             "units' losses and its own buffer (a protocol's reserve, an exchange's insurance "
+             "fund and auto-deleveraging among its own positions). Venues share prices and "
+             "depth; their figures add up to the system's.</p>")
+    return ('<section id="venues"><h2>Venues</h2>' + intro
+            + table(["venue", "kind", "buffer (USD)", "figure"] + total_columns(levels), rows,
+                    "venues") + "</section>")
 
 
 def asset_sales_section(result):
@@ -613,7 +669,7 @@ def render(result, top):
     run = result["run"]
     sections = [summary_section(result), distribution_section(result),
                 top_section(result, top), hf_min_section(result, top),
-                shortfall_section(result), asset_sales_section(result),
+                shortfall_section(result), venues_section(result), asset_sales_section(result),
                 feedback_section(result)]
     title = f"levrisk report: {html.escape(run['run_name'])}"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -60,6 +60,9 @@ struct unit_execution_result {
 
 struct unit_result {
   std::string id;  // account id; for isolated positions "<account>/<market>"
+  // The id of its lending protocol or perp exchange; "" in files written before
+  // units named their venue.
+  std::string venue;
   risk_unit_kind kind;
   // Health factor at the snapshot: collateral weighted by LT over debt for lending,
   // equity over maintenance requirement for perps. Liquidated when below 1.
@@ -185,8 +188,9 @@ struct venue_result {
   std::string id;
   std::string kind;       // "lending" or "perp"
   double fund_usd = 0.0;  // its reserve, or its insurance fund, at the snapshot
-  // Distributions of the first venue_total_names().size() path totals (the
-  // system's names), of this venue's units and buffer only.
+  // The first n_venue_totals of system_result::total_names (enum path_total) and
+  // their distributions over paths, of this venue's units and buffer only.
+  std::vector<std::string> total_names;
   std::vector<loss_distribution> totals;
 };
 

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "common/error.hpp"
 #include "kernels/paths/market_step.hpp"
@@ -45,18 +47,32 @@ double health_at_spot(const health_form& form) {
   return numerator / denominator;
 }
 
-// Where unit_health_forms writes: the forms, and the ids and kinds when asked for.
+// Where unit_health_forms writes: the forms, and the ids, kinds and venues when asked for.
 struct unit_form_sink {
   std::vector<health_form>& forms;
   std::vector<std::string>* ids;
   std::vector<risk_unit_kind>* kinds;
+  std::vector<std::string>* venues;
 
-  void add(health_form form, std::string id, risk_unit_kind kind) const {
+  void add(health_form form, std::string id, risk_unit_kind kind, const std::string& venue) const {
     forms.push_back(std::move(form));
     if (ids) ids->push_back(std::move(id));
     if (kinds) kinds->push_back(kind);
+    if (venues) venues->push_back(venue);
   }
 };
+
+// The id of venue `index` of `venues` (the snapshot's lending protocols or perp
+// exchanges: `kind`), which `unit` names.
+template <typename Venue>
+const std::string& venue_id(const snapshot& snap, const std::vector<Venue>& venues, int index,
+                            const char* kind, const std::string& unit) {
+  LEVRISK_REQUIRE(index >= 0 && static_cast<std::size_t>(index) < venues.size(), input_error,
+                  snap.source << ": " << unit << ": venue index " << index
+                              << " is out of range; the snapshot has " << venues.size() << ' '
+                              << kind << (venues.size() == 1 ? " venue" : " venues"));
+  return venues[static_cast<std::size_t>(index)].id;
+}
 
 // Collateral weighted by its liquidation threshold over debt, both at spot.
 health_form lending_account_form(const snapshot& snap, const lending_account& account) {
@@ -82,10 +98,11 @@ void add_isolated_position_forms(const snapshot& snap, const unit_form_sink& out
     health_form form = empty_form(snap.assets.size());
     form.numerator_const_usd = position.isolated_margin_usd;
     add_perp_position(snap, position, form);
-    out.add(std::move(form),
-            position.account_id + "/" +
-                snap.perp_markets[static_cast<std::size_t>(position.market_index)].id,
-            risk_unit_kind::perp_isolated);
+    std::string id = position.account_id + "/" +
+                     snap.perp_markets[static_cast<std::size_t>(position.market_index)].id;
+    const std::string& venue = venue_id(snap, snap.perp_venues, position.venue_index, "perp",
+                                        "isolated position '" + id + "'");
+    out.add(std::move(form), std::move(id), risk_unit_kind::perp_isolated, venue);
   }
 }
 
@@ -114,9 +131,10 @@ void add_cross_account_forms(const snapshot& snap, const unit_form_sink& out) {
     has_cross_position[it->second] = true;
   }
   for (std::size_t i = 0; i < cross_forms.size(); ++i) {
-    if (has_cross_position[i]) {
-      out.add(std::move(cross_forms[i]), cross_ids[i], risk_unit_kind::perp_cross);
-    }
+    if (!has_cross_position[i]) continue;
+    const std::string& venue = venue_id(snap, snap.perp_venues, snap.perp_accounts[i].venue_index,
+                                        "perp", "perp account '" + cross_ids[i] + "'");
+    out.add(std::move(cross_forms[i]), cross_ids[i], risk_unit_kind::perp_cross, venue);
   }
 }
 
@@ -387,11 +405,15 @@ std::int64_t hf_sample_paths(const simulation_plan& sim, const risk_plan_setting
 }  // namespace
 
 std::vector<health_form> unit_health_forms(const snapshot& snap, std::vector<std::string>* ids,
-                                           std::vector<risk_unit_kind>* kinds) {
+                                           std::vector<risk_unit_kind>* kinds,
+                                           std::vector<std::string>* venues) {
   std::vector<health_form> forms;
-  const unit_form_sink out{forms, ids, kinds};
+  const unit_form_sink out{forms, ids, kinds, venues};
   for (const lending_account& account : snap.lending_accounts) {
-    out.add(lending_account_form(snap, account), account.id, risk_unit_kind::lending_account);
+    const std::string& venue = venue_id(snap, snap.lending_venues, account.venue_index, "lending",
+                                        "lending account '" + account.id + "'");
+    out.add(lending_account_form(snap, account), account.id, risk_unit_kind::lending_account,
+            venue);
   }
   add_isolated_position_forms(snap, out);
   add_cross_account_forms(snap, out);
@@ -414,9 +436,9 @@ risk_plan build_risk_plan(const snapshot& snap, const std::vector<bool>& constan
   sim.ladders.histogram_width = settings.histogram_width;
   sim.multi.term_offset.push_back(0);
 
-  std::vector<std::string> ids;
+  std::vector<std::string> ids, venues;
   std::vector<risk_unit_kind> kinds;
-  const std::vector<health_form> forms = unit_health_forms(snap, &ids, &kinds);
+  const std::vector<health_form> forms = unit_health_forms(snap, &ids, &kinds, &venues);
   factor_ladders ladders(sim);
   plan.units.reserve(forms.size());
   for (std::size_t u = 0; u < forms.size(); ++u) {
@@ -424,6 +446,7 @@ risk_plan build_risk_plan(const snapshot& snap, const std::vector<bool>& constan
                                   static_cast<int>(plan.units.size()), ladders, sim);
     unit.id = std::move(ids[u]);
     unit.kind = kinds[u];
+    unit.venue = std::move(venues[u]);
     plan.units.push_back(std::move(unit));
   }
   sim.multi.hf_sample_paths = hf_sample_paths(sim, settings);

@@ -34,6 +34,7 @@ enum class unit_route : std::uint8_t { constant, ladder, exact };
 struct planned_unit {
   std::string id;
   risk_unit_kind kind;
+  std::string venue;  // the id of its lending protocol or perp exchange
   double health_factor_initial;
   unit_route route;
   bool always_liquidated;  // constant route only
@@ -71,9 +72,10 @@ struct risk_plan_settings {
 };
 
 // Health forms of every unit, in output order: lending accounts, isolated perp
-// positions, cross-margin accounts.
+// positions, cross-margin accounts; with their ids, kinds and venue ids when asked for.
 std::vector<health_form> unit_health_forms(const snapshot& snap, std::vector<std::string>* ids,
-                                           std::vector<risk_unit_kind>* kinds);
+                                           std::vector<risk_unit_kind>* kinds,
+                                           std::vector<std::string>* venues = nullptr);
 
 // `constant_asset[k]`: asset k's price does not move in the model (it then
 // folds into the forms' constants). The market part of the simulation plan

@@ -123,6 +123,7 @@ std::vector<unit_result> summarize_units(const risk_plan& plan, const simulation
   for (const planned_unit& unit : plan.units) {
     unit_result out{};
     out.id = unit.id;
+    out.venue = unit.venue;
     out.kind = unit.kind;
     out.health_factor_initial = unit.health_factor_initial;
 

@@ -111,6 +111,7 @@ std::vector<venue_result> summarize_venues(const execution_plan& plan, int n_ass
     r.id = plan.venue_ids[static_cast<std::size_t>(v)];
     r.kind = v < plan.first_perp_venue ? "lending" : "perp";
     r.fund_usd = plan.venues[static_cast<std::size_t>(v)].fund_usd;
+    r.total_names.assign(path_total_names().begin(), path_total_names().begin() + n_venue_totals);
     const int first = venue_totals_offset(n_assets) + v * n_venue_totals;
     for (int t = 0; t < n_venue_totals; ++t) {
       r.totals.push_back(summarize_losses(column_of(path_totals, stride, first + t, paths)));

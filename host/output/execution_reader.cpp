@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "host/engine/tail_statistics.hpp"
@@ -78,6 +79,76 @@ std::vector<loss_distribution> read_distributions(const hdf5_reader& reader, hid
     }
   }
   return distributions;
+}
+
+// What execution_writer's write_totals wrote in a group of totals (/system, or a
+// venue's subgroup).
+struct totals_group {
+  std::vector<double> levels;
+  std::int64_t paths = 0;
+  std::vector<std::string> names;
+  std::vector<loss_distribution> totals;
+};
+
+totals_group read_totals(const hdf5_reader& reader, hid_t group, const std::string& group_path) {
+  totals_group t;
+  t.levels = reader.double_array_attribute(group, group_path, result_format::levels_attribute);
+  t.paths = reader.scalar_attribute<std::int64_t>(group, group_path, "paths");
+  if (t.paths < 0) {
+    reader.context().fail("attribute 'paths' of '" + group_path + "' is " +
+                          std::to_string(t.paths) + ", expected a number of paths >= 0");
+  }
+  t.names = reader.string_dataset(group, group_path, "total_names");
+  t.totals = read_distributions(reader, group, group_path, "", t.names.size(), t.levels, t.paths,
+                                "one per total in '" + group_path + "/total_names'");
+  return t;
+}
+
+// Subgroup `index` of /system/venues; its paths and levels must be /system's.
+venue_result read_venue(const hdf5_reader& reader, hid_t file, std::size_t index,
+                        const std::string& expected_id, const totals_group& system) {
+  const std::string name = std::string(result_format::venues_group) + "/" + std::to_string(index);
+  const hdf5::group_handle group = reader.open_group(file, name);
+  const hid_t g = group.get();
+  const std::string at = "/" + name;
+  venue_result v;
+  v.id = reader.string_attribute(g, at, "id");
+  if (v.id != expected_id) {
+    reader.context().fail("attribute 'id' of '" + at + "' is '" + v.id + "', but row " +
+                          std::to_string(index) + " of '/" + result_format::venues_group +
+                          "/id' is '" + expected_id + "'");
+  }
+  v.kind = reader.string_attribute(g, at, "kind");
+  if (v.kind != "lending" && v.kind != "perp") {
+    reader.context().fail("attribute 'kind' of '" + at + "' is '" + v.kind +
+                          "', expected 'lending' or 'perp'");
+  }
+  v.fund_usd = reader.scalar_attribute<double>(g, at, "fund_usd");
+  totals_group totals = read_totals(reader, g, at);
+  if (totals.paths != system.paths || totals.levels != system.levels) {
+    reader.context().fail("attributes 'paths' and 'levels' of '" + at +
+                          "' differ from those of '/" + result_format::system_group +
+                          "'; every venue's totals are over the system's paths and levels");
+  }
+  v.total_names = std::move(totals.names);
+  v.totals = std::move(totals.totals);
+  return v;
+}
+
+// Venues came later: a file without /system/venues reads with none.
+std::vector<venue_result> read_venues(const hdf5_reader& reader, hid_t file,
+                                      const totals_group& system) {
+  std::vector<venue_result> venues;
+  if (!reader.has_link(file, "", result_format::venues_group)) return venues;
+  std::vector<std::string> ids;
+  {
+    const hdf5::group_handle group = reader.open_group(file, result_format::venues_group);
+    ids = reader.string_dataset(group.get(), std::string("/") + result_format::venues_group, "id");
+  }
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    venues.push_back(read_venue(reader, file, i, ids[i], system));
+  }
+  return venues;
 }
 
 bool flag_attribute(const hdf5_reader& reader, hid_t object, const std::string& object_path,
@@ -204,8 +275,7 @@ system_result read_system_group(const hdf5_reader& reader, hid_t file,
                                 const std::vector<asset_result>& assets) {
   system_result s;
   s.executed = true;
-  std::vector<double> levels;
-  std::int64_t paths = 0;
+  totals_group system;
   {
     const hdf5::group_handle group = reader.open_group(file, result_format::system_group);
     const hid_t g = group.get();
@@ -222,22 +292,17 @@ system_result read_system_group(const hdf5_reader& reader, hid_t file,
     s.contribution_level = reader.scalar_attribute<double>(g, at, "contribution_level");
     s.contribution_tail_paths =
         reader.scalar_attribute<std::int64_t>(g, at, "contribution_tail_paths");
-    levels = reader.double_array_attribute(g, at, result_format::levels_attribute);
-    paths = reader.scalar_attribute<std::int64_t>(g, at, "paths");
-    if (paths < 0) {
-      reader.context().fail("attribute 'paths' of '" + at + "' is " + std::to_string(paths) +
-                            ", expected a number of paths >= 0");
-    }
-    s.total_names = reader.string_dataset(g, at, "total_names");
-    const hsize_t n_totals = s.total_names.size();
-    s.totals = read_distributions(reader, g, at, "", n_totals, levels, paths,
-                                  "one per total in '" + at + "/total_names'");
+    system = read_totals(reader, g, at);
+    s.total_names = system.names;
+    s.totals = std::move(system.totals);
     if (reader.has_link(g, at, "path_totals")) {
       s.path_totals = reader.numeric_dataset<double>(
-          g, at, "path_totals", static_cast<hsize_t>(paths), n_totals,
+          g, at, "path_totals", static_cast<hsize_t>(system.paths), s.total_names.size(),
           "one per path: attribute 'paths' of '" + at + "'");
     }
   }
+  const std::vector<double>& levels = system.levels;
+  const std::int64_t paths = system.paths;
   const hdf5::group_handle group = reader.open_group(file, result_format::system_assets_group);
   const hid_t g = group.get();
   const std::string at = std::string("/") + result_format::system_assets_group;
@@ -252,6 +317,7 @@ system_result read_system_group(const hdf5_reader& reader, hid_t file,
   const std::string rows = "one per asset in '" + at + "/id'";
   s.asset_sold = read_distributions(reader, g, at, "sold_", n_assets, levels, paths, rows);
   s.asset_bought = read_distributions(reader, g, at, "bought_", n_assets, levels, paths, rows);
+  s.venues = read_venues(reader, file, system);
   // Feedback came later: a file without the group reads as a run without it.
   if (reader.has_link(file, "", result_format::feedback_group)) {
     s.feedback = read_feedback(reader, file, g, at, n_assets, levels, paths);

@@ -23,8 +23,8 @@ void read_unit_execution(const hdf5_reader& reader, hid_t group, const std::stri
                          std::vector<unit_result>& units);
 
 // The /system group; `assets` are the run's (from /assets), which /system/assets/id
-// must repeat. With /system/feedback, system.feedback too (else feedback.enabled is
-// false).
+// must repeat. With /system/venues, system.venues (else none); with /system/feedback,
+// system.feedback too (else feedback.enabled is false).
 system_result read_system_group(const hdf5_reader& reader, hid_t file,
                                 const std::vector<asset_result>& assets);
 

@@ -120,6 +120,41 @@ void write_distributions(const hdf5_writer& writer, hid_t group, const std::stri
   writer.numeric_dataset(group, group_path, name("histogram_counts"), c.counts, n, c.count_columns);
 }
 
+// The figures of a group of totals (/system, or a venue's subgroup): attributes
+// `levels` and `paths`, the names in dataset `total_names`, then the distributions'
+// columns, one row per total.
+void write_totals(const hdf5_writer& writer, hid_t group, const std::string& group_path,
+                  const std::vector<std::string>& names,
+                  const std::vector<loss_distribution>& totals, const std::vector<double>& levels,
+                  std::int64_t paths) {
+  writer.double_array_attribute(group, group_path, result_format::levels_attribute, levels);
+  writer.scalar_attribute<std::int64_t>(group, group_path, "paths", paths);
+  writer.string_dataset(group, group_path, "total_names", names);
+  write_distributions(writer, group, group_path, "", totals, levels.size());
+}
+
+// /system/venues: the venues' ids, and per venue a subgroup named by its index.
+void write_venues_group(const hdf5_writer& writer, hid_t file,
+                        const std::vector<venue_result>& venues, const std::vector<double>& levels,
+                        std::int64_t paths) {
+  const hdf5::group_handle group = writer.create_group(file, result_format::venues_group);
+  const std::string at = std::string("/") + result_format::venues_group;
+  std::vector<std::string> ids;
+  ids.reserve(venues.size());
+  for (const venue_result& v : venues) ids.push_back(v.id);
+  writer.string_dataset(group.get(), at, "id", ids);
+  for (std::size_t i = 0; i < venues.size(); ++i) {
+    const venue_result& v = venues[i];
+    const std::string name = std::string(result_format::venues_group) + "/" + std::to_string(i);
+    const hdf5::group_handle venue = writer.create_group(file, name);
+    const std::string venue_at = "/" + name;
+    writer.string_attribute(venue.get(), venue_at, "id", v.id);
+    writer.string_attribute(venue.get(), venue_at, "kind", v.kind);
+    writer.scalar_attribute<double>(venue.get(), venue_at, "fund_usd", v.fund_usd);
+    write_totals(writer, venue.get(), venue_at, v.total_names, v.totals, levels, paths);
+  }
+}
+
 void validate_distribution(const loss_distribution& d, const std::string& label,
                            const loss_distribution& reference, const std::string& reference_label,
                            const hdf5::error_context& context) {
@@ -159,6 +194,18 @@ void validate_feedback_counts(const feedback_result& f, std::size_t n_assets,
   if (!f.amplification && !f.amplification_rows.empty()) {
     context.fail("the feedback result has " + std::to_string(f.amplification_rows.size()) +
                  " amplification rows but no amplification passes ran");
+  }
+}
+
+// A venue's kind and its names against its totals; its distributions are checked
+// with the others.
+void validate_venue_counts(const venue_result& v, const hdf5::error_context& context) {
+  if (v.kind != "lending" && v.kind != "perp") {
+    context.fail("venue '" + v.id + "' has kind '" + v.kind + "', expected 'lending' or 'perp'");
+  }
+  if (v.total_names.size() != v.totals.size()) {
+    context.fail("venue '" + v.id + "' has " + std::to_string(v.total_names.size()) +
+                 " total names for " + std::to_string(v.totals.size()) + " totals");
   }
 }
 
@@ -229,11 +276,18 @@ void validate_execution_shapes(const run_result& result, const hdf5::error_conte
                  std::to_string(n_assets) + " of each (one per asset)");
   }
   validate_feedback_counts(s.feedback, n_assets, context);
+  for (const venue_result& v : s.venues) validate_venue_counts(v, context);
   const loss_distribution* reference = reference_distribution(s);
   if (reference == nullptr) {
     if (!s.path_totals.empty()) {
       context.fail("the system result keeps " + std::to_string(s.path_totals.size()) +
                    " per-path totals but has no totals");
+    }
+    for (const venue_result& v : s.venues) {
+      if (!v.totals.empty()) {
+        context.fail("venue '" + v.id + "' has " + std::to_string(v.totals.size()) +
+                     " totals but the system result has none to share their paths and levels");
+      }
     }
     return;
   }
@@ -252,6 +306,12 @@ void validate_execution_shapes(const run_result& result, const hdf5::error_conte
                           reference_label, context);
     if (s.feedback.enabled) {
       validate_distribution(s.feedback.asset_drawdown[k], "the drawdown of '" + id + "'",
+                            *reference, reference_label, context);
+    }
+  }
+  for (const venue_result& v : s.venues) {
+    for (std::size_t t = 0; t < v.totals.size(); ++t) {
+      validate_distribution(v.totals[t], "'" + v.total_names[t] + "' of venue '" + v.id + "'",
                             *reference, reference_label, context);
     }
   }
@@ -330,10 +390,7 @@ void write_system_group(const hdf5_writer& writer, hid_t file, const run_result&
     writer.scalar_attribute<double>(g, at, "contribution_level", s.contribution_level);
     writer.scalar_attribute<std::int64_t>(g, at, "contribution_tail_paths",
                                           s.contribution_tail_paths);
-    writer.double_array_attribute(g, at, result_format::levels_attribute, levels);
-    writer.scalar_attribute<std::int64_t>(g, at, "paths", paths);
-    writer.string_dataset(g, at, "total_names", s.total_names);
-    write_distributions(writer, g, at, "", s.totals, levels.size());
+    write_totals(writer, g, at, s.total_names, s.totals, levels, paths);
     // Only when the run kept them ([liquidation] path_totals_max_paths); columns as
     // total_names.
     if (!s.path_totals.empty()) {
@@ -350,6 +407,7 @@ void write_system_group(const hdf5_writer& writer, hid_t file, const run_result&
   writer.string_dataset(g, at, "id", ids);
   write_distributions(writer, g, at, "sold_", s.asset_sold, levels.size());
   write_distributions(writer, g, at, "bought_", s.asset_bought, levels.size());
+  write_venues_group(writer, file, s.venues, levels, paths);
   if (!s.feedback.enabled) return;
   write_distributions(writer, g, at, result_format::drawdown_prefix, s.feedback.asset_drawdown,
                       levels.size());

@@ -11,6 +11,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <system_error>
@@ -143,16 +144,30 @@ void print_table(const std::vector<std::vector<std::string>>& rows,
   }
 }
 
-// Shortens the first column's cells (ids; not the header) so that the table fits in
-// `width` columns, down to 12; returns whether any cell was shortened.
-bool fit_first_column(std::vector<std::vector<std::string>>& rows, std::size_t width) {
-  if (rows.empty()) return false;
-  std::vector<std::size_t> widths(rows.front().size(), 0);
+std::vector<std::size_t> column_widths(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths(rows.empty() ? 0 : rows.front().size(), 0);
   for (const auto& row : rows) {
     for (std::size_t c = 0; c < row.size(); ++c) {
       widths[c] = std::max(widths[c], display_width(row[c]));
     }
   }
+  return widths;
+}
+
+// Columns a table prints in, its columns separated by two spaces.
+std::size_t table_width(const std::vector<std::vector<std::string>>& rows) {
+  const std::vector<std::size_t> widths = column_widths(rows);
+  if (widths.empty()) return 0;
+  std::size_t width = 2 * (widths.size() - 1);
+  for (const std::size_t w : widths) width += w;
+  return width;
+}
+
+// Shortens the first column's cells (ids; not the header) so that the table fits in
+// `width` columns, down to 12; returns whether any cell was shortened.
+bool fit_first_column(std::vector<std::vector<std::string>>& rows, std::size_t width) {
+  if (rows.empty()) return false;
+  const std::vector<std::size_t> widths = column_widths(rows);
   std::size_t others = 2 * (widths.size() - 1);
   for (std::size_t c = 1; c < widths.size(); ++c) others += widths[c];
   constexpr std::size_t narrowest = 12;
@@ -250,17 +265,77 @@ std::string amount_interval(const std::string& name, double lo, double hi) {
   return "[" + amount(name, lo) + ", " + amount(name, hi) + "]";
 }
 
+// A total's row in the totals tables: its label, mean ± se, P(>0) and its interval.
+std::vector<std::string> total_row(const std::string& name, const loss_distribution& d) {
+  return {total_label(name), amount_with_se(name, d.mean, d.mean_se),
+          percent(d.probability_positive),
+          format_probability_interval(d.probability_positive_lo, d.probability_positive_hi)};
+}
+
 void print_totals(const system_result& s, std::ostream& out) {
   std::vector<std::vector<std::string>> rows = {{"total", "mean ± se", "P(>0)", "95% interval"}};
   for (std::size_t t = 0; t < s.totals.size(); ++t) {
-    const loss_distribution& d = s.totals[t];
-    const std::string& name = s.total_names[t];
-    rows.push_back(
-        {total_label(name), amount_with_se(name, d.mean, d.mean_se),
-         percent(d.probability_positive),
-         format_probability_interval(d.probability_positive_lo, d.probability_positive_hi)});
+    rows.push_back(total_row(s.total_names[t], s.totals[t]));
   }
   print_table(rows, {false, true, true, true}, out);
+}
+
+// Whether a unit's venue says more than its kind: the run has two lending protocols
+// or two perp exchanges, among its venues or those the listed units name.
+bool shows_venues(const run_result& result, const std::vector<const unit_result*>& units) {
+  std::set<std::string> lending, perp;
+  for (const venue_result& v : result.system.venues) {
+    (v.kind == "lending" ? lending : perp).insert(v.id);
+  }
+  for (const unit_result* u : units) {
+    if (u->venue.empty()) continue;  // a file written before units named their venue
+    (u->kind == risk_unit_kind::lending_account ? lending : perp).insert(u->venue);
+  }
+  return lending.size() > 1 || perp.size() > 1;
+}
+
+// The main figures of a venue of `kind`, in the order shown; the system's names.
+const std::vector<std::string>& venue_figures(const std::string& kind) {
+  static const std::vector<std::string> lending = {"book_loss_usd", "lending_bad_debt_usd",
+                                                   "lending_reserve_draw_usd",
+                                                   "lending_shortfall_usd", "liquidated_usd"};
+  static const std::vector<std::string> perp = {"book_loss_usd", "perp_loss_usd",
+                                                "fund_draw_usd", "perp_deficit_usd",
+                                                "adl_usd",       "liquidated_usd"};
+  return kind == "lending" ? lending : perp;
+}
+
+const loss_distribution* find_venue_total(const venue_result& v, const std::string& name) {
+  for (std::size_t t = 0; t < v.totals.size() && t < v.total_names.size(); ++t) {
+    if (v.total_names[t] == name) return &v.totals[t];
+  }
+  return nullptr;
+}
+
+// Each venue's main figures as the system's totals show them, under its kind and
+// buffer; figures the venue's file lacks are left out.
+void print_venues(const system_result& s, bool wide, std::ostream& out) {
+  out << "\nvenues: each one's own figures, USD per path; they add up to the system's\n";
+  std::vector<std::vector<std::string>> rows = {
+      {"venue", "kind", "buffer", "figure", "mean ± se", "P(>0)", "95% interval"}};
+  for (const venue_result& v : s.venues) {
+    const std::string buffer =
+        (v.kind == "lending" ? "reserve " : "insurance fund ") + format_usd(v.fund_usd);
+    bool first = true;
+    for (const std::string& name : venue_figures(v.kind)) {
+      const loss_distribution* d = find_venue_total(v, name);
+      if (d == nullptr) continue;
+      std::vector<std::string> row = {first ? v.id : "", first ? v.kind : "", first ? buffer : ""};
+      const std::vector<std::string> figure = total_row(name, *d);
+      row.insert(row.end(), figure.begin(), figure.end());
+      rows.push_back(std::move(row));
+      first = false;
+    }
+    if (first) rows.push_back({v.id, v.kind, buffer, "(no figures)", "", "", ""});
+  }
+  const bool shortened = !wide && fit_first_column(rows, inspect_table_width);
+  print_table(rows, {false, false, false, false, true, true, true}, out);
+  if (shortened) out << "…: venue id shortened to fit the terminal; --wide for the full ids\n";
 }
 
 // `lead` and the items separated by commas, wrapped to the table width, continuation
@@ -367,17 +442,30 @@ void print_auto_deleveraged(const run_result& result, bool wide, std::ostream& o
   const std::size_t shown = std::min(taken.size(), top_auto_deleveraged);
   out << "\ntop " << shown << " of " << taken.size()
       << " units auto-deleveraged, by mean profit given up\n";
-  std::vector<std::vector<std::string>> rows = {
-      {"id", "kind", "P(ADL)", "95% interval", "profit given up ± se", "notional closed ± se"}};
-  for (std::size_t i = 0; i < shown; ++i) {
-    const unit_execution_result& e = taken[i]->execution;
-    rows.push_back({taken[i]->id, to_string(taken[i]->kind), percent(e.adl_probability),
-                    format_probability_interval(e.adl_probability_lo, e.adl_probability_hi),
-                    usd_with_se(e.adl_loss_usd.mean, e.adl_loss_usd.se),
-                    usd_with_se(e.adl_notional_usd.mean, e.adl_notional_usd.se)});
+  const std::vector<const unit_result*> listed(taken.begin(),
+                                               taken.begin() + static_cast<std::ptrdiff_t>(shown));
+  const bool venues = shows_venues(result, listed);
+  std::vector<std::string> header = {
+      "id", "kind", "P(ADL)", "95% interval", "profit given up ± se", "notional closed ± se"};
+  if (venues) header.insert(header.begin() + 2, "venue");
+  std::vector<std::vector<std::string>> rows = {header};
+  for (const unit_result* u : listed) {
+    const unit_execution_result& e = u->execution;
+    std::vector<std::string> row = {
+        u->id,
+        to_string(u->kind),
+        percent(e.adl_probability),
+        format_probability_interval(e.adl_probability_lo, e.adl_probability_hi),
+        usd_with_se(e.adl_loss_usd.mean, e.adl_loss_usd.se),
+        usd_with_se(e.adl_notional_usd.mean, e.adl_notional_usd.se)};
+    if (venues) row.insert(row.begin() + 2, u->venue);
+    rows.push_back(std::move(row));
   }
+  std::vector<bool> right_aligned(header.size(), true);
+  right_aligned[0] = right_aligned[1] = false;
+  if (venues) right_aligned[2] = false;
   const bool shortened = !wide && fit_first_column(rows, inspect_table_width);
-  print_table(rows, {false, false, true, true, true, true}, out);
+  print_table(rows, right_aligned, out);
   if (shortened) out << shortened_ids_note;
 }
 
@@ -420,6 +508,7 @@ void print_shortfall(const run_result& result, bool wide, std::ostream& out) {
     out << '\n';
     print_tails(s, out);
   }
+  if (!s.venues.empty()) print_venues(s, wide, out);
   if (!s.asset_sold.empty()) {
     out << '\n';
     print_assets_sold(result, out);
@@ -737,7 +826,9 @@ void print_narrow_units(const run_result& result, const std::vector<const unit_r
   const bool any_perp = std::any_of(units.begin(), units.end(), [](const unit_result* u) {
     return u->kind != risk_unit_kind::lending_account;
   });
+  const bool venues = shows_venues(result, units);
   std::vector<std::string> header = {"id", "kind", "HF0", "P(liq) ± se", "E[t|liq] d"};
+  if (venues) header.insert(header.begin() + 2, "venue");
   if (executed) header.insert(header.end(), {"P(bad debt)", "E[bad debt]"});
   if (levels) header.push_back("HF min q" + level_percent(result.hf_min_levels[0]));
   if (levels && any_perp)
@@ -749,6 +840,7 @@ void print_narrow_units(const run_result& result, const std::vector<const unit_r
         u->id, short_kind(u->kind), health_factor(u->health_factor_initial),
         format_probability_with_se(u->liquidation_probability, u->liquidation_probability_se),
         format_value_with_se(u->time_to_liquidation_days, u->time_to_liquidation_se_days)};
+    if (venues) row.insert(row.begin() + 2, u->venue);
     if (executed) {
       row.push_back(percent(u->execution.bad_debt_probability));
       row.push_back(format_usd(u->execution.bad_debt_usd.mean));
@@ -764,11 +856,24 @@ void print_narrow_units(const run_result& result, const std::vector<const unit_r
     }
     rows.push_back(std::move(row));
   }
-  const bool shortened = fit_first_column(rows, inspect_table_width);
-  std::vector<bool> right_aligned(header.size(), true);
+  // The venue column may not fit beside the shortest ids: the time to liquidation
+  // makes room for it (--wide has both).
+  std::vector<std::vector<std::string>> fitted = rows;
+  bool shortened = fit_first_column(fitted, inspect_table_width);
+  const bool without_time = venues && table_width(fitted) > inspect_table_width;
+  if (without_time) {
+    const auto time_column = static_cast<std::ptrdiff_t>(
+        std::find(header.begin(), header.end(), "E[t|liq] d") - header.begin());
+    for (std::vector<std::string>& row : rows) row.erase(row.begin() + time_column);
+    fitted = rows;
+    shortened = fit_first_column(fitted, inspect_table_width);
+  }
+  std::vector<bool> right_aligned(fitted.front().size(), true);
   right_aligned[0] = right_aligned[1] = false;
-  print_table(rows, right_aligned, out);
+  if (venues) right_aligned[2] = false;
+  print_table(fitted, right_aligned, out);
   if (shortened) out << shortened_ids_note;
+  if (without_time) out << "E[t|liq] left out to fit the venue column; --wide shows it\n";
   if (any_bound) {
     out << "≤ x: at most x; the price move lies beyond the HF-minimum histogram's range "
            "(docs/methodology.md)\n";
@@ -781,8 +886,10 @@ void print_narrow_units(const run_result& result, const std::vector<const unit_r
 void print_wide_units(const run_result& result, const std::vector<const unit_result*>& units,
                       std::ostream& out) {
   const bool executed = result.system.executed;
+  const bool venues = shows_venues(result, units);
   std::vector<std::string> header = {"id",          "kind",         "HF0",
                                      "P(liq) ± se", "95% interval", "E[t | liq] days ± se"};
+  if (venues) header.insert(header.begin() + 2, "venue");
   if (executed) header.insert(header.end(), {"P(bad debt)", "E[bad debt]", "ES contribution"});
   for (const double level : result.hf_min_levels) header.push_back(level_label(level));
   // Perps' margin ratio at the first hf_min level, beside that level's column.
@@ -804,6 +911,7 @@ void print_wide_units(const run_result& result, const std::vector<const unit_res
         format_probability_with_se(u->liquidation_probability, u->liquidation_probability_se),
         format_probability_interval(u->liquidation_probability_lo, u->liquidation_probability_hi),
         format_value_with_se(u->time_to_liquidation_days, u->time_to_liquidation_se_days)};
+    if (venues) row.insert(row.begin() + 2, u->venue);
     if (executed) {
       row.push_back(percent(u->execution.bad_debt_probability));
       row.push_back(format_usd(u->execution.bad_debt_usd.mean));
@@ -819,6 +927,7 @@ void print_wide_units(const run_result& result, const std::vector<const unit_res
   }
   std::vector<bool> right_aligned(header.size(), true);
   right_aligned[0] = right_aligned[1] = false;
+  if (venues) right_aligned[2] = false;
   print_table(rows, right_aligned, out);
   const bool any_bound = std::any_of(units.begin(), units.end(), [](const unit_result* u) {
     return any_flag(u->hf_min_quantile_bound) || any_flag(u->hf_min_quantile_lo_bound) ||
@@ -922,6 +1031,7 @@ nlohmann::ordered_json unit_json(const run_result& result, const unit_result* u)
   j["unit_index"] = run_order(result, u);
   j["id"] = u->id;
   j["kind"] = to_string(u->kind);
+  j["venue"] = u->venue;
   j["health_factor_initial"] = u->health_factor_initial;
   j["liquidated_paths"] = u->liquidated_paths;
   j["liquidation_probability"] = u->liquidation_probability;
@@ -996,6 +1106,19 @@ nlohmann::ordered_json distribution_json(const loss_distribution& d) {
   return j;
 }
 
+// One object per total: its name and its distribution.
+nlohmann::ordered_json totals_json(const std::vector<std::string>& names,
+                                   const std::vector<loss_distribution>& totals) {
+  nlohmann::ordered_json array = nlohmann::ordered_json::array();
+  for (std::size_t t = 0; t < totals.size() && t < names.size(); ++t) {
+    nlohmann::ordered_json total;
+    total["name"] = names[t];
+    total.update(distribution_json(totals[t]));
+    array.push_back(std::move(total));
+  }
+  return array;
+}
+
 // /system/feedback and the assets' drawdowns, named as in the file.
 nlohmann::ordered_json feedback_json(const run_result& result) {
   const feedback_result& f = result.system.feedback;
@@ -1039,15 +1162,16 @@ nlohmann::ordered_json system_json(const run_result& result) {
   j["keeper_delay_steps"] = s.keeper_delay_steps;
   j["impact_exponent"] = s.impact_exponent;
   j["contribution_level"] = s.contribution_level;
-  nlohmann::ordered_json totals = nlohmann::ordered_json::array();
-  for (std::size_t t = 0; t < s.totals.size() && t < s.total_names.size(); ++t) {
-    nlohmann::ordered_json total;
-    total["name"] = s.total_names[t];
-    total.update(distribution_json(s.totals[t]));
-    totals.push_back(std::move(total));
-  }
-  j["totals"] = std::move(totals);
+  j["totals"] = totals_json(s.total_names, s.totals);
   j["feedback"] = s.feedback.enabled ? feedback_json(result) : nlohmann::ordered_json();
+  nlohmann::ordered_json venues = nlohmann::ordered_json::array();
+  for (const venue_result& v : s.venues) {
+    venues.push_back({{"id", v.id},
+                      {"kind", v.kind},
+                      {"fund_usd", v.fund_usd},
+                      {"totals", totals_json(v.total_names, v.totals)}});
+  }
+  j["venues"] = std::move(venues);
   return j;
 }
 
@@ -1260,6 +1384,7 @@ void print_units_csv(const run_result& result, const std::vector<const unit_resu
   std::vector<std::string> header = {"unit_index",
                                      "id",
                                      "kind",
+                                     "venue",
                                      "health_factor_initial",
                                      "liquidated_paths",
                                      "liquidation_probability",
@@ -1292,7 +1417,8 @@ void print_units_csv(const run_result& result, const std::vector<const unit_resu
   for (std::size_t c = 0; c < header.size(); ++c) line += (c ? "," : "") + csv_field(header[c]);
   out << line << "\r\n";
   for (const unit_result* u : units) {
-    line = std::to_string(run_order(result, u)) + ',' + csv_field(u->id) + ',' + to_string(u->kind);
+    line = std::to_string(run_order(result, u)) + ',' + csv_field(u->id) + ',' +
+           to_string(u->kind) + ',' + csv_field(u->venue);
     const auto add = [&](const std::string& field) {
       line += ',';
       line += field;

@@ -25,6 +25,10 @@ inline constexpr const char* levels_dataset = "hf_min_level";
 // without it reads as a run that did not.
 inline constexpr const char* system_group = "system";
 inline constexpr const char* system_assets_group = "system/assets";
+// One subgroup per venue, named by its index ("0", "1", ...; ids may hold '/'), in
+// the order of its `id` dataset: lending protocols, then perp exchanges. A file
+// without it (written before venues) reads with no venues.
+inline constexpr const char* venues_group = "system/venues";
 // Present only when the run had the step-synchronous stage (feedback_result::enabled),
 // with the drawdown_ columns of /system/assets; a file without it reads as a run
 // without feedback.

@@ -123,6 +123,23 @@ void read_group_levels(const hdf5_reader& reader, hid_t g, const std::string& at
   }
 }
 
+// The group's `venue` column, read as its `id` column was (all rows, or the reader's
+// selection: `n` ids). Added after format_version 1 was fixed: a file written before
+// reads with every venue "", since which venue a unit of such a run belonged to was
+// never recorded.
+std::vector<std::string> read_unit_venues(const hdf5_reader& reader, hid_t g, const std::string& at,
+                                          std::size_t n) {
+  if (!reader.has_link(g, at, "venue")) return std::vector<std::string>(n);
+  const hsize_t id_rows = reader.dataset_rows(g, at, "id");
+  const hsize_t venue_rows = reader.dataset_rows(g, at, "venue");
+  if (venue_rows != id_rows) {
+    reader.context().fail("dataset '" + at + "/venue' has " + std::to_string(venue_rows) +
+                          " rows, expected " + std::to_string(id_rows) + " (one per unit in '" +
+                          at + "/id')");
+  }
+  return reader.string_dataset(g, at, "venue");
+}
+
 std::vector<unit_result> read_unit_group(const hdf5_reader& reader, hid_t file,
                                          const result_format::unit_group& kind_group,
                                          std::vector<double>& levels, bool first_group,
@@ -136,6 +153,7 @@ std::vector<unit_result> read_unit_group(const hdf5_reader& reader, hid_t file,
   const hsize_t n = ids.size();
   const hsize_t n_levels = levels.size();
   const std::string rows = "one per unit in '" + at + "/id'";
+  const std::vector<std::string> venues = read_unit_venues(reader, g, at, ids.size());
   const auto numbers = [&](const char* name) {
     return reader.numeric_dataset<double>(g, at, name, n, 0, rows);
   };
@@ -187,6 +205,7 @@ std::vector<unit_result> read_unit_group(const hdf5_reader& reader, hid_t file,
   for (std::size_t i = 0; i < ids.size(); ++i) {
     unit_result& u = units[i];
     u.id = ids[i];
+    u.venue = venues[i];
     u.kind = kind_group.kind;
     u.health_factor_initial = health_factor_initial[i];
     u.liquidated_paths = liquidated_paths[i];

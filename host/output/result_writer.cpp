@@ -145,7 +145,7 @@ void write_unit_group(const hdf5_writer& writer, hid_t file, const run_result& r
   const std::string at = std::string("/") + kind_group.name;
   writer.double_array_attribute(g, at, result_format::levels_attribute, result.hf_min_levels);
 
-  std::vector<std::string> id;
+  std::vector<std::string> id, venue;
   std::vector<std::int64_t> unit_index, liquidated_paths, hf_min_paths;
   std::vector<double> health_factor_initial, probability, probability_se, probability_lo,
       probability_hi, time_days, time_se_days, quantile, quantile_lo, quantile_hi, ratio, ratio_lo,
@@ -171,6 +171,7 @@ void write_unit_group(const hdf5_writer& writer, hid_t file, const run_result& r
     const unit_result& u = result.units[i];
     if (u.kind != kind_group.kind) continue;
     id.push_back(u.id);
+    venue.push_back(u.venue);
     unit_index.push_back(static_cast<std::int64_t>(i));
     health_factor_initial.push_back(u.health_factor_initial);
     liquidated_paths.push_back(u.liquidated_paths);
@@ -197,6 +198,7 @@ void write_unit_group(const hdf5_writer& writer, hid_t file, const run_result& r
   const hsize_t n = id.size();
   const hsize_t levels = result.hf_min_levels.size();
   writer.string_dataset(g, at, "id", id);
+  writer.string_dataset(g, at, "venue", venue);
   writer.numeric_dataset(g, at, "unit_index", unit_index, n);
   writer.numeric_dataset(g, at, "health_factor_initial", health_factor_initial, n);
   writer.numeric_dataset(g, at, "liquidated_paths", liquidated_paths, n);

@@ -36,6 +36,26 @@ with h5py.File(path, "r") as f:
     assert group["liquidation_probability"].dims[0][0].name.endswith("/id")
     assert group["hf_min_quantile"].dims[1][0].name.endswith("/hf_min_level")
 
+# The venues: each unit names one of /system/venues, whose own figures add up to the
+# system's (the recipe of docs/output-format.md, "Python (h5py, pandas)").
+with h5py.File(path, "r") as f:
+    v = f["system/venues"]
+    venue_ids = list(v["id"].asstr()[...])
+    assert venue_ids and [v[str(i)].attrs["id"] for i in range(len(venue_ids))] == venue_ids
+    for group, kind in (("lending_accounts", "lending"), ("perp_isolated_positions", "perp"),
+                        ("perp_cross_accounts", "perp")):
+        kinds = {venue_ids[i]: v[str(i)].attrs["kind"] for i in range(len(venue_ids))}
+        assert {kinds[u] for u in f[group]["venue"].asstr()[...]} <= {kind}, group
+    s = f["system"]
+    names = list(s["total_names"].asstr()[...])
+    for total in ("book_loss_usd", "lending_reserve_draw_usd", "fund_draw_usd", "liquidated_usd"):
+        per_venue = 0.0
+        for i in range(len(venue_ids)):
+            own = list(v[str(i)]["total_names"].asstr()[...])
+            per_venue += float(v[str(i)]["mean"][own.index(total)])
+        system_mean = float(s["mean"][names.index(total)])
+        assert math.isclose(per_venue, system_mean, rel_tol=1e-9, abs_tol=1e-6), total
+
 try:
     import pandas as pd
 except ImportError:
@@ -45,7 +65,7 @@ if pd is not None:
     with h5py.File(path, "r") as f:
         g = f["lending_accounts"]
         table = pd.DataFrame({
-            name: (g[name].asstr()[...] if name == "id" else g[name][...])
+            name: (g[name].asstr()[...] if name in ("id", "venue") else g[name][...])
             for name, d in g.items() if d.shape == g["id"].shape
         }).set_index("id")
     assert len(table) == len(ids)

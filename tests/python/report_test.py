@@ -186,12 +186,39 @@ def check_shortfall(page, f):
         assert close(mean, a["sold_mean"][k]) and close(se, a["sold_mean_se"][k]), asset
 
 
+def check_venues(page, f):
+    """The venues table: each venue's figures of its kind, as the file holds them."""
+    v = f["system/venues"]
+    levels = f["system"].attrs["levels"]
+    rows = body(page.tables["venues"])
+    printed = {(r[0], r[3]): r for r in rows}
+    assert {r[0] for r in rows} == set(v["id"].asstr()[...])
+    for i, venue in enumerate(v["id"].asstr()[...]):
+        g = v[str(i)]
+        names = list(g["total_names"].asstr()[...])
+        kind = g.attrs["kind"]
+        figures = [name for owner, name in printed if owner == venue]
+        assert figures[0] == "book_loss_usd" and figures[-1] == "liquidated_usd", figures
+        assert ("perp_loss_usd" in figures) == (kind == "perp"), (venue, figures)
+        assert ("lending_bad_debt_usd" in figures) == (kind == "lending"), (venue, figures)
+        for name in figures:
+            row = printed[(venue, name)]
+            assert row[1] == kind
+            assert close(row[2].split(" ")[-1], g.attrs["fund_usd"]), row
+            j = names.index(name)
+            mean, se = row[4].split(" ± ")
+            assert close(mean, g["mean"][j]) and close(se, g["mean_se"][j]), row
+            assert len(row) == 6 + 2 * len(levels)
+            var = row[6].split(" [")[0]
+            assert close(var, g["var"][j, 0]), row
+
+
 def executed():
     result = run_levrisk("report-executed")
     text, page = report(result, "--top", "8")
     check_self_contained(text)
     assert page.sections == ["summary", "distribution", "top", "hf-min", "shortfall",
-                             "asset-sales"]
+                             "venues", "asset-sales"]
     assert page.figures["distribution"] == page.figures["top"] == 1
     assert page.figures["hf-min"] == page.figures["asset-sales"] == 1
     assert page.figures["shortfall"] >= 1
@@ -202,6 +229,7 @@ def executed():
         check_hf_min(page, f)
         check_bins(page, f, ["lending", "isolated", "cross"])
         check_shortfall(page, f)
+        check_venues(page, f)
     assert "by USD" in text
 
 
@@ -244,7 +272,7 @@ def no_cross_accounts():
         check_shortfall(page, f)
     assert "No units of kind cross: skipped." in text
     assert "(stored histogram; log scale)" in text
-    assert page.sections[-2:] == ["shortfall", "asset-sales"]
+    assert page.sections[-3:] == ["shortfall", "venues", "asset-sales"]
 
 
 def check_feedback(page, f):

@@ -184,7 +184,7 @@ TEST_F(InspectCommand, CsvListsTheSelectedUnits) {
     EXPECT_EQ(fields(line), fields(lines[0])) << line;  // the sample's ids hold no comma
     EXPECT_THAT(line, Not(HasSubstr("lending_account")));
   }
-  EXPECT_EQ(lines[0].rfind("unit_index,id,kind,health_factor_initial,", 0), 0u) << lines[0];
+  EXPECT_EQ(lines[0].rfind("unit_index,id,kind,venue,health_factor_initial,", 0), 0u) << lines[0];
 }
 
 TEST_F(InspectCommand, JsonParses) {

@@ -7,6 +7,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "host/backend/backend.hpp"
@@ -112,6 +114,74 @@ TEST_P(MoneyConservation, OnEveryPath) {
 
 INSTANTIATE_TEST_SUITE_P(ExecutionEngine, MoneyConservation, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "WithCascades" : "Plain"; });
+
+// stressed_run's book split between two lending protocols and two perp exchanges:
+// accounts alternate between them, a perp account's positions on its account's.
+run_result four_venue_run() {
+  snapshot snap = synthesize_snapshot(synth_options{300, 150, 5});
+  snap.lending_venues = {lending_venue{"aave-v3"}, lending_venue{"spark"}};
+  snap.lending_venues[0].reserve_usd = 300.0;
+  snap.lending_venues[1].reserve_usd = 200.0;
+  snap.perp_venues = {perp_venue{"hyperliquid", 1500.0}, perp_venue{"dydx", 500.0}};
+  for (std::size_t i = 0; i < snap.lending_accounts.size(); ++i) {
+    snap.lending_accounts[i].venue_index = static_cast<int>(i % 2);
+  }
+  std::map<std::string, int> exchange_of;
+  for (std::size_t i = 0; i < snap.perp_accounts.size(); ++i) {
+    snap.perp_accounts[i].venue_index = static_cast<int>(i % 2);
+    exchange_of[snap.perp_accounts[i].id] = static_cast<int>(i % 2);
+  }
+  for (perp_position& p : snap.perp_positions) p.venue_index = exchange_of.at(p.account_id);
+  run_config config = load_run_config(LEVRISK_SOURCE_DIR "/configs/nightly_jumps.toml");
+  config.paths = 1000;
+  config.steps = 48;
+  config.horizon_days = 7.0;
+  config.hf_sample_paths = 64;
+  config.liquidation.keeper_delay_steps = 3;
+  return run_simulation(config, snap, *make_cpu_backend(0));
+}
+
+TEST(ExecutionEngine, EachVenueKeepsTheSystemsFiguresOfItsOwnUnitsAndBuffer) {
+  const run_result r = four_venue_run();
+  const system_result& s = r.system;
+  ASSERT_EQ(s.venues.size(), 4u);
+  const std::vector<std::string> ids = {"aave-v3", "spark", "hyperliquid", "dydx"};
+  const std::vector<std::string> kinds = {"lending", "lending", "perp", "perp"};
+  const std::vector<double> funds = {300.0, 200.0, 1500.0, 500.0};
+  const std::vector<std::string> names(s.total_names.begin(),
+                                       s.total_names.begin() + n_venue_totals);
+  for (std::size_t v = 0; v < s.venues.size(); ++v) {
+    EXPECT_EQ(s.venues[v].id, ids[v]);
+    EXPECT_EQ(s.venues[v].kind, kinds[v]);
+    EXPECT_EQ(s.venues[v].fund_usd, funds[v]);
+    EXPECT_EQ(s.venues[v].total_names, names);
+    ASSERT_EQ(s.venues[v].totals.size(), names.size());
+  }
+  EXPECT_EQ(s.lending_reserve_usd, 500.0);
+  EXPECT_EQ(s.insurance_fund_usd, 2000.0);
+  // Every figure, the reserve draw included (each protocol draws its own reserve),
+  // is the sum of the venues' on every path, so in the mean.
+  for (std::size_t t = 0; t < names.size(); ++t) {
+    double sum = 0.0;
+    for (const venue_result& v : s.venues) sum += v.totals[t].mean;
+    EXPECT_NEAR(sum, s.totals[t].mean, 1e-9 * (1.0 + s.totals[t].mean)) << names[t];
+  }
+  // A lending protocol has no perp figures, a perp exchange no lending ones.
+  EXPECT_EQ(s.venues[1].totals[total_perp_loss].mean, 0.0);
+  EXPECT_EQ(s.venues[2].totals[total_lending_bad_debt].mean, 0.0);
+  EXPECT_GT(s.venues[0].totals[total_liquidated].mean, 0.0);
+  EXPECT_GT(s.venues[3].totals[total_liquidated].mean, 0.0);
+  // Units name their venue: lending accounts alternate, as do perp accounts.
+  ASSERT_GE(r.units.size(), 2u);
+  EXPECT_EQ(r.units[0].venue, "aave-v3");
+  EXPECT_EQ(r.units[1].venue, "spark");
+  for (const unit_result& u : r.units) {
+    EXPECT_TRUE(u.kind == risk_unit_kind::lending_account
+                    ? u.venue == "aave-v3" || u.venue == "spark"
+                    : u.venue == "hyperliquid" || u.venue == "dydx")
+        << u.id << ": " << u.venue;
+  }
+}
 
 TEST(ExecutionEngine, NoExecutionWhenSwitchedOff) {
   const snapshot snap = synthesize_snapshot(synth_options{20, 10, 5});

@@ -304,6 +304,39 @@ TEST(RiskPlan, UnitsComeInOutputOrder) {
   for (std::size_t u = 0; u < 3; ++u) EXPECT_EQ(plan.units[u].id, ids[u]);
 }
 
+// Each unit names its venue: a lending account its protocol, an isolated position
+// and a cross-margin account their exchange.
+TEST(RiskPlan, UnitsNameTheirVenue) {
+  snapshot snap = base_snapshot();
+  snap.lending_venues = {lending_venue{"aave-v3"}, lending_venue{"spark"}};
+  snap.perp_venues = {perp_venue{"hyperliquid"}, perp_venue{"dydx"}};
+  snap.perp_accounts = {{"X1", 1000.0, 1}};
+  snap.perp_positions = {
+      {"X1", 1, position_side::short_side, 0.01, 90000.0, margin_mode::cross, 0.0, 1},
+      {"P1", 1, position_side::long_side, 0.01, 90000.0, margin_mode::isolated, 200.0, 0}};
+  snap.lending_accounts = {{"L1", {{eth, 1.0, 0.0}, {usdc, 0.0, 1000.0}}, 1},
+                           {"L2", {{eth, 1.0, 0.0}, {usdc, 0.0, 1000.0}}, 0}};
+  const risk_plan plan = plan_for(snap);
+  ASSERT_EQ(plan.units.size(), 4u);
+  EXPECT_EQ(plan.units[0].venue, "spark");
+  EXPECT_EQ(plan.units[1].venue, "aave-v3");
+  EXPECT_EQ(plan.units[2].venue, "hyperliquid");  // P1/BTC-PERP
+  EXPECT_EQ(plan.units[3].venue, "dydx");         // X1
+}
+
+TEST(RiskPlan, VenueIndexOutOfRangeIsNamed) {
+  snapshot snap = base_snapshot();
+  snap.lending_accounts = {{"L1", {{eth, 1.0, 0.0}, {usdc, 0.0, 1000.0}}, 1}};
+  try {
+    plan_for(snap);
+    ADD_FAILURE() << "build_risk_plan did not throw";
+  } catch (const input_error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "test-snapshot: lending account 'L1': venue index 1 is out of range; the snapshot "
+              "has 1 lending venue");
+  }
+}
+
 TEST(RiskPlan, CollateralWithoutLendingMarketIsNamed) {
   snapshot snap = base_snapshot();
   snap.lending_accounts = {{"L9", {{4, 10.0, 0.0}, {usdc, 0.0, 100.0}}}};  // SOL: no market

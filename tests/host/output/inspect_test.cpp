@@ -691,7 +691,8 @@ TEST(Inspect, DefaultOutputFitsTheWidth) {
   long_rounds.system.feedback.max_cascade_rounds = 40;
   long_rounds.system.feedback.rounds_histogram.assign(41, 123'456);
   for (const run_result& r :
-       {test::sample_result(), test::executed_result(), test::feedback_run_result(), long_rounds}) {
+       {test::sample_result(), test::executed_result(), test::feedback_run_result(), long_rounds,
+        test::venues_run_result()}) {
     for (const std::string& line : lines_of(inspection(r, 20))) {
       EXPECT_LE(display_width(line), inspect_table_width) << line;
     }
@@ -879,6 +880,144 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   return records;
 }
 
+// --- venues ---
+
+// The lines of the venues section, from its title to the blank line after its table.
+std::vector<std::string> venues_section(const std::string& text) {
+  std::vector<std::string> section;
+  bool in_section = false;
+  for (const std::string& line : lines_of(text)) {
+    if (line.rfind("venues: ", 0) == 0) in_section = true;
+    if (!in_section) continue;
+    if (line.empty()) break;
+    section.push_back(line);
+  }
+  return section;
+}
+
+void expect_cells(const std::string& line, const std::vector<std::string>& cells) {
+  for (const std::string& cell : cells) {
+    EXPECT_NE(line.find(cell), std::string::npos) << cell << "\n" << line;
+  }
+}
+
+// make_venue's figures are make_distribution's: mean 1,234,567 x scale, se 12,345 x
+// scale, P(>0) 12.5% [10%, 15%] (0% for a scale of 0).
+TEST(Inspect, ExecutedRunPrintsEachVenuesMainFigures) {
+  const std::vector<std::string> section = venues_section(inspection(test::executed_result(), 0));
+  ASSERT_EQ(section.size(), 1u + 1u + 5u + 6u);
+  EXPECT_EQ(section[0],
+            "venues: each one's own figures, USD per path; they add up to the system's");
+  expect_cells(section[1],
+               {"venue", "kind", "buffer", "figure", "mean ± se", "P(>0)", "95% interval"});
+  // aave-v3: book loss, bad debt and reserve draw at scale 1, no shortfall, 4x liquidated.
+  expect_cells(section[2], {"aave-v3", "lending", "reserve $5.00M", "book loss", "$1.23M ± $12.3K",
+                            "12.5%", "[10.0%, 15.0%]"});
+  expect_cells(section[3], {"lending bad debt", "$1.23M ± $12.3K"});
+  expect_cells(section[4], {"lending reserve draw", "$1.23M ± $12.3K"});
+  expect_cells(section[5], {"lending shortfall", "$0 ± $0", "0%", "[0%, 0%]"});
+  expect_cells(section[6], {"liquidated", "$4.94M ± $49.4K"});
+  // hyperliquid: perp loss 2x, fund draw 0.75x, deficit 0.01x, ADL 0.005x, 6x liquidated.
+  expect_cells(section[7],
+               {"hyperliquid", "perp", "insurance fund $20.0M", "book loss", "$2.47M ± $24.7K"});
+  expect_cells(section[8], {"perp loss", "$2.47M ± $24.7K"});
+  expect_cells(section[9], {"fund draw", "$926K ± $9.26K"});
+  expect_cells(section[10], {"perp deficit", "$12.3K ± $123"});
+  expect_cells(section[11], {"adl", "$6.17K ± $61.7"});
+  expect_cells(section[12], {"liquidated", "$7.41M ± $74.1K"});
+  // The venue, kind and buffer only on a venue's first row; the table aligned.
+  EXPECT_EQ(section[3].rfind("   ", 0), 0u) << section[3];
+  for (std::size_t i = 1; i < section.size(); ++i) {
+    EXPECT_EQ(display_width(section[i]), display_width(section[1])) << section[i];
+  }
+}
+
+TEST(Inspect, EachVenueShowsTheFiguresOfItsKind) {
+  const std::vector<std::string> section = venues_section(inspection(test::executed_result(), 0));
+  ASSERT_GE(section.size(), 8u);
+  for (std::size_t i = 2; i < 7; ++i) {  // aave-v3's rows
+    for (const char* perp : {"perp loss", "fund draw", "perp deficit", "adl "}) {
+      EXPECT_EQ(section[i].find(perp), std::string::npos) << section[i];
+    }
+  }
+  for (std::size_t i = 7; i < section.size(); ++i) {  // hyperliquid's
+    EXPECT_EQ(section[i].find("lending"), std::string::npos) << section[i];
+  }
+}
+
+TEST(Inspect, FileWithoutVenuesPrintsNoVenuesSection) {
+  run_result r = test::executed_result();
+  r.system.venues.clear();
+  EXPECT_TRUE(venues_section(inspection(r, 0)).empty());
+  EXPECT_TRUE(venues_section(inspection(test::sample_result(), 0)).empty());
+}
+
+// One lending protocol and one perp exchange: the kind already says which.
+TEST(Inspect, NoVenueColumnWithOneVenueOfEachKind) {
+  for (const bool wide : {false, true}) {
+    const run_result r = test::executed_result();
+    const std::vector<std::string> table =
+        table_of(wide ? wide_inspection(r, 10) : inspection(r, 10));
+    ASSERT_FALSE(table.empty());
+    EXPECT_EQ(table[0].find("venue"), std::string::npos) << table[0];
+  }
+}
+
+// The narrow table shortens ids to 12 columns and still needs the room of the time to
+// liquidation for the venue: the time goes, said below the table.
+TEST(Inspect, UnitTablesShowTheVenueWhenAKindHasSeveral) {
+  const std::string text = inspection(test::venues_run_result(), 10);
+  const std::vector<std::string> table = table_of(text);
+  ASSERT_GE(table.size(), 7u) << text;
+  const std::size_t venue_column = table[0].find("venue");
+  ASSERT_NE(venue_column, std::string::npos) << table[0];
+  EXPECT_LT(table[0].find("kind"), venue_column);
+  EXPECT_EQ(table[0].find("E[t|liq]"), std::string::npos) << table[0];
+  EXPECT_NE(text.find("E[t|liq] left out to fit the venue column; --wide shows it"),
+            std::string::npos)
+      << text;
+  // frank (aave-v3) first, dave (spark) last: P(liq) 0, HF0 infinite.
+  EXPECT_EQ(first_word(table[1]), "frank");
+  EXPECT_EQ(table[1].find("aave-v3"), venue_column) << table[1];
+  EXPECT_EQ(first_word(table[6]), "dave");
+  EXPECT_EQ(table[6].find("spark"), venue_column) << table[6];
+  const std::vector<std::string> wide = table_of(wide_inspection(test::venues_run_result(), 10));
+  ASSERT_GE(wide.size(), 7u);
+  EXPECT_NE(wide[0].find("venue"), std::string::npos) << wide[0];
+  EXPECT_NE(wide[0].find("E[t | liq] days ± se"), std::string::npos) << wide[0];
+  EXPECT_NE(wide[6].find("spark"), std::string::npos) << wide[6];
+}
+
+// Where the table fits with the venue, the time to liquidation stays.
+TEST(Inspect, NarrowTableKeepsTheTimeWhenTheVenueFits) {
+  run_result r = test::sample_result();
+  r.units.erase(r.units.begin() + 4);  // erin: the widest P(liq) ± se
+  r.units[3].venue = "spark";          // dave
+  const std::string text = inspection(r, 10);
+  const std::vector<std::string> table = table_of(text);
+  ASSERT_FALSE(table.empty());
+  EXPECT_NE(table[0].find("venue"), std::string::npos) << table[0];
+  EXPECT_NE(table[0].find("E[t|liq] d"), std::string::npos) << table[0];
+  EXPECT_EQ(text.find("left out"), std::string::npos) << text;
+}
+
+TEST(Inspect, AutoDeleveragedUnitsShowTheirVenueWhenAKindHasSeveral) {
+  const std::string text = inspection(test::venues_run_result(), 0);
+  const std::size_t at = text.find("units auto-deleveraged, by mean profit given up");
+  ASSERT_NE(at, std::string::npos) << text;
+  const std::vector<std::string> lines = lines_of(text.substr(text.rfind('\n', at) + 1));
+  ASSERT_GE(lines.size(), 3u);
+  EXPECT_NE(lines[1].find("venue"), std::string::npos) << lines[1];
+  EXPECT_EQ(first_word(lines[2]), "frank");
+  EXPECT_NE(lines[2].find("aave-v3"), std::string::npos) << lines[2];
+  // One perp exchange: its column would say nothing.
+  for (const std::string& line : lines_of(inspection(test::executed_result(), 0))) {
+    if (line.rfind("id ", 0) == 0) {
+      EXPECT_EQ(line.find("venue"), std::string::npos) << line;
+    }
+  }
+}
+
 std::string csv_of(const run_result& r, const inspect_options& options) {
   inspect_options csv = options;
   csv.format = inspect_format::csv;
@@ -892,14 +1031,15 @@ TEST(InspectCsv, HeaderThenOneRowPerUnitInOrder) {
   ASSERT_EQ(records.size(), 4u);
   const std::vector<std::string>& header = records[0];
   ASSERT_GE(header.size(), 18u);
-  EXPECT_EQ((std::vector<std::string>(header.begin(), header.begin() + 6)),
-            (ids{"unit_index", "id", "kind", "health_factor_initial", "liquidated_paths",
+  EXPECT_EQ((std::vector<std::string>(header.begin(), header.begin() + 7)),
+            (ids{"unit_index", "id", "kind", "venue", "health_factor_initial", "liquidated_paths",
                  "liquidation_probability"}));
   for (const auto& record : records) EXPECT_EQ(record.size(), header.size());
   // sample_result: frank (run order 5) 48%, carol (2) 25%, alice (0) 0.1234%.
   EXPECT_EQ(records[1][0], "5");
   EXPECT_EQ(records[1][1], "frank");
   EXPECT_EQ(records[1][2], "lending_account");
+  EXPECT_EQ(records[1][3], "aave-v3");
   EXPECT_EQ(records[2][1], "carol");
   EXPECT_EQ(records[2][2], "perp_cross");
   EXPECT_EQ(records[3][1], "alice");
@@ -957,6 +1097,21 @@ TEST(InspectCsv, IdsWithCommasAreQuoted) {
   const std::string text = csv_of(r, top(1));
   EXPECT_NE(text.find(",\"frank, \"\"the tank\"\"\","), std::string::npos) << text;
   EXPECT_EQ(field(parse_csv(text), 1, "id"), "frank, \"the tank\"");
+}
+
+// The venue column is always there: empty for a file written before units named
+// their venue.
+TEST(InspectCsv, EveryUnitsVenue) {
+  const auto records = parse_csv(csv_of(test::venues_run_result(), top(-1)));
+  ASSERT_EQ(records.size(), 7u);
+  EXPECT_EQ(field(records, 1, "id"), "frank");
+  EXPECT_EQ(field(records, 1, "venue"), "aave-v3");
+  EXPECT_EQ(field(records, 2, "venue"), "hyperliquid");  // carol
+  EXPECT_EQ(field(records, 6, "id"), "dave");
+  EXPECT_EQ(field(records, 6, "venue"), "spark");
+  run_result old = test::sample_result();
+  for (unit_result& u : old.units) u.venue.clear();
+  EXPECT_EQ(field(parse_csv(csv_of(old, top(1))), 1, "venue"), "");
 }
 
 TEST(InspectCsv, TopZeroIsTheHeaderOnly) {
@@ -1047,6 +1202,40 @@ TEST(InspectJson, FeedbackWhenTheRunHadIt) {
   EXPECT_EQ(book["permanent_amplification"], 1.5);
   EXPECT_EQ(book["oracle_effect_se"], 0.01);
   EXPECT_TRUE(f["amplification_rows"][1]["permanent_amplification"].is_null());
+}
+
+TEST(InspectJson, UnitsNameTheirVenue) {
+  const nlohmann::json j = json_of(test::venues_run_result(), top(-1));
+  ASSERT_EQ(j["units"].size(), 6u);
+  EXPECT_EQ(j["units"][0]["id"], "frank");
+  EXPECT_EQ(j["units"][0]["venue"], "aave-v3");
+  EXPECT_EQ(j["units"][5]["id"], "dave");
+  EXPECT_EQ(j["units"][5]["venue"], "spark");
+}
+
+TEST(InspectJson, SystemVenuesWithEveryFigure) {
+  const nlohmann::json j = json_of(test::venues_run_result(), top(0));
+  const nlohmann::json& venues = j["system"]["venues"];
+  ASSERT_EQ(venues.size(), 3u);
+  EXPECT_EQ(venues[0]["id"], "aave-v3");
+  EXPECT_EQ(venues[1]["id"], "spark");
+  EXPECT_EQ(venues[1]["kind"], "lending");
+  EXPECT_EQ(venues[1]["fund_usd"], 1'000'000.0);
+  EXPECT_EQ(venues[2]["kind"], "perp");
+  const nlohmann::json& totals = venues[2]["totals"];
+  ASSERT_EQ(totals.size(), test::venue_total_names().size());
+  EXPECT_EQ(totals[6]["name"], "perp_deficit_usd");
+  EXPECT_EQ(totals[6]["mean"], 1'234'567.0 * 0.01);
+  EXPECT_EQ(totals[6]["tail"][1]["var"], 4'560'000.0 * 2 * 0.01);
+  EXPECT_EQ(venues[1]["totals"][1]["mean"], 1'234'567.0 * 0.5);  // spark's bad debt
+}
+
+TEST(InspectJson, NoVenuesIsAnEmptyList) {
+  run_result r = test::executed_result();
+  r.system.venues.clear();
+  const nlohmann::json j = json_of(r, top(0));
+  ASSERT_TRUE(j["system"]["venues"].is_array());
+  EXPECT_TRUE(j["system"]["venues"].empty());
 }
 
 TEST(InspectJson, NoFeedbackIsNull) {

@@ -141,6 +141,10 @@ inline run_result sample_result() {
   // frank's lowest quantile and its interval's lower end lie beyond the histogram.
   r.units[5].hf_min_quantile_bound[0] = 1;
   r.units[5].hf_min_quantile_lo_bound[0] = 1;
+  // One lending protocol and one perp exchange, which the kinds already tell apart.
+  for (unit_result& u : r.units) {
+    u.venue = u.kind == risk_unit_kind::lending_account ? "aave-v3" : "hyperliquid";
+  }
   return r;
 }
 
@@ -210,9 +214,34 @@ inline loss_distribution make_distribution(double scale, std::size_t bins) {
   return d;
 }
 
+// The figures venue_result keeps in make_venue's results, a subset of the system's
+// names in their order.
+inline const std::vector<std::string>& venue_total_names() {
+  static const std::vector<std::string> names = {
+      "book_loss_usd", "lending_bad_debt_usd", "lending_reserve_draw_usd", "lending_shortfall_usd",
+      "perp_loss_usd", "fund_draw_usd",        "perp_deficit_usd",         "adl_usd",
+      "liquidated_usd"};
+  return names;
+}
+
+// A venue whose totals, in the order of venue_total_names(), are make_distribution at
+// the scales given (0: 0 on every path, one bin).
+inline venue_result make_venue(const std::string& id, const std::string& kind, double fund_usd,
+                               const std::vector<double>& scales) {
+  venue_result v;
+  v.id = id;
+  v.kind = kind;
+  v.fund_usd = fund_usd;
+  v.total_names = venue_total_names();
+  for (const double scale : scales)
+    v.totals.push_back(make_distribution(scale, scale == 0 ? 1 : 4));
+  return v;
+}
+
 // sample_result() as a run that executed liquidations: execution figures for every
 // unit, six totals (one 0 on every path; histograms of 4 bins and of 1), per-asset sold and
-// bought USD, and the per-path totals of system_paths paths.
+// bought USD, the per-path totals of system_paths paths, and the two venues' own
+// figures (a lending protocol's and a perp exchange's).
 inline run_result executed_result() {
   run_result r = sample_result();
   for (std::size_t i = 0; i < r.units.size(); ++i) r.units[i].execution = make_execution(i);
@@ -241,6 +270,22 @@ inline run_result executed_result() {
       s.path_totals.push_back(t == 1 ? 0.0 : 1000.5 * static_cast<double>(p * 7 + t));
     }
   }
+  s.venues = {
+      make_venue("aave-v3", "lending", 5'000'000.0, {1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 4.0}),
+      make_venue("hyperliquid", "perp", 20'000'000.0,
+                 {2.0, 0.0, 0.0, 0.0, 2.0, 0.75, 0.01, 0.005, 6.0})};
+  return r;
+}
+
+// executed_result() with a second lending protocol: dave's account is on spark, whose
+// reserve covers its bad debt of half the scale of aave's.
+inline run_result venues_run_result() {
+  run_result r = executed_result();
+  r.units[3].venue = "spark";
+  system_result& s = r.system;
+  s.venues.insert(s.venues.begin() + 1, make_venue("spark", "lending", 1'000'000.0,
+                                                   {0.5, 0.5, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0}));
+  s.lending_reserve_usd = 6'000'000.0;
   return r;
 }
 
@@ -422,6 +467,15 @@ inline void expect_same_system(const system_result& a, const system_result& b) {
   expect_same_distributions(a.asset_bought, b.asset_bought, "asset_bought");
   expect_same_doubles(a.path_totals, b.path_totals, "path_totals");
   expect_same_feedback(a.feedback, b.feedback);
+  ASSERT_EQ(a.venues.size(), b.venues.size());
+  for (std::size_t v = 0; v < a.venues.size(); ++v) {
+    SCOPED_TRACE("venue " + std::to_string(v));
+    EXPECT_EQ(a.venues[v].id, b.venues[v].id);
+    EXPECT_EQ(a.venues[v].kind, b.venues[v].kind);
+    EXPECT_TRUE(same_double(a.venues[v].fund_usd, b.venues[v].fund_usd));
+    EXPECT_EQ(a.venues[v].total_names, b.venues[v].total_names);
+    expect_same_distributions(a.venues[v].totals, b.venues[v].totals, "totals");
+  }
 }
 
 inline void expect_same_result(const run_result& a, const run_result& b) {
@@ -465,6 +519,7 @@ inline void expect_same_result(const run_result& a, const run_result& b) {
     const unit_result& v = b.units[i];
     SCOPED_TRACE("unit " + std::to_string(i) + " '" + u.id + "'");
     EXPECT_EQ(u.id, v.id);
+    EXPECT_EQ(u.venue, v.venue);
     EXPECT_EQ(u.kind, v.kind);
     EXPECT_TRUE(same_double(u.health_factor_initial, v.health_factor_initial));
     EXPECT_EQ(u.liquidated_paths, v.liquidated_paths);

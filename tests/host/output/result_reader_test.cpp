@@ -545,6 +545,108 @@ TEST(ResultReader, FileWithoutFeedbackReadsWithFeedbackDisabled) {
   test::expect_same_system(read.system, test::executed_result().system);
 }
 
+// /system/venues came after /system: a file without it reads with no venues, every
+// other figure as written.
+TEST(ResultReader, FileWithoutVenuesReadsWithNone) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path, [](hid_t file) { H5Ldelete(file, "system/venues", H5P_DEFAULT); });
+  const run_result read = read_result_file(path);
+  ASSERT_TRUE(read.system.executed);
+  EXPECT_TRUE(read.system.venues.empty());
+  run_result expected = test::executed_result();
+  expected.system.venues.clear();
+  test::expect_same_system(read.system, expected.system);
+}
+
+// So did the units' venue column: a file without it reads with every venue "".
+TEST(ResultReader, FileWithoutUnitVenuesReadsWithEmptyVenues) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path, [](hid_t file) {
+    for (const char* group :
+         {"lending_accounts", "perp_isolated_positions", "perp_cross_accounts"}) {
+      H5Ldelete(file, (std::string(group) + "/venue").c_str(), H5P_DEFAULT);
+    }
+  });
+  const run_result read = read_result_file(path);
+  ASSERT_EQ(read.units.size(), 6u);
+  for (const unit_result& u : read.units) EXPECT_EQ(u.venue, "") << u.id;
+  EXPECT_EQ(read.units[5].id, "frank");
+}
+
+TEST(ResultReader, UnitVenueColumnOfTheWrongLength) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path, [](hid_t file) {
+    H5Ldelete(file, "lending_accounts/venue", H5P_DEFAULT);
+    write_string_dataset(file, "lending_accounts/venue", {"aave-v3", "aave-v3"});
+  });
+  EXPECT_EQ(read_error(path), prefix(path) +
+                                  "dataset '/lending_accounts/venue' has 2 rows, expected 3 "
+                                  "(one per unit in '/lending_accounts/id')");
+}
+
+TEST(ResultReader, VenueOfAnUnknownKind) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path, [](hid_t file) {
+    H5Adelete_by_name(file, "system/venues/1", "kind", H5P_DEFAULT);
+    const hid_t venue = H5Gopen2(file, "system/venues/1", H5P_DEFAULT);
+    write_string_attribute(venue, "kind", "dex");
+    H5Gclose(venue);
+  });
+  EXPECT_EQ(read_error(path),
+            prefix(path) +
+                "attribute 'kind' of '/system/venues/1' is 'dex', expected 'lending' or 'perp'");
+}
+
+TEST(ResultReader, VenueIdNotTheListsEntry) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path, [](hid_t file) {
+    H5Ldelete(file, "system/venues/id", H5P_DEFAULT);
+    write_string_dataset(file, "system/venues/id", {"hyperliquid", "aave-v3"});
+  });
+  EXPECT_EQ(read_error(path), prefix(path) +
+                                  "attribute 'id' of '/system/venues/0' is 'aave-v3', but row 0 "
+                                  "of '/system/venues/id' is 'hyperliquid'");
+}
+
+TEST(ResultReader, VenueListedWithoutItsSubgroup) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path, [](hid_t file) { H5Ldelete(file, "system/venues/1", H5P_DEFAULT); });
+  EXPECT_EQ(read_error(path), prefix(path) + "group '/system/venues/1' is missing");
+}
+
+TEST(ResultReader, VenueOverOtherPathsThanTheSystem) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path, [](hid_t file) {
+    H5Adelete_by_name(file, "system/venues/0", "paths", H5P_DEFAULT);
+    const hid_t venue = H5Gopen2(file, "system/venues/0", H5P_DEFAULT);
+    write_int_attribute(venue, "paths", 4);
+    H5Gclose(venue);
+  });
+  EXPECT_EQ(read_error(path), prefix(path) +
+                                  "attributes 'paths' and 'levels' of '/system/venues/0' differ "
+                                  "from those of '/system'; every venue's totals are over the "
+                                  "system's paths and levels");
+}
+
+TEST(ResultReader, VenueTotalsOfTheWrongLength) {
+  scratch_directory dir;
+  const fs::path path = executed_file(dir);
+  edit(path, [](hid_t file) {
+    H5Ldelete(file, "system/venues/1/mean_se", H5P_DEFAULT);
+    write_double_dataset(file, "system/venues/1/mean_se", {1, 2});
+  });
+  EXPECT_EQ(read_error(path), prefix(path) +
+                                  "dataset '/system/venues/1/mean_se' has 2 rows, expected 9 "
+                                  "(one per total in '/system/venues/1/total_names')");
+}
+
 fs::path feedback_file(const scratch_directory& dir) {
   fs::path path = dir / "run.h5";
   write_result_file(test::feedback_run_result(), path);
@@ -736,6 +838,7 @@ TEST(ResultReaderChosenUnits, RankingColumnsForAllAndEveryColumnForTheChosen) {
     EXPECT_EQ(u.execution.adl_paths, w.execution.adl_paths);
     const bool chosen = i == 5 || i == 2 || i == 301 || i == 599;
     EXPECT_EQ(u.id, chosen ? w.id : "");
+    EXPECT_EQ(u.venue, chosen ? w.venue : "");
     EXPECT_EQ(u.hf_min_quantile.size(), chosen ? w.hf_min_quantile.size() : 0u);
     if (chosen) {
       test::expect_same_doubles(u.hf_min_quantile_lo, w.hf_min_quantile_lo, "quantile_lo");

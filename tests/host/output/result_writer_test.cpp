@@ -796,6 +796,96 @@ TEST(ResultWriter, PathTotalsOfTheWrongSizeIsAnError) {
                 "totals)");
 }
 
+// --- venues (/system/venues and the units' venue column) ---
+
+TEST(ResultWriter, RoundTripKeepsTheVenuesAndEachUnitsVenue) {
+  scratch_directory dir;
+  run_result written = test::venues_run_result();
+  // Ids may hold '/' and '.': the subgroups are named by index, not by id.
+  written.system.venues[1].id = "spark/v1.2";
+  written.units[3].venue = "spark/v1.2";
+  write_result_file(written, dir / "run.h5");
+  const run_result read = read_result_file(dir / "run.h5");
+  expect_same_result(written, read);
+  ASSERT_EQ(read.system.venues.size(), 3u);
+  EXPECT_EQ(read.system.venues[1].id, "spark/v1.2");
+  EXPECT_EQ(read.units[3].venue, "spark/v1.2");
+}
+
+TEST(ResultWriter, VenuesLayoutMatchesTheDocumentation) {
+  scratch_directory dir;
+  const run_result written = test::venues_run_result();
+  write_result_file(written, dir / "run.h5");
+  const raw_file raw(dir / "run.h5");
+  // The units' venue beside their id: alice, dave, frank; bob, erin; carol.
+  EXPECT_EQ(raw.strings("/lending_accounts/venue"),
+            (std::vector<std::string>{"aave-v3", "spark", "aave-v3"}));
+  EXPECT_EQ(raw.strings("/perp_isolated_positions/venue"),
+            (std::vector<std::string>{"hyperliquid", "hyperliquid"}));
+  EXPECT_EQ(raw.strings("/perp_cross_accounts/venue"), std::vector<std::string>{"hyperliquid"});
+  // /system/venues: the ids in order, one subgroup per venue named by its index.
+  EXPECT_EQ(raw.strings("/system/venues/id"),
+            (std::vector<std::string>{"aave-v3", "spark", "hyperliquid"}));
+  EXPECT_EQ(raw.string_attribute("/system/venues/1", "id"), "spark");
+  EXPECT_EQ(raw.string_attribute("/system/venues/1", "kind"), "lending");
+  EXPECT_EQ(raw.double_attribute("/system/venues/1", "fund_usd"), 1'000'000.0);
+  EXPECT_EQ(raw.string_attribute("/system/venues/2", "kind"), "perp");
+  EXPECT_EQ(raw.double_attribute("/system/venues/2", "fund_usd"), 20'000'000.0);
+  // Each subgroup holds its totals as /system holds the system's.
+  const std::string venue = "/system/venues/2";
+  EXPECT_EQ(raw.doubles_attribute(venue, "levels"), (std::vector<double>{0.95, 0.99, 0.999}));
+  EXPECT_EQ(raw.integer_attribute(venue, "paths"), test::system_paths);
+  EXPECT_EQ(raw.strings(venue + "/total_names"), test::venue_total_names());
+  EXPECT_EQ(raw.dims(venue + "/mean"), std::vector<hsize_t>{9});
+  for (const char* name : {"var", "var_lo", "var_hi", "es", "es_se", "tail_paths"}) {
+    EXPECT_EQ(raw.dims(venue + "/" + name), (std::vector<hsize_t>{9, 3})) << name;
+  }
+  // hyperliquid's perp_deficit_usd (row 6): make_distribution at scale 0.01.
+  EXPECT_EQ(raw.doubles(venue + "/mean")[6], 1'234'567.0 * 0.01);
+  // Its lending figures are 0 on every path: one bin each, padded to the widest (4).
+  EXPECT_EQ(raw.doubles(venue + "/histogram_bins"),
+            (std::vector<double>{4, 1, 1, 1, 4, 4, 4, 4, 4}));
+  EXPECT_EQ(raw.dims(venue + "/histogram_edges"), (std::vector<hsize_t>{9, 5}));
+}
+
+TEST(ResultWriter, ResultWithoutVenuesWritesAnEmptyVenuesGroup) {
+  scratch_directory dir;
+  run_result written = test::executed_result();
+  written.system.venues.clear();
+  write_result_file(written, dir / "run.h5");
+  EXPECT_TRUE(raw_file(dir / "run.h5").strings("/system/venues/id").empty());
+  EXPECT_TRUE(read_result_file(dir / "run.h5").system.venues.empty());
+}
+
+TEST(ResultWriter, VenueOfAnUnknownKindIsAnError) {
+  scratch_directory dir;
+  run_result bad = test::executed_result();
+  bad.system.venues[1].kind = "dex";
+  EXPECT_EQ(write_error(bad, dir / "run.h5"),
+            "cannot write results to '" + (dir / "run.h5").string() +
+                "': venue 'hyperliquid' has kind 'dex', expected 'lending' or 'perp'");
+}
+
+TEST(ResultWriter, VenueNamesNotMatchingItsTotalsIsAnError) {
+  scratch_directory dir;
+  run_result bad = test::executed_result();
+  bad.system.venues[0].totals.pop_back();
+  EXPECT_EQ(write_error(bad, dir / "run.h5"),
+            "cannot write results to '" + (dir / "run.h5").string() +
+                "': venue 'aave-v3' has 9 total names for 8 totals");
+}
+
+TEST(ResultWriter, VenueDistributionOverOtherPathsIsAnError) {
+  scratch_directory dir;
+  run_result bad = test::executed_result();
+  bad.system.venues[1].totals[6].paths = 4;
+  EXPECT_EQ(write_error(bad, dir / "run.h5"),
+            "cannot write results to '" + (dir / "run.h5").string() +
+                "': the distribution of 'perp_deficit_usd' of venue 'hyperliquid' is over 4 "
+                "paths, that of 'lending_bad_debt_usd' over 5; all must share one number of "
+                "paths");
+}
+
 // --- feedback (/system/feedback) ---
 
 TEST(ResultWriter, RoundTripKeepsFeedback) {
