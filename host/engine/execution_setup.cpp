@@ -39,7 +39,7 @@ class unit_builder {
                                    << " balances; at most " << max_lending_legs);
       for (const lending_balance& b : account.balances) {
         const double spot = snap_.assets[static_cast<std::size_t>(b.asset_index)].spot_usd;
-        const int market = snap_.find_lending_market(b.asset_index);
+        const int market = snap_.find_lending_market(account.venue_index, b.asset_index);
         const double lt =
             market >= 0
                 ? snap_.lending_markets[static_cast<std::size_t>(market)].liquidation_threshold
@@ -198,13 +198,17 @@ void set_execution(const snapshot& snap, const std::vector<bool>& constant_asset
   for (std::size_t k = 0; k < snap.assets.size(); ++k) {
     e.asset_moves.push_back(k < constant_asset.size() && constant_asset[k] ? 0 : 1);
   }
-  e.lending =
-      lending_rules{snap.close_factor, snap.close_factor_hf_threshold, snap.small_position_usd};
+  // The first venue of each kind until the execution plan holds venues.
+  const lending_venue lending =
+      snap.lending_venues.empty() ? lending_venue{} : snap.lending_venues.front();
+  const perp_venue perp = snap.perp_venues.empty() ? perp_venue{} : snap.perp_venues.front();
+  e.lending = lending_rules{lending.close_factor, lending.close_factor_hf_threshold,
+                            lending.small_position_usd};
   e.impact_exponent = static_cast<float>(settings.impact_exponent);
   e.keeper_delay_steps = settings.keeper_delay_steps;
   e.max_calls_per_step = settings.max_calls_per_step;
-  e.lending_reserve_usd = snap.lending_reserve_usd;
-  e.insurance_fund_usd = snap.insurance_fund_usd;
+  e.lending_reserve_usd = lending.reserve_usd;
+  e.insurance_fund_usd = perp.insurance_fund_usd;
 }
 
 }  // namespace levrisk

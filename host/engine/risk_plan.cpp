@@ -63,7 +63,7 @@ health_form lending_account_form(const snapshot& snap, const lending_account& ac
   health_form form = empty_form(snap.assets.size());
   for (const lending_balance& balance : account.balances) {
     const auto k = static_cast<std::size_t>(balance.asset_index);
-    const int market = snap.find_lending_market(balance.asset_index);
+    const int market = snap.find_lending_market(account.venue_index, balance.asset_index);
     LEVRISK_REQUIRE(market >= 0 || balance.collateral_amount == 0.0, input_error,
                     snap.source << ": lending account '" << account.id << "' holds collateral in '"
                                 << snap.assets[k].id << "', which has no lending market");
