@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 corpus="${1:-build/fuzz/corpus}"
 rows=24
 snapshot_files=(assets lending_markets protocol lending_balances perp_markets perp_accounts
-                perp_positions)  # load_snapshot_fuzz.cpp's order
+                perp_positions venues)  # load_snapshot_fuzz.cpp's order
 
 mkdir -p "$corpus"/{load_snapshot,run_config,price_history}
 

@@ -27,11 +27,21 @@ void add_synth_command(CLI::App& app, int& exit_code) {
   command->add_option("--perp-accounts", options->synth.perp_accounts, "Perp accounts")
       ->capture_default_str();
   command->add_option("--seed", options->synth.seed, "Seed")->capture_default_str();
+  command
+      ->add_option("--lending-venues", options->synth.lending_venues,
+                   "Lending venues, each listing the same markets")
+      ->capture_default_str();
+  command
+      ->add_option("--perp-venues", options->synth.perp_venues,
+                   "Perp venues, each listing the same markets")
+      ->capture_default_str();
   command->add_flag("--force", options->force,
                     "Write into an existing folder, replacing its tables");
   command->callback([options, &exit_code] {
     LEVRISK_REQUIRE(options->synth.lending_accounts >= 0 && options->synth.perp_accounts >= 0,
                     input_error, "synth: account counts must be >= 0");
+    LEVRISK_REQUIRE(options->synth.lending_venues >= 1 && options->synth.perp_venues >= 1,
+                    input_error, "synth: venue counts must be >= 1");
     // A snapshot folder is often a real export: replacing it takes a deliberate flag.
     std::error_code ignored;
     LEVRISK_REQUIRE(

@@ -28,16 +28,40 @@ struct asset {
   }
 };
 
-// Aave-style per-asset lending parameters. An asset without a lending market
-// cannot appear in a lending account.
-struct lending_venue { std::string id; double close_factor = 0.5; double close_factor_hf_threshold = 0.95; double small_position_usd = 2000.0; double reserve_usd = 0.0; };
-struct perp_venue { std::string id; double insurance_fund_usd = 0.0; };
+// The ids of the venues of a snapshot without venues.csv: its one lending
+// protocol and its one perp exchange (docs/snapshot-format.md, "Venues").
+inline constexpr const char* default_lending_venue_id = "lending";
+inline constexpr const char* default_perp_venue_id = "perp";
+
+// A lending protocol: its liquidation rules (Aave v3.3 LiquidationLogic) and its backstop.
+struct lending_venue {
+  std::string id;
+  double close_factor = 0.5;  // share of the debt a liquidator may repay at once
+  // At or below this health factor the whole debt may be repaid at once
+  // (CLOSE_FACTOR_HF_THRESHOLD), in (0, 1].
+  double close_factor_hf_threshold = 0.95;
+  // MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD: a reserve whose collateral or debt is
+  // worth less than this (USD) may be liquidated fully, >= 0.
+  double small_position_usd = 2000.0;
+  // The protocol's reserve / safety module: covers bad debt before it counts
+  // as shortfall (USD, >= 0).
+  double reserve_usd = 0.0;
+};
+
+// A perp exchange and its insurance fund balance at the snapshot (USD, >= 0).
+struct perp_venue {
+  std::string id;
+  double insurance_fund_usd = 0.0;
+};
+
+// Aave-style per-asset lending parameters of one venue. An asset without a
+// lending market in a venue cannot appear in that venue's lending accounts.
 struct lending_market {
   int asset_index;
   double ltv;                    // max borrow per unit of collateral value
   double liquidation_threshold;  // LT: weight of the collateral in the health factor
   double liquidation_bonus;      // LB: liquidator's premium on seized collateral, 0.05 = 5%
-  int venue_index = 0;
+  int venue_index = 0;           // into snapshot::lending_venues
 };
 
 struct lending_balance {
@@ -46,10 +70,11 @@ struct lending_balance {
   double debt_amount;        // units of the asset, >= 0
 };
 
+// An account is an (id, venue) pair: the same id in two venues is two accounts.
 struct lending_account {
   std::string id;
   std::vector<lending_balance> balances;  // one entry per asset held or owed
-  int venue_index = 0;
+  int venue_index = 0;                    // into snapshot::lending_venues
 };
 
 struct perp_market {
@@ -60,7 +85,7 @@ struct perp_market {
   // Share of the closed notional a liquidated position pays to the venue's
   // insurance fund, in [0, 1).
   double liquidation_fee = 0.0;
-  int venue_index = 0;
+  int venue_index = 0;  // into snapshot::perp_venues; market ids are unique per venue
 };
 
 enum class position_side : std::uint8_t { long_side, short_side };
@@ -74,14 +99,15 @@ struct perp_position {
   double entry_price_usd;  // > 0
   margin_mode mode;
   double isolated_margin_usd;  // margin posted to this position; 0 for cross positions
+  // Into snapshot::perp_venues: the venue of its market and of its account.
   int venue_index = 0;
 };
 
-// Collateral shared by all cross-margin positions of one account.
+// Collateral shared by all cross-margin positions of one account of one venue.
 struct perp_account {
   std::string id;
   double cross_collateral_usd;
-  int venue_index = 0;
+  int venue_index = 0;  // into snapshot::perp_venues
 };
 
 // Where the snapshot came from: its optional manifest.toml and a hash of its
@@ -97,21 +123,10 @@ struct snapshot {
   std::string source;  // directory it was loaded from, for messages and metadata
   snapshot_provenance provenance;
   std::vector<asset> assets;
+  // The venues share the assets; each holds its own markets, accounts and backstop.
+  std::vector<lending_venue> lending_venues{lending_venue{default_lending_venue_id}};
+  std::vector<perp_venue> perp_venues{perp_venue{default_perp_venue_id}};
   std::vector<lending_market> lending_markets;
-  double close_factor = 0.5;  // share of the debt a liquidator may repay at once
-  // Aave v3.3 LiquidationLogic: at or below this health factor the whole debt may
-  // be repaid at once (CLOSE_FACTOR_HF_THRESHOLD), in (0, 1].
-  double close_factor_hf_threshold = 0.95;
-  // Aave v3.3 MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD: a reserve whose collateral or
-  // debt is worth less than this (USD) may be liquidated fully, >= 0.
-  double small_position_usd = 2000.0;
-  // The lending protocol's reserve / safety module: covers bad debt before it
-  // counts as shortfall (USD, >= 0).
-  double lending_reserve_usd = 0.0;
-  // The perp venue's insurance fund balance at the snapshot (USD, >= 0).
-  double insurance_fund_usd = 0.0;
-  std::vector<lending_venue> lending_venues{lending_venue{"lending"}};
-  std::vector<perp_venue> perp_venues{perp_venue{"perp"}};
   std::vector<lending_account> lending_accounts;
   std::vector<perp_market> perp_markets;
   std::vector<perp_account> perp_accounts;
@@ -122,13 +137,12 @@ struct snapshot {
 
   // Index of the asset with this id, or -1.
   int find_asset(const std::string& id) const;
-  // Index into lending_markets for an asset, or -1 when the asset cannot be lent.
-  int find_lending_market(int asset_index) const;
-  int find_lending_market(int venue, int asset_index) const {
-    for (std::size_t i = 0; i < lending_markets.size(); ++i)
-      if (lending_markets[i].venue_index == venue && lending_markets[i].asset_index == asset_index) return static_cast<int>(i);
-    return -1;
-  }
+  // Index into lending_markets of the venue's market in the asset, or -1 when
+  // the venue does not lend it.
+  int find_lending_market(int venue_index, int asset_index) const;
+  // Index of the venue with this id, or -1.
+  int find_lending_venue(const std::string& id) const;
+  int find_perp_venue(const std::string& id) const;
 };
 
 }  // namespace levrisk

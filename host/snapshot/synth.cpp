@@ -422,9 +422,10 @@ void add_perp_account(random_stream& random, std::int64_t number, snapshot& snap
   }
 }
 
-double lending_debt_usd(const snapshot& snap) {
+double lending_debt_usd(const snapshot& snap, int venue_index) {
   double total = 0;
   for (const lending_account& account : snap.lending_accounts) {
+    if (account.venue_index != venue_index) continue;
     for (const lending_balance& b : account.balances) {
       total += b.debt_amount * snap.assets[static_cast<std::size_t>(b.asset_index)].spot_usd;
     }
@@ -432,10 +433,57 @@ double lending_debt_usd(const snapshot& snap) {
   return total;
 }
 
-double open_interest_usd(const snapshot& snap) {
+double open_interest_usd(const snapshot& snap, int venue_index) {
   double total = 0;
-  for (const perp_position& p : snap.perp_positions) total += p.size * spot_of(p.market_index);
+  for (const perp_position& p : snap.perp_positions) {
+    if (p.venue_index != venue_index) continue;
+    const perp_market& market = snap.perp_markets[static_cast<std::size_t>(p.market_index)];
+    total += p.size * snap.assets[static_cast<std::size_t>(market.asset_index)].spot_usd;
+  }
   return total;
+}
+
+// One venue keeps the id of a snapshot without venues.csv; several are numbered from 1.
+std::string venue_id(const char* single_id, int count, int index) {
+  return count == 1 ? std::string(single_id)
+                    : std::string(single_id) + "-" + std::to_string(index + 1);
+}
+
+int draw_venue(random_stream& random, int count) {
+  return std::min(static_cast<int>(random.uniform() * count), count - 1);
+}
+
+void add_venues(const synth_options& options, snapshot& snap) {
+  snap.lending_venues.clear();
+  for (int v = 0; v < options.lending_venues; ++v) {
+    lending_venue venue{venue_id(default_lending_venue_id, options.lending_venues, v)};
+    venue.close_factor = close_factor;
+    snap.lending_venues.push_back(venue);
+    for (std::size_t i = 0; i < asset_specs.size(); ++i) {
+      const asset_spec& spec = asset_specs[i];
+      snap.lending_markets.push_back(lending_market{
+          static_cast<int>(i), spec.ltv, spec.liquidation_threshold, spec.liquidation_bonus, v});
+    }
+  }
+  snap.perp_venues.clear();
+  for (int v = 0; v < options.perp_venues; ++v) {
+    snap.perp_venues.push_back(perp_venue{venue_id(default_perp_venue_id, options.perp_venues, v)});
+    for (const perp_spec& spec : perp_specs) {
+      snap.perp_markets.push_back(
+          perp_market{spec.id, spec.asset_index, spec.maintenance_margin_fraction,
+                      spec.initial_margin_fraction, spec.liquidation_fee, v});
+    }
+  }
+}
+
+// The account's positions were drawn against venue 0's markets.
+void move_perp_account(int venue_index, std::size_t first_position, snapshot& snap) {
+  snap.perp_accounts.back().venue_index = venue_index;
+  for (std::size_t i = first_position; i < snap.perp_positions.size(); ++i) {
+    perp_position& p = snap.perp_positions[i];
+    p.venue_index = venue_index;
+    p.market_index += venue_index * static_cast<int>(perp_specs.size());
+  }
 }
 
 }  // namespace
@@ -446,39 +494,46 @@ snapshot synthesize_snapshot(const synth_options& options) {
       "synthesize_snapshot: lending_accounts must be >= 0, got " << options.lending_accounts);
   LEVRISK_REQUIRE(options.perp_accounts >= 0, input_error,
                   "synthesize_snapshot: perp_accounts must be >= 0, got " << options.perp_accounts);
+  LEVRISK_REQUIRE(
+      options.lending_venues >= 1, input_error,
+      "synthesize_snapshot: lending_venues must be >= 1, got " << options.lending_venues);
+  LEVRISK_REQUIRE(options.perp_venues >= 1, input_error,
+                  "synthesize_snapshot: perp_venues must be >= 1, got " << options.perp_venues);
   snapshot snap;
   snap.source = "synthetic (seed " + std::to_string(options.seed) + ", " +
                 std::to_string(options.lending_accounts) + " lending accounts, " +
                 std::to_string(options.perp_accounts) + " perp accounts)";
-  for (std::size_t i = 0; i < asset_specs.size(); ++i) {
-    const asset_spec& spec = asset_specs[i];
+  for (const asset_spec& spec : asset_specs) {
     snap.assets.push_back(asset{spec.id, spec.spot_usd, spec.depth_usd});
-    snap.lending_markets.push_back(lending_market{
-        static_cast<int>(i), spec.ltv, spec.liquidation_threshold, spec.liquidation_bonus});
   }
-  snap.close_factor = close_factor;
-  for (const perp_spec& spec : perp_specs) {
-    snap.perp_markets.push_back(perp_market{spec.id, spec.asset_index,
-                                            spec.maintenance_margin_fraction,
-                                            spec.initial_margin_fraction, spec.liquidation_fee});
-  }
+  add_venues(options, snap);
 
   random_stream lending_random(mix_seed(options.seed, 1));
+  random_stream lending_venue_random(mix_seed(options.seed, 3));
   snap.lending_accounts.reserve(static_cast<std::size_t>(options.lending_accounts));
   for (std::int64_t k = 1; k <= options.lending_accounts; ++k) {
     snap.lending_accounts.push_back(make_lending_account(lending_random, k));
+    snap.lending_accounts.back().venue_index =
+        draw_venue(lending_venue_random, options.lending_venues);
   }
   random_stream perp_random(mix_seed(options.seed, 2));
+  random_stream perp_venue_random(mix_seed(options.seed, 4));
   snap.perp_accounts.reserve(static_cast<std::size_t>(options.perp_accounts));
   for (std::int64_t k = 1; k <= options.perp_accounts; ++k) {
+    const std::size_t first_position = snap.perp_positions.size();
     add_perp_account(perp_random, k, snap);
+    move_perp_account(draw_venue(perp_venue_random, options.perp_venues), first_position, snap);
   }
-  // Sized from the book after the accounts, with no random draw: the accounts
-  // stay what they were before these parameters existed.
-  snap.lending_reserve_usd =
-      round_to_places(lending_reserve_share_of_debt * lending_debt_usd(snap), 0);
-  snap.insurance_fund_usd =
-      round_to_places(insurance_fund_share_of_open_interest * open_interest_usd(snap), 0);
+  // Sized from each venue's book after the accounts, with no random draw: the
+  // accounts stay what they were before these parameters existed.
+  for (std::size_t v = 0; v < snap.lending_venues.size(); ++v) {
+    snap.lending_venues[v].reserve_usd = round_to_places(
+        lending_reserve_share_of_debt * lending_debt_usd(snap, static_cast<int>(v)), 0);
+  }
+  for (std::size_t v = 0; v < snap.perp_venues.size(); ++v) {
+    snap.perp_venues[v].insurance_fund_usd = round_to_places(
+        insurance_fund_share_of_open_interest * open_interest_usd(snap, static_cast<int>(v)), 0);
+  }
   return snap;
 }
 

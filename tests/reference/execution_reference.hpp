@@ -94,7 +94,7 @@ class execution_twin {
     std::vector<state> states;
     for (const unit& u : units_) states.push_back(initial_state(u));
     path_figures figures;
-    double fund = snap_.insurance_fund_usd;
+    double fund = snap_.perp_venues[0].insurance_fund_usd;
     for (int step = 0; step <= steps; ++step) {
       step_tally tally;
       for (std::size_t i = 0; i < units_.size(); ++i) {
@@ -110,7 +110,7 @@ class execution_twin {
       figures.perp_deficit += deficit;
       if (deficit > 0.0) deleverage(states, prices[step], tally, deficit, figures);
     }
-    figures.reserve_draw = std::min(figures.lending_bad_debt, snap_.lending_reserve_usd);
+    figures.reserve_draw = std::min(figures.lending_bad_debt, snap_.lending_venues[0].reserve_usd);
     out.unit_loss.emplace_back();
     for (std::size_t i = 0; i < units_.size(); ++i) {
       out.unit_loss.back().push_back(states[i].bad_debt);
@@ -176,8 +176,9 @@ class execution_twin {
     return s;
   }
 
-  const lending_market& market_of(const lending_balance& b) const {
-    return snap_.lending_markets[snap_.find_lending_market(b.asset_index)];
+  const lending_market& market_of(const unit& u, const lending_balance& b) const {
+    const int venue = snap_.lending_accounts[u.account].venue_index;
+    return snap_.lending_markets[snap_.find_lending_market(venue, b.asset_index)];
   }
 
   bool lending_liquidatable(const unit& u, const state& s, const std::vector<double>& p) const {
@@ -185,7 +186,7 @@ class execution_twin {
     double weighted = 0.0, debt = 0.0;
     for (std::size_t i = 0; i < balances.size(); ++i) {
       weighted += s.collateral[i] * p[balances[i].asset_index] *
-                  market_of(balances[i]).liquidation_threshold;
+                  market_of(u, balances[i]).liquidation_threshold;
       debt += s.debt[i] * p[balances[i].asset_index];
     }
     return weighted < debt;
@@ -254,7 +255,7 @@ class execution_twin {
         const double price = p[balances[i].asset_index];
         const double cv = s.collateral[i] * price, dv = s.debt[i] * price;
         total_debt += dv;
-        weighted += cv * market_of(balances[i]).liquidation_threshold;
+        weighted += cv * market_of(u, balances[i]).liquidation_threshold;
         if (cv > best_c) best_c = cv, c = i;
         if (dv > best_d) best_d = dv, d = i;
       }
@@ -265,11 +266,12 @@ class execution_twin {
       }
       const double hf = weighted / total_debt;
       double repay = best_d;
-      if (best_c >= snap_.small_position_usd && best_d >= snap_.small_position_usd &&
-          hf > snap_.close_factor_hf_threshold && best_d > snap_.close_factor * total_debt) {
-        repay = snap_.close_factor * total_debt;
+      const lending_venue& rules = snap_.lending_venues[0];
+      if (best_c >= rules.small_position_usd && best_d >= rules.small_position_usd &&
+          hf > rules.close_factor_hf_threshold && best_d > rules.close_factor * total_debt) {
+        repay = rules.close_factor * total_debt;
       }
-      const double bonus = market_of(balances[c]).liquidation_bonus;
+      const double bonus = market_of(u, balances[c]).liquidation_bonus;
       double seize = repay * (1.0 + bonus);
       if (seize >= best_c) {
         seize = best_c;

@@ -31,7 +31,7 @@ inline std::vector<double> health_factors(const snapshot& snap, const std::vecto
   for (const lending_account& account : snap.lending_accounts) {
     double collateral = 0.0, debt = 0.0;
     for (const lending_balance& b : account.balances) {
-      const int market = snap.find_lending_market(b.asset_index);
+      const int market = snap.find_lending_market(account.venue_index, b.asset_index);
       const double lt = market >= 0 ? snap.lending_markets[market].liquidation_threshold : 0.0;
       collateral += b.collateral_amount * lt * price[b.asset_index];
       debt += b.debt_amount * price[b.asset_index];

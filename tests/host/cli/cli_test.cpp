@@ -562,6 +562,48 @@ TEST_F(Cli, SynthRefusesAnExistingFolderWithoutForce) {
   EXPECT_EQ(read_text(out / "assets.csv"), first);
 }
 
+// One venue of each kind is the default: the same files, byte for byte.
+TEST_F(Cli, SynthWithOneVenueOfEachKindWritesTheSameFiles) {
+  const std::string counts = " --lending-accounts 30 --perp-accounts 30 --seed 4";
+  const fs::path plain = dir / "plain";
+  const fs::path venues = dir / "venues";
+  ASSERT_EQ(run_levrisk("synth -o " + quoted(plain) + counts, dir).exit_code, exit_ok);
+  const command_result run = run_levrisk(
+      "synth -o " + quoted(venues) + counts + " --lending-venues 1 --perp-venues 1", dir);
+  ASSERT_EQ(run.exit_code, exit_ok) << run.err;
+  const std::vector<std::string> files = file_names(plain);
+  ASSERT_EQ(file_names(venues), files);
+  EXPECT_EQ(std::count(files.begin(), files.end(), "protocol.csv"), 1);
+  for (const std::string& file : files) {
+    EXPECT_TRUE(read_text(venues / file) == read_text(plain / file)) << file;
+  }
+}
+
+TEST_F(Cli, SynthWithSeveralVenuesWritesTheVenuesFile) {
+  const fs::path out = dir / "snap";
+  const command_result run = run_levrisk(
+      "synth -o " + quoted(out) +
+          " --lending-accounts 40 --perp-accounts 40 --lending-venues 2 --perp-venues 3",
+      dir);
+  ASSERT_EQ(run.exit_code, exit_ok) << run.err;
+  EXPECT_FALSE(fs::exists(out / "protocol.csv"));
+  const snapshot snap = load_snapshot(out);
+  ASSERT_EQ(snap.lending_venues.size(), 2u);
+  EXPECT_EQ(snap.lending_venues[1].id, "lending-2");
+  ASSERT_EQ(snap.perp_venues.size(), 3u);
+  EXPECT_EQ(snap.perp_venues[2].id, "perp-3");
+  EXPECT_EQ(snap.lending_accounts.size(), 40u);
+  EXPECT_EQ(snap.perp_accounts.size(), 40u);
+}
+
+TEST_F(Cli, SynthRefusesZeroVenues) {
+  const command_result run =
+      run_levrisk("synth -o " + quoted(dir / "snap") + " --lending-venues 0", dir);
+  EXPECT_EQ(run.exit_code, cli::exit_input_error);
+  EXPECT_EQ(run.err, "levrisk: error: synth: venue counts must be >= 1\n");
+  EXPECT_FALSE(fs::exists(dir / "snap"));
+}
+
 // This machine has no GPU (or the build no CUDA backend): asking for one is a
 // runtime failure with a message that says so, not a silent CPU run.
 TEST_F(Cli, CudaBackendWithoutADeviceFailsClearly) {

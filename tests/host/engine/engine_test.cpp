@@ -198,7 +198,7 @@ class BitIdentical : public ::testing::TestWithParam<const char*> {};
 // the exact check, all bit for bit, with liquidations and auto-deleveraging.
 TEST_P(BitIdentical, AcrossThreadCountsBatchSizesAndExactCheckPaths) {
   snapshot snap = synthesize_snapshot(synth_options{300, 150, 11});
-  snap.insurance_fund_usd = 1000.0;  // small: auto-deleveraging on some paths
+  snap.perp_venues[0].insurance_fund_usd = 1000.0;  // small: auto-deleveraging on some paths
   run_config config = load_run_config(std::string(LEVRISK_SOURCE_DIR "/configs/") + GetParam());
   config.paths = 3000;
   config.steps = 96;
@@ -219,7 +219,7 @@ INSTANTIATE_TEST_SUITE_P(Models, BitIdentical,
 // their bits.
 TEST(Engine, ProgressTicksWithinABatchWithoutChangingResults) {
   snapshot snap = synthesize_snapshot(synth_options{300, 150, 11});
-  snap.insurance_fund_usd = 1000.0;
+  snap.perp_venues[0].insurance_fund_usd = 1000.0;
   run_config config = load_run_config(LEVRISK_SOURCE_DIR "/configs/nightly.toml");
   config.paths = 3000;
   config.steps = 96;

@@ -32,8 +32,8 @@ double column_sum(const system_result& s, int column) {
 // on others; with `feedback`, under an oracle and cascades (permanent impact 2/3).
 run_result stressed_run(bool feedback = false) {
   snapshot snap = synthesize_snapshot(synth_options{300, 150, 5});
-  snap.insurance_fund_usd = 2000.0;
-  snap.lending_reserve_usd = 500.0;
+  snap.perp_venues[0].insurance_fund_usd = 2000.0;
+  snap.lending_venues[0].reserve_usd = 500.0;
   run_config config = load_run_config(LEVRISK_SOURCE_DIR "/configs/nightly_jumps.toml");
   config.paths = 2000;
   config.steps = 48;

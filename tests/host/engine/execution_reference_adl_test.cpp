@@ -27,7 +27,7 @@ snapshot hand_book(double bankrupt_btc) {
   snap.source = "adl-hand-book";
   snap.assets = {{"BTC", 100000.0}, {"ETH", 3000.0}};
   snap.perp_markets = {{"BTC-PERP", 0, 0.005, 0.02, 0.0}, {"ETH-PERP", 1, 0.01, 0.02, 0.0}};
-  snap.insurance_fund_usd = 1000.0;
+  snap.perp_venues[0].insurance_fund_usd = 1000.0;
   const auto isolated = [&](const char* id, int market, position_side side, double size,
                             double entry, double margin) {
     snap.perp_positions.push_back({id, market, side, size, entry, margin_mode::isolated, margin});

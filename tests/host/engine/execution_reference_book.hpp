@@ -17,8 +17,8 @@ inline snapshot three_asset_book() {
   snap.assets = {{"BTC", 95000.0, 5e6}, {"ETH", 3500.0, 2e6}, {"USDC", 1.0, 1e8}};
   snap.lending_markets = {{0, 0.73, 0.78, 0.05}, {1, 0.8, 0.83, 0.06}, {2, 0.77, 0.8, 0.045}};
   snap.perp_markets = {{"BTC-PERP", 0, 0.005, 0.02, 0.005}, {"ETH-PERP", 1, 0.01, 0.03, 0.01}};
-  snap.insurance_fund_usd = 20000.0;
-  snap.lending_reserve_usd = 5000.0;
+  snap.perp_venues[0].insurance_fund_usd = 20000.0;
+  snap.lending_venues[0].reserve_usd = 5000.0;
   for (int i = 0; i < 45; ++i) {
     const double hf = 1.01 + 0.004 * i;
     const double scale = 1.0 + (i % 5) * 2.5;  // some above and some below $2,000 per reserve

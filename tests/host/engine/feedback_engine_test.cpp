@@ -28,8 +28,8 @@ struct book_run {
 book_run stressed_book(int keeper_delay_steps) {
   book_run b{synthesize_snapshot(synth_options{300, 150, 5}),
              load_run_config(LEVRISK_SOURCE_DIR "/configs/nightly_jumps.toml")};
-  b.snap.insurance_fund_usd = 2000.0;
-  b.snap.lending_reserve_usd = 500.0;
+  b.snap.perp_venues[0].insurance_fund_usd = 2000.0;
+  b.snap.lending_venues[0].reserve_usd = 500.0;
   b.config.paths = 1500;
   b.config.steps = 48;
   b.config.horizon_days = 7.0;

@@ -28,7 +28,7 @@ TEST(LoadSnapshot, SampleLoadsWithItsDocumentedSize) {
   EXPECT_EQ(snap.source, sample_directory.string());
   EXPECT_EQ(snap.assets.size(), 10u);
   EXPECT_EQ(snap.lending_markets.size(), 10u);
-  EXPECT_EQ(snap.close_factor, 0.5);
+  EXPECT_EQ(snap.lending_venues[0].close_factor, 0.5);
   EXPECT_EQ(snap.lending_accounts.size(), 7000u);
   EXPECT_EQ(snap.perp_markets.size(), 5u);
   EXPECT_EQ(snap.perp_accounts.size(), 3000u);
@@ -38,10 +38,10 @@ TEST(LoadSnapshot, SampleLoadsWithItsDocumentedSize) {
   // The liquidation parameters: every asset has a depth, every market a fee.
   for (const asset& a : snap.assets) EXPECT_TRUE(std::isfinite(a.depth_usd)) << a.id;
   for (const perp_market& m : snap.perp_markets) EXPECT_GT(m.liquidation_fee, 0) << m.id;
-  EXPECT_EQ(snap.close_factor_hf_threshold, 0.95);
-  EXPECT_EQ(snap.small_position_usd, 2000);
-  EXPECT_GT(snap.lending_reserve_usd, 0);
-  EXPECT_GT(snap.insurance_fund_usd, 0);
+  EXPECT_EQ(snap.lending_venues[0].close_factor_hf_threshold, 0.95);
+  EXPECT_EQ(snap.lending_venues[0].small_position_usd, 2000);
+  EXPECT_GT(snap.lending_venues[0].reserve_usd, 0);
+  EXPECT_GT(snap.perp_venues[0].insurance_fund_usd, 0);
 }
 
 // data/sample must be what the generator writes today, so that the documented
@@ -70,8 +70,8 @@ TEST(LoadSnapshot, MinimalSnapshotReadsFieldByField) {
   EXPECT_EQ(snap.lending_markets[0].ltv, 0.8);
   EXPECT_EQ(snap.lending_markets[0].liquidation_threshold, 0.83);
   EXPECT_EQ(snap.lending_markets[0].liquidation_bonus, 0.05);
-  EXPECT_EQ(snap.find_lending_market(0), -1);
-  EXPECT_EQ(snap.close_factor, 0.4);
+  EXPECT_EQ(snap.find_lending_market(0, 0), -1);
+  EXPECT_EQ(snap.lending_venues[0].close_factor, 0.4);
 
   // Rows of one account need not be adjacent; accounts keep first-seen order.
   ASSERT_EQ(snap.lending_accounts.size(), 2u);
@@ -119,11 +119,13 @@ TEST(LoadSnapshot, OldHeadersLoadWithTheLiquidationDefaults) {
     EXPECT_TRUE(std::isinf(a.depth_usd) && a.depth_usd > 0) << a.id << ": no price impact";
   }
   for (const perp_market& m : snap.perp_markets) EXPECT_EQ(m.liquidation_fee, 0) << m.id;
-  EXPECT_EQ(snap.close_factor, 0.4);
-  EXPECT_EQ(snap.close_factor_hf_threshold, 0.95);  // Aave v3.3 CLOSE_FACTOR_HF_THRESHOLD
-  EXPECT_EQ(snap.small_position_usd, 2000);         // MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD
-  EXPECT_EQ(snap.lending_reserve_usd, 0);
-  EXPECT_EQ(snap.insurance_fund_usd, 0);
+  EXPECT_EQ(snap.lending_venues[0].close_factor, 0.4);
+  EXPECT_EQ(snap.lending_venues[0].close_factor_hf_threshold,
+            0.95);  // Aave v3.3 CLOSE_FACTOR_HF_THRESHOLD
+  EXPECT_EQ(snap.lending_venues[0].small_position_usd,
+            2000);  // MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD
+  EXPECT_EQ(snap.lending_venues[0].reserve_usd, 0);
+  EXPECT_EQ(snap.perp_venues[0].insurance_fund_usd, 0);
 }
 
 // The oracle's columns, in any order; empty or NULL: the spot price, age 0.
@@ -175,11 +177,11 @@ TEST(LoadSnapshot, LiquidationColumnsAndParametersLoad) {
   EXPECT_TRUE(std::isinf(snap.assets[2].depth_usd)) << "empty: no price impact";
   EXPECT_EQ(snap.perp_markets[0].liquidation_fee, 0.005);
   EXPECT_EQ(snap.perp_markets[1].liquidation_fee, 0);
-  EXPECT_EQ(snap.close_factor, 0.5);
-  EXPECT_EQ(snap.close_factor_hf_threshold, 1);
-  EXPECT_EQ(snap.small_position_usd, 0);
-  EXPECT_EQ(snap.lending_reserve_usd, 250000.25);
-  EXPECT_EQ(snap.insurance_fund_usd, 1500000);
+  EXPECT_EQ(snap.lending_venues[0].close_factor, 0.5);
+  EXPECT_EQ(snap.lending_venues[0].close_factor_hf_threshold, 1);
+  EXPECT_EQ(snap.lending_venues[0].small_position_usd, 0);
+  EXPECT_EQ(snap.lending_venues[0].reserve_usd, 250000.25);
+  EXPECT_EQ(snap.perp_venues[0].insurance_fund_usd, 1500000);
 }
 
 TEST(LoadSnapshot, OnlyAssetsIsAValidSnapshot) {
@@ -189,7 +191,7 @@ TEST(LoadSnapshot, OnlyAssetsIsAValidSnapshot) {
   const snapshot snap = load_snapshot(directory);
   EXPECT_EQ(snap.assets.size(), 1u);
   EXPECT_TRUE(snap.lending_markets.empty());
-  EXPECT_EQ(snap.close_factor, 0.5);  // documented default
+  EXPECT_EQ(snap.lending_venues[0].close_factor, 0.5);  // documented default
   EXPECT_TRUE(snap.lending_accounts.empty());
   EXPECT_TRUE(snap.perp_positions.empty());
 }
@@ -203,7 +205,7 @@ TEST(LoadSnapshot, HeaderOnlyFilesAreEmpty) {
   write_text(directory / "protocol.csv", "parameter,value\n");
   const snapshot snap = load_snapshot(directory);
   EXPECT_TRUE(snap.lending_accounts.empty());
-  EXPECT_EQ(snap.close_factor, 0.5);
+  EXPECT_EQ(snap.lending_venues[0].close_factor, 0.5);
 }
 
 TEST(LoadSnapshot, CommentsBeforeTheHeaderAndCrlfAreAccepted) {
@@ -347,6 +349,212 @@ TEST(LoadSnapshot, LargeAmountsThatAreNoOnChainIntegersLoad) {
   EXPECT_EQ(snap.lending_accounts[2].balances[0].collateral_amount, 1.024e15);
 }
 
+// --- venues ---
+
+// A snapshot written before venues existed: protocol.csv's values in the
+// venues "lending" and "perp", every row in them.
+TEST(LoadSnapshot, SampleLoadsAsOneLendingAndOnePerpVenue) {
+  const snapshot snap = load_snapshot(sample_directory);
+  ASSERT_EQ(snap.lending_venues.size(), 1u);
+  ASSERT_EQ(snap.perp_venues.size(), 1u);
+  const lending_venue& lending = snap.lending_venues[0];
+  EXPECT_EQ(lending.id, "lending");
+  // data/sample/protocol.csv
+  EXPECT_EQ(lending.close_factor, 0.5);
+  EXPECT_EQ(lending.close_factor_hf_threshold, 0.95);
+  EXPECT_EQ(lending.small_position_usd, 2000);
+  EXPECT_EQ(lending.reserve_usd, 2655251);
+  EXPECT_EQ(snap.perp_venues[0].id, "perp");
+  EXPECT_EQ(snap.perp_venues[0].insurance_fund_usd, 2778485);
+  for (const lending_market& m : snap.lending_markets) EXPECT_EQ(m.venue_index, 0);
+  for (const lending_account& a : snap.lending_accounts) EXPECT_EQ(a.venue_index, 0) << a.id;
+  for (const perp_market& m : snap.perp_markets) EXPECT_EQ(m.venue_index, 0) << m.id;
+  for (const perp_account& a : snap.perp_accounts) EXPECT_EQ(a.venue_index, 0) << a.id;
+  for (const perp_position& p : snap.perp_positions) EXPECT_EQ(p.venue_index, 0);
+}
+
+TEST(LoadSnapshot, WithoutProtocolOrVenuesTheDefaultVenuesHaveTheDefaults) {
+  const test_directory temp;
+  write_text(temp.path() / "assets.csv", "asset_id,spot_usd\nETH,3500\n");
+  const snapshot snap = load_snapshot(temp.path());
+  ASSERT_EQ(snap.lending_venues.size(), 1u);
+  ASSERT_EQ(snap.perp_venues.size(), 1u);
+  EXPECT_EQ(snap.lending_venues[0].id, "lending");
+  EXPECT_EQ(snap.lending_venues[0].small_position_usd, 2000);
+  EXPECT_EQ(snap.lending_venues[0].reserve_usd, 0);
+  EXPECT_EQ(snap.perp_venues[0].id, "perp");
+  EXPECT_EQ(snap.perp_venues[0].insurance_fund_usd, 0);
+}
+
+TEST(LoadSnapshot, TwoVenuesOfEachKindLoadWithTheirIndices) {
+  const test_directory temp;
+  snapshot_testing::write_two_venue_snapshot(temp.path());
+  const snapshot snap = load_snapshot(temp.path());
+  EXPECT_TRUE(snap.notices.empty());
+
+  // Indices count within a kind, in the file's order.
+  ASSERT_EQ(snap.lending_venues.size(), 2u);
+  EXPECT_EQ(snap.lending_venues[0].id, "aave");
+  EXPECT_EQ(snap.lending_venues[0].reserve_usd, 1000000);
+  EXPECT_EQ(snap.lending_venues[0].close_factor, 0.4);
+  EXPECT_EQ(snap.lending_venues[0].close_factor_hf_threshold, 0.95);  // empty: the default
+  EXPECT_EQ(snap.lending_venues[0].small_position_usd, 2000);
+  EXPECT_EQ(snap.lending_venues[1].id, "spark");
+  EXPECT_EQ(snap.lending_venues[1].reserve_usd, 0);
+  EXPECT_EQ(snap.lending_venues[1].close_factor, 0.5);
+  EXPECT_EQ(snap.lending_venues[1].close_factor_hf_threshold, 0.9);
+  EXPECT_EQ(snap.lending_venues[1].small_position_usd, 100);
+  ASSERT_EQ(snap.perp_venues.size(), 2u);
+  EXPECT_EQ(snap.perp_venues[0].id, "dydx");
+  EXPECT_EQ(snap.perp_venues[0].insurance_fund_usd, 500000);
+  EXPECT_EQ(snap.perp_venues[1].id, "hl");
+  EXPECT_EQ(snap.find_lending_venue("spark"), 1);
+  EXPECT_EQ(snap.find_perp_venue("hl"), 1);
+
+  ASSERT_EQ(snap.lending_markets.size(), 3u);
+  EXPECT_EQ(snap.lending_markets[2].venue_index, 1);
+  EXPECT_EQ(snap.lending_markets[2].ltv, 0.7);
+  EXPECT_EQ(snap.find_lending_market(0, 1), 0);   // aave ETH
+  EXPECT_EQ(snap.find_lending_market(1, 1), 2);   // spark ETH
+  EXPECT_EQ(snap.find_lending_market(1, 2), -1);  // spark does not lend USDC
+
+  ASSERT_EQ(snap.perp_markets.size(), 3u);
+  EXPECT_EQ(snap.perp_markets[0].venue_index, 0);
+  EXPECT_EQ(snap.perp_markets[2].id, "BTC-PERP");
+  EXPECT_EQ(snap.perp_markets[2].venue_index, 1);
+  EXPECT_EQ(snap.perp_markets[2].maintenance_margin_fraction, 0.01);
+
+  ASSERT_EQ(snap.perp_positions.size(), 4u);
+  EXPECT_EQ(snap.perp_positions[0].venue_index, 0);
+  EXPECT_EQ(snap.perp_positions[0].market_index, 0);
+  EXPECT_EQ(snap.perp_positions[1].venue_index, 1);
+  EXPECT_EQ(snap.perp_positions[1].market_index, 2);  // hl's BTC-PERP, not dydx's
+  EXPECT_EQ(snap.perp_positions[2].market_index, 1);
+  EXPECT_EQ(snap.perp_positions[3].venue_index, 1);
+  EXPECT_EQ(snap.perp_positions[3].market_index, 2);
+}
+
+// An account is an (id, venue) pair: L1 in aave and in spark are two accounts
+// with their own balances, P1 in dydx and in hl two collateral balances.
+TEST(LoadSnapshot, TheSameAccountIdInTwoVenuesIsTwoAccounts) {
+  const test_directory temp;
+  snapshot_testing::write_two_venue_snapshot(temp.path());
+  const snapshot snap = load_snapshot(temp.path());
+  ASSERT_EQ(snap.lending_accounts.size(), 3u);
+  const lending_account& aave = snap.lending_accounts[0];
+  EXPECT_EQ(aave.id, "L1");
+  EXPECT_EQ(aave.venue_index, 0);
+  ASSERT_EQ(aave.balances.size(), 2u);
+  EXPECT_EQ(aave.balances[0].collateral_amount, 10);
+  EXPECT_EQ(aave.balances[1].debt_amount, 20000);
+  const lending_account& spark = snap.lending_accounts[1];
+  EXPECT_EQ(spark.id, "L1");
+  EXPECT_EQ(spark.venue_index, 1);
+  ASSERT_EQ(spark.balances.size(), 1u);
+  EXPECT_EQ(spark.balances[0].asset_index, 1);
+  EXPECT_EQ(spark.balances[0].collateral_amount, 2);
+  EXPECT_EQ(spark.balances[0].debt_amount, 1);
+  EXPECT_EQ(snap.lending_accounts[2].id, "L2");
+  EXPECT_EQ(snap.lending_accounts[2].venue_index, 1);
+
+  ASSERT_EQ(snap.perp_accounts.size(), 2u);
+  EXPECT_EQ(snap.perp_accounts[0].id, "P1");
+  EXPECT_EQ(snap.perp_accounts[0].venue_index, 0);
+  EXPECT_EQ(snap.perp_accounts[0].cross_collateral_usd, 10000);
+  EXPECT_EQ(snap.perp_accounts[1].id, "P1");
+  EXPECT_EQ(snap.perp_accounts[1].venue_index, 1);
+  EXPECT_EQ(snap.perp_accounts[1].cross_collateral_usd, 300);
+}
+
+// Without the column, a table's rows belong to the only venue of its kind,
+// whatever the other kind has.
+TEST(LoadSnapshot, WithOneVenueOfAKindItsTablesNeedNoVenueColumn) {
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_minimal_snapshot(directory);
+  std::filesystem::remove(directory / "protocol.csv");
+  write_text(directory / "venues.csv",
+             "venue_id,kind,fund_usd\naave,lending,250\ndydx,perp,0\nhl,perp,7\n");
+  write_text(directory / "perp_markets.csv",
+             "market_id,asset_id,maintenance_margin_fraction,initial_margin_fraction,venue_id\n"
+             "BTC-PERP,BTC,0.005,0.02,hl\nETH-PERP,ETH,0.0075,0.02,hl\n");
+  write_text(directory / "perp_accounts.csv",
+             "account_id,cross_collateral_usd,venue_id\nP1,10,hl\n");
+  write_text(directory / "perp_positions.csv",
+             "venue_id,account_id,market_id,side,size,entry_price_usd,margin_mode,"
+             "isolated_margin_usd\nhl,P1,BTC-PERP,long,0.5,94000,cross,\n");
+  const snapshot snap = load_snapshot(directory);
+  ASSERT_EQ(snap.lending_venues.size(), 1u);
+  EXPECT_EQ(snap.lending_venues[0].id, "aave");
+  EXPECT_EQ(snap.lending_venues[0].reserve_usd, 250);
+  EXPECT_EQ(snap.lending_venues[0].close_factor, 0.5);  // no rule columns: the defaults
+  ASSERT_EQ(snap.lending_accounts.size(), 2u);
+  for (const lending_account& a : snap.lending_accounts) EXPECT_EQ(a.venue_index, 0) << a.id;
+  EXPECT_EQ(snap.perp_positions[0].venue_index, 1);
+  EXPECT_EQ(snap.perp_venues[1].insurance_fund_usd, 7);
+}
+
+// A venue_id column may name the default venues of a snapshot without venues.csv.
+TEST(LoadSnapshot, VenueColumnWithoutVenuesFileNamesTheDefaultVenues) {
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_minimal_snapshot(directory);
+  write_text(directory / "perp_accounts.csv",
+             "account_id,cross_collateral_usd,venue_id\nP1,10000,perp\n");
+  write_text(directory / "lending_balances.csv",
+             "venue_id,account_id,asset_id,collateral_amount,debt_amount\nlending,L1,ETH,10,0\n");
+  const snapshot snap = load_snapshot(directory);
+  EXPECT_EQ(snap.perp_accounts[0].venue_index, 0);
+  EXPECT_EQ(snap.lending_accounts[0].venue_index, 0);
+  EXPECT_EQ(snap.lending_venues[0].close_factor, 0.4);  // protocol.csv's
+}
+
+// A perp exchange alone: no lending venue, lending tables absent or header-only.
+TEST(LoadSnapshot, PerpVenuesWithoutALendingVenue) {
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_minimal_snapshot(directory);
+  std::filesystem::remove(directory / "protocol.csv");
+  std::filesystem::remove(directory / "lending_markets.csv");
+  write_text(directory / "lending_balances.csv",
+             "account_id,asset_id,collateral_amount,debt_amount\n");
+  write_text(directory / "venues.csv", "venue_id,kind,fund_usd\nhl,perp,1500\n");
+  const snapshot snap = load_snapshot(directory);
+  EXPECT_TRUE(snap.lending_venues.empty());
+  EXPECT_TRUE(snap.lending_markets.empty());
+  EXPECT_TRUE(snap.lending_accounts.empty());
+  ASSERT_EQ(snap.perp_venues.size(), 1u);
+  EXPECT_EQ(snap.perp_venues[0].insurance_fund_usd, 1500);
+  EXPECT_EQ(snap.perp_positions.size(), 4u);
+}
+
+TEST(LoadSnapshot, LendingVenuesWithoutAPerpVenue) {
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_minimal_snapshot(directory);
+  std::filesystem::remove(directory / "protocol.csv");
+  for (const char* file : {"perp_markets.csv", "perp_accounts.csv", "perp_positions.csv"}) {
+    std::filesystem::remove(directory / file);
+  }
+  write_text(directory / "venues.csv", "venue_id,kind,fund_usd\naave,LENDING,0\n");
+  const snapshot snap = load_snapshot(directory);
+  EXPECT_EQ(snap.lending_venues.size(), 1u);
+  EXPECT_TRUE(snap.perp_venues.empty());
+  EXPECT_EQ(snap.lending_accounts.size(), 2u);
+}
+
+TEST(LoadSnapshot, UnknownVenueColumnIsIgnoredWithANotice) {
+  const test_directory temp;
+  const auto& directory = temp.path();
+  write_minimal_snapshot(directory);
+  std::filesystem::remove(directory / "protocol.csv");
+  write_text(directory / "venues.csv",
+             "venue_id,kind,fund_usd,chain\naave,lending,0,ethereum\nhl,perp,0,hyperliquid\n");
+  EXPECT_EQ(load_snapshot(directory).notices,
+            (std::vector<std::string>{(directory / "venues.csv").string() +
+                                      ":1: ignoring column 'chain', not in the snapshot format"}));
+}
+
 // One directory per test holding the minimal snapshot; each test breaks one file.
 class LoadSnapshotError : public ::testing::Test {
  protected:
@@ -412,11 +620,13 @@ TEST_F(LoadSnapshotError, WrongHeaderColumnName) {
 
 TEST_F(LoadSnapshotError, MissingHeaderColumn) {
   replace("lending_markets.csv", "asset_id,ltv,liquidation_threshold\n");
-  EXPECT_EQ(error(), path("lending_markets.csv") +
-                         ":1: header lacks column 'liquidation_bonus' (header "
-                         "'asset_id,ltv,liquidation_threshold', expected "
-                         "'asset_id,ltv,liquidation_threshold,liquidation_bonus' in any order and "
-                         "case)");
+  EXPECT_EQ(
+      error(),
+      path("lending_markets.csv") +
+          ":1: header lacks column 'liquidation_bonus' (header "
+          "'asset_id,ltv,liquidation_threshold', expected "
+          "'asset_id,ltv,liquidation_threshold,liquidation_bonus[,venue_id]' in any order and "
+          "case)");
 }
 
 TEST_F(LoadSnapshotError, HeaderColumnGivenTwice) {
@@ -1009,6 +1219,259 @@ TEST_F(LoadSnapshotError, TwoCrossPositionsInOneMarket) {
   EXPECT_EQ(error(), path("perp_positions.csv") +
                          ":3: field 'market_id' repeats the cross position of account 'P1' in "
                          "market 'ETH-PERP' (first on line 2)");
+}
+
+// --- venues.csv ---
+
+const std::string venues_header = "venue_id,kind,fund_usd\n";
+
+// The minimal snapshot with venues.csv in place of protocol.csv.
+class LoadSnapshotVenuesFileError : public LoadSnapshotError {
+ protected:
+  void use_venues(const std::string& text) {
+    std::filesystem::remove(directory_ / "protocol.csv");
+    replace("venues.csv", text);
+  }
+};
+
+TEST_F(LoadSnapshotVenuesFileError, ProtocolAndVenuesBoth) {
+  replace("venues.csv", venues_header + "aave,lending,0\nhl,perp,0\n");
+  EXPECT_EQ(error(), directory_.string() +
+                         ": protocol.csv and venues.csv both give venue parameters; venues.csv "
+                         "holds each venue's fund and liquidation rules: remove protocol.csv");
+}
+
+TEST_F(LoadSnapshotVenuesFileError, NoVenueRows) {
+  use_venues("# exported\n" + venues_header);
+  EXPECT_EQ(error(), path("venues.csv") + ": no venues; at least one row is required");
+}
+
+TEST_F(LoadSnapshotVenuesFileError, MissingFundColumn) {
+  use_venues("venue_id,kind\naave,lending\n");
+  EXPECT_EQ(error(), path("venues.csv") +
+                         ":1: header lacks column 'fund_usd' (header 'venue_id,kind', expected "
+                         "'venue_id,kind,fund_usd[,close_factor][,close_factor_hf_threshold][,"
+                         "small_position_usd]' in any order and case)");
+}
+
+TEST_F(LoadSnapshotVenuesFileError, UnknownKind) {
+  use_venues(venues_header + "aave,lending,0\nbinance,spot,0\n");
+  EXPECT_EQ(error(), path("venues.csv") +
+                         ":3: field 'kind' must be 'lending' or 'perp' (in any case), got 'spot'");
+}
+
+TEST_F(LoadSnapshotVenuesFileError, NegativeFund) {
+  use_venues(venues_header + "aave,lending,-1\n");
+  EXPECT_EQ(error(),
+            path("venues.csv") + ":2: field 'fund_usd' must be a finite number >= 0, got '-1'");
+}
+
+TEST_F(LoadSnapshotVenuesFileError, MissingFund) {
+  use_venues(venues_header + "aave,lending,0\nhl,perp,NULL\n");
+  EXPECT_EQ(error(), path("venues.csv") +
+                         ":3: field 'fund_usd' is 'NULL' (a missing value); this column needs one");
+}
+
+TEST_F(LoadSnapshotVenuesFileError, LendingRuleOnAPerpVenue) {
+  use_venues(
+      "venue_id,kind,fund_usd,close_factor,small_position_usd\naave,lending,0,0.5,\n"
+      "hl,perp,0,,2000\n");
+  EXPECT_EQ(error(), path("venues.csv") +
+                         ":3: field 'small_position_usd' must be empty for a perp venue (it is a "
+                         "lending venue's rule), got '2000'");
+}
+
+TEST_F(LoadSnapshotVenuesFileError, ZeroCloseFactor) {
+  use_venues("venue_id,kind,fund_usd,close_factor\naave,lending,0,0\n");
+  EXPECT_EQ(error(), path("venues.csv") +
+                         ":2: field 'close_factor' must be a finite number in (0, 1], got '0'");
+}
+
+TEST_F(LoadSnapshotVenuesFileError, CloseFactorHfThresholdAboveOne) {
+  use_venues("venue_id,kind,fund_usd,close_factor_hf_threshold\naave,lending,0,1.5\n");
+  EXPECT_EQ(error(), path("venues.csv") +
+                         ":2: field 'close_factor_hf_threshold' must be a finite number in (0, 1], "
+                         "got '1.5'");
+}
+
+TEST_F(LoadSnapshotVenuesFileError, NegativeSmallPosition) {
+  use_venues("venue_id,kind,fund_usd,small_position_usd\naave,lending,0,-5\n");
+  EXPECT_EQ(error(), path("venues.csv") +
+                         ":2: field 'small_position_usd' must be a finite number >= 0, got '-5'");
+}
+
+// Ids are unique across both kinds: a row names a venue, not a (kind, venue).
+TEST_F(LoadSnapshotVenuesFileError, DuplicateVenueIdAcrossKinds) {
+  use_venues(venues_header + "aave,lending,0\nhl,perp,0\naave,perp,0\n");
+  EXPECT_EQ(error(),
+            path("venues.csv") + ":4: field 'venue_id' repeats venue 'aave' (first on line 2)");
+}
+
+TEST_F(LoadSnapshotVenuesFileError, VenueIdWithWhitespace) {
+  use_venues(venues_header + "aave v3,lending,0\n");
+  EXPECT_EQ(error(), path("venues.csv") +
+                         ":2: field 'venue_id' must be an id without whitespace, control "
+                         "characters, commas or quotes, got 'aave v3'");
+}
+
+TEST_F(LoadSnapshotVenuesFileError, LendingRowsWithoutALendingVenue) {
+  use_venues(venues_header + "hl,perp,0\n");
+  EXPECT_EQ(error(), path("lending_markets.csv") +
+                         ":1: the file has rows (the first on line 2), but the snapshot has no "
+                         "lending venue (venues.csv lists none)");
+}
+
+TEST_F(LoadSnapshotVenuesFileError, PerpRowsWithoutAPerpVenue) {
+  use_venues(venues_header + "aave,lending,0\n");
+  EXPECT_EQ(error(), path("perp_markets.csv") +
+                         ":1: the file has rows (the first on line 2), but the snapshot has no "
+                         "perp venue (venues.csv lists none)");
+}
+
+// --- venue_id columns ---
+
+// The two-venue snapshot; each test breaks one file.
+class LoadSnapshotVenueError : public LoadSnapshotError {
+ protected:
+  void SetUp() override { snapshot_testing::write_two_venue_snapshot(directory_); }
+};
+
+TEST_F(LoadSnapshotVenueError, MissingVenueColumnWithTwoVenues) {
+  replace("lending_balances.csv", "# export\n" + balances_header + "L1,ETH,10,0\n");
+  EXPECT_EQ(error(), path("lending_balances.csv") +
+                         ":2: header has no column 'venue_id', and the snapshot has 2 lending "
+                         "venues ('aave', 'spark'): each row must name its venue");
+}
+
+TEST_F(LoadSnapshotVenueError, MissingVenueColumnInPerpPositions) {
+  replace("perp_positions.csv", positions_header + "P2,BTC-PERP,long,0.1,96000,isolated,1000\n");
+  EXPECT_EQ(error(), path("perp_positions.csv") +
+                         ":1: header has no column 'venue_id', and the snapshot has 2 perp "
+                         "venues ('dydx', 'hl'): each row must name its venue");
+}
+
+// Header-only: no row needs a venue.
+TEST(LoadSnapshot, HeaderOnlyTablesNeedNoVenueColumn) {
+  const test_directory temp;
+  snapshot_testing::write_two_venue_snapshot(temp.path());
+  write_text(temp.path() / "perp_positions.csv", positions_header);
+  EXPECT_TRUE(load_snapshot(temp.path()).perp_positions.empty());
+}
+
+TEST_F(LoadSnapshotVenueError, UnknownVenue) {
+  replace("lending_markets.csv",
+          "venue_id,asset_id,ltv,liquidation_threshold,liquidation_bonus\naave,ETH,0.8,0.83,0.05\n"
+          "compound,ETH,0.8,0.83,0.05\n");
+  EXPECT_EQ(error(), path("lending_markets.csv") +
+                         ":3: field 'venue_id' names an unknown venue 'compound' (not in "
+                         "venues.csv)");
+}
+
+TEST_F(LoadSnapshotError, UnknownVenueWithoutVenuesFile) {
+  replace("perp_accounts.csv", "account_id,cross_collateral_usd,venue_id\nP1,10000,dydx\n");
+  EXPECT_EQ(error(), path("perp_accounts.csv") +
+                         ":2: field 'venue_id' names an unknown venue 'dydx' (without venues.csv, "
+                         "the venues are 'lending' and 'perp')");
+}
+
+TEST_F(LoadSnapshotVenueError, VenueOfTheOtherKind) {
+  replace("lending_balances.csv",
+          "account_id,asset_id,collateral_amount,debt_amount,venue_id\n"
+          "L1,ETH,10,0,aave\nL1,ETH,10,0,hl\n");
+  EXPECT_EQ(error(), path("lending_balances.csv") +
+                         ":3: field 'venue_id' names venue 'hl', which is a perp venue, not a "
+                         "lending venue");
+}
+
+TEST_F(LoadSnapshotVenueError, PerpMarketInALendingVenue) {
+  replace("perp_markets.csv",
+          "venue_id,market_id,asset_id,maintenance_margin_fraction,initial_margin_fraction\n"
+          "spark,BTC-PERP,BTC,0.005,0.02\n");
+  EXPECT_EQ(error(), path("perp_markets.csv") +
+                         ":2: field 'venue_id' names venue 'spark', which is a lending venue, not "
+                         "a perp venue");
+}
+
+TEST_F(LoadSnapshotVenueError, EmptyVenueField) {
+  replace("perp_accounts.csv", "account_id,venue_id,cross_collateral_usd\nP1,,10000\n");
+  EXPECT_EQ(error(), path("perp_accounts.csv") + ":2: field 'venue_id' is empty");
+}
+
+// --- keys per venue ---
+
+TEST_F(LoadSnapshotVenueError, LendingMarketDuplicatedWithinAVenue) {
+  replace("lending_markets.csv",
+          "venue_id,asset_id,ltv,liquidation_threshold,liquidation_bonus\naave,ETH,0.8,0.83,0.05\n"
+          "spark,ETH,0.7,0.75,0.06\naave,ETH,0.7,0.75,0.05\n");
+  EXPECT_EQ(error(), path("lending_markets.csv") +
+                         ":4: field 'asset_id' repeats asset 'ETH' in venue 'aave' (first on line "
+                         "2)");
+}
+
+TEST_F(LoadSnapshotVenueError, PerpMarketDuplicatedWithinAVenue) {
+  replace("perp_markets.csv",
+          "venue_id,market_id,asset_id,maintenance_margin_fraction,initial_margin_fraction\n"
+          "hl,BTC-PERP,BTC,0.005,0.02\ndydx,BTC-PERP,BTC,0.005,0.02\nhl,BTC-PERP,BTC,0.01,0.05\n");
+  EXPECT_EQ(error(), path("perp_markets.csv") +
+                         ":4: field 'market_id' repeats market 'BTC-PERP' in venue 'hl' (first on "
+                         "line 2)");
+}
+
+TEST_F(LoadSnapshotVenueError, PerpAccountDuplicatedWithinAVenue) {
+  replace("perp_accounts.csv",
+          "account_id,venue_id,cross_collateral_usd\nP1,dydx,1\nP1,hl,2\n"
+          "P1,dydx,3\n");
+  EXPECT_EQ(error(), path("perp_accounts.csv") +
+                         ":4: field 'account_id' repeats account 'P1' in venue 'dydx' (first on "
+                         "line 2)");
+}
+
+TEST_F(LoadSnapshotVenueError, BalanceInAnAssetTheVenueDoesNotLend) {
+  replace("lending_balances.csv",
+          "account_id,asset_id,collateral_amount,debt_amount,venue_id\n"
+          "L1,USDC,10,0,aave\nL1,USDC,10,0,spark\n");
+  EXPECT_EQ(error(), path("lending_balances.csv") +
+                         ":3: field 'asset_id' names asset 'USDC', which has no row in "
+                         "lending_markets.csv for venue 'spark'");
+}
+
+TEST_F(LoadSnapshotVenueError, BalanceRepeatedWithinAVenueAccount) {
+  replace("lending_balances.csv",
+          "account_id,asset_id,collateral_amount,debt_amount,venue_id\n"
+          "L1,ETH,10,0,aave\nL1,ETH,10,0,spark\nL1,ETH,0,1,aave\n");
+  EXPECT_EQ(error(), path("lending_balances.csv") +
+                         ":4: field 'asset_id' repeats asset 'ETH' for account 'L1' in venue "
+                         "'aave' (first on line 2)");
+}
+
+// P1 has a perp_accounts row in dydx only: its cross position in hl has no collateral.
+TEST_F(LoadSnapshotVenueError, CrossPositionWhoseAccountIsInAnotherVenue) {
+  replace("perp_accounts.csv", "account_id,venue_id,cross_collateral_usd\nP1,dydx,10000\n");
+  EXPECT_EQ(error(), path("perp_positions.csv") +
+                         ":3: field 'account_id' names account 'P1', which has no row in "
+                         "perp_accounts.csv for venue 'hl'; cross positions need one");
+}
+
+// hl lists BTC-PERP only; dydx's ETH-PERP is no market of hl.
+TEST_F(LoadSnapshotVenueError, PositionInAMarketOfAnotherVenue) {
+  replace(
+      "perp_positions.csv",
+      "venue_id,account_id,market_id,side,size,entry_price_usd,margin_mode,isolated_margin_usd\n"
+      "dydx,P2,ETH-PERP,long,1,3400,isolated,600\nhl,P2,ETH-PERP,long,1,3400,isolated,600\n");
+  EXPECT_EQ(error(), path("perp_positions.csv") +
+                         ":3: field 'market_id' names an unknown market 'ETH-PERP' in venue 'hl' "
+                         "(not in perp_markets.csv)");
+}
+
+TEST_F(LoadSnapshotVenueError, PositionRepeatedWithinAVenue) {
+  replace(
+      "perp_positions.csv",
+      "venue_id,account_id,market_id,side,size,entry_price_usd,margin_mode,isolated_margin_usd\n"
+      "hl,P2,BTC-PERP,long,1,94000,isolated,600\ndydx,P2,BTC-PERP,long,1,94000,isolated,600\n"
+      "hl,P2,BTC-PERP,short,1,95000,isolated,600\n");
+  EXPECT_EQ(error(), path("perp_positions.csv") +
+                         ":4: field 'market_id' repeats the isolated position of account 'P2' in "
+                         "market 'BTC-PERP' in venue 'hl' (first on line 2)");
 }
 
 }  // namespace

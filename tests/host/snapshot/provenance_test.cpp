@@ -149,5 +149,32 @@ TEST(SnapshotSha256, FileBoundariesCount) {
   EXPECT_NE(snapshot_sha256(a), snapshot_sha256(b));
 }
 
+// venues.csv after the other tables, before the manifest:
+// printf 'assets.csv\n27\nasset_id,spot_usd\nETH,3500\nperp_accounts.csv\n32\n
+// account_id,cross_collateral_usd\nvenues.csv\n33\nvenue_id,kind,fund_usd\nhl,perp,0\n
+// manifest.toml\n13\nsource = "x"\n' | sha256sum   (one line)
+TEST(SnapshotSha256, VenuesFileIsHashedAfterTheTables) {
+  const test_directory temp;
+  write_text(temp.path() / "assets.csv", "asset_id,spot_usd\nETH,3500\n");
+  write_text(temp.path() / "perp_accounts.csv", "account_id,cross_collateral_usd\n");
+  write_text(temp.path() / "venues.csv", "venue_id,kind,fund_usd\nhl,perp,0\n");
+  write_text(temp.path() / "manifest.toml", "source = \"x\"\n");
+  EXPECT_EQ(snapshot_sha256(temp.path()),
+            "6d7c39b18e62fa15344d42fb601a1ac137c7ebd1948eedadc84c34c303dcc341");
+  EXPECT_EQ(load_snapshot(temp.path()).provenance.sha256,
+            "6d7c39b18e62fa15344d42fb601a1ac137c7ebd1948eedadc84c34c303dcc341");
+}
+
+// A snapshot without venues.csv hashes as before venues.csv existed: data/sample's
+// hash by the file list of that time, from the shell (one line):
+//   cd data/sample && for f in assets.csv lending_markets.csv protocol.csv
+//   lending_balances.csv perp_markets.csv perp_accounts.csv perp_positions.csv
+//   manifest.toml; do [ -f "$f" ] && { printf '%s\n%s\n' "$f" "$(wc -c < "$f")";
+//   cat "$f"; }; done | sha256sum
+TEST(SnapshotSha256, SampleHashIsUnchangedByTheVenuesFile) {
+  EXPECT_EQ(snapshot_sha256(LEVRISK_SOURCE_DIR "/data/sample"),
+            "9d2c28e52db11348246e8f2c4b15d284d44049b80c39309b6bca785810c36f09");
+}
+
 }  // namespace
 }  // namespace levrisk

@@ -7,9 +7,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "host/snapshot/write_snapshot.hpp"
 #include "tests/host/snapshot/snapshot_fixtures.hpp"
@@ -39,8 +44,8 @@ double health_factor(const snapshot& snap, const lending_account& account) {
   double debt_usd = 0;
   for (const lending_balance& b : account.balances) {
     const double price = snap.assets[static_cast<std::size_t>(b.asset_index)].spot_usd;
-    const lending_market& market =
-        snap.lending_markets[static_cast<std::size_t>(snap.find_lending_market(b.asset_index))];
+    const lending_market& market = snap.lending_markets[static_cast<std::size_t>(
+        snap.find_lending_market(account.venue_index, b.asset_index))];
     weighted_collateral_usd += b.collateral_amount * price * market.liquidation_threshold;
     debt_usd += b.debt_amount * price;
   }
@@ -116,9 +121,9 @@ TEST(Synth, MarketsFollowTheDocumentedParameters) {
   EXPECT_EQ(spot("USDC"), 1);
   EXPECT_NEAR(spot("stETH") / spot("ETH"), 0.998, 1e-12);
   EXPECT_GT(spot("BTC"), spot("ETH"));
-  EXPECT_EQ(snap.close_factor, 0.5);
+  EXPECT_EQ(snap.lending_venues[0].close_factor, 0.5);
   const lending_market& eth = snap.lending_markets[static_cast<std::size_t>(
-      snap.find_lending_market(snap.find_asset("ETH")))];
+      snap.find_lending_market(0, snap.find_asset("ETH")))];
   EXPECT_EQ(eth.ltv, 0.80);
   EXPECT_EQ(eth.liquidation_threshold, 0.83);
   EXPECT_EQ(eth.liquidation_bonus, 0.05);
@@ -155,10 +160,10 @@ TEST(Synth, LiquidationParametersFollowTheDocumentedDesign) {
     EXPECT_LE(m.liquidation_fee, 0.0125) << m.id;
     EXPECT_LE(m.liquidation_fee, m.maintenance_margin_fraction) << m.id;
   }
-  EXPECT_EQ(snap.close_factor_hf_threshold, 0.95);
-  EXPECT_EQ(snap.small_position_usd, 2000);
-  EXPECT_EQ(snap.lending_reserve_usd, 0) << "no accounts, no debt to back";
-  EXPECT_EQ(snap.insurance_fund_usd, 0) << "no positions, no open interest";
+  EXPECT_EQ(snap.lending_venues[0].close_factor_hf_threshold, 0.95);
+  EXPECT_EQ(snap.lending_venues[0].small_position_usd, 2000);
+  EXPECT_EQ(snap.lending_venues[0].reserve_usd, 0) << "no accounts, no debt to back";
+  EXPECT_EQ(snap.perp_venues[0].insurance_fund_usd, 0) << "no positions, no open interest";
 }
 
 // Insurance fund 1% of the perp open interest at spot, lending reserve 0.5% of
@@ -175,11 +180,13 @@ TEST(Synth, BackstopsAreSizedFromTheBook) {
   for (const perp_position& p : snap.perp_positions) {
     open_interest_usd += p.size * spot_of_market(snap, p.market_index);
   }
-  EXPECT_NEAR(snap.lending_reserve_usd, 0.005 * debt_usd, 0.5);
-  EXPECT_NEAR(snap.insurance_fund_usd, 0.01 * open_interest_usd, 0.5);
-  EXPECT_EQ(snap.insurance_fund_usd, std::round(snap.insurance_fund_usd));
-  EXPECT_GT(snap.insurance_fund_usd, 0);
-  EXPECT_GT(snap.lending_reserve_usd, 0);
+  const double reserve_usd = snap.lending_venues[0].reserve_usd;
+  const double fund_usd = snap.perp_venues[0].insurance_fund_usd;
+  EXPECT_NEAR(reserve_usd, 0.005 * debt_usd, 0.5);
+  EXPECT_NEAR(fund_usd, 0.01 * open_interest_usd, 0.5);
+  EXPECT_EQ(fund_usd, std::round(fund_usd));
+  EXPECT_GT(fund_usd, 0);
+  EXPECT_GT(reserve_usd, 0);
 }
 
 TEST(Synth, EveryLendingAccountIsSolventAtTheSnapshot) {
@@ -317,6 +324,177 @@ TEST(SynthErrors, NegativeAccountCount) {
   } catch (const input_error& error) {
     EXPECT_EQ(std::string(error.what()),
               "synthesize_snapshot: lending_accounts must be >= 0, got -1");
+  }
+}
+
+// --- venues ---
+
+snapshot synthesize_venues(std::int64_t lending_accounts, std::int64_t perp_accounts,
+                           std::uint64_t seed, int lending_venues, int perp_venues) {
+  synth_options options;
+  options.lending_accounts = lending_accounts;
+  options.perp_accounts = perp_accounts;
+  options.seed = seed;
+  options.lending_venues = lending_venues;
+  options.perp_venues = perp_venues;
+  return synthesize_snapshot(options);
+}
+
+std::string file_text(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+}
+
+// One venue of each kind is the generator as it was before venues: data/sample,
+// written then, file for file and byte for byte.
+TEST(Synth, OneVenueOfEachKindWritesTheSampleByteForByte) {
+  const snapshot snap = synthesize_venues(7000, 3000, sample_snapshot_seed, 1, 1);
+  EXPECT_EQ(snap.lending_venues[0].id, "lending");
+  EXPECT_EQ(snap.perp_venues[0].id, "perp");
+  const snapshot_testing::test_directory temp;
+  write_snapshot(snap, temp.path());
+  const std::filesystem::path sample = LEVRISK_SOURCE_DIR "/data/sample";
+  std::vector<std::string> written;
+  for (const auto& entry : std::filesystem::directory_iterator(temp.path())) {
+    written.push_back(entry.path().filename().string());
+  }
+  std::vector<std::string> expected;
+  for (const auto& entry : std::filesystem::directory_iterator(sample)) {
+    expected.push_back(entry.path().filename().string());
+  }
+  std::sort(written.begin(), written.end());
+  std::sort(expected.begin(), expected.end());
+  ASSERT_EQ(written, expected);
+  for (const std::string& file : written) {
+    EXPECT_TRUE(file_text(temp.path() / file) == file_text(sample / file)) << file;
+  }
+}
+
+TEST(Synth, SeveralVenuesAreNumberedAndListTheSameMarkets) {
+  const snapshot snap = synthesize_venues(0, 0, 1, 3, 2);
+  ASSERT_EQ(snap.lending_venues.size(), 3u);
+  EXPECT_EQ(snap.lending_venues[0].id, "lending-1");
+  EXPECT_EQ(snap.lending_venues[2].id, "lending-3");
+  ASSERT_EQ(snap.perp_venues.size(), 2u);
+  EXPECT_EQ(snap.perp_venues[0].id, "perp-1");
+  EXPECT_EQ(snap.perp_venues[1].id, "perp-2");
+  const snapshot one = synthesize(0, 0, 1);
+  ASSERT_EQ(snap.lending_markets.size(), 3 * one.lending_markets.size());
+  for (int v = 0; v < 3; ++v) {
+    EXPECT_EQ(snap.lending_venues[static_cast<std::size_t>(v)].close_factor, 0.5);
+    for (const lending_market& m : one.lending_markets) {
+      const int found = snap.find_lending_market(v, m.asset_index);
+      ASSERT_GE(found, 0) << "venue " << v << " asset " << m.asset_index;
+      const lending_market& copy = snap.lending_markets[static_cast<std::size_t>(found)];
+      EXPECT_EQ(copy.ltv, m.ltv);
+      EXPECT_EQ(copy.liquidation_threshold, m.liquidation_threshold);
+      EXPECT_EQ(copy.liquidation_bonus, m.liquidation_bonus);
+    }
+  }
+  ASSERT_EQ(snap.perp_markets.size(), 2 * one.perp_markets.size());
+  for (std::size_t i = 0; i < snap.perp_markets.size(); ++i) {
+    const perp_market& m = snap.perp_markets[i];
+    const perp_market& original = one.perp_markets[i % one.perp_markets.size()];
+    EXPECT_EQ(m.venue_index, static_cast<int>(i / one.perp_markets.size()));
+    EXPECT_EQ(m.id, original.id);
+    EXPECT_EQ(m.asset_index, original.asset_index);
+    EXPECT_EQ(m.maintenance_margin_fraction, original.maintenance_margin_fraction);
+    EXPECT_EQ(m.initial_margin_fraction, original.initial_margin_fraction);
+    EXPECT_EQ(m.liquidation_fee, original.liquidation_fee);
+  }
+}
+
+// The venues share out the accounts of one venue: the same accounts and
+// positions, each position in a market of its account's venue, about a third
+// of the accounts in each of three venues (five binomial standard errors).
+TEST(Synth, VenuesShareOutTheSameAccounts) {
+  const snapshot one = synthesize(3000, 3000, 21);
+  const snapshot snap = synthesize_venues(3000, 3000, 21, 3, 3);
+  ASSERT_EQ(snap.lending_accounts.size(), one.lending_accounts.size());
+  std::vector<std::int64_t> lending_count(3, 0);
+  for (std::size_t i = 0; i < snap.lending_accounts.size(); ++i) {
+    const lending_account& a = snap.lending_accounts[i];
+    EXPECT_EQ(a.id, one.lending_accounts[i].id);
+    ASSERT_EQ(a.balances.size(), one.lending_accounts[i].balances.size());
+    EXPECT_EQ(a.balances.back().debt_amount, one.lending_accounts[i].balances.back().debt_amount);
+    ASSERT_GE(a.venue_index, 0);
+    ASSERT_LT(a.venue_index, 3);
+    ++lending_count[static_cast<std::size_t>(a.venue_index)];
+  }
+  std::map<std::string, int> venue_of_account;
+  std::vector<std::int64_t> perp_count(3, 0);
+  for (const perp_account& a : snap.perp_accounts) {
+    ASSERT_GE(a.venue_index, 0);
+    ASSERT_LT(a.venue_index, 3);
+    venue_of_account[a.id] = a.venue_index;
+    ++perp_count[static_cast<std::size_t>(a.venue_index)];
+  }
+  ASSERT_EQ(snap.perp_positions.size(), one.perp_positions.size());
+  for (std::size_t i = 0; i < snap.perp_positions.size(); ++i) {
+    const perp_position& p = snap.perp_positions[i];
+    const perp_position& q = one.perp_positions[i];
+    EXPECT_EQ(p.account_id, q.account_id);
+    EXPECT_EQ(p.size, q.size);
+    EXPECT_EQ(p.venue_index, venue_of_account[p.account_id]) << p.account_id;
+    const perp_market& market = snap.perp_markets[static_cast<std::size_t>(p.market_index)];
+    EXPECT_EQ(market.venue_index, p.venue_index) << p.account_id;
+    EXPECT_EQ(market.id, one.perp_markets[static_cast<std::size_t>(q.market_index)].id);
+  }
+  for (int v = 0; v < 3; ++v) {
+    expect_share_near(lending_count[static_cast<std::size_t>(v)], 3000, 1.0 / 3,
+                      "lending accounts in a venue");
+    expect_share_near(perp_count[static_cast<std::size_t>(v)], 3000, 1.0 / 3,
+                      "perp accounts in a venue");
+  }
+}
+
+TEST(Synth, VenuesAreDeterministicFromTheSeed) {
+  expect_same_snapshot(synthesize_venues(500, 500, 8, 2, 4), synthesize_venues(500, 500, 8, 2, 4));
+  const snapshot a = synthesize_venues(200, 0, 8, 2, 1);
+  const snapshot b = synthesize_venues(200, 0, 9, 2, 1);
+  int same = 0;
+  for (std::size_t i = 0; i < a.lending_accounts.size(); ++i) {
+    same += a.lending_accounts[i].venue_index == b.lending_accounts[i].venue_index;
+  }
+  EXPECT_LT(same, 150) << "another seed, other venues";
+}
+
+// Each venue's backstop by the one-venue rule, from its own book: 0.5% of its
+// lending debt, 1% of its open interest, at spot, to the dollar.
+TEST(Synth, EachVenuesBackstopIsSizedFromItsOwnBook) {
+  const snapshot snap = synthesize_venues(2000, 1000, 17, 2, 3);
+  std::vector<double> debt_usd(2, 0.0);
+  for (const lending_account& account : snap.lending_accounts) {
+    for (const lending_balance& b : account.balances) {
+      debt_usd[static_cast<std::size_t>(account.venue_index)] +=
+          b.debt_amount * snap.assets[static_cast<std::size_t>(b.asset_index)].spot_usd;
+    }
+  }
+  std::vector<double> open_interest_usd(3, 0.0);
+  for (const perp_position& p : snap.perp_positions) {
+    open_interest_usd[static_cast<std::size_t>(p.venue_index)] +=
+        p.size * spot_of_market(snap, p.market_index);
+  }
+  for (std::size_t v = 0; v < 2; ++v) {
+    EXPECT_NEAR(snap.lending_venues[v].reserve_usd, 0.005 * debt_usd[v], 0.5) << v;
+    EXPECT_GT(snap.lending_venues[v].reserve_usd, 0) << v;
+  }
+  for (std::size_t v = 0; v < 3; ++v) {
+    const double fund_usd = snap.perp_venues[v].insurance_fund_usd;
+    EXPECT_NEAR(fund_usd, 0.01 * open_interest_usd[v], 0.5) << v;
+    EXPECT_EQ(fund_usd, std::round(fund_usd)) << v;
+    EXPECT_GT(fund_usd, 0) << v;
+  }
+}
+
+TEST(SynthErrors, ZeroVenues) {
+  synth_options options;
+  options.perp_venues = 0;
+  try {
+    synthesize_snapshot(options);
+    ADD_FAILURE() << "no input_error";
+  } catch (const input_error& error) {
+    EXPECT_EQ(std::string(error.what()), "synthesize_snapshot: perp_venues must be >= 1, got 0");
   }
 }
 
