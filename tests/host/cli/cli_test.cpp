@@ -596,6 +596,34 @@ TEST_F(Cli, SynthWithSeveralVenuesWritesTheVenuesFile) {
   EXPECT_EQ(snap.perp_accounts.size(), 40u);
 }
 
+TEST_F(Cli, ASnapshotOfSeveralVenuesRunsWithCascadesAndReportsEachVenue) {
+  const fs::path snap_dir = dir / "snap";
+  ASSERT_EQ(run_levrisk("synth -o " + quoted(snap_dir) +
+                            " --lending-accounts 300 --perp-accounts 150 --lending-venues 2"
+                            " --perp-venues 2",
+                        dir)
+                .exit_code,
+            exit_ok);
+  const command_result run = run_levrisk(
+      "run --config " + quoted(source_dir / "configs" / "nightly_cascades.toml") + " --snapshot " +
+          quoted(snap_dir) + " --paths 200 --output-dir " + quoted(dir) + " --name venues --quiet",
+      dir);
+  ASSERT_EQ(run.exit_code, exit_ok) << run.err;
+  const run_result result = read_result_file(dir / "venues.h5");
+  ASSERT_EQ(result.system.venues.size(), 4u);
+  EXPECT_EQ(result.system.venues[0].id, "lending-1");
+  EXPECT_EQ(result.system.venues[3].kind, "perp");
+  // The venues' means add up to the book's (each path's figures do).
+  for (const int t : {total_book_loss, total_liquidated, total_lending_bad_debt, total_perp_loss}) {
+    double sum = 0.0;
+    for (const venue_result& v : result.system.venues) sum += v.totals[t].mean;
+    EXPECT_NEAR(sum, result.system.totals[t].mean, 1e-6 * (1.0 + std::fabs(sum))) << t;
+  }
+  const command_result shown = run_levrisk("inspect " + quoted(dir / "venues.h5"), dir);
+  ASSERT_EQ(shown.exit_code, exit_ok) << shown.err;
+  EXPECT_NE(shown.out.find("perp-2"), std::string::npos) << shown.out;
+}
+
 TEST_F(Cli, SynthRefusesZeroVenues) {
   const command_result run =
       run_levrisk("synth -o " + quoted(dir / "snap") + " --lending-venues 0", dir);

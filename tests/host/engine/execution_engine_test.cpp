@@ -115,23 +115,20 @@ TEST_P(MoneyConservation, OnEveryPath) {
 INSTANTIATE_TEST_SUITE_P(ExecutionEngine, MoneyConservation, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "WithCascades" : "Plain"; });
 
-// stressed_run's book split between two lending protocols and two perp exchanges:
-// accounts alternate between them, a perp account's positions on its account's.
+// stressed_run's book split by synth between two lending protocols and two perp
+// exchanges, with small buffers of their own.
 run_result four_venue_run() {
-  snapshot snap = synthesize_snapshot(synth_options{300, 150, 5});
-  snap.lending_venues = {lending_venue{"aave-v3"}, lending_venue{"spark"}};
+  synth_options options{300, 150, 5};
+  options.lending_venues = options.perp_venues = 2;
+  snapshot snap = synthesize_snapshot(options);
+  snap.lending_venues[0].id = "aave-v3";
+  snap.lending_venues[1].id = "spark";
+  snap.perp_venues[0].id = "hyperliquid";
+  snap.perp_venues[1].id = "dydx";
   snap.lending_venues[0].reserve_usd = 300.0;
   snap.lending_venues[1].reserve_usd = 200.0;
-  snap.perp_venues = {perp_venue{"hyperliquid", 1500.0}, perp_venue{"dydx", 500.0}};
-  for (std::size_t i = 0; i < snap.lending_accounts.size(); ++i) {
-    snap.lending_accounts[i].venue_index = static_cast<int>(i % 2);
-  }
-  std::map<std::string, int> exchange_of;
-  for (std::size_t i = 0; i < snap.perp_accounts.size(); ++i) {
-    snap.perp_accounts[i].venue_index = static_cast<int>(i % 2);
-    exchange_of[snap.perp_accounts[i].id] = static_cast<int>(i % 2);
-  }
-  for (perp_position& p : snap.perp_positions) p.venue_index = exchange_of.at(p.account_id);
+  snap.perp_venues[0].insurance_fund_usd = 1500.0;
+  snap.perp_venues[1].insurance_fund_usd = 500.0;
   run_config config = load_run_config(LEVRISK_SOURCE_DIR "/configs/nightly_jumps.toml");
   config.paths = 1000;
   config.steps = 48;
@@ -171,16 +168,16 @@ TEST(ExecutionEngine, EachVenueKeepsTheSystemsFiguresOfItsOwnUnitsAndBuffer) {
   EXPECT_EQ(s.venues[2].totals[total_lending_bad_debt].mean, 0.0);
   EXPECT_GT(s.venues[0].totals[total_liquidated].mean, 0.0);
   EXPECT_GT(s.venues[3].totals[total_liquidated].mean, 0.0);
-  // Units name their venue: lending accounts alternate, as do perp accounts.
-  ASSERT_GE(r.units.size(), 2u);
-  EXPECT_EQ(r.units[0].venue, "aave-v3");
-  EXPECT_EQ(r.units[1].venue, "spark");
+  // Units name their venue, of their kind; synth puts units on every venue.
+  std::map<std::string, int> units_on;
   for (const unit_result& u : r.units) {
+    ++units_on[u.venue];
     EXPECT_TRUE(u.kind == risk_unit_kind::lending_account
                     ? u.venue == "aave-v3" || u.venue == "spark"
                     : u.venue == "hyperliquid" || u.venue == "dydx")
         << u.id << ": " << u.venue;
   }
+  for (const std::string& id : ids) EXPECT_GT(units_on[id], 10) << id;
 }
 
 TEST(ExecutionEngine, NoExecutionWhenSwitchedOff) {

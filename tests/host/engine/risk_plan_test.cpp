@@ -316,6 +316,10 @@ TEST(RiskPlan, UnitsNameTheirVenue) {
       {"P1", 1, position_side::long_side, 0.01, 90000.0, margin_mode::isolated, 200.0, 0}};
   snap.lending_accounts = {{"L1", {{eth, 1.0, 0.0}, {usdc, 0.0, 1000.0}}, 1},
                            {"L2", {{eth, 1.0, 0.0}, {usdc, 0.0, 1000.0}}, 0}};
+  for (lending_market m : std::vector<lending_market>(snap.lending_markets)) {
+    m.venue_index = 1;  // the second protocol lists the same markets
+    snap.lending_markets.push_back(m);
+  }
   const risk_plan plan = plan_for(snap);
   ASSERT_EQ(plan.units.size(), 4u);
   EXPECT_EQ(plan.units[0].venue, "spark");
