@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "kernels/risk/trigger_moves.hpp"
 
 namespace levrisk {
 namespace {
@@ -199,6 +200,27 @@ void check_tally_range(const execution_plan& e, const risk_plan& plan, const std
   }
 }
 
+// The price moves that can liquidate each unit (execution_view::liquidating):
+// its legs', and a multi-asset unit's health form's as the stage tests it.
+void set_liquidating_moves(const multi_unit_plan& multi, execution_plan& e) {
+  e.liquidating.clear();
+  e.liquidating.reserve(e.units.size());
+  for (const execution_unit& u : e.units) {
+    e.liquidating.push_back(is_perp(u)
+                                ? liquidating_moves(e.perp_legs.data() + u.first_leg, u.n_legs)
+                                : liquidating_moves(e.lending_legs.data() + u.first_leg, u.n_legs));
+  }
+  for (int m = 0; m < multi.n_units(); ++m) {
+    const int unit = e.exact_units[static_cast<std::size_t>(m)];
+    if (unit < 0) continue;
+    price_moves& moves = e.liquidating[static_cast<std::size_t>(unit)];
+    for (int t = multi.term_offset[static_cast<std::size_t>(m)];
+         t < multi.term_offset[static_cast<std::size_t>(m) + 1]; ++t) {
+      moves = either(moves, liquidating_moves(multi.terms[static_cast<std::size_t>(t)]));
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<unit_book> unit_books(const execution_plan& e) {
@@ -229,6 +251,7 @@ void set_execution(const snapshot& snap, const std::vector<bool>& constant_asset
       e.step0_units.push_back(static_cast<int>(u));
     }
   }
+  set_liquidating_moves(plan.simulation.multi, e);
   for (const asset& a : snap.assets) e.depth_usd.push_back(a.depth_usd);
   for (std::size_t k = 0; k < snap.assets.size(); ++k) {
     e.asset_moves.push_back(k < constant_asset.size() && constant_asset[k] ? 0 : 1);

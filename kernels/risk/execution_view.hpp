@@ -11,6 +11,7 @@
 #include "kernels/risk/oracle.hpp"
 #include "kernels/risk/perp_liquidation.hpp"
 #include "kernels/risk/price_impact.hpp"
+#include "kernels/risk/trigger_moves.hpp"
 
 namespace levrisk {
 
@@ -100,6 +101,9 @@ struct unit_track {
   int phase;
   int due_step;
   unit_outcome outcome;  // its figures on the pass so far
+  // Its margin at its last test, as a share of its price-dependent terms
+  // (kernels/risk/test_window.hpp); kept for candidates too, whose tag says so.
+  float margin_share;
 };
 
 // Per-unit sums over paths: money[(unit * n_unit_money + m) * 2 + {0: sum, 1: squares}].
@@ -183,6 +187,9 @@ struct execution_view {
   const int* exact_units;  // multi-asset unit index -> risk unit
   const int* step0_units;  // constant route, liquidated at the snapshot
   const int* asset_moves;  // per asset: 0 when its price never moves (growth 1)
+  // Per unit, the price moves that can liquidate it (trigger_moves.hpp): its
+  // legs', and a multi-asset unit's health form's.
+  const price_moves* liquidating;
   int n_step0_units;
   int first_perp_unit;  // units [first_perp_unit, first_perp_unit + n_perp_units) are perps
   int n_perp_units;

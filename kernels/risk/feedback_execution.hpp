@@ -39,6 +39,7 @@
 #include "kernels/math/float_math.hpp"
 #include "kernels/risk/execution.hpp"
 #include "kernels/risk/oracle.hpp"
+#include "kernels/risk/test_window.hpp"
 
 namespace levrisk {
 
@@ -100,6 +101,7 @@ struct feedback_state {
   float* market_growth;
   const float* trigger_x;  // this round's trigger prices: the oracle's or the market row
   const float* trigger_growth;
+  test_window<MaxAssets> window;  // which units a round tests again
   int cascade_steps;  // steps with more than one round
   int unconverged_steps;
   int max_rounds;
@@ -316,6 +318,7 @@ LEVRISK_HD inline void screen_block(const execution_context& c, const stored_row
   }
   l.n_candidates = kept;
   sort_watched(c, st);
+  st.window.open_next = true;
 }
 
 // At a block's first step, the block's candidates.
@@ -360,19 +363,26 @@ LEVRISK_HD inline void walk_ladders(const execution_context& c, int step,
 }
 
 // The block's candidates liquidatable at the trigger prices; those touched
-// since (queued, or by auto-deleveraging) leave the block's list.
+// since (queued, or by auto-deleveraging) leave the block's list. Their forms
+// never change, so the round's skips (kernels/risk/test_window.hpp) apply to all.
 template <int MaxAssets>
 LEVRISK_HD inline void test_candidates(const execution_context& c, int step,
+                                       const round_skips& skips,
                                        const feedback_state<MaxAssets>& st) {
   unit_lists& l = *c.lists;
   int kept = 0;
   for (int i = 0; i < l.n_block_candidates; ++i) {
     const int m = l.block_candidates[i];
     const int unit = c.v.execution.exact_units[m];
-    if (touched(c, unit)) continue;
-    if (is_liquidatable(health_at(c.v.exact.forms, m, st.trigger_growth))) {
-      queue_unit(c, unit, step + c.v.execution.keeper_delay_steps);
-      continue;
+    unit_track& t = c.tracks[unit];
+    if (t.tag == c.path) continue;  // touched
+    if (!may_skip(skips, c.v.execution.liquidating[unit], t.margin_share)) {
+      const unit_test test = health_test_at(c.v.exact.forms, m, st.trigger_growth);
+      t.margin_share = test.margin_share;
+      if (test.liquidatable) {
+        queue_unit(c, unit, step + c.v.execution.keeper_delay_steps);
+        continue;
+      }
     }
     l.block_candidates[kept++] = m;
   }
@@ -382,53 +392,73 @@ LEVRISK_HD inline void test_candidates(const execution_context& c, int step,
 // A lending account's margin at `growth` from its balances in the scratch: the
 // sign of lending_trigger_form_of's form (sum_i (collateral_i LT_i - debt_i) g_i,
 // the legs of unmoving assets at growth 1), and whether it has debt left.
-LEVRISK_HD inline bool lending_scratch_liquidatable(const execution_context& c,
-                                                    const execution_unit& u,
-                                                    const float* trigger_growth) {
+LEVRISK_HD inline unit_test lending_scratch_test(const execution_context& c,
+                                                 const execution_unit& u,
+                                                 const float* trigger_growth) {
   const execution_view& e = c.v.execution;
   const lending_leg* legs = e.lending_legs + u.first_leg;
   const double* balance = c.lending_balance + 2 * static_cast<std::ptrdiff_t>(u.first_leg);
   // The constant first, then the moving terms in leg order: the same sums, in
   // the same order, as lending_liquidatable_at, hence the same answer.
   double margin = 0.0;
+  double fixed_usd = 0.0;
   bool has_debt = false;
   for (int i = 0; i < u.n_legs; ++i) {
     has_debt = has_debt || balance[2 * static_cast<std::ptrdiff_t>(i) + 1] > 0.0;
     if (e.asset_moves[legs[i].asset] == 0) {
-      margin += balance[2 * static_cast<std::ptrdiff_t>(i)] * legs[i].liquidation_threshold -
-                balance[2 * static_cast<std::ptrdiff_t>(i) + 1];
+      const double coefficient =
+          balance[2 * static_cast<std::ptrdiff_t>(i)] * legs[i].liquidation_threshold -
+          balance[2 * static_cast<std::ptrdiff_t>(i) + 1];
+      margin += coefficient;
+      fixed_usd += coefficient < 0.0 ? -coefficient : coefficient;
     }
   }
+  double moving_usd = 0.0;
   for (int i = 0; i < u.n_legs; ++i) {
     const double coefficient =
         balance[2 * static_cast<std::ptrdiff_t>(i)] * legs[i].liquidation_threshold -
         balance[2 * static_cast<std::ptrdiff_t>(i) + 1];
     if (e.asset_moves[legs[i].asset] != 0 && coefficient != 0.0) {
-      margin += coefficient * trigger_growth[legs[i].asset];
+      const double term = coefficient * trigger_growth[legs[i].asset];
+      margin += term;
+      moving_usd += term < 0.0 ? -term : term;
     }
   }
-  return has_debt && margin < 0.0;
+  // Without debt it cannot be liquidated until it changes.
+  return unit_test{has_debt && margin < 0.0,
+                   has_debt ? margin_share(margin, moving_usd, fixed_usd) : HUGE_VALF};
 }
 
-// Whether a unit followed after its first execution is liquidatable at the trigger prices.
-LEVRISK_HD inline bool liquidatable_now(const execution_context& c, int unit,
-                                        const float* trigger_growth) {
+// Whether a unit followed after its first execution is liquidatable at the
+// trigger prices; a perp's margin share is left out (-inf: never skipped by it).
+LEVRISK_HD inline unit_test watched_test(const execution_context& c, int unit,
+                                         const float* trigger_growth) {
   const execution_unit& u = c.v.execution.units[unit];
-  if (is_perp(u)) return perp_liquidatable(health_of(perp_view_of(c, unit), trigger_growth));
-  return lending_scratch_liquidatable(c, u, trigger_growth);
+  if (is_perp(u)) {
+    return unit_test{perp_liquidatable(health_of(perp_view_of(c, unit), trigger_growth)),
+                     -HUGE_VALF};
+  }
+  return lending_scratch_test(c, u, trigger_growth);
 }
 
 // Watched units liquidatable at the trigger prices send a keeper. Those
-// executed at this step wait for the next one.
+// executed at this step wait for the next one; those unchanged since the
+// round's skips began may be skipped (kernels/risk/test_window.hpp).
 template <int MaxAssets>
-LEVRISK_HD inline void test_watched(const execution_context& c, int step,
+LEVRISK_HD inline void test_watched(const execution_context& c, int step, const round_skips& skips,
                                     const feedback_state<MaxAssets>& st) {
   const unit_lists& l = *c.lists;
   for (int i = 0; i < l.n_active; ++i) {
     const int unit = l.active[i];
-    const unit_track& t = c.tracks[unit];
+    unit_track& t = c.tracks[unit];
     if (t.phase != phase_watching || t.due_step >= step) continue;
-    if (liquidatable_now(c, unit, st.trigger_growth)) {
+    if (t.due_step < skips.changed_from &&
+        may_skip(skips, c.v.execution.liquidating[unit], t.margin_share)) {
+      continue;
+    }
+    const unit_test test = watched_test(c, unit, st.trigger_growth);
+    t.margin_share = test.margin_share;
+    if (test.liquidatable) {
       queue_unit(c, unit, step + c.v.execution.keeper_delay_steps);
     }
   }
@@ -535,9 +565,10 @@ LEVRISK_HD inline void feedback_step(const execution_context& c, const stored_ro
   int rounds = 0;
   bool moved = false;
   for (; rounds < e.max_cascade_rounds; ++rounds) {
+    const round_skips skips = begin_tests(st.window, st.trigger_growth, c.rows.n_assets, step);
     walk_ladders(c, step, st);
-    test_candidates(c, step, st);
-    test_watched(c, step, st);
+    test_candidates(c, step, skips, st);
+    test_watched(c, step, skips, st);
     if (!execute_due(c, step, st, acc)) break;
     moved = pass.permanent_impact && apply_permanent_impact(c, acc, st);
     if (!moved) {
@@ -612,6 +643,8 @@ LEVRISK_HD inline void begin_pass(const execution_context& c, const stored_rows&
   unit_lists& l = *c.lists;
   l.n_active = l.n_touched = l.n_dormant = l.n_candidates = l.n_block_candidates = 0;
   screen_candidates(c, pass.oracle, st);
+  st.window.tested_step = 0;
+  st.window.open_next = true;
 }
 
 // Units still waiting for their keeper at the horizon are pending; every
