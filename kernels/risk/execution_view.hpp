@@ -190,6 +190,10 @@ struct execution_view {
   // Per unit, the price moves that can liquidate it (trigger_moves.hpp): its
   // legs', and a multi-asset unit's health form's.
   const price_moves* liquidating;
+  // Per multi-asset unit, {low, high}: a box of prices whose every moving
+  // asset's growth factor lies in [low, high] cannot liquidate it
+  // (health_worst_case, box_may_liquidate); low > high when none can.
+  const float* safe_box;
   int n_step0_units;
   int first_perp_unit;  // units [first_perp_unit, first_perp_unit + n_perp_units) are perps
   int n_perp_units;

@@ -158,6 +158,31 @@ LEVRISK_HD inline bool apply_permanent_impact(const execution_context& c,
 
 // --- finding triggers ----------------------------------------------------------
 
+// The lowest and highest growth factor a box gives a moving asset, and the
+// snapshot's 1, which every unit's safe box holds (execution_view::safe_box).
+struct box_span {
+  float low;
+  float high;
+};
+
+LEVRISK_HD inline box_span span_of(const execution_view& e, int n_assets, const float* low,
+                                   const float* high) {
+  box_span s{1.0f, 1.0f};
+  for (int k = 0; k < n_assets; ++k) {
+    if (e.asset_moves[k] == 0) continue;
+    s.low = low[k] < s.low ? low[k] : s.low;
+    s.high = high[k] > s.high ? high[k] : s.high;
+  }
+  return s;
+}
+
+// Whether multi-asset unit m is safe in the box: no worst case needed.
+LEVRISK_HD LEVRISK_FORCEINLINE bool safe_inside(const execution_view& e, int m,
+                                                const box_span& span) {
+  const float* safe = e.safe_box + 2 * static_cast<std::ptrdiff_t>(m);
+  return span.low >= safe[0] && span.high <= safe[1];
+}
+
 // The multi-asset units not yet candidates whose worst case over the box of
 // the prices the protocol may see can liquidate: the stored box times the
 // multipliers' screened range, with the oracle's snapshot price and its feeds'
@@ -176,8 +201,10 @@ LEVRISK_HD inline void screen_candidates(const execution_context& c, bool oracle
     low[k] = (low[k] < initial ? low[k] : initial) * st.noise_low[k];
     high[k] = (high[k] > initial ? high[k] : initial) * st.noise_high[k];
   }
+  const box_span span = span_of(e, c.rows.n_assets, low, high);
   const health_forms_view& forms = c.v.exact.forms;
   for (int m = 0; m < forms.n_units; ++m) {
+    if (safe_inside(e, m, span)) continue;
     const int unit = e.exact_units[m];
     const std::uint64_t tag = c.tracks[unit].tag;
     if (tag == c.path || tag == candidate_tag(c.path)) continue;
@@ -305,6 +332,7 @@ LEVRISK_HD inline void screen_block(const execution_context& c, const stored_row
   block_box(c, stored, from, oracle, st);
   const float* low = st.block_low;
   const float* high = st.block_high;
+  const box_span span = span_of(c.v.execution, c.rows.n_assets, low, high);
   unit_lists& l = *c.lists;
   l.n_block_candidates = 0;
   int kept = 0;
@@ -312,7 +340,8 @@ LEVRISK_HD inline void screen_block(const execution_context& c, const stored_row
     const int m = l.candidates[i];
     if (touched(c, c.v.execution.exact_units[m])) continue;
     l.candidates[kept++] = m;
-    if (box_may_liquidate(health_worst_case(c.v.exact.forms, m, low, high))) {
+    if (!safe_inside(c.v.execution, m, span) &&
+        box_may_liquidate(health_worst_case(c.v.exact.forms, m, low, high))) {
       l.block_candidates[l.n_block_candidates++] = m;
     }
   }
