@@ -95,15 +95,21 @@ enum unit_phase : int {
   phase_closed
 };
 
+// A unit's margin at its last test (kernels/risk/test_window.hpp): what it had
+// to spare, less a rounding allowance, and the magnitude of its terms that
+// move with prices.
+struct test_margin {
+  float spare_usd;
+  float moving_usd;
+};
+
 // Valid only when `tag` names the pass being run, as perp_unit_state's `path`.
 struct unit_track {
   std::uint64_t tag;
   int phase;
   int due_step;
   unit_outcome outcome;  // its figures on the pass so far
-  // Its margin at its last test, as a share of its price-dependent terms
-  // (kernels/risk/test_window.hpp); kept for candidates too, whose tag says so.
-  float margin_share;
+  test_margin margin;    // kept for candidates too, whose tag says so
 };
 
 // Per-unit sums over paths: money[(unit * n_unit_money + m) * 2 + {0: sum, 1: squares}].

@@ -405,9 +405,9 @@ LEVRISK_HD inline void test_candidates(const execution_context& c, int step,
     const int unit = c.v.execution.exact_units[m];
     unit_track& t = c.tracks[unit];
     if (t.tag == c.path) continue;  // touched
-    if (!may_skip(skips, c.v.execution.liquidating[unit], t.margin_share)) {
+    if (!may_skip(skips, c.v.execution.liquidating[unit], t.margin)) {
       const unit_test test = health_test_at(c.v.exact.forms, m, st.trigger_growth);
-      t.margin_share = test.margin_share;
+      t.margin = test.margin;
       if (test.liquidatable) {
         queue_unit(c, unit, step + c.v.execution.keeper_delay_steps);
         continue;
@@ -454,18 +454,18 @@ LEVRISK_HD inline unit_test lending_scratch_test(const execution_context& c,
     }
   }
   // Without debt it cannot be liquidated until it changes.
-  return unit_test{has_debt && margin < 0.0,
-                   has_debt ? margin_share(margin, moving_usd, fixed_usd) : HUGE_VALF};
+  return unit_test{has_debt && margin < 0.0, has_debt ? margin_of(margin, moving_usd, fixed_usd)
+                                                      : test_margin{HUGE_VALF, 0.0f}};
 }
 
 // Whether a unit followed after its first execution is liquidatable at the
-// trigger prices; a perp's margin share is left out (-inf: never skipped by it).
+// trigger prices; a perp's margin is left out (-inf: never skipped by it).
 LEVRISK_HD inline unit_test watched_test(const execution_context& c, int unit,
                                          const float* trigger_growth) {
   const execution_unit& u = c.v.execution.units[unit];
   if (is_perp(u)) {
     return unit_test{perp_liquidatable(health_of(perp_view_of(c, unit), trigger_growth)),
-                     -HUGE_VALF};
+                     test_margin{-HUGE_VALF, 0.0f}};
   }
   return lending_scratch_test(c, u, trigger_growth);
 }
@@ -482,11 +482,11 @@ LEVRISK_HD inline void test_watched(const execution_context& c, int step, const 
     unit_track& t = c.tracks[unit];
     if (t.phase != phase_watching || t.due_step >= step) continue;
     if (t.due_step < skips.changed_from &&
-        may_skip(skips, c.v.execution.liquidating[unit], t.margin_share)) {
+        may_skip(skips, c.v.execution.liquidating[unit], t.margin)) {
       continue;
     }
     const unit_test test = watched_test(c, unit, st.trigger_growth);
-    t.margin_share = test.margin_share;
+    t.margin = test.margin;
     if (test.liquidatable) {
       queue_unit(c, unit, step + c.v.execution.keeper_delay_steps);
     }
@@ -547,12 +547,18 @@ template <int MaxAssets>
 LEVRISK_HD inline bool execute_due(const execution_context& c, int step,
                                    const feedback_state<MaxAssets>& st,
                                    path_account<MaxAssets>& acc) {
-  const unit_lists& l = *c.lists;
+  unit_lists& l = *c.lists;
+  if (!l.any_queued) return false;
   bool executed = false;
+  bool waiting = false;
   for (int i = 0; i < l.n_active; ++i) {
     const int unit = l.active[i];
     const unit_track& t = c.tracks[unit];
-    if (t.phase != phase_queued || t.due_step != step) continue;
+    if (t.phase != phase_queued) continue;
+    if (t.due_step != step) {
+      waiting = true;
+      continue;
+    }
     if (is_perp(c.v.execution.units[unit])) {
       execute_perp_at(c, unit, step, st, acc);
     } else {
@@ -560,6 +566,7 @@ LEVRISK_HD inline bool execute_due(const execution_context& c, int step,
     }
     executed = true;
   }
+  l.any_queued = waiting;
   return executed;
 }
 
@@ -671,6 +678,7 @@ LEVRISK_HD inline void begin_pass(const execution_context& c, const stored_rows&
   set_oracle_bounds(c.v.execution, n, pass.oracle, st);
   unit_lists& l = *c.lists;
   l.n_active = l.n_touched = l.n_dormant = l.n_candidates = l.n_block_candidates = 0;
+  l.any_queued = false;
   screen_candidates(c, pass.oracle, st);
   st.window.tested_step = 0;
   st.window.open_next = true;
@@ -700,7 +708,9 @@ LEVRISK_HD inline void run_pass(const execution_context& c, const stored_rows& s
   venue_funds funds = funds_at_snapshot(c.v.execution);
   for (int step = 0; step <= c.v.n_steps; ++step) {
     feedback_step(c, stored, path, step, pass, st, acc);
-    settle_ledger_step(c, step, funds, acc);
+    // A step nothing was booked at leaves the funds and totals as they are
+    // (adding +0.0 changes no sum that started at +0.0) and its entries zero.
+    if (acc.last_ledger_step >= step) settle_ledger_step(c, step, funds, acc);
     compact_active(c);
   }
   settle_lending(c.v.execution, acc);

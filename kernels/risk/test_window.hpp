@@ -5,11 +5,12 @@
 // liquidatable now when either
 //   * none of its assets' trigger prices moved, since the round before, in a
 //     direction that can liquidate it (kernels/risk/trigger_moves.hpp), or
-//   * its margin then, as a share of its price-dependent terms, exceeds the
-//     relative width of the window of trigger prices the rounds have tested
-//     since the window opened (every asset's lowest and highest).
+//   * its margin then exceeds width x the sum of its price-dependent terms'
+//     magnitudes, where width is the relative width of the window of trigger
+//     prices the rounds have tested since the window opened (every asset's
+//     highest over lowest, less 1).
 // The second holds because a term c g moves by at most |c| (high - low) <=
-// |c| g width inside the window; the share is taken less a relative margin for
+// |c| g width inside the window; the margin is taken less a relative margin for
 // the rounding of both tests (screen_relative_margin, as the screens). A
 // window opens, and every unit is tested, when units joined the lists (a new
 // block of steps or a screen), and when it grows wider than test_window_limit.
@@ -28,20 +29,18 @@ namespace levrisk {
 // many whose margins the window no longer covers.
 constexpr double test_window_limit = 0.02;
 
-// A test's answer and the margin it leaves, as a share of the price-dependent
-// terms (unit_track::margin_share).
+// A test's answer and the margin it leaves (unit_track::margin).
 struct unit_test {
   bool liquidatable;
-  float margin_share;
+  test_margin margin;
 };
 
-// margin over moving_usd (the sum of |coefficient| x growth of the terms that
-// move), less the rounding allowance over every term; +inf when nothing moves.
-LEVRISK_HD inline float margin_share(double margin_usd, double moving_usd, double fixed_usd) {
-  if (moving_usd == 0.0) return margin_usd >= 0.0 ? HUGE_VALF : -HUGE_VALF;
-  const double share =
-      (margin_usd - screen_relative_margin * (moving_usd + fixed_usd)) / moving_usd;
-  return static_cast<float>(share);
+// The margin less the rounding allowance over every term, and moving_usd (the
+// sum of |coefficient| x growth of the terms that move); the floats' own
+// rounding is far inside the allowance.
+LEVRISK_HD inline test_margin margin_of(double margin_usd, double moving_usd, double fixed_usd) {
+  const double spare_usd = margin_usd - screen_relative_margin * (moving_usd + fixed_usd);
+  return test_margin{static_cast<float>(spare_usd), static_cast<float>(moving_usd)};
 }
 
 // A multi-asset unit's health_at, in the same sums and order, with its margin share.
@@ -62,7 +61,7 @@ LEVRISK_HD inline unit_test health_test_at(const health_forms_view& forms, int u
       (form.numerator_const_usd < 0.0 ? -form.numerator_const_usd : form.numerator_const_usd) +
       (form.denominator_const_usd < 0.0 ? -form.denominator_const_usd : form.denominator_const_usd);
   return unit_test{is_liquidatable(h),
-                   margin_share(h.numerator_usd - h.denominator_usd, moving_usd, fixed_usd)};
+                   margin_of(h.numerator_usd - h.denominator_usd, moving_usd, fixed_usd)};
 }
 
 template <int MaxAssets>
@@ -123,8 +122,9 @@ LEVRISK_HD inline round_skips begin_tests(test_window<MaxAssets>& w, const float
 
 // Whether a unit unchanged since its last test may go untested.
 LEVRISK_HD LEVRISK_FORCEINLINE bool may_skip(const round_skips& r, const price_moves& liquidating,
-                                             float margin_share) {
-  return !r.every && (!may_liquidate(liquidating, r.moved) || margin_share > r.width);
+                                             const test_margin& margin) {
+  return !r.every &&
+         (!may_liquidate(liquidating, r.moved) || margin.spare_usd > r.width * margin.moving_usd);
 }
 
 }  // namespace levrisk
