@@ -31,6 +31,8 @@ class execution_storage {
         venues_(plan.execution.venues),
         depth_usd_(plan.execution.depth_usd),
         asset_moves_(plan.execution.asset_moves),
+        liquidating_(plan.execution.liquidating),
+        safe_box_(plan.execution.safe_box),
         oracle_rules_(plan.execution.oracle.rules),
         oracle_feeds_(plan.execution.oracle.feeds) {
     if (!plan_.enabled) return;
@@ -43,8 +45,9 @@ class execution_storage {
     }
     if (batch_scratch && feedback) {
       const std::size_t n_units = plan_.units.size();
-      tracks_.assign(static_cast<std::size_t>(max_batch_paths) * n_units,
-                     unit_track{no_path, phase_untouched, -1, unit_outcome{}});
+      tracks_.assign(
+          static_cast<std::size_t>(max_batch_paths) * n_units,
+          unit_track{no_path, phase_untouched, -1, unit_outcome{}, test_margin{0.0f, 0.0f}});
       lending_balance_.assign(
           static_cast<std::size_t>(max_batch_paths) * 2 * plan_.lending_legs.size(), 0.0);
       lists_.assign(
@@ -79,6 +82,8 @@ class execution_storage {
     v.exact_units = Memory::raw(exact_units_);
     v.step0_units = Memory::raw(step0_units_);
     v.asset_moves = Memory::raw(asset_moves_);
+    v.liquidating = Memory::raw(liquidating_);
+    v.safe_box = Memory::raw(safe_box_);
     v.n_step0_units = static_cast<int>(plan_.step0_units.size());
     v.first_perp_unit = plan_.first_perp_unit;
     v.n_perp_units = plan_.n_perp_units();
@@ -139,6 +144,8 @@ class execution_storage {
   buffer<Memory, venue_rules> venues_;
   buffer<Memory, double> depth_usd_;
   buffer<Memory, int> asset_moves_;
+  buffer<Memory, price_moves> liquidating_;
+  buffer<Memory, float> safe_box_;
   buffer<Memory, money_tally> money_;
   buffer<Memory, tally_t> counts_;
   buffer<Memory, double> totals_;

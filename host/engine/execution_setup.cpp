@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "kernels/risk/health_form.hpp"
+#include "kernels/risk/screen.hpp"
+#include "kernels/risk/trigger_moves.hpp"
 
 namespace levrisk {
 namespace {
@@ -199,6 +202,85 @@ void check_tally_range(const execution_plan& e, const risk_plan& plan, const std
   }
 }
 
+// The price moves that can liquidate each unit (execution_view::liquidating):
+// its legs', and a multi-asset unit's health form's as the stage tests it.
+void set_liquidating_moves(const multi_unit_plan& multi, execution_plan& e) {
+  e.liquidating.clear();
+  e.liquidating.reserve(e.units.size());
+  for (const execution_unit& u : e.units) {
+    e.liquidating.push_back(is_perp(u)
+                                ? liquidating_moves(e.perp_legs.data() + u.first_leg, u.n_legs)
+                                : liquidating_moves(e.lending_legs.data() + u.first_leg, u.n_legs));
+  }
+  for (int m = 0; m < multi.n_units(); ++m) {
+    const int unit = e.exact_units[static_cast<std::size_t>(m)];
+    if (unit < 0) continue;
+    price_moves& moves = e.liquidating[static_cast<std::size_t>(unit)];
+    for (int t = multi.term_offset[static_cast<std::size_t>(m)];
+         t < multi.term_offset[static_cast<std::size_t>(m) + 1]; ++t) {
+      moves = either(moves, liquidating_moves(multi.terms[static_cast<std::size_t>(t)]));
+    }
+  }
+}
+
+// Whether no prices with every asset's growth factor in a box can liquidate a unit.
+class box_test {
+ public:
+  box_test(const multi_unit_plan& multi, int n_assets)
+      : forms_{multi.n_units(), multi.term_offset.data(), multi.terms.data(),
+               multi.numerator_const_usd.data(), multi.denominator_const_usd.data()},
+        low_(static_cast<std::size_t>(n_assets)),
+        high_(static_cast<std::size_t>(n_assets)) {}
+
+  bool safe(int m, float low, float high) {
+    std::fill(low_.begin(), low_.end(), low);
+    std::fill(high_.begin(), high_.end(), high);
+    return !box_may_liquidate(health_worst_case(forms_, m, low_.data(), high_.data()));
+  }
+
+ private:
+  health_forms_view forms_;
+  std::vector<float> low_;
+  std::vector<float> high_;
+};
+
+// Each multi-asset unit's widest box [1 - d, 1 + d] (execution_view::safe_box),
+// by bisection on d; by the worst case's monotonicity any box inside it is safe.
+// Its side that no term reads is unbounded.
+void set_safe_boxes(const multi_unit_plan& multi, int n_assets, execution_plan& e) {
+  box_test test(multi, n_assets);
+  e.safe_box.assign(2 * static_cast<std::size_t>(multi.n_units()), 0.0f);
+  for (int m = 0; m < multi.n_units(); ++m) {
+    float* box = e.safe_box.data() + 2 * static_cast<std::ptrdiff_t>(m);
+    box[0] = 2.0f;  // empty
+    box[1] = 0.0f;
+    bool moving = true;
+    price_moves liquidating{0u, 0u};
+    for (int t = multi.term_offset[static_cast<std::size_t>(m)];
+         t < multi.term_offset[static_cast<std::size_t>(m) + 1]; ++t) {
+      const health_term& term = multi.terms[static_cast<std::size_t>(t)];
+      moving = moving && e.asset_moves[static_cast<std::size_t>(term.asset)] != 0;
+      liquidating = either(liquidating, liquidating_moves(term));
+    }
+    // The screens bound moving assets only; 0 is never safe at the snapshot.
+    if (!moving || !test.safe(m, 1.0f, 1.0f)) continue;
+    double safe = 0.0;
+    double unsafe = 1.0;
+    for (int i = 0; i < 24; ++i) {
+      const double d = 0.5 * (safe + unsafe);
+      if (test.safe(m, static_cast<float>(1.0 - d), static_cast<float>(1.0 + d))) {
+        safe = d;
+      } else {
+        unsafe = d;
+      }
+    }
+    // The worst case reads a box's low end only for the terms a fall
+    // liquidates, and its high end only for those a rise does.
+    box[0] = liquidating.falls == 0u ? 0.0f : static_cast<float>(1.0 - safe);
+    box[1] = liquidating.rises == 0u ? HUGE_VALF : static_cast<float>(1.0 + safe);
+  }
+}
+
 }  // namespace
 
 std::vector<unit_book> unit_books(const execution_plan& e) {
@@ -229,10 +311,12 @@ void set_execution(const snapshot& snap, const std::vector<bool>& constant_asset
       e.step0_units.push_back(static_cast<int>(u));
     }
   }
+  set_liquidating_moves(plan.simulation.multi, e);
   for (const asset& a : snap.assets) e.depth_usd.push_back(a.depth_usd);
   for (std::size_t k = 0; k < snap.assets.size(); ++k) {
     e.asset_moves.push_back(k < constant_asset.size() && constant_asset[k] ? 0 : 1);
   }
+  set_safe_boxes(plan.simulation.multi, static_cast<int>(snap.assets.size()), e);
   e.impact_exponent = static_cast<float>(settings.impact_exponent);
   e.keeper_delay_steps = settings.keeper_delay_steps;
   e.max_calls_per_step = settings.max_calls_per_step;

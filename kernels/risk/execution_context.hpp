@@ -57,6 +57,7 @@ struct unit_lists {
   int n_candidates;
   int n_block_candidates;
   int n_dormant;
+  bool any_queued;  // false: no active unit waits for its keeper
 };
 
 // A path's scratch, given by the backend: zero ledger on entry (and left zero),
@@ -182,7 +183,7 @@ LEVRISK_HD LEVRISK_FORCEINLINE bool touched(const execution_context& c, int unit
 LEVRISK_HD inline unit_track& track_of(const execution_context& c, int unit) {
   unit_track& t = c.tracks[unit];
   if (t.tag != c.path) {
-    t = unit_track{c.path, phase_untouched, -1, unit_outcome{}};
+    t = unit_track{c.path, phase_untouched, -1, unit_outcome{}, test_margin{0.0f, 0.0f}};
     c.lists->touched[c.lists->n_touched++] = unit;
   }
   return t;
@@ -197,6 +198,7 @@ LEVRISK_HD inline void queue_unit(const execution_context& c, int unit, int due_
   }
   t.phase = phase_queued;
   t.due_step = due_step;
+  c.lists->any_queued = true;
 }
 
 // Watches the unit for its next trigger from the step after `step` on.

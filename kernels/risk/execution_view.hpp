@@ -11,6 +11,7 @@
 #include "kernels/risk/oracle.hpp"
 #include "kernels/risk/perp_liquidation.hpp"
 #include "kernels/risk/price_impact.hpp"
+#include "kernels/risk/trigger_moves.hpp"
 
 namespace levrisk {
 
@@ -94,12 +95,21 @@ enum unit_phase : int {
   phase_closed
 };
 
+// A unit's margin at its last test (kernels/risk/test_window.hpp): what it had
+// to spare, less a rounding allowance, and the magnitude of its terms that
+// move with prices.
+struct test_margin {
+  float spare_usd;
+  float moving_usd;
+};
+
 // Valid only when `tag` names the pass being run, as perp_unit_state's `path`.
 struct unit_track {
   std::uint64_t tag;
   int phase;
   int due_step;
   unit_outcome outcome;  // its figures on the pass so far
+  test_margin margin;    // kept for candidates too, whose tag says so
 };
 
 // Per-unit sums over paths: money[(unit * n_unit_money + m) * 2 + {0: sum, 1: squares}].
@@ -183,6 +193,13 @@ struct execution_view {
   const int* exact_units;  // multi-asset unit index -> risk unit
   const int* step0_units;  // constant route, liquidated at the snapshot
   const int* asset_moves;  // per asset: 0 when its price never moves (growth 1)
+  // Per unit, the price moves that can liquidate it (trigger_moves.hpp): its
+  // legs', and a multi-asset unit's health form's.
+  const price_moves* liquidating;
+  // Per multi-asset unit, {low, high}: a box of prices whose every moving
+  // asset's growth factor lies in [low, high] cannot liquidate it
+  // (health_worst_case, box_may_liquidate); low > high when none can.
+  const float* safe_box;
   int n_step0_units;
   int first_perp_unit;  // units [first_perp_unit, first_perp_unit + n_perp_units) are perps
   int n_perp_units;

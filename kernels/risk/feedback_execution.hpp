@@ -39,6 +39,7 @@
 #include "kernels/math/float_math.hpp"
 #include "kernels/risk/execution.hpp"
 #include "kernels/risk/oracle.hpp"
+#include "kernels/risk/test_window.hpp"
 
 namespace levrisk {
 
@@ -100,6 +101,7 @@ struct feedback_state {
   float* market_growth;
   const float* trigger_x;  // this round's trigger prices: the oracle's or the market row
   const float* trigger_growth;
+  test_window<MaxAssets> window;  // which units a round tests again
   int cascade_steps;  // steps with more than one round
   int unconverged_steps;
   int max_rounds;
@@ -156,6 +158,31 @@ LEVRISK_HD inline bool apply_permanent_impact(const execution_context& c,
 
 // --- finding triggers ----------------------------------------------------------
 
+// The lowest and highest growth factor a box gives a moving asset, and the
+// snapshot's 1, which every unit's safe box holds (execution_view::safe_box).
+struct box_span {
+  float low;
+  float high;
+};
+
+LEVRISK_HD inline box_span span_of(const execution_view& e, int n_assets, const float* low,
+                                   const float* high) {
+  box_span s{1.0f, 1.0f};
+  for (int k = 0; k < n_assets; ++k) {
+    if (e.asset_moves[k] == 0) continue;
+    s.low = low[k] < s.low ? low[k] : s.low;
+    s.high = high[k] > s.high ? high[k] : s.high;
+  }
+  return s;
+}
+
+// Whether multi-asset unit m is safe in the box: no worst case needed.
+LEVRISK_HD LEVRISK_FORCEINLINE bool safe_inside(const execution_view& e, int m,
+                                                const box_span& span) {
+  const float* safe = e.safe_box + 2 * static_cast<std::ptrdiff_t>(m);
+  return span.low >= safe[0] && span.high <= safe[1];
+}
+
 // The multi-asset units not yet candidates whose worst case over the box of
 // the prices the protocol may see can liquidate: the stored box times the
 // multipliers' screened range, with the oracle's snapshot price and its feeds'
@@ -174,8 +201,10 @@ LEVRISK_HD inline void screen_candidates(const execution_context& c, bool oracle
     low[k] = (low[k] < initial ? low[k] : initial) * st.noise_low[k];
     high[k] = (high[k] > initial ? high[k] : initial) * st.noise_high[k];
   }
+  const box_span span = span_of(e, c.rows.n_assets, low, high);
   const health_forms_view& forms = c.v.exact.forms;
   for (int m = 0; m < forms.n_units; ++m) {
+    if (safe_inside(e, m, span)) continue;
     const int unit = e.exact_units[m];
     const std::uint64_t tag = c.tracks[unit].tag;
     if (tag == c.path || tag == candidate_tag(c.path)) continue;
@@ -303,6 +332,7 @@ LEVRISK_HD inline void screen_block(const execution_context& c, const stored_row
   block_box(c, stored, from, oracle, st);
   const float* low = st.block_low;
   const float* high = st.block_high;
+  const box_span span = span_of(c.v.execution, c.rows.n_assets, low, high);
   unit_lists& l = *c.lists;
   l.n_block_candidates = 0;
   int kept = 0;
@@ -310,12 +340,14 @@ LEVRISK_HD inline void screen_block(const execution_context& c, const stored_row
     const int m = l.candidates[i];
     if (touched(c, c.v.execution.exact_units[m])) continue;
     l.candidates[kept++] = m;
-    if (box_may_liquidate(health_worst_case(c.v.exact.forms, m, low, high))) {
+    if (!safe_inside(c.v.execution, m, span) &&
+        box_may_liquidate(health_worst_case(c.v.exact.forms, m, low, high))) {
       l.block_candidates[l.n_block_candidates++] = m;
     }
   }
   l.n_candidates = kept;
   sort_watched(c, st);
+  st.window.open_next = true;
 }
 
 // At a block's first step, the block's candidates.
@@ -360,19 +392,26 @@ LEVRISK_HD inline void walk_ladders(const execution_context& c, int step,
 }
 
 // The block's candidates liquidatable at the trigger prices; those touched
-// since (queued, or by auto-deleveraging) leave the block's list.
+// since (queued, or by auto-deleveraging) leave the block's list. Their forms
+// never change, so the round's skips (kernels/risk/test_window.hpp) apply to all.
 template <int MaxAssets>
 LEVRISK_HD inline void test_candidates(const execution_context& c, int step,
+                                       const round_skips& skips,
                                        const feedback_state<MaxAssets>& st) {
   unit_lists& l = *c.lists;
   int kept = 0;
   for (int i = 0; i < l.n_block_candidates; ++i) {
     const int m = l.block_candidates[i];
     const int unit = c.v.execution.exact_units[m];
-    if (touched(c, unit)) continue;
-    if (is_liquidatable(health_at(c.v.exact.forms, m, st.trigger_growth))) {
-      queue_unit(c, unit, step + c.v.execution.keeper_delay_steps);
-      continue;
+    unit_track& t = c.tracks[unit];
+    if (t.tag == c.path) continue;  // touched
+    if (!may_skip(skips, c.v.execution.liquidating[unit], t.margin)) {
+      const unit_test test = health_test_at(c.v.exact.forms, m, st.trigger_growth);
+      t.margin = test.margin;
+      if (test.liquidatable) {
+        queue_unit(c, unit, step + c.v.execution.keeper_delay_steps);
+        continue;
+      }
     }
     l.block_candidates[kept++] = m;
   }
@@ -382,53 +421,73 @@ LEVRISK_HD inline void test_candidates(const execution_context& c, int step,
 // A lending account's margin at `growth` from its balances in the scratch: the
 // sign of lending_trigger_form_of's form (sum_i (collateral_i LT_i - debt_i) g_i,
 // the legs of unmoving assets at growth 1), and whether it has debt left.
-LEVRISK_HD inline bool lending_scratch_liquidatable(const execution_context& c,
-                                                    const execution_unit& u,
-                                                    const float* trigger_growth) {
+LEVRISK_HD inline unit_test lending_scratch_test(const execution_context& c,
+                                                 const execution_unit& u,
+                                                 const float* trigger_growth) {
   const execution_view& e = c.v.execution;
   const lending_leg* legs = e.lending_legs + u.first_leg;
   const double* balance = c.lending_balance + 2 * static_cast<std::ptrdiff_t>(u.first_leg);
   // The constant first, then the moving terms in leg order: the same sums, in
   // the same order, as lending_liquidatable_at, hence the same answer.
   double margin = 0.0;
+  double fixed_usd = 0.0;
   bool has_debt = false;
   for (int i = 0; i < u.n_legs; ++i) {
     has_debt = has_debt || balance[2 * static_cast<std::ptrdiff_t>(i) + 1] > 0.0;
     if (e.asset_moves[legs[i].asset] == 0) {
-      margin += balance[2 * static_cast<std::ptrdiff_t>(i)] * legs[i].liquidation_threshold -
-                balance[2 * static_cast<std::ptrdiff_t>(i) + 1];
+      const double coefficient =
+          balance[2 * static_cast<std::ptrdiff_t>(i)] * legs[i].liquidation_threshold -
+          balance[2 * static_cast<std::ptrdiff_t>(i) + 1];
+      margin += coefficient;
+      fixed_usd += coefficient < 0.0 ? -coefficient : coefficient;
     }
   }
+  double moving_usd = 0.0;
   for (int i = 0; i < u.n_legs; ++i) {
     const double coefficient =
         balance[2 * static_cast<std::ptrdiff_t>(i)] * legs[i].liquidation_threshold -
         balance[2 * static_cast<std::ptrdiff_t>(i) + 1];
     if (e.asset_moves[legs[i].asset] != 0 && coefficient != 0.0) {
-      margin += coefficient * trigger_growth[legs[i].asset];
+      const double term = coefficient * trigger_growth[legs[i].asset];
+      margin += term;
+      moving_usd += term < 0.0 ? -term : term;
     }
   }
-  return has_debt && margin < 0.0;
+  // Without debt it cannot be liquidated until it changes.
+  return unit_test{has_debt && margin < 0.0, has_debt ? margin_of(margin, moving_usd, fixed_usd)
+                                                      : test_margin{HUGE_VALF, 0.0f}};
 }
 
-// Whether a unit followed after its first execution is liquidatable at the trigger prices.
-LEVRISK_HD inline bool liquidatable_now(const execution_context& c, int unit,
-                                        const float* trigger_growth) {
+// Whether a unit followed after its first execution is liquidatable at the
+// trigger prices; a perp's margin is left out (-inf: never skipped by it).
+LEVRISK_HD inline unit_test watched_test(const execution_context& c, int unit,
+                                         const float* trigger_growth) {
   const execution_unit& u = c.v.execution.units[unit];
-  if (is_perp(u)) return perp_liquidatable(health_of(perp_view_of(c, unit), trigger_growth));
-  return lending_scratch_liquidatable(c, u, trigger_growth);
+  if (is_perp(u)) {
+    return unit_test{perp_liquidatable(health_of(perp_view_of(c, unit), trigger_growth)),
+                     test_margin{-HUGE_VALF, 0.0f}};
+  }
+  return lending_scratch_test(c, u, trigger_growth);
 }
 
 // Watched units liquidatable at the trigger prices send a keeper. Those
-// executed at this step wait for the next one.
+// executed at this step wait for the next one; those unchanged since the
+// round's skips began may be skipped (kernels/risk/test_window.hpp).
 template <int MaxAssets>
-LEVRISK_HD inline void test_watched(const execution_context& c, int step,
+LEVRISK_HD inline void test_watched(const execution_context& c, int step, const round_skips& skips,
                                     const feedback_state<MaxAssets>& st) {
   const unit_lists& l = *c.lists;
   for (int i = 0; i < l.n_active; ++i) {
     const int unit = l.active[i];
-    const unit_track& t = c.tracks[unit];
+    unit_track& t = c.tracks[unit];
     if (t.phase != phase_watching || t.due_step >= step) continue;
-    if (liquidatable_now(c, unit, st.trigger_growth)) {
+    if (t.due_step < skips.changed_from &&
+        may_skip(skips, c.v.execution.liquidating[unit], t.margin)) {
+      continue;
+    }
+    const unit_test test = watched_test(c, unit, st.trigger_growth);
+    t.margin = test.margin;
+    if (test.liquidatable) {
       queue_unit(c, unit, step + c.v.execution.keeper_delay_steps);
     }
   }
@@ -488,12 +547,18 @@ template <int MaxAssets>
 LEVRISK_HD inline bool execute_due(const execution_context& c, int step,
                                    const feedback_state<MaxAssets>& st,
                                    path_account<MaxAssets>& acc) {
-  const unit_lists& l = *c.lists;
+  unit_lists& l = *c.lists;
+  if (!l.any_queued) return false;
   bool executed = false;
+  bool waiting = false;
   for (int i = 0; i < l.n_active; ++i) {
     const int unit = l.active[i];
     const unit_track& t = c.tracks[unit];
-    if (t.phase != phase_queued || t.due_step != step) continue;
+    if (t.phase != phase_queued) continue;
+    if (t.due_step != step) {
+      waiting = true;
+      continue;
+    }
     if (is_perp(c.v.execution.units[unit])) {
       execute_perp_at(c, unit, step, st, acc);
     } else {
@@ -501,6 +566,7 @@ LEVRISK_HD inline bool execute_due(const execution_context& c, int step,
     }
     executed = true;
   }
+  l.any_queued = waiting;
   return executed;
 }
 
@@ -535,9 +601,10 @@ LEVRISK_HD inline void feedback_step(const execution_context& c, const stored_ro
   int rounds = 0;
   bool moved = false;
   for (; rounds < e.max_cascade_rounds; ++rounds) {
+    const round_skips skips = begin_tests(st.window, st.trigger_growth, c.rows.n_assets, step);
     walk_ladders(c, step, st);
-    test_candidates(c, step, st);
-    test_watched(c, step, st);
+    test_candidates(c, step, skips, st);
+    test_watched(c, step, skips, st);
     if (!execute_due(c, step, st, acc)) break;
     moved = pass.permanent_impact && apply_permanent_impact(c, acc, st);
     if (!moved) {
@@ -611,7 +678,10 @@ LEVRISK_HD inline void begin_pass(const execution_context& c, const stored_rows&
   set_oracle_bounds(c.v.execution, n, pass.oracle, st);
   unit_lists& l = *c.lists;
   l.n_active = l.n_touched = l.n_dormant = l.n_candidates = l.n_block_candidates = 0;
+  l.any_queued = false;
   screen_candidates(c, pass.oracle, st);
+  st.window.tested_step = 0;
+  st.window.open_next = true;
 }
 
 // Units still waiting for their keeper at the horizon are pending; every
@@ -638,7 +708,9 @@ LEVRISK_HD inline void run_pass(const execution_context& c, const stored_rows& s
   venue_funds funds = funds_at_snapshot(c.v.execution);
   for (int step = 0; step <= c.v.n_steps; ++step) {
     feedback_step(c, stored, path, step, pass, st, acc);
-    settle_ledger_step(c, step, funds, acc);
+    // A step nothing was booked at leaves the funds and totals as they are
+    // (adding +0.0 changes no sum that started at +0.0) and its entries zero.
+    if (acc.last_ledger_step >= step) settle_ledger_step(c, step, funds, acc);
     compact_active(c);
   }
   settle_lending(c.v.execution, acc);

@@ -106,6 +106,13 @@ class scripted_path {
     e.perp_legs = perp_legs.data();
     e.step0_units = step0_units.data();
     e.asset_moves = asset_moves;
+    liquidating_.clear();
+    for (const execution_unit& u : units_) {
+      liquidating_.push_back(is_perp(u)
+                                 ? liquidating_moves(perp_legs.data() + u.first_leg, u.n_legs)
+                                 : liquidating_moves(lending_legs.data() + u.first_leg, u.n_legs));
+    }
+    e.liquidating = liquidating_.data();
     e.n_step0_units = static_cast<int>(step0_units.size());
     e.first_perp_unit = first_perp_unit_;
     e.n_perp_units = static_cast<int>(perp_states_.size());
@@ -156,7 +163,8 @@ class scripted_path {
   stored_rows rows() const { return stored_rows{x_.data(), growth_.data(), max_assets_here}; }
   execution_scratch scratch() {
     leg_scale_.resize(perp_legs.size(), 1.0);
-    tracks_.assign(units_.size(), unit_track{no_path, phase_untouched, -1, unit_outcome{}});
+    tracks_.assign(units_.size(), unit_track{no_path, phase_untouched, -1, unit_outcome{},
+                                             test_margin{0.0f, 0.0f}});
     lending_balance_.assign(2 * lending_legs.size(), 0.0);
     lists_.assign(static_cast<std::size_t>(unit_list_ints(static_cast<int>(units_.size()), 0)), 0);
     return execution_scratch{ledger_.data(),    suffix_.data(), perp_states_.data(),
@@ -253,6 +261,7 @@ class scripted_path {
   std::vector<double> lending_balance_;
   std::vector<int> lists_;
   std::vector<tally_t> rounds_histogram_;
+  std::vector<price_moves> liquidating_;
 
   void add_ladder(int asset, bool rising, std::vector<std::pair<float, int>> thresholds) {
     std::sort(thresholds.begin(), thresholds.end(),
