@@ -25,8 +25,8 @@ struct execution_plan {
   // Auto-deleveraging's candidates by exchange, asset and side (execution_view::adl_offsets).
   std::vector<adl_candidate> adl_candidates;
   std::vector<int> adl_offsets;
-  std::vector<double> depth_usd;  // per asset
-  std::vector<int> asset_moves;   // per asset: 0 when the model holds its price fixed
+  std::vector<double> depth_usd;         // per asset
+  std::vector<int> asset_moves;          // per asset: 0 when the model holds its price fixed
   std::vector<price_moves> liquidating;  // per unit (execution_view::liquidating)
   std::vector<float> safe_box;           // per multi-asset unit (execution_view::safe_box)
   // Lending protocols first, then perp exchanges from first_perp_venue on.

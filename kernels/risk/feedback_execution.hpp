@@ -102,7 +102,7 @@ struct feedback_state {
   const float* trigger_x;  // this round's trigger prices: the oracle's or the market row
   const float* trigger_growth;
   test_window<MaxAssets> window;  // which units a round tests again
-  int cascade_steps;  // steps with more than one round
+  int cascade_steps;              // steps with more than one round
   int unconverged_steps;
   int max_rounds;
 };
