@@ -641,7 +641,9 @@ def feedback_section(result):
                          f"{fmt_usd(float(a['perfect_oracle_mean'][i]))} ± "
                          f"{fmt_se(float(a['perfect_oracle_se'][i]))}",
                          fmt_ratio(float(a["oracle_effect"][i]), float(a["oracle_effect_se"][i]))))
-        parts.append("<p>Mean USD per path of the full run and, on the same paths, without "
+        sample = attrs.get("amplification_paths")
+        same = f"the same {int(sample):,} paths (the run's first)" if sample else "the same paths"
+        parts.append(f"<p>Mean USD per path of the full run and, on {same}, without "
                      "permanent impact and with a perfect oracle (the market price for the "
                      "oracle's); ratios full / counterfactual with their paired standard "
                      "errors (n/a: a counterfactual mean of 0).</p>")

@@ -102,6 +102,7 @@ class execution_storage {
     v.permanent_impact_share = plan_.cascade.permanent_impact_share;
     v.max_cascade_rounds = plan_.cascade.max_rounds;
     v.amplification = plan_.cascade.amplification ? 1 : 0;
+    v.amplification_paths = static_cast<std::uint64_t>(plan_.cascade.amplification_paths);
     v.rounds_histogram = rounds_histogram_.empty() ? nullptr : Memory::raw(rounds_histogram_);
     v.money = Memory::raw(money_);
     v.counts = Memory::raw(counts_);

@@ -379,6 +379,13 @@ void check_cascade_max_rounds(std::int64_t rounds, const std::string& where) {
                         << "], got " << rounds);
 }
 
+void check_amplification_paths(std::int64_t paths, const std::string& where) {
+  LEVRISK_REQUIRE(paths >= 0, input_error,
+                  where << ": [cascade] amplification_paths must be 0 (every path) or a number "
+                           "of paths, got "
+                        << paths);
+}
+
 // feeds = [{ noise = 0.001, delay_seconds = 12 }, ...]: each entry at its own line.
 std::vector<oracle_feed_config> load_oracle_feeds(const toml::value& list, const std::string& table,
                                                   const std::string& src) {
@@ -462,8 +469,9 @@ void load_cascade_section(const toml::value& cascade, run_config& config) {
   const std::string& src = config.source;
   LEVRISK_REQUIRE(cascade.is_table(), input_error,
                   at(cascade, src) << ": [cascade] must be a table");
-  require_known_keys(cascade, "[cascade]",
-                     {"permanent_impact_share", "max_rounds", "amplification"}, src);
+  require_known_keys(
+      cascade, "[cascade]",
+      {"permanent_impact_share", "max_rounds", "amplification", "amplification_paths"}, src);
   cascade_config& c = config.cascade;
   if (const auto* v = find_key(cascade, "permanent_impact_share")) {
     c.permanent_impact_share = as_number(*v, "[cascade] permanent_impact_share", src);
@@ -476,6 +484,10 @@ void load_cascade_section(const toml::value& cascade, run_config& config) {
   }
   if (const auto* v = find_key(cascade, "amplification")) {
     c.amplification = as_bool(*v, "[cascade] amplification", src);
+  }
+  if (const auto* v = find_key(cascade, "amplification_paths")) {
+    c.amplification_paths = as_integer(*v, "[cascade] amplification_paths", src);
+    check_amplification_paths(c.amplification_paths, at(*v, src));
   }
 }
 
@@ -987,6 +999,7 @@ void validate_run_config(const run_config& c) {
   }
   check_permanent_impact_share(c.cascade.permanent_impact_share, src);
   check_cascade_max_rounds(c.cascade.max_rounds, src);
+  check_amplification_paths(c.cascade.amplification_paths, src);
 }
 
 std::string to_toml(const run_config& c) {
@@ -1021,7 +1034,8 @@ std::string to_toml(const run_config& c) {
   out << "[cascade]\n"
       << "permanent_impact_share = " << toml_number(c.cascade.permanent_impact_share) << "\n"
       << "max_rounds = " << c.cascade.max_rounds << "\n"
-      << "amplification = " << (c.cascade.amplification ? "true" : "false") << "\n\n"
+      << "amplification = " << (c.cascade.amplification ? "true" : "false") << "\n"
+      << "amplification_paths = " << c.cascade.amplification_paths << "\n\n"
       << "[model]\n"
       << "type = " << toml_quoted(c.model) << "\n"
       << "repair_correlation = " << (c.gbm.repair_correlation ? "true" : "false") << "\n";

@@ -61,6 +61,9 @@ struct cascade_config {
   double permanent_impact_share = 0.0;
   int max_rounds = 32;        // liquidation rounds per step, 1..1000
   bool amplification = true;  // also run without feedback, to report the amplification
+  // The counterfactual passes run on paths [0, amplification_paths): a paired
+  // ratio needs far fewer paths than the tails. 0: every path.
+  std::int64_t amplification_paths = 10000;
 };
 
 struct run_config {

@@ -81,8 +81,12 @@ void set_feedback(const run_config& config, const snapshot& snap, execution_plan
     plan.oracle.rules[k].n_feeds = 0;
     plan.oracle.rules[k].initial_growth = 1.0f;
   }
+  const std::int64_t amplification_paths =
+      config.cascade.amplification_paths == 0
+          ? config.paths
+          : std::min(config.cascade.amplification_paths, config.paths);
   plan.cascade = cascade_plan{config.cascade.permanent_impact_share, config.cascade.max_rounds,
-                              config.cascade.amplification};
+                              config.cascade.amplification, amplification_paths};
   LEVRISK_REQUIRE(plan.enabled || !plan.feedback(), input_error,
                   config.source << ": [oracle] enabled = true and [cascade] permanent_impact_share "
                                    "> 0 act on executed liquidations; they need [liquidation] "

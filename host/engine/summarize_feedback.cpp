@@ -73,7 +73,9 @@ void summarize_feedback(const execution_plan& plan, int n_assets,
         summarize_losses(column_of(path_totals, stride, n_path_totals + 2 * n_assets + k, paths)));
   }
   if (!f.amplification) return;
-  const auto at = [&](int t) { return column_of(path_totals, stride, t, paths); };
+  // Every figure of the table over the same paths: those the passes ran on.
+  f.amplification_paths = plan.cascade.amplification_paths;
+  const auto at = [&](int t) { return column_of(path_totals, stride, t, f.amplification_paths); };
   std::vector<double> uncovered = at(total_lending_shortfall);
   const std::vector<double> deficit = at(total_perp_deficit);
   for (std::size_t p = 0; p < uncovered.size(); ++p) uncovered[p] += deficit[p];

@@ -208,6 +208,16 @@ feedback_result read_feedback(const hdf5_reader& reader, hid_t file, hid_t asset
     }
     f.max_cascade_rounds = static_cast<int>(rounds);
     f.amplification = flag_attribute(reader, g, at, "amplification");
+    // Files written before the passes took a sample ran them on every path.
+    f.amplification_paths = f.amplification ? paths : 0;
+    if (f.amplification && reader.has_attribute(g, at, "amplification_paths")) {
+      f.amplification_paths = reader.scalar_attribute<std::int64_t>(g, at, "amplification_paths");
+      if (f.amplification_paths < 1 || f.amplification_paths > paths) {
+        reader.context().fail("attribute 'amplification_paths' of '" + at + "' is " +
+                              std::to_string(f.amplification_paths) +
+                              ", expected a number of paths in [1, " + std::to_string(paths) + "]");
+      }
+    }
     f.rounds_histogram = reader.numeric_dataset<std::int64_t>(
         g, at, "rounds_histogram", static_cast<hsize_t>(rounds) + 1, 0,
         "entry r: steps that took r rounds, r = 0..attribute 'max_cascade_rounds'");

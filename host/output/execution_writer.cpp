@@ -250,6 +250,9 @@ void write_feedback_group(const hdf5_writer& writer, hid_t file, const feedback_
     writer.scalar_attribute<double>(g, at, "permanent_impact_share", f.permanent_impact_share);
     writer.scalar_attribute<std::int64_t>(g, at, "max_cascade_rounds", f.max_cascade_rounds);
     writer.scalar_attribute<std::uint8_t>(g, at, "amplification", f.amplification ? 1 : 0);
+    if (f.amplification) {
+      writer.scalar_attribute<std::int64_t>(g, at, "amplification_paths", f.amplification_paths);
+    }
     const hsize_t n = f.rounds_histogram.size();
     std::vector<std::int64_t> rounds(f.rounds_histogram.size());
     for (std::size_t r = 0; r < rounds.size(); ++r) rounds[r] = static_cast<std::int64_t>(r);

@@ -619,7 +619,8 @@ void print_amplification(const system_result& s, std::ostream& out) {
     out << "\namplification: not computed ([cascade] amplification = false)\n";
     return;
   }
-  out << "\namplification: USD per path on the same paths; ratio: full / the counterfactual\n";
+  out << "\namplification: USD per path on the same " << f.amplification_paths
+      << " paths (the first); ratio: full / the counterfactual\n";
   std::vector<std::vector<std::string>> rows = {{"figure", "full ± se", "no permanent ± se",
                                                  "ratio ± se", "perfect oracle ± se",
                                                  "ratio ± se"}};
@@ -1127,6 +1128,7 @@ nlohmann::ordered_json feedback_json(const run_result& result) {
   j["permanent_impact_share"] = f.permanent_impact_share;
   j["max_cascade_rounds"] = f.max_cascade_rounds;
   j["amplification"] = f.amplification;
+  if (f.amplification) j["amplification_paths"] = f.amplification_paths;
   j["rounds_histogram"] = f.rounds_histogram;
   nlohmann::ordered_json drawdowns = nlohmann::ordered_json::array();
   for (std::size_t k = 0; k < f.asset_drawdown.size() && k < result.assets.size(); ++k) {

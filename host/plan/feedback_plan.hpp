@@ -5,6 +5,7 @@
 // many liquidation rounds a step may take. Built by set_oracle
 // (host/engine/oracle_setup.hpp) and set_execution.
 
+#include <cstdint>
 #include <vector>
 
 #include "kernels/risk/oracle.hpp"
@@ -21,6 +22,7 @@ struct cascade_plan {
   double permanent_impact_share = 0.0;  // of each sale's impact, in [0, 1]
   int max_rounds = 32;                  // liquidation rounds per step, >= 1
   bool amplification = true;            // also run without permanent impact / with a perfect oracle
+  std::int64_t amplification_paths = 0;  // ... on paths [0, this): at most the run's paths
 };
 
 }  // namespace levrisk

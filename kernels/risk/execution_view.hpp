@@ -160,9 +160,9 @@ enum path_total : int {
   total_max_rounds,         // the most rounds a step took
   total_oracle_updates,     // oracle publications, all assets
   // The amplification passes over the same prices (the full run's own figures
-  // when a pass would change nothing): book loss, and what no buffer covered
-  // (lending shortfall + perp deficit), without permanent impact; then with a
-  // perfect oracle.
+  // when a pass would change nothing or did not run on the path): book loss, and what no buffer
+  // covered (lending shortfall + perp deficit), without permanent impact; then with a perfect
+  // oracle.
   total_book_loss_no_permanent,
   total_uncovered_no_permanent,
   total_book_loss_perfect_oracle,
@@ -221,8 +221,9 @@ struct execution_view {
   oracle_view oracle;
   double permanent_impact_share;
   int max_cascade_rounds;
-  int amplification;          // 1: the amplification passes run
-  tally_t* rounds_histogram;  // max_cascade_rounds + 1: steps by the rounds they took
+  int amplification;                  // 1: the amplification passes run ...
+  std::uint64_t amplification_paths;  // ... on the paths below this one
+  tally_t* rounds_histogram;          // max_cascade_rounds + 1: steps by the rounds they took
   money_tally* money;
   tally_t* counts;
   path_totals_view totals;

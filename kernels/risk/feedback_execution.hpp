@@ -29,7 +29,8 @@
 // candidates and the active units: never the book.
 //
 // Amplification passes run first on the same stored prices, without permanent
-// impact or with a perfect oracle, recording only their totals; then the full
+// impact or with a perfect oracle, recording only their totals (on the paths
+// below execution_view::amplification_paths); then the full
 // pass records every unit. Each pass has its own tag (pass_tag), so no scratch
 // needs clearing between passes or paths.
 
@@ -768,7 +769,8 @@ LEVRISK_HD inline void execute_path_by_step(const simulation_view& v, std::uint6
   pass_losses counterfactual[2] = {};
   const bool permanent = e.permanent_impact_share > 0.0;
   const bool oracle = e.oracle.enabled != 0;
-  if (e.amplification != 0) {
+  const bool amplified = e.amplification != 0 && path < e.amplification_paths;
+  if (amplified) {
     const feedback_pass variants[2] = {{false, oracle, false, 1}, {permanent, false, false, 2}};
     for (int i = 0; i < 2; ++i) {
       if (i == 0 ? !permanent : !oracle) continue;
@@ -782,7 +784,7 @@ LEVRISK_HD inline void execute_path_by_step(const simulation_view& v, std::uint6
   path_account<MaxAssets> acc = fresh_account<MaxAssets>(v, path);
   run_pass(c, stored, path, feedback_pass{permanent, oracle, true, 0}, st, acc);
   const pass_losses full = losses_of(acc);
-  const bool ran[2] = {e.amplification != 0 && permanent, e.amplification != 0 && oracle};
+  const bool ran[2] = {amplified && permanent, amplified && oracle};
   acc.total[total_book_loss_no_permanent] = (ran[0] ? counterfactual[0] : full).book_loss_usd;
   acc.total[total_uncovered_no_permanent] = (ran[0] ? counterfactual[0] : full).uncovered_usd;
   acc.total[total_book_loss_perfect_oracle] = (ran[1] ? counterfactual[1] : full).book_loss_usd;

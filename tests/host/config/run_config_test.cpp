@@ -124,6 +124,7 @@ void expect_same_config(const run_config& a, const run_config& b) {
   EXPECT_EQ(a.cascade.permanent_impact_share, b.cascade.permanent_impact_share);
   EXPECT_EQ(a.cascade.max_rounds, b.cascade.max_rounds);
   EXPECT_EQ(a.cascade.amplification, b.cascade.amplification);
+  EXPECT_EQ(a.cascade.amplification_paths, b.cascade.amplification_paths);
   EXPECT_EQ(a.model, b.model);
   EXPECT_EQ(a.gbm.asset_ids, b.gbm.asset_ids);
   ASSERT_EQ(a.gbm.assets.size(), b.gbm.assets.size());
@@ -220,6 +221,7 @@ TEST_F(RunConfig, DefaultsApplyToKeysTheFileLeavesOut) {
   EXPECT_EQ(c.cascade.permanent_impact_share, 0.0);
   EXPECT_EQ(c.cascade.max_rounds, 32);
   EXPECT_TRUE(c.cascade.amplification);
+  EXPECT_EQ(c.cascade.amplification_paths, 10000);
 }
 
 // Each key of an asset's table replaces the default's; the others, feeds
@@ -232,7 +234,8 @@ TEST_F(RunConfig, OracleSectionLoadsWithPerAssetOverrides) {
       "{}]\n"
       "[oracle.assets.ETH]\nheartbeat_seconds = 3600\n"
       "[oracle.assets.USDC]\ndeviation = 0.001\nfeeds = [{ delay_seconds = 30 }]\n"
-      "[cascade]\npermanent_impact_share = 0.6667\nmax_rounds = 8\namplification = false\n" +
+      "[cascade]\npermanent_impact_share = 0.6667\nmax_rounds = 8\namplification = false\n"
+      "amplification_paths = 0\n" +
       model_section));
   EXPECT_TRUE(c.oracle.enabled);
   const oracle_asset_config& d = c.oracle.defaults;
@@ -262,6 +265,7 @@ TEST_F(RunConfig, OracleSectionLoadsWithPerAssetOverrides) {
   EXPECT_EQ(c.cascade.permanent_impact_share, 0.6667);
   EXPECT_EQ(c.cascade.max_rounds, 8);
   EXPECT_FALSE(c.cascade.amplification);
+  EXPECT_EQ(c.cascade.amplification_paths, 0);
 }
 
 // validate_run_config checks the oracle and cascade again, after flags and code.
@@ -290,6 +294,11 @@ TEST_F(RunConfig, OracleAndCascadeSetAfterLoadingAreChecked) {
   c = loaded;
   c.cascade.max_rounds = 0;
   EXPECT_EQ(error_of(c), c.source + ": [cascade] max_rounds must be in [1, 1000], got 0");
+  c = loaded;
+  c.cascade.amplification_paths = -1;
+  EXPECT_EQ(error_of(c), c.source +
+                             ": [cascade] amplification_paths must be 0 (every path) or a number "
+                             "of paths, got -1");
   c = loaded;
   c.cascade.permanent_impact_share = std::nan("");
   EXPECT_EQ(error_of(c),
@@ -326,6 +335,7 @@ TEST_F(RunConfig, ToTomlRoundTripsEveryField) {
   c.cascade.permanent_impact_share = 2.0 / 3.0;
   c.cascade.max_rounds = 1000;
   c.cascade.amplification = false;
+  c.cascade.amplification_paths = 123457;
   c.gbm.repair_correlation = true;
   c.gbm.assets[0] = {0.1 + 0.2, 1.0 / 7.0};
   c.gbm.assets[2].drift_annual = -0.05;
@@ -1324,6 +1334,9 @@ const std::vector<located_case>& located_cases() {
        "[cascade] max_rounds must be in [1, 1000], got 1001"},
       {"CascadeRoundsNoInteger", base + "[cascade]\nmax_rounds = 2.5\n", "max_rounds",
        "[cascade] max_rounds must be an integer"},
+      {"CascadeNegativeAmplificationPaths", base + "[cascade]\namplification_paths = -5\n",
+       "amplification_paths",
+       "[cascade] amplification_paths must be 0 (every path) or a number of paths, got -5"},
       {"CascadeUnknownKey", base + "[cascade]\nmax_round = 3\n", "max_round",
        "unknown key 'max_round' in [cascade]; did you mean 'max_rounds'?"},
       {"CascadeAmplificationNoBoolean", base + "[cascade]\namplification = \"yes\"\n",

@@ -136,5 +136,41 @@ TEST(FeedbackEngine, CascadesAmplifyTheBookLoss) {
               r.system.totals[total_cascade_steps].mean, 1e-9);
 }
 
+// The counterfactual passes on the first paths only: the table is that of a
+// run of just those paths, and the full run's figures do not depend on them.
+TEST(FeedbackEngine, AmplificationOnTheFirstPathsIsThatOfARunOfThosePaths) {
+  book_run b = cascading_book();
+  b.config.cascade.amplification_paths = 400;
+  const run_result sampled = run_simulation(b.config, b.snap, *make_cpu_backend(0));
+  b.config.cascade.amplification = false;
+  const run_result without = run_simulation(b.config, b.snap, *make_cpu_backend(0));
+  b.config.cascade.amplification = true;
+  b.config.cascade.amplification_paths = 0;
+  b.config.paths = 400;
+  const run_result first = run_simulation(b.config, b.snap, *make_cpu_backend(0));
+  const feedback_result& s = sampled.system.feedback;
+  const feedback_result& f = first.system.feedback;
+  EXPECT_EQ(s.amplification_paths, 400);
+  EXPECT_EQ(f.amplification_paths, 400);
+  ASSERT_EQ(s.amplification_rows.size(), 2u);
+  ASSERT_EQ(f.amplification_rows.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const amplification_row& x = s.amplification_rows[i];
+    const amplification_row& y = f.amplification_rows[i];
+    SCOPED_TRACE(x.figure);
+    EXPECT_EQ(x.full.mean, y.full.mean);
+    EXPECT_EQ(x.full.se, y.full.se);
+    EXPECT_EQ(x.no_permanent.mean, y.no_permanent.mean);
+    EXPECT_EQ(x.perfect_oracle.mean, y.perfect_oracle.mean);
+    EXPECT_EQ(x.permanent_amplification.ratio, y.permanent_amplification.ratio);
+    EXPECT_EQ(x.permanent_amplification.se, y.permanent_amplification.se);
+    EXPECT_EQ(x.oracle_effect.ratio, y.oracle_effect.ratio);
+    EXPECT_EQ(x.oracle_effect.se, y.oracle_effect.se);
+  }
+  expect_same_units(sampled, without);
+  EXPECT_EQ(sampled.system.totals[total_book_loss].mean,
+            without.system.totals[total_book_loss].mean);
+}
+
 }  // namespace
 }  // namespace levrisk

@@ -789,8 +789,11 @@ TEST(Inspect, FeedbackRunPrintsTheEndogenousDrawdownsLargestFirst) {
 
 TEST(Inspect, FeedbackRunPrintsTheAmplificationTable) {
   const std::string text = inspection(test::feedback_run_result(), 0);
-  EXPECT_NE(text.find("\namplification: USD per path on the same paths"), std::string::npos)
-      << text;
+  const std::string same =
+      "\namplification: USD per path on the same " +
+      std::to_string(test::feedback_run_result().system.feedback.amplification_paths) +
+      " paths (the first)";
+  EXPECT_NE(text.find(same), std::string::npos) << text;
   const std::string header = line_starting(text, "figure  ");
   EXPECT_NE(header.find("full ± se  "), std::string::npos) << header;
   EXPECT_NE(header.find("no permanent ± se"), std::string::npos) << header;
@@ -1190,6 +1193,8 @@ TEST(InspectJson, FeedbackWhenTheRunHadIt) {
   EXPECT_EQ(f["permanent_impact_share"], 0.6667);
   EXPECT_EQ(f["max_cascade_rounds"], 4);
   EXPECT_EQ(f["amplification"], true);
+  EXPECT_EQ(f["amplification_paths"],
+            test::feedback_run_result().system.feedback.amplification_paths);
   EXPECT_EQ(f["rounds_histogram"], nlohmann::json({0, 1380, 12, 3, 5}));
   ASSERT_EQ(f["asset_drawdown"].size(), 3u);
   EXPECT_EQ(f["asset_drawdown"][2]["id"], "SOL");

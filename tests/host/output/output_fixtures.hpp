@@ -320,6 +320,7 @@ inline run_result feedback_run_result() {
   f.permanent_impact_share = 0.6667;
   f.max_cascade_rounds = 4;
   f.amplification = true;
+  f.amplification_paths = system_paths - 1;
   f.rounds_histogram = {0, 1380, 12, 3, 5};
   f.asset_drawdown = {make_distribution(1e-8, 4), make_distribution(0.0, 1),
                       make_distribution(1e-7, 4)};
@@ -436,6 +437,7 @@ inline void expect_same_feedback(const feedback_result& a, const feedback_result
   EXPECT_TRUE(same_double(a.permanent_impact_share, b.permanent_impact_share));
   EXPECT_EQ(a.max_cascade_rounds, b.max_cascade_rounds);
   EXPECT_EQ(a.amplification, b.amplification);
+  EXPECT_EQ(a.amplification_paths, b.amplification_paths);
   EXPECT_EQ(a.rounds_histogram, b.rounds_histogram);
   expect_same_distributions(a.asset_drawdown, b.asset_drawdown, "asset_drawdown");
   ASSERT_EQ(a.amplification_rows.size(), b.amplification_rows.size());

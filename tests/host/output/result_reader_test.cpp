@@ -686,6 +686,35 @@ TEST(ResultReader, FeedbackFlagNeitherZeroNorOne) {
             prefix(path) + "attribute 'oracle' of '/system/feedback' is 2, expected 0 or 1");
 }
 
+TEST(ResultReader, AmplificationPathsBeyondTheRun) {
+  scratch_directory dir;
+  const fs::path path = feedback_file(dir);
+  const std::int64_t paths = test::system_paths;  // the system figures' paths
+  edit(path, [&](hid_t file) {
+    H5Adelete_by_name(file, "system/feedback", "amplification_paths", H5P_DEFAULT);
+    const hid_t group = H5Gopen2(file, "system/feedback", H5P_DEFAULT);
+    write_int_attribute(group, "amplification_paths", paths + 1);
+    H5Gclose(group);
+  });
+  EXPECT_EQ(read_error(path), prefix(path) +
+                                  "attribute 'amplification_paths' of "
+                                  "'/system/feedback' is " +
+                                  std::to_string(paths + 1) +
+                                  ", expected a number of paths in [1, " + std::to_string(paths) +
+                                  "]");
+}
+
+// A file written before the passes took a sample of paths ran them on every path.
+TEST(ResultReader, AmplificationWithoutItsPathsRanOnEveryPath) {
+  scratch_directory dir;
+  const fs::path path = feedback_file(dir);
+  edit(path, [](hid_t file) {
+    H5Adelete_by_name(file, "system/feedback", "amplification_paths", H5P_DEFAULT);
+  });
+  const run_result read = read_result_file(path);
+  EXPECT_EQ(read.system.feedback.amplification_paths, test::system_paths);
+}
+
 TEST(ResultReader, AmplificationColumnOfTheWrongLength) {
   scratch_directory dir;
   const fs::path path = feedback_file(dir);

@@ -903,6 +903,7 @@ TEST(ResultWriter, RoundTripOfFeedbackWithoutAmplificationNorOracle) {
   run_result written = test::feedback_run_result();
   written.system.feedback.oracle = false;
   written.system.feedback.amplification = false;
+  written.system.feedback.amplification_paths = 0;
   written.system.feedback.amplification_rows.clear();
   write_result_file(written, dir / "run.h5");
   expect_same_result(written, read_result_file(dir / "run.h5"));
@@ -930,6 +931,8 @@ TEST(ResultWriter, FeedbackLayoutMatchesTheDocumentation) {
   EXPECT_EQ(raw.double_attribute("/system/feedback", "permanent_impact_share"), 0.6667);
   EXPECT_EQ(raw.integer_attribute("/system/feedback", "max_cascade_rounds"), 4);
   EXPECT_EQ(raw.integer_attribute("/system/feedback", "amplification"), 1);
+  EXPECT_EQ(raw.integer_attribute("/system/feedback", "amplification_paths"),
+            written.system.feedback.amplification_paths);
   // Entry r: steps that took r rounds; entry 0 unused.
   EXPECT_EQ(raw.doubles("/system/feedback/rounds_histogram"),
             (std::vector<double>{0, 1380, 12, 3, 5}));

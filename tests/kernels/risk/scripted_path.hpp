@@ -152,6 +152,7 @@ class scripted_path {
     e.permanent_impact_share = permanent_impact_share;
     e.max_cascade_rounds = max_cascade_rounds;
     e.amplification = amplification ? 1 : 0;
+    e.amplification_paths = ~std::uint64_t{0};  // every path
     rounds_histogram_.assign(static_cast<std::size_t>(max_cascade_rounds) + 1, 0ull);
     e.rounds_histogram = rounds_histogram_.data();
     e.money = money_.data();
