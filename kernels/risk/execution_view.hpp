@@ -103,6 +103,10 @@ struct test_margin {
   float moving_usd;
 };
 
+// The test epoch (kernels/risk/test_window.hpp) of a unit never tested, or
+// stale: it is tested at its next round.
+constexpr int stale_epoch = -2147483647 - 1;
+
 // Valid only when `tag` names the pass being run, as perp_unit_state's `path`.
 struct unit_track {
   std::uint64_t tag;
@@ -110,6 +114,7 @@ struct unit_track {
   int due_step;
   unit_outcome outcome;  // its figures on the pass so far
   test_margin margin;    // kept for candidates too, whose tag says so
+  int tested_epoch;      // the epoch of the test that left `margin`
 };
 
 // Per-unit sums over paths: money[(unit * n_unit_money + m) * 2 + {0: sum, 1: squares}].

@@ -211,6 +211,7 @@ LEVRISK_HD inline void screen_candidates(const execution_context& c, bool oracle
     if (tag == c.path || tag == candidate_tag(c.path)) continue;
     if (!box_may_liquidate(health_worst_case(forms, m, low, high))) continue;
     c.tracks[unit].tag = candidate_tag(c.path);
+    c.tracks[unit].tested_epoch = stale_epoch;
     c.lists->candidates[c.lists->n_candidates++] = m;
   }
 }
@@ -267,6 +268,7 @@ LEVRISK_HD inline void sort_watched(const execution_context& c,
     if (t.phase == phase_watching && !is_perp(c.v.execution.units[unit]) &&
         !lending_may_trigger_in_box(c, unit, st)) {
       t.phase = phase_dormant;
+      t.tested_epoch = stale_epoch;  // not tested while dormant
       l.dormant[asleep++] = unit;
       continue;
     }
@@ -344,11 +346,12 @@ LEVRISK_HD inline void screen_block(const execution_context& c, const stored_row
     if (!safe_inside(c.v.execution, m, span) &&
         box_may_liquidate(health_worst_case(c.v.exact.forms, m, low, high))) {
       l.block_candidates[l.n_block_candidates++] = m;
+    } else {
+      c.tracks[c.v.execution.exact_units[m]].tested_epoch = stale_epoch;  // not tested this block
     }
   }
   l.n_candidates = kept;
   sort_watched(c, st);
-  st.window.open_next = true;
 }
 
 // At a block's first step, the block's candidates.
@@ -406,9 +409,10 @@ LEVRISK_HD inline void test_candidates(const execution_context& c, int step,
     const int unit = c.v.execution.exact_units[m];
     unit_track& t = c.tracks[unit];
     if (t.tag == c.path) continue;  // touched
-    if (!may_skip(skips, c.v.execution.liquidating[unit], t.margin)) {
+    if (!may_skip(skips, c.v.execution.liquidating[unit], t.margin, t.tested_epoch)) {
       const unit_test test = health_test_at(c.v.exact.forms, m, st.trigger_growth);
       t.margin = test.margin;
+      t.tested_epoch = skips.epoch;
       if (test.liquidatable) {
         queue_unit(c, unit, step + c.v.execution.keeper_delay_steps);
         continue;
@@ -483,11 +487,12 @@ LEVRISK_HD inline void test_watched(const execution_context& c, int step, const 
     unit_track& t = c.tracks[unit];
     if (t.phase != phase_watching || t.due_step >= step) continue;
     if (t.due_step < skips.changed_from &&
-        may_skip(skips, c.v.execution.liquidating[unit], t.margin)) {
+        may_skip(skips, c.v.execution.liquidating[unit], t.margin, t.tested_epoch)) {
       continue;
     }
     const unit_test test = watched_test(c, unit, st.trigger_growth);
     t.margin = test.margin;
+    t.tested_epoch = skips.epoch;
     if (test.liquidatable) {
       queue_unit(c, unit, step + c.v.execution.keeper_delay_steps);
     }
@@ -682,7 +687,7 @@ LEVRISK_HD inline void begin_pass(const execution_context& c, const stored_rows&
   l.any_queued = false;
   screen_candidates(c, pass.oracle, st);
   st.window.tested_step = 0;
-  st.window.open_next = true;
+  st.window.fresh = true;
 }
 
 // Units still waiting for their keeper at the horizon are pending; every

@@ -7,13 +7,20 @@
 //     direction that can liquidate it (kernels/risk/trigger_moves.hpp), or
 //   * its margin then exceeds width x the sum of its price-dependent terms'
 //     magnitudes, where width is the relative width of the window of trigger
-//     prices the rounds have tested since the window opened (every asset's
+//     prices the rounds have tested since the unit's test (every asset's
 //     highest over lowest, less 1).
 // The second holds because a term c g moves by at most |c| (high - low) <=
 // |c| g width inside the window; the margin is taken less a relative margin for
-// the rounding of both tests (screen_relative_margin, as the screens). A
-// window opens, and every unit is tested, when units joined the lists (a new
-// block of steps or a screen), and when it grows wider than test_window_limit.
+// the rounding of both tests (screen_relative_margin, as the screens).
+//
+// Windows are kept by epoch: a new one opens when the current one grows wider
+// than test_window_limit, and the last test_window_epochs stay open, each
+// widening with every round's prices. A unit records the epoch of its test and
+// is held to that epoch's width, so a wide move retests only the units whose
+// margins it could cross, and a unit tested in an epoch no longer kept is
+// tested again. A unit that leaves the lists a round tests (a candidate its
+// block's box clears, a watched account going dormant) is marked stale and is
+// tested when it comes back: the first rule needs it evaluated every round.
 
 #include <cmath>
 #include <cstdint>
@@ -25,9 +32,11 @@
 
 namespace levrisk {
 
-// Past this relative width, retesting every unit costs less than testing the
-// many whose margins the window no longer covers.
+// Past this relative width a new epoch opens: units tested from then on are
+// held to a narrow window again.
 constexpr double test_window_limit = 0.02;
+// Epochs kept open: a unit tested before the oldest is tested again.
+constexpr int test_window_epochs = 4;
 
 // A test's answer and the margin it leaves (unit_track::margin).
 struct unit_test {
@@ -66,65 +75,89 @@ LEVRISK_HD inline unit_test health_test_at(const health_forms_view& forms, int u
 
 template <int MaxAssets>
 struct test_window {
-  float low[MaxAssets];  // the trigger prices tested since the window opened
-  float high[MaxAssets];
+  float low[test_window_epochs][MaxAssets];  // the trigger prices tested in each open epoch
+  float high[test_window_epochs][MaxAssets];
   float tested[MaxAssets];  // those of the last round's tests
   int tested_step;          // that round's step
-  bool open_next;           // units joined the lists: test every one next round
+  int epoch;   // the current epoch; epochs epoch - test_window_epochs + 1 .. epoch are open
+  bool fresh;  // the pass has tested nothing yet
 };
 
-// What the round may skip, unless it tests `every` unit: units unchanged
-// since the step `changed_from` (executions and auto-deleveraging mark a unit
-// with their step) whose liquidating moves are not in `moved`, or whose margin
-// share exceeds `width`.
+// What the round may skip: units unchanged since the step `changed_from`
+// (executions and auto-deleveraging mark a unit with their step), tested in an
+// open epoch, whose liquidating moves are not in `moved`, or whose margin
+// share exceeds the width of their epoch's window.
 struct round_skips {
-  bool every;
   price_moves moved;
   int changed_from;
-  float width;
+  int epoch;                        // the current one: units tested this round record it
+  float width[test_window_epochs];  // by epoch modulo test_window_epochs
 };
 
 template <int MaxAssets>
-LEVRISK_HD inline void open_window(test_window<MaxAssets>& w, const float* growth, int n_assets) {
-  for (int k = 0; k < n_assets; ++k) w.low[k] = w.high[k] = w.tested[k] = growth[k];
-  w.open_next = false;
+LEVRISK_HD inline void open_epoch(test_window<MaxAssets>& w, const float* growth, int n_assets) {
+  const int slot = w.epoch % test_window_epochs;
+  for (int k = 0; k < n_assets; ++k) w.low[slot][k] = w.high[slot][k] = growth[k];
 }
 
-// The round's skips at the trigger prices `growth`, which join the window.
+// The relative width of an epoch's window: every asset's highest over lowest, less 1.
+template <int MaxAssets>
+LEVRISK_HD inline double epoch_width(const test_window<MaxAssets>& w, int slot, int n_assets) {
+  double width = 0.0;
+  for (int k = 0; k < n_assets; ++k) {
+    const double asset_width =
+        (static_cast<double>(w.high[slot][k]) - w.low[slot][k]) / w.low[slot][k];
+    width = asset_width > width ? asset_width : width;
+  }
+  return width;
+}
+
+// The round's skips at the trigger prices `growth`, which join every open
+// epoch's window; past test_window_limit a new epoch opens at them.
 template <int MaxAssets>
 LEVRISK_HD inline round_skips begin_tests(test_window<MaxAssets>& w, const float* growth,
                                           int n_assets, int step) {
-  round_skips r{false, price_moves{0u, 0u}, w.tested_step, 0.0f};
-  double width = 0.0;
-  for (int k = 0; k < n_assets && !w.open_next; ++k) {
-    const float g = growth[k];
-    if (!(g >= w.tested[k])) r.moved.falls |= asset_bit(k);  // NaN either way
-    if (!(g <= w.tested[k])) r.moved.rises |= asset_bit(k);
-    const float low = g < w.low[k] ? g : w.low[k];
-    const float high = g > w.high[k] ? g : w.high[k];
-    const double asset_width = (static_cast<double>(high) - low) / low;
-    width = asset_width > width ? asset_width : width;
-  }
-  w.tested_step = step;
-  if (w.open_next || !(width <= test_window_limit)) {
-    open_window(w, growth, n_assets);
-    return round_skips{true, every_move(), step, HUGE_VALF};
+  round_skips r{price_moves{0u, 0u}, w.tested_step, 0, {}};
+  if (w.fresh) {  // every unit is stale: nothing moved
+    w.epoch = 0;
+    open_epoch(w, growth, n_assets);
+    for (int k = 0; k < n_assets; ++k) w.tested[k] = growth[k];
+    w.fresh = false;
   }
   for (int k = 0; k < n_assets; ++k) {
     const float g = growth[k];
-    w.low[k] = g < w.low[k] ? g : w.low[k];
-    w.high[k] = g > w.high[k] ? g : w.high[k];
+    if (!(g >= w.tested[k])) r.moved.falls |= asset_bit(k);  // NaN either way
+    if (!(g <= w.tested[k])) r.moved.rises |= asset_bit(k);
     w.tested[k] = g;
   }
-  r.width = static_cast<float>(width);
+  const int open = w.epoch + 1 < test_window_epochs ? w.epoch + 1 : test_window_epochs;
+  for (int e = 0; e < open; ++e) {
+    const int slot = (w.epoch - e) % test_window_epochs;
+    for (int k = 0; k < n_assets; ++k) {
+      const float g = growth[k];
+      w.low[slot][k] = g < w.low[slot][k] ? g : w.low[slot][k];
+      w.high[slot][k] = g > w.high[slot][k] ? g : w.high[slot][k];
+    }
+  }
+  if (!(epoch_width(w, w.epoch % test_window_epochs, n_assets) <= test_window_limit)) {
+    ++w.epoch;
+    open_epoch(w, growth, n_assets);
+  }
+  for (int slot = 0; slot < test_window_epochs; ++slot) {
+    // NaN prices give a NaN width, which skips nothing.
+    r.width[slot] = static_cast<float>(epoch_width(w, slot, n_assets));
+  }
+  w.tested_step = step;
+  r.epoch = w.epoch;
   return r;
 }
 
-// Whether a unit unchanged since its last test may go untested.
+// Whether a unit unchanged since its last test, in epoch `tested_epoch`, may go untested.
 LEVRISK_HD LEVRISK_FORCEINLINE bool may_skip(const round_skips& r, const price_moves& liquidating,
-                                             const test_margin& margin) {
-  return !r.every &&
-         (!may_liquidate(liquidating, r.moved) || margin.spare_usd > r.width * margin.moving_usd);
+                                             const test_margin& margin, int tested_epoch) {
+  if (tested_epoch <= r.epoch - test_window_epochs) return false;  // stale, or its epoch closed
+  return !may_liquidate(liquidating, r.moved) ||
+         margin.spare_usd > r.width[tested_epoch % test_window_epochs] * margin.moving_usd;
 }
 
 }  // namespace levrisk
