@@ -119,8 +119,9 @@ LEVRISK_HD inline round_skips begin_tests(test_window<MaxAssets>& w, const float
                                           int n_assets, int step) {
   round_skips r{price_moves{0u, 0u}, w.tested_step, 0, {}};
   if (w.fresh) {  // every unit is stale: nothing moved
+    // Every slot at these prices, so that no width is read from an unset window.
+    for (w.epoch = test_window_epochs - 1; w.epoch >= 0; --w.epoch) open_epoch(w, growth, n_assets);
     w.epoch = 0;
-    open_epoch(w, growth, n_assets);
     for (int k = 0; k < n_assets; ++k) w.tested[k] = growth[k];
     w.fresh = false;
   }
