@@ -175,7 +175,7 @@ struct feedback_result {
   bool oracle = false;
   double permanent_impact_share = 0.0;
   int max_cascade_rounds = 0;
-  bool amplification = false;  // the counterfactual passes ran ...
+  bool amplification = false;            // the counterfactual passes ran ...
   std::int64_t amplification_paths = 0;  // ... on paths [0, this), the table's sample
   // Steps (all paths) by the rounds they took: [r] for r = 1..max_cascade_rounds.
   std::vector<std::int64_t> rounds_histogram;
