@@ -98,7 +98,7 @@ class execution_storage {
     v.keeper_delay_steps = plan_.keeper_delay_steps;
     v.max_calls_per_step = plan_.max_calls_per_step;
     v.oracle = oracle_view{plan_.oracle.enabled ? 1 : 0, Memory::raw(oracle_rules_),
-                           Memory::raw(oracle_feeds_), seed_};
+                           Memory::raw(oracle_feeds_), seed_, plan_.oracle.n_groups};
     v.permanent_impact_share = plan_.cascade.permanent_impact_share;
     v.max_cascade_rounds = plan_.cascade.max_rounds;
     v.amplification = plan_.cascade.amplification ? 1 : 0;

@@ -49,6 +49,7 @@ class ladder_storage {
       factor_view view{};
       view.numerator_asset = plan.factors[f].numerator_asset;
       view.denominator_asset = plan.factors[f].denominator_asset;
+      view.oracle_group = plan.factors[f].oracle_group;
       view.falling = ladder_at(2 * static_cast<std::int64_t>(f));
       view.rising = ladder_at(2 * static_cast<std::int64_t>(f) + 1);
       view.min_histogram = Memory::raw(min_histogram_) + f * plan.histogram_bins;

@@ -41,9 +41,23 @@ struct oracle_asset_config {
   double latency_seconds = 0.0;       // an update carries the reading from this long ago, >= 0
   // Absent: the market price itself; else 1 to max_oracle_feeds feeds.
   std::optional<std::vector<oracle_feed_config>> feeds;
-  // "FILE:LINE" of its table ([oracle] or [oracle.assets.ID]), for the errors
-  // that need the snapshot or the steps; empty when built in code.
+  // "FILE:LINE" of `table`, for the errors that need the snapshot or the steps;
+  // empty when built in code.
   std::string where;
+  // The most specific table that set it: the last the file has of [oracle],
+  // [oracle.assets.X], [oracle.venues.V], [oracle.venues.V.assets.X], the
+  // order they are laid in; empty when built in code.
+  std::string table;
+};
+
+// [oracle.venues.ID]: a venue that reads an oracle of its own (its own state and feeds' errors).
+struct oracle_venue_config {
+  // [oracle] with [oracle.venues.ID] laid over: its rule for an asset no table names.
+  oracle_asset_config defaults;
+  // Per asset named by [oracle.assets.X] or [oracle.venues.ID.assets.X]: the four tables laid
+  // over in order.
+  std::map<std::string, oracle_asset_config> assets;
+  std::string where;  // "FILE:LINE" of [oracle.venues.ID]
 };
 
 // [oracle]: whether the protocols act on an oracle price rather than the market's.
@@ -52,6 +66,8 @@ struct oracle_config {
   oracle_asset_config defaults;
   // [oracle.assets.ID]: the defaults with this table's keys laid over them.
   std::map<std::string, oracle_asset_config> assets;
+  // [oracle.venues.ID]: venues that read an oracle of their own.
+  std::map<std::string, oracle_venue_config> venues;
 };
 
 // [cascade]: liquidations feeding back into the price that triggers them.

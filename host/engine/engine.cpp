@@ -58,7 +58,8 @@ risk_plan_settings plan_settings(const run_config& config) {
                             config.hf_sample_paths,
                             config.hf_sample_max_unit_steps,
                             histogram_bins,
-                            histogram_width};
+                            histogram_width,
+                            own_oracle_venues(config)};
 }
 
 execution_settings execution_settings_of(const run_config& config) {
@@ -73,13 +74,14 @@ execution_settings execution_settings_of(const run_config& config) {
 // The oracle and the cascade rules (kernels/risk/feedback_execution.hpp). Both
 // act on executed liquidations, so either needs the execution stage.
 void set_feedback(const run_config& config, const snapshot& snap, execution_plan& plan) {
-  set_oracle(config, snap, plan.oracle);
+  set_oracle(config, snap, plan);
   // An asset the model holds fixed keeps its peg for the protocols too: the
-  // lending triggers fold it in at its snapshot price, so its oracle must agree.
-  for (std::size_t k = 0; k < plan.oracle.rules.size() && k < plan.asset_moves.size(); ++k) {
-    if (plan.asset_moves[k] != 0) continue;
-    plan.oracle.rules[k].n_feeds = 0;
-    plan.oracle.rules[k].initial_growth = 1.0f;
+  // lending triggers fold it in at its snapshot price, so every oracle must agree.
+  const std::size_t n_assets = plan.asset_moves.size();
+  for (std::size_t r = 0; n_assets > 0 && r < plan.oracle.rules.size(); ++r) {
+    if (plan.asset_moves[r % n_assets] != 0) continue;
+    plan.oracle.rules[r].n_feeds = 0;
+    plan.oracle.rules[r].initial_growth = 1.0f;
   }
   const std::int64_t amplification_paths =
       config.cascade.amplification_paths == 0

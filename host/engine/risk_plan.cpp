@@ -202,24 +202,29 @@ struct ladder_entry {
   int unit;
 };
 
-// The factors of the plan (one per asset pair, at most max_factors) and their
-// ladders while units are being routed.
+// A factor: an asset pair, and the oracle group whose units its ladders hold.
+using factor_key = std::pair<std::pair<int, int>, int>;
+
+// The factors of the plan (one per asset pair and oracle group, at most
+// max_factors) and their ladders while units are being routed.
 class factor_ladders {
  public:
   explicit factor_ladders(simulation_plan& sim) : sim_(sim) {}
 
-  // The pair has a factor, or there is room for one more.
-  bool available(const std::pair<int, int>& pair) const {
-    return pair.first >= 0 && (factor_of_pair_.count(pair) > 0 ||
-                               static_cast<int>(factor_of_pair_.size()) < max_factors);
+  // The pair has a factor for the group, or there is room for one more.
+  bool available(const std::pair<int, int>& pair, int oracle_group) const {
+    return pair.first >= 0 && (factor_of_key_.count({pair, oracle_group}) > 0 ||
+                               static_cast<int>(factor_of_key_.size()) < max_factors);
   }
 
-  // The pair's factor, added to the plan the first time a unit asks for it.
-  int factor(const std::pair<int, int>& pair) {
-    auto found = factor_of_pair_.find(pair);
-    if (found == factor_of_pair_.end()) {
-      found = factor_of_pair_.emplace(pair, static_cast<int>(sim_.ladders.factors.size())).first;
-      sim_.ladders.factors.push_back(factor_spec{pair.first, pair.second, {}, {}, {}, {}});
+  // The factor, added to the plan the first time a unit asks for it.
+  int factor(const std::pair<int, int>& pair, int oracle_group) {
+    const factor_key key{pair, oracle_group};
+    auto found = factor_of_key_.find(key);
+    if (found == factor_of_key_.end()) {
+      found = factor_of_key_.emplace(key, static_cast<int>(sim_.ladders.factors.size())).first;
+      sim_.ladders.factors.push_back(
+          factor_spec{pair.first, pair.second, {}, {}, {}, {}, oracle_group});
       falling_.emplace_back();
       rising_.emplace_back();
     }
@@ -261,15 +266,16 @@ class factor_ladders {
   }
 
   simulation_plan& sim_;
-  std::map<std::pair<int, int>, int> factor_of_pair_;
+  std::map<factor_key, int> factor_of_key_;
   std::vector<std::vector<ladder_entry>> falling_, rising_;
 };
 
 // A unit whose health factor moves with one factor: constant when the factor
 // cannot bring HF across 1 (or always has), else on the factor's ladder.
-void route_factor_unit(const snapshot& snap, const std::pair<int, int>& pair, int index,
-                       planned_unit& unit, factor_ladders& ladders) {
-  unit.factor = ladders.factor(pair);  // its histograms give the HF minimum, whatever the route
+void route_factor_unit(const snapshot& snap, const std::pair<int, int>& pair, int oracle_group,
+                       int index, planned_unit& unit, factor_ladders& ladders) {
+  // Its histograms give the HF minimum, whatever the route.
+  unit.factor = ladders.factor(pair, oracle_group);
   // Liquidated when a + b r < c + d r, i.e. alpha r < beta.
   const double alpha = unit.b - unit.d;
   const double beta = unit.c - unit.a;
@@ -352,8 +358,8 @@ health_form normalised(health_form form, int exponent) {
 // Its ladder coefficients and exact terms are those of the normalised form (in units of
 // 2^e USD); its liquidation price and initial health factor do not depend on the scale.
 planned_unit plan_unit(const snapshot& snap, const health_form& usd_form, const std::string& name,
-                       const std::vector<bool>& constant_asset, int index, factor_ladders& ladders,
-                       simulation_plan& sim) {
+                       const std::vector<bool>& constant_asset, int index, int oracle_group,
+                       factor_ladders& ladders, simulation_plan& sim) {
   const health_form form = normalised(usd_form, scale_exponent(usd_form, name));
   planned_unit unit{};
   unit.health_factor_initial = health_at_spot(form);
@@ -373,8 +379,8 @@ planned_unit plan_unit(const snapshot& snap, const health_form& usd_form, const 
     return unit;
   }
   const std::pair<int, int> pair = single_factor(form, folded, unit);
-  if (ladders.available(pair)) {
-    route_factor_unit(snap, pair, index, unit, ladders);
+  if (ladders.available(pair, oracle_group)) {
+    route_factor_unit(snap, pair, oracle_group, index, unit, ladders);
   } else {
     add_exact_unit(form, folded, unit, sim);
   }
@@ -400,6 +406,13 @@ std::int64_t hf_sample_paths(const simulation_plan& sim, const risk_plan_setting
                               : static_cast<double>(settings.paths);
   return std::min({settings.hf_sample_paths, settings.paths,
                    static_cast<std::int64_t>(std::min({affordable, storable, 9.0e18}))});
+}
+
+// The oracle group of a unit of venue `venue`: 0 unless the venue reads its own.
+int oracle_group_of(const risk_plan_settings& settings, const std::string& venue) {
+  const std::vector<std::string>& own = settings.own_oracle_venues;
+  const auto found = std::find(own.begin(), own.end(), venue);
+  return found == own.end() ? 0 : static_cast<int>(found - own.begin()) + 1;
 }
 
 }  // namespace
@@ -443,7 +456,8 @@ risk_plan build_risk_plan(const snapshot& snap, const std::vector<bool>& constan
   plan.units.reserve(forms.size());
   for (std::size_t u = 0; u < forms.size(); ++u) {
     planned_unit unit = plan_unit(snap, forms[u], unit_name(snap, kinds[u], ids[u]), constant_asset,
-                                  static_cast<int>(plan.units.size()), ladders, sim);
+                                  static_cast<int>(plan.units.size()),
+                                  oracle_group_of(settings, venues[u]), ladders, sim);
     unit.id = std::move(ids[u]);
     unit.kind = kinds[u];
     unit.venue = std::move(venues[u]);

@@ -69,6 +69,10 @@ struct risk_plan_settings {
                                     // below this
   int histogram_bins;
   double histogram_width;
+  // The venues that read an oracle of their own, in the order of their oracle
+  // groups (host/engine/oracle_setup.hpp): a factor's ladder holds the units of
+  // one group, so that the step-synchronous stage walks it on that group's prices.
+  std::vector<std::string> own_oracle_venues = {};
 };
 
 // Health forms of every unit, in output order: lending accounts, isolated perp

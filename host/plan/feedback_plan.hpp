@@ -13,8 +13,12 @@
 namespace levrisk {
 
 struct oracle_plan {
-  bool enabled = false;            // false: the protocols act on the market price
-  std::vector<oracle_rule> rules;  // per asset, in the snapshot's order
+  bool enabled = false;  // false: the protocols act on the market price
+  // Group 0 the default oracle, then one per venue that reads its own
+  // (venue_rules::oracle_group), at most max_oracle_groups.
+  int n_groups = 1;
+  // Per group, per asset in the snapshot's order (oracle_view::rules).
+  std::vector<oracle_rule> rules;
   std::vector<oracle_feed> feeds;  // oracle_rule::first_feed indexes here
 };
 

@@ -24,6 +24,7 @@ struct factor_spec {
   std::vector<float> rising_threshold_negated;  // descending negated log levels
   std::vector<int> falling_unit;                // the risk unit at each position
   std::vector<int> rising_unit;
+  int oracle_group = 0;  // its units' (factor_view::oracle_group)
 };
 
 // Units routed to ladders (kernels/risk/factor_ladders.hpp), by factor.

@@ -119,6 +119,18 @@ struct snapshot_provenance {
   std::string sha256;  // lower-case hex over the files read, in the documented order
 };
 
+// A venue's own oracle at the snapshot (venue_oracles.csv): read where the run
+// gives that venue an oracle of its own ([oracle.venues.ID]); other venues read
+// the default oracle, whose price and age are assets.csv's.
+struct venue_oracle {
+  bool perp;        // the venue is a perp exchange (index into perp_venues), else lending
+  int venue_index;  // into lending_venues or perp_venues
+  int asset_index;
+  double oracle_price_usd;
+  double oracle_age_seconds;
+  std::string where;  // "FILE:LINE" of its row, for the errors that need the run's configuration
+};
+
 struct snapshot {
   std::string source;  // directory it was loaded from, for messages and metadata
   snapshot_provenance provenance;
@@ -131,6 +143,7 @@ struct snapshot {
   std::vector<perp_market> perp_markets;
   std::vector<perp_account> perp_accounts;
   std::vector<perp_position> perp_positions;
+  std::vector<venue_oracle> venue_oracles;  // in file order
   // What loading tolerated and a user should know (ignored columns), one line
   // each, "<file>:<line>: ..."; the CLI prints them.
   std::vector<std::string> notices;

@@ -38,6 +38,8 @@ struct venue_rules {
   int perp;               // 0: lending protocol, 1: perp exchange
   lending_rules lending;  // lending protocols only
   double fund_usd;        // the reserve, or the insurance fund, at the snapshot
+  // The oracle its protocol acts on (oracle_view): 0 the default, else its own.
+  int oracle_group = 0;
 };
 
 LEVRISK_HD LEVRISK_FORCEINLINE bool is_perp(const execution_unit& u) {

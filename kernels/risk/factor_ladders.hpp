@@ -19,6 +19,9 @@ constexpr int max_factors = 64;
 struct factor_view {
   int numerator_asset;
   int denominator_asset;
+  // The oracle whose prices trigger its units where liquidations feed back
+  // (kernels/risk/feedback_execution.hpp): a factor's units share one.
+  int oracle_group;
   ladder_view falling;     // liquidated when y falls below the threshold
   ladder_view rising;      // liquidated when y rises above it (thresholds negated)
   tally_t* min_histogram;  // bins of -min_t y(t) over [0, bins / inverse_width)

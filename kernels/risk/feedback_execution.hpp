@@ -6,9 +6,10 @@
 //
 // A pass over a path walks its steps in order. At each step the market row is
 // the stored (exogenous) one times each asset's impact multiplier, and the
-// oracle runs its push rules on the market so far. Then, in rounds until one
-// executes nothing (at most max_cascade_rounds):
-//   * units newly liquidatable at the trigger prices (the oracle's, else the
+// oracle runs its push rules on the market so far (each oracle group its own:
+// a venue may read an oracle of its own, and its units trigger on it). Then, in
+// rounds until one executes nothing (at most max_cascade_rounds):
+//   * units newly liquidatable at the trigger prices (their oracle's, else the
 //     market's) are found: the ladders walked on the trigger prices' factors,
 //     the multi-asset candidates tested, the watched units tested; each sends a
 //     keeper, due a keeper delay later;
@@ -90,20 +91,25 @@ struct feedback_state {
   float box_high[MaxAssets];
   float block_low[MaxAssets];  // the same for the current block of steps
   float block_high[MaxAssets];
-  float noise_low[MaxAssets];  // the oracle's largest feed error, as factors
-  float noise_high[MaxAssets];
-  int oracle_lookback;            // steps before a block whose market its oracle can read
+  // Each oracle's largest feed error, as factors.
+  float noise_low[max_oracle_groups][MaxAssets];
+  float noise_high[max_oracle_groups][MaxAssets];
+  int oracle_lookback;            // steps before a block whose market an oracle can read
   int block_end;                  // the current block's last step
   double sold_before[MaxAssets];  // the account's sales when the round began
   double bought_before[MaxAssets];
-  oracle_state<MaxAssets> oracle;
+  // The pass's oracle groups: the run's with an oracle, else 1 (every unit on
+  // the market row); a unit's is its venue's (trigger_group).
+  int n_groups;
+  oracle_state<MaxAssets> oracle[max_oracle_groups];
   factor_walk walk[max_factors];
   float* market_x;  // the market rows c.rows reads, written step by step
   float* market_growth;
-  const float* trigger_x;  // this round's trigger prices: the oracle's or the market row
-  const float* trigger_growth;
-  test_window<MaxAssets> window;  // which units a round tests again
-  int cascade_steps;              // steps with more than one round
+  // This round's trigger prices per group: its oracle's, or the market row.
+  const float* trigger_x[max_oracle_groups];
+  const float* trigger_growth[max_oracle_groups];
+  test_window<MaxAssets> window[max_oracle_groups];  // which units a round tests again
+  int cascade_steps;                                 // steps with more than one round
   int unconverged_steps;
   int max_rounds;
 };
@@ -129,8 +135,50 @@ LEVRISK_HD inline void write_market_row(const execution_context& c, const stored
 template <int MaxAssets>
 LEVRISK_HD inline void point_triggers(const execution_context& c, int step, bool oracle,
                                       feedback_state<MaxAssets>& st) {
-  st.trigger_x = oracle ? st.oracle.x : c.rows.x_at(step);
-  st.trigger_growth = oracle ? st.oracle.growth : c.rows.growth_at(step);
+  for (int g = 0; g < st.n_groups; ++g) {
+    st.trigger_x[g] = oracle ? st.oracle[g].x : c.rows.x_at(step);
+    st.trigger_growth[g] = oracle ? st.oracle[g].growth : c.rows.growth_at(step);
+  }
+}
+
+// The oracle group whose prices trigger `unit` on this pass: its venue's.
+template <int MaxAssets>
+LEVRISK_HD LEVRISK_FORCEINLINE int trigger_group(const execution_context& c, int unit,
+                                                 const feedback_state<MaxAssets>& st) {
+  if (st.n_groups == 1) return 0;
+  const execution_view& e = c.v.execution;
+  return e.venues[venue_number(e, e.units[unit])].oracle_group;
+}
+
+// Every oracle's push rules at `step`; true when one published.
+template <int MaxAssets>
+LEVRISK_HD inline bool oracles_step(const execution_context& c, std::uint64_t path, int step,
+                                    feedback_state<MaxAssets>& st) {
+  const market_rows market{c.rows.x, c.rows.growth, c.rows.n_assets};
+  bool published = false;
+  for (int g = 0; g < st.n_groups; ++g) {
+    published = oracle_step(c.v.execution.oracle, market, path, g, step, st.oracle[g]) || published;
+  }
+  return published;
+}
+
+// Asset k's box [low, high] of market prices widened to what every oracle may
+// publish from it: its price now (or at the snapshot) and its feeds' largest errors.
+template <int MaxAssets>
+LEVRISK_HD inline void widen_to_oracles(const execution_context& c,
+                                        const feedback_state<MaxAssets>& st, bool at_snapshot,
+                                        int k, float& low, float& high) {
+  const float market_low = low;
+  const float market_high = high;
+  for (int g = 0; g < st.n_groups; ++g) {
+    const float published =
+        at_snapshot ? group_rules(c.v.execution.oracle, g, c.rows.n_assets)[k].initial_growth
+                    : st.oracle[g].growth[k];
+    const float g_low = (market_low < published ? market_low : published) * st.noise_low[g][k];
+    const float g_high = (market_high > published ? market_high : published) * st.noise_high[g][k];
+    low = g == 0 || g_low < low ? g_low : low;
+    high = g == 0 || g_high > high ? g_high : high;
+  }
 }
 
 // The round's net sales per asset move the multipliers; true when one moved.
@@ -185,9 +233,9 @@ LEVRISK_HD LEVRISK_FORCEINLINE bool safe_inside(const execution_view& e, int m,
 }
 
 // The multi-asset units not yet candidates whose worst case over the box of
-// the prices the protocol may see can liquidate: the stored box times the
-// multipliers' screened range, with the oracle's snapshot price and its feeds'
-// largest errors.
+// the prices the protocols may see can liquidate: the stored box times the
+// multipliers' screened range, with the oracles' snapshot prices and their
+// feeds' largest errors.
 template <int MaxAssets>
 LEVRISK_HD inline void screen_candidates(const execution_context& c, bool oracle,
                                          feedback_state<MaxAssets>& st) {
@@ -197,10 +245,7 @@ LEVRISK_HD inline void screen_candidates(const execution_context& c, bool oracle
   for (int k = 0; k < c.rows.n_assets; ++k) {
     low[k] = st.stored_low[k] * static_cast<float>(st.screen_low[k]);
     high[k] = st.stored_high[k] * static_cast<float>(st.screen_high[k]);
-    if (!oracle) continue;
-    const float initial = e.oracle.rules[k].initial_growth;
-    low[k] = (low[k] < initial ? low[k] : initial) * st.noise_low[k];
-    high[k] = (high[k] > initial ? high[k] : initial) * st.noise_high[k];
+    if (oracle) widen_to_oracles(c, st, true, k, low[k], high[k]);
   }
   const box_span span = span_of(e, c.rows.n_assets, low, high);
   const health_forms_view& forms = c.v.exact.forms;
@@ -301,8 +346,8 @@ LEVRISK_HD inline void rescreen_if_moved(const execution_context& c, const store
 
 // The candidates the box of trigger prices over steps [from, block_end] cannot
 // clear: the stored prices of those steps (and of the steps an oracle reads)
-// times the multipliers' screened range; with an oracle, its current price
-// and its feeds' largest errors too.
+// times the multipliers' screened range; with oracles, their current prices
+// and their feeds' largest errors too.
 // The box of trigger prices over steps [from, block_end] (screen_block).
 template <int MaxAssets>
 LEVRISK_HD inline void block_box(const execution_context& c, const stored_rows& stored, int from,
@@ -322,10 +367,7 @@ LEVRISK_HD inline void block_box(const execution_context& c, const stored_rows& 
   for (int k = 0; k < n; ++k) {
     low[k] *= static_cast<float>(st.screen_low[k]);
     high[k] *= static_cast<float>(st.screen_high[k]);
-    if (!oracle) continue;
-    const float published = st.oracle.growth[k];
-    low[k] = (low[k] < published ? low[k] : published) * st.noise_low[k];
-    high[k] = (high[k] > published ? high[k] : published) * st.noise_high[k];
+    if (oracle) widen_to_oracles(c, st, false, k, low[k], high[k]);
   }
 }
 
@@ -378,8 +420,9 @@ LEVRISK_HD inline void walk_ladders(const execution_context& c, int step,
   for (int f = 0; f < c.v.ladders.n_factors; ++f) {
     const factor_view& factor = c.v.ladders.factors[f];
     factor_walk& w = st.walk[f];
-    const float y = st.trigger_x[factor.numerator_asset] -
-                    (factor.denominator_asset >= 0 ? st.trigger_x[factor.denominator_asset] : 0.0f);
+    const float* x = st.trigger_x[st.n_groups > 1 ? factor.oracle_group : 0];
+    const float y = x[factor.numerator_asset] -
+                    (factor.denominator_asset >= 0 ? x[factor.denominator_asset] : 0.0f);
     if (y < w.y_min) {
       w.y_min = y;
       const int now = ladder_crossed_count(factor.falling, w.falling, y);
@@ -400,7 +443,7 @@ LEVRISK_HD inline void walk_ladders(const execution_context& c, int step,
 // never change, so the round's skips (kernels/risk/test_window.hpp) apply to all.
 template <int MaxAssets>
 LEVRISK_HD inline void test_candidates(const execution_context& c, int step,
-                                       const round_skips& skips,
+                                       const round_skips* skips,
                                        const feedback_state<MaxAssets>& st) {
   unit_lists& l = *c.lists;
   int kept = 0;
@@ -409,10 +452,11 @@ LEVRISK_HD inline void test_candidates(const execution_context& c, int step,
     const int unit = c.v.execution.exact_units[m];
     unit_track& t = c.tracks[unit];
     if (t.tag == c.path) continue;  // touched
-    if (!may_skip(skips, c.v.execution.liquidating[unit], t.margin, t.tested_epoch)) {
-      const unit_test test = health_test_at(c.v.exact.forms, m, st.trigger_growth);
+    const int g = trigger_group(c, unit, st);
+    if (!may_skip(skips[g], c.v.execution.liquidating[unit], t.margin, t.tested_epoch)) {
+      const unit_test test = health_test_at(c.v.exact.forms, m, st.trigger_growth[g]);
       t.margin = test.margin;
-      t.tested_epoch = skips.epoch;
+      t.tested_epoch = skips[g].epoch;
       if (test.liquidatable) {
         queue_unit(c, unit, step + c.v.execution.keeper_delay_steps);
         continue;
@@ -479,20 +523,21 @@ LEVRISK_HD inline unit_test watched_test(const execution_context& c, int unit,
 // executed at this step wait for the next one; those unchanged since the
 // round's skips began may be skipped (kernels/risk/test_window.hpp).
 template <int MaxAssets>
-LEVRISK_HD inline void test_watched(const execution_context& c, int step, const round_skips& skips,
+LEVRISK_HD inline void test_watched(const execution_context& c, int step, const round_skips* skips,
                                     const feedback_state<MaxAssets>& st) {
   const unit_lists& l = *c.lists;
   for (int i = 0; i < l.n_active; ++i) {
     const int unit = l.active[i];
     unit_track& t = c.tracks[unit];
     if (t.phase != phase_watching || t.due_step >= step) continue;
-    if (t.due_step < skips.changed_from &&
-        may_skip(skips, c.v.execution.liquidating[unit], t.margin, t.tested_epoch)) {
+    const int g = trigger_group(c, unit, st);
+    if (t.due_step < skips[g].changed_from &&
+        may_skip(skips[g], c.v.execution.liquidating[unit], t.margin, t.tested_epoch)) {
       continue;
     }
-    const unit_test test = watched_test(c, unit, st.trigger_growth);
+    const unit_test test = watched_test(c, unit, st.trigger_growth[g]);
     t.margin = test.margin;
-    t.tested_epoch = skips.epoch;
+    t.tested_epoch = skips[g].epoch;
     if (test.liquidatable) {
       queue_unit(c, unit, step + c.v.execution.keeper_delay_steps);
     }
@@ -517,7 +562,8 @@ LEVRISK_HD inline void execute_lending_at(const execution_context& c, int unit, 
     b.collateral[i] = first ? legs[i].collateral_usd : balance[2 * static_cast<std::ptrdiff_t>(i)];
     b.debt[i] = first ? legs[i].debt_usd : balance[2 * static_cast<std::ptrdiff_t>(i) + 1];
   }
-  lending_calls_at(c, u, step, e.keeper_delay_steps == 0, st.trigger_growth, b, t.outcome, acc);
+  lending_calls_at(c, u, step, e.keeper_delay_steps == 0,
+                   st.trigger_growth[trigger_group(c, unit, st)], b, t.outcome, acc);
   for (int i = 0; i < u.n_legs; ++i) {
     balance[2 * static_cast<std::ptrdiff_t>(i)] = b.collateral[i];
     balance[2 * static_cast<std::ptrdiff_t>(i) + 1] = b.debt[i];
@@ -534,7 +580,8 @@ LEVRISK_HD inline void execute_perp_at(const execution_context& c, int unit, int
   const perp_unit_view p = perp_view_of(c, unit);
   unit_track& t = c.tracks[unit];
   t.due_step = step;
-  if (e.keeper_delay_steps != 0 && !perp_liquidatable(health_of(p, st.trigger_growth))) {
+  if (e.keeper_delay_steps != 0 &&
+      !perp_liquidatable(health_of(p, st.trigger_growth[trigger_group(c, unit, st)]))) {
     t.phase = phase_watching;
     return;
   }
@@ -594,9 +641,8 @@ LEVRISK_HD inline void feedback_step(const execution_context& c, const stored_ro
                                      std::uint64_t path, int step, const feedback_pass& pass,
                                      feedback_state<MaxAssets>& st, path_account<MaxAssets>& acc) {
   const execution_view& e = c.v.execution;
-  const market_rows market{c.rows.x, c.rows.growth, c.rows.n_assets};
   write_market_row(c, stored, step, st);
-  if (pass.oracle && step > 0) oracle_step(e.oracle, market, path, step, st.oracle);
+  if (pass.oracle && step > 0) oracles_step(c, path, step, st);
   point_triggers(c, step, pass.oracle, st);
   begin_block(c, stored, step, pass.oracle, st);
   if (step == 0) {
@@ -607,7 +653,10 @@ LEVRISK_HD inline void feedback_step(const execution_context& c, const stored_ro
   int rounds = 0;
   bool moved = false;
   for (; rounds < e.max_cascade_rounds; ++rounds) {
-    const round_skips skips = begin_tests(st.window, st.trigger_growth, c.rows.n_assets, step);
+    round_skips skips[max_oracle_groups];
+    for (int g = 0; g < st.n_groups; ++g) {
+      skips[g] = begin_tests(st.window[g], st.trigger_growth[g], c.rows.n_assets, step);
+    }
     walk_ladders(c, step, st);
     test_candidates(c, step, skips, st);
     test_watched(c, step, skips, st);
@@ -619,9 +668,9 @@ LEVRISK_HD inline void feedback_step(const execution_context& c, const stored_ro
     }
     write_market_row(c, stored, step, st);
     rescreen_if_moved(c, stored, step, pass.oracle, st);
-    // An oracle that publishes nothing new leaves the trigger prices as they
-    // were: the step has converged.
-    if (pass.oracle && !(step > 0 && oracle_step(e.oracle, market, path, step, st.oracle))) {
+    // Oracles that publish nothing new leave the trigger prices as they were:
+    // the step has converged.
+    if (pass.oracle && !(step > 0 && oracles_step(c, path, step, st))) {
       ++rounds;
       moved = false;
       break;
@@ -633,27 +682,34 @@ LEVRISK_HD inline void feedback_step(const execution_context& c, const stored_ro
   if (pass.record_units && rounds > 0) tally_add(e.rounds_histogram + rounds, 1ull);
 }
 
-// The oracle's reach for the screens: its feeds' largest errors per asset,
-// and the most steps before a step whose market it can read.
+// Oracle group g's reach for the screens at asset k: its feeds' largest
+// error, as factors, and the steps before a step whose market it can read.
+template <int MaxAssets>
+LEVRISK_HD inline void set_feed_bounds(const execution_view& e, int n_assets, bool oracle, int g,
+                                       int k, feedback_state<MaxAssets>& st) {
+  st.noise_low[g][k] = st.noise_high[g][k] = 1.0f;
+  if (!oracle) return;
+  const oracle_rule& rule = group_rules(e.oracle, g, n_assets)[k];
+  float noise = 0.0f;
+  int delay = 0;
+  for (int f = 0; f < rule.n_feeds; ++f) {
+    const oracle_feed& feed = e.oracle.feeds[rule.first_feed + f];
+    noise = feed.noise > noise ? feed.noise : noise;
+    delay = feed.delay_steps > delay ? feed.delay_steps : delay;
+  }
+  st.noise_low[g][k] = exp_float(-max_normal_magnitude * noise);
+  st.noise_high[g][k] = exp_float(max_normal_magnitude * noise);
+  const int lookback = rule.latency_steps + delay;
+  st.oracle_lookback = lookback > st.oracle_lookback ? lookback : st.oracle_lookback;
+}
+
+// The oracles' reach for the screens (set_feed_bounds), over every group.
 template <int MaxAssets>
 LEVRISK_HD inline void set_oracle_bounds(const execution_view& e, int n_assets, bool oracle,
                                          feedback_state<MaxAssets>& st) {
   st.oracle_lookback = 0;
-  for (int k = 0; k < n_assets; ++k) {
-    st.noise_low[k] = st.noise_high[k] = 1.0f;
-    if (!oracle) continue;
-    const oracle_rule& rule = e.oracle.rules[k];
-    float noise = 0.0f;
-    int delay = 0;
-    for (int f = 0; f < rule.n_feeds; ++f) {
-      const oracle_feed& feed = e.oracle.feeds[rule.first_feed + f];
-      noise = feed.noise > noise ? feed.noise : noise;
-      delay = feed.delay_steps > delay ? feed.delay_steps : delay;
-    }
-    st.noise_low[k] = exp_float(-max_normal_magnitude * noise);
-    st.noise_high[k] = exp_float(max_normal_magnitude * noise);
-    const int lookback = rule.latency_steps + delay;
-    st.oracle_lookback = lookback > st.oracle_lookback ? lookback : st.oracle_lookback;
+  for (int g = 0; g < st.n_groups; ++g) {
+    for (int k = 0; k < n_assets; ++k) set_feed_bounds(e, n_assets, oracle, g, k, st);
   }
 }
 
@@ -679,15 +735,20 @@ LEVRISK_HD inline void begin_pass(const execution_context& c, const stored_rows&
   for (int f = 0; f < c.v.ladders.n_factors; ++f) {
     st.walk[f] = factor_walk{0, 0, HUGE_VALF, -HUGE_VALF};
   }
-  if (pass.oracle) oracle_begin(c.v.execution.oracle, n, st.oracle);
+  st.n_groups = pass.oracle ? c.v.execution.oracle.n_groups : 1;
+  for (int g = 0; g < st.n_groups && pass.oracle; ++g) {
+    oracle_begin(c.v.execution.oracle, n, g, st.oracle[g]);
+  }
   st.cascade_steps = st.unconverged_steps = st.max_rounds = 0;
   set_oracle_bounds(c.v.execution, n, pass.oracle, st);
   unit_lists& l = *c.lists;
   l.n_active = l.n_touched = l.n_dormant = l.n_candidates = l.n_block_candidates = 0;
   l.any_queued = false;
   screen_candidates(c, pass.oracle, st);
-  st.window.tested_step = 0;
-  st.window.fresh = true;
+  for (int g = 0; g < st.n_groups; ++g) {
+    st.window[g].tested_step = 0;
+    st.window[g].fresh = true;
+  }
 }
 
 // Units still waiting for their keeper at the horizon are pending; every
@@ -724,7 +785,9 @@ LEVRISK_HD inline void run_pass(const execution_context& c, const stored_rows& s
   acc.total[total_cascade_steps] = st.cascade_steps;
   acc.total[total_unconverged_steps] = st.unconverged_steps;
   acc.total[total_max_rounds] = st.max_rounds;
-  acc.total[total_oracle_updates] = pass.oracle ? st.oracle.updates : 0;
+  int oracle_updates = 0;
+  for (int g = 0; g < st.n_groups && pass.oracle; ++g) oracle_updates += st.oracle[g].updates;
+  acc.total[total_oracle_updates] = oracle_updates;
 }
 
 // A pass's book loss and what no buffer covered (lending shortfall + perp deficit).

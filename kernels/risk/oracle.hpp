@@ -8,6 +8,11 @@
 // market price `delay` steps before the reading, times a log-normal error of
 // its own; with no feeds the reading is the market price itself.
 //
+// A run holds one oracle per group (kernels/rng/stream_layout.hpp,
+// max_oracle_groups): group 0 the default, and one per venue that reads an
+// oracle of its own (execution_view's venue_rules::oracle_group), each with its
+// own rules, state and feed errors over the one shared market.
+//
 // The market rows are read at steps before the current one and at the current
 // one; rows before the snapshot read as the snapshot's price (growth 1). The
 // rules run at every step from the first on; at the snapshot the oracle holds
@@ -42,10 +47,16 @@ struct oracle_rule {
 
 struct oracle_view {
   int enabled;               // 0: the protocol acts on the market price
-  const oracle_rule* rules;  // per asset
+  const oracle_rule* rules;  // per group and asset: rules[group * n_assets + asset]
   const oracle_feed* feeds;
   std::uint64_t seed;
+  int n_groups;  // 1 to max_oracle_groups
 };
+
+LEVRISK_HD LEVRISK_FORCEINLINE const oracle_rule* group_rules(const oracle_view& o, int group,
+                                                              int n_assets) {
+  return o.rules + static_cast<std::ptrdiff_t>(group) * n_assets;
+}
 
 // The market a path has made so far: its log-prices and growth factors per
 // step, (n_steps + 1) x n_assets, valid up to the current step.
@@ -65,12 +76,13 @@ struct oracle_state {
 };
 
 template <int MaxAssets>
-LEVRISK_HD inline void oracle_begin(const oracle_view& o, int n_assets,
+LEVRISK_HD inline void oracle_begin(const oracle_view& o, int n_assets, int group,
                                     oracle_state<MaxAssets>& s) {
+  const oracle_rule* rules = group_rules(o, group, n_assets);
   for (int k = 0; k < n_assets; ++k) {
-    s.growth[k] = o.rules[k].initial_growth;
-    s.x[k] = log_float(o.rules[k].initial_growth);
-    s.last_update[k] = -o.rules[k].initial_age_steps;
+    s.growth[k] = rules[k].initial_growth;
+    s.x[k] = log_float(rules[k].initial_growth);
+    s.last_update[k] = -rules[k].initial_age_steps;
   }
   s.updates = 0;
 }
@@ -88,13 +100,16 @@ LEVRISK_HD LEVRISK_FORCEINLINE oracle_reading market_at(const market_rows& m, in
 }
 
 // Feed f's log error at `step`: a normal of the path's Philox subsequence at
-// block (step, asset, f / 4) of the oracle region (kernels/rng/stream_layout.hpp).
-LEVRISK_HD inline float feed_error(const oracle_view& o, std::uint64_t path, int step, int asset,
-                                   int f) {
+// block (group, step, asset, f / 4) of the oracle region
+// (kernels/rng/stream_layout.hpp).
+LEVRISK_HD inline float feed_error(const oracle_view& o, std::uint64_t path, int group, int step,
+                                   int asset, int f) {
+  const std::uint64_t group_step =
+      static_cast<std::uint64_t>(group) * (static_cast<std::uint64_t>(max_steps) + 1) +
+      static_cast<std::uint64_t>(step);
   const std::uint64_t block =
       oracle_block_base +
-      (static_cast<std::uint64_t>(step) * max_assets + static_cast<std::uint64_t>(asset)) *
-          oracle_blocks_per_asset +
+      (group_step * max_assets + static_cast<std::uint64_t>(asset)) * oracle_blocks_per_asset +
       static_cast<std::uint64_t>(f / 4);
   const normal4 z = normals_from_block(philox_block(o.seed, path, block));
   const int lane = f % 4;
@@ -105,8 +120,9 @@ LEVRISK_HD inline float feed_error(const oracle_view& o, std::uint64_t path, int
 // price, the one at n / 2 (for even n the upper middle one, as Chainlink's
 // off-chain reporting takes observations[n / 2]).
 LEVRISK_HD inline oracle_reading oracle_reading_at(const oracle_view& o, const market_rows& m,
-                                                   std::uint64_t path, int step, int asset) {
-  const oracle_rule& rule = o.rules[asset];
+                                                   std::uint64_t path, int group, int step,
+                                                   int asset) {
+  const oracle_rule& rule = group_rules(o, group, m.n_assets)[asset];
   const int seen = step - rule.latency_steps;
   if (rule.n_feeds == 0) return market_at(m, seen, asset);
   oracle_reading sorted[max_oracle_feeds];
@@ -114,7 +130,7 @@ LEVRISK_HD inline oracle_reading oracle_reading_at(const oracle_view& o, const m
     const oracle_feed& feed = o.feeds[rule.first_feed + f];
     oracle_reading r = market_at(m, seen - feed.delay_steps, asset);
     if (feed.noise > 0.0f) {
-      const float error = feed.noise * feed_error(o, path, step, asset, f);
+      const float error = feed.noise * feed_error(o, path, group, step, asset, f);
       r.x += error;
       r.growth *= exp_float(error);
     }
@@ -132,14 +148,15 @@ LEVRISK_HD LEVRISK_FORCEINLINE bool oracle_due(const oracle_rule& rule, double p
   return (moved < 0.0 ? -moved : moved) > rule.deviation;
 }
 
-// The push rules at `step` for every asset; true when some asset published.
+// Group `group`'s push rules at `step` for every asset; true when some asset published.
 template <int MaxAssets>
 LEVRISK_HD inline bool oracle_step(const oracle_view& o, const market_rows& m, std::uint64_t path,
-                                   int step, oracle_state<MaxAssets>& s) {
+                                   int group, int step, oracle_state<MaxAssets>& s) {
+  const oracle_rule* rules = group_rules(o, group, m.n_assets);
   bool published = false;
   for (int k = 0; k < m.n_assets; ++k) {
-    const oracle_reading r = oracle_reading_at(o, m, path, step, k);
-    if (!oracle_due(o.rules[k], s.growth[k], r.growth, step - s.last_update[k])) continue;
+    const oracle_reading r = oracle_reading_at(o, m, path, group, step, k);
+    if (!oracle_due(rules[k], s.growth[k], r.growth, step - s.last_update[k])) continue;
     s.x[k] = r.x;
     s.growth[k] = r.growth;
     s.last_update[k] = step;

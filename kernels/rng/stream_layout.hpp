@@ -9,7 +9,7 @@
 //   first jump waits      2^62                 n + 1 (one per jump slot)
 //   jumps                 2^63                 S (n + 1): block of (step, slot)
 //   bootstrap dates       3 2^62               S: block of the step
-//   oracle feed noise     3 2^62 + 2^61        S n 2: block of (step, asset, feed / 4)
+//   oracle feed noise     3 2^62 + 2^61        G S n 2: block of (oracle, step, asset, feed / 4)
 //
 // docs/methodology.md has the same table. The static_asserts below check that
 // each region ends before the next begins for the largest supported shape.
@@ -33,6 +33,9 @@ constexpr std::uint64_t max_jump_slots = max_assets + 1;
 // Oracle feeds per asset, and Philox blocks of their noise per (step, asset).
 constexpr int max_oracle_feeds = 8;
 constexpr std::uint64_t oracle_blocks_per_asset = (max_oracle_feeds + 3) / 4;
+// Oracles a run may hold: the default one, and one per venue that reads its own
+// ([oracle.venues.ID]), numbered from 0 (the default).
+constexpr int max_oracle_groups = 4;
 // Normals per step: one per asset, plus the GARCH mixing normal.
 constexpr std::uint64_t max_normals_per_step = max_assets + 1;
 
@@ -50,7 +53,8 @@ static_assert(jump_start_blocks_end <= jump_block_base, "first jump waits overla
 static_assert(jump_blocks_end <= history_block_base, "jumps overlap the bootstrap dates");
 constexpr std::uint64_t oracle_blocks_end =
     oracle_block_base +
-    static_cast<std::uint64_t>(max_steps + 1) * max_assets * oracle_blocks_per_asset;
+    static_cast<std::uint64_t>(max_oracle_groups) * (max_steps + 1) * max_assets *
+        oracle_blocks_per_asset;
 
 static_assert(history_blocks_end <= oracle_block_base, "bootstrap dates overlap the oracle noise");
 static_assert(oracle_blocks_end > oracle_block_base, "oracle noise wraps past 2^64");

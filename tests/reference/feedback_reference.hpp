@@ -6,11 +6,12 @@
 //
 // Per step s: the market row is the stored row times each asset's multiplier,
 // rounded to float as the engine stores rows (kernels/risk/execution_context.hpp,
-// stored_rows); the oracle runs its push rules on it (Chainlink's deviation and
-// heartbeat, as kernels/risk/oracle.hpp states them); then rounds, until one executes nothing or
-// max_cascade_rounds:
+// stored_rows); each oracle runs its push rules on it (Chainlink's deviation
+// and heartbeat, as kernels/risk/oracle.hpp states them): the default one, and
+// one per venue that reads its own (venue_rules::oracle_group); then rounds,
+// until one executes nothing or max_cascade_rounds:
 //   * every unit that is open, has no keeper on its way and had none at s is
-//     tested at the trigger prices (the oracle's, else the market's): a lending
+//     tested at the trigger prices (its venue's oracle's, else the market's): a lending
 //     account when sum(collateral LT g) < sum(debt g), a perp when its equity is
 //     below its maintenance; a liquidatable one sends a keeper due at
 //     s + keeper_delay_steps;
@@ -74,7 +75,9 @@ struct feedback_inputs {
   // `insurance_fund_usd`.
   std::vector<venue_rules> venues;
   int first_perp_venue = 1;
-  std::vector<oracle_rule> oracle_rules;  // empty: the protocols act on the market
+  // Per oracle group and asset (rules[group * n_assets + asset]); empty: the
+  // protocols act on the market.
+  std::vector<oracle_rule> oracle_rules;
   std::vector<oracle_feed> oracle_feeds;
   std::uint64_t seed = 0;  // the oracle feeds' noise, on subsequence `path`
   std::uint64_t path = 0;
@@ -126,7 +129,8 @@ class feedback_twin {
         permanent_(m.permanent_impact && in.permanent_impact_share > 0.0),
         oracle_(m.oracle && !in.oracle_rules.empty()),
         n_steps_(static_cast<int>(in.stored_growth.size()) - 1),
-        n_assets_(static_cast<int>(in.asset_moves.size())) {}
+        n_assets_(static_cast<int>(in.asset_moves.size())),
+        n_groups_(oracle_ ? static_cast<int>(in.oracle_rules.size()) / n_assets_ : 1) {}
 
   feedback_result run() {
     start();
@@ -170,20 +174,29 @@ class feedback_twin {
 
   const feedback_inputs& in_;
   bool permanent_, oracle_;
-  int n_steps_, n_assets_;
+  int n_steps_, n_assets_, n_groups_;
   std::vector<venue_rules> venues_;
   int first_perp_venue_ = 1;
   std::vector<step_book> books_;  // per perp exchange, this step
   std::vector<unit_state> units_;
   std::vector<double> multiplier_, lowest_, round_net_sold_;
-  std::vector<float> published_;
-  std::vector<int> last_update_;
+  std::vector<std::vector<float>> published_;  // [group][asset]
+  std::vector<std::vector<int>> last_update_;
   feedback_result r_;
 
   // The unit's venue among all (lending protocols first).
   int venue_of(std::size_t u) const {
     const execution_unit& eu = in_.units[u];
     return is_perp(eu) ? first_perp_venue_ + eu.venue : eu.venue;
+  }
+
+  // The oracle group whose prices trigger unit u: its venue's.
+  int group_of(std::size_t u) const {
+    return oracle_ ? venues_[static_cast<std::size_t>(venue_of(u))].oracle_group : 0;
+  }
+
+  const oracle_rule& rule_of(int group, int asset) const {
+    return in_.oracle_rules[static_cast<std::size_t>(group * n_assets_ + asset)];
   }
 
   // Adds to a figure of the book and of the unit's venue.
@@ -220,11 +233,13 @@ class feedback_twin {
         units_[u].debt.push_back(in_.lending_legs[eu.first_leg + i].debt_usd);
       }
     }
-    published_.assign(n_assets_, 1.0f);
-    last_update_.assign(n_assets_, 0);
-    for (int k = 0; k < n_assets_ && oracle_; ++k) {
-      published_[k] = in_.oracle_rules[k].initial_growth;
-      last_update_[k] = -in_.oracle_rules[k].initial_age_steps;
+    published_.assign(n_groups_, std::vector<float>(n_assets_, 1.0f));
+    last_update_.assign(n_groups_, std::vector<int>(n_assets_, 0));
+    for (int g = 0; g < n_groups_ && oracle_; ++g) {
+      for (int k = 0; k < n_assets_; ++k) {
+        published_[g][k] = rule_of(g, k).initial_growth;
+        last_update_[g][k] = -rule_of(g, k).initial_age_steps;
+      }
     }
   }
 
@@ -243,27 +258,31 @@ class feedback_twin {
   }
 
   // The feed's log error at `step`: the normal at lane f % 4 of the path's
-  // Philox block (step, asset, f / 4) in the oracle region (kernels/rng/stream_layout.hpp).
-  float feed_log_error(int step, int asset, int f) const {
-    const std::uint64_t block =
-        oracle_block_base +
-        (static_cast<std::uint64_t>(step) * max_assets + asset) * oracle_blocks_per_asset +
-        static_cast<std::uint64_t>(f / 4);
+  // Philox block (group, step, asset, f / 4) in the oracle region
+  // (kernels/rng/stream_layout.hpp): a group's steps start max_steps + 1 further on.
+  float feed_log_error(int group, int step, int asset, int f) const {
+    const std::uint64_t group_step =
+        static_cast<std::uint64_t>(group) * (max_steps + 1ull) + static_cast<std::uint64_t>(step);
+    const std::uint64_t block = oracle_block_base +
+                                (group_step * max_assets + asset) * oracle_blocks_per_asset +
+                                static_cast<std::uint64_t>(f / 4);
     const normal4 z = normals_from_block(philox_block(in_.seed, in_.path, block));
     const float lanes[4] = {z.z0, z.z1, z.z2, z.z3};
     return lanes[f % 4];
   }
 
   // The median of the feeds' readings (the upper middle one for an even count).
-  float oracle_reading(int step, int asset) const {
-    const oracle_rule& rule = in_.oracle_rules[asset];
+  float oracle_reading(int group, int step, int asset) const {
+    const oracle_rule& rule = rule_of(group, asset);
     const int seen = step - rule.latency_steps;
     if (rule.n_feeds == 0) return static_cast<float>(market_at(seen, asset));
     std::vector<float> readings;
     for (int f = 0; f < rule.n_feeds; ++f) {
       const oracle_feed& feed = in_.oracle_feeds[rule.first_feed + f];
       float reading = static_cast<float>(market_at(seen - feed.delay_steps, asset));
-      if (feed.noise > 0.0f) reading *= exp_float(feed.noise * feed_log_error(step, asset, f));
+      if (feed.noise > 0.0f) {
+        reading *= exp_float(feed.noise * feed_log_error(group, step, asset, f));
+      }
       readings.push_back(reading);
     }
     std::sort(readings.begin(), readings.end());
@@ -273,25 +292,28 @@ class feedback_twin {
   // Chainlink's push rules: a heartbeat, or a deviation from the published price.
   bool run_oracle(int step) {
     bool published = false;
-    for (int k = 0; k < n_assets_; ++k) {
-      const oracle_rule& rule = in_.oracle_rules[k];
-      const float reading = oracle_reading(step, k);
-      const double moved = static_cast<double>(reading) / published_[k] - 1.0;
-      if (step - last_update_[k] < rule.heartbeat_steps && std::fabs(moved) <= rule.deviation) {
-        continue;
+    for (int g = 0; g < n_groups_; ++g) {
+      for (int k = 0; k < n_assets_; ++k) {
+        const oracle_rule& rule = rule_of(g, k);
+        const float reading = oracle_reading(g, step, k);
+        const double moved = static_cast<double>(reading) / published_[g][k] - 1.0;
+        if (step - last_update_[g][k] < rule.heartbeat_steps &&
+            std::fabs(moved) <= rule.deviation) {
+          continue;
+        }
+        published_[g][k] = reading;
+        last_update_[g][k] = step;
+        ++r_.oracle_updates;
+        published = true;
       }
-      published_[k] = reading;
-      last_update_[k] = step;
-      ++r_.oracle_updates;
-      published = true;
     }
     return published;
   }
 
-  std::vector<double> trigger_prices(int step) const {
+  std::vector<double> trigger_prices(int step, int group) const {
     std::vector<double> g(n_assets_);
     for (int k = 0; k < n_assets_; ++k) {
-      g[k] = oracle_ ? static_cast<double>(published_[k]) : market_at(step, k);
+      g[k] = oracle_ ? static_cast<double>(published_[group][k]) : market_at(step, k);
     }
     return g;
   }
@@ -489,10 +511,10 @@ class feedback_twin {
   // --- the step ------------------------------------------------------------------
 
   void find_triggers(int step) {
-    const std::vector<double> trigger = trigger_prices(step);
     for (std::size_t u = 0; u < units_.size(); ++u) {
       unit_state& s = units_[u];
       if (!s.open || s.due_step >= 0 || s.last_keeper_step == step) continue;
+      const std::vector<double> trigger = trigger_prices(step, group_of(u));
       const bool liquidatable =
           is_perp(in_.units[u]) ? perp_liquidatable(u, trigger) : lending_liquidatable(u, trigger);
       if (liquidatable) s.due_step = step + in_.keeper_delay_steps;
@@ -500,12 +522,12 @@ class feedback_twin {
   }
 
   bool execute_due(int step) {
-    const std::vector<double> trigger = trigger_prices(step);
     const std::vector<double> market = market_prices(step);
     bool executed = false;
     for (std::size_t u = 0; u < units_.size(); ++u) {
       unit_state& s = units_[u];
       if (s.due_step != step) continue;
+      const std::vector<double> trigger = trigger_prices(step, group_of(u));
       s.due_step = -1;
       s.last_keeper_step = step;
       if (is_perp(in_.units[u])) {

@@ -199,16 +199,15 @@ double figure(const reference::venue_figures& f, int total) {
   return values[total];
 }
 
-TEST(VenueReference, EveryVenueAgreesWithTheTwin) {
-  const snapshot snap = two_venue_book();
-  const run_config config = two_venue_config();
+// The engine's run of `config` on `snap` against the twin on `in`, path by path.
+void expect_venues_agree_with_twin(const snapshot& snap, const run_config& config,
+                                   reference::feedback_inputs in) {
   const run_result r = run_simulation(config, snap, *make_cpu_backend(0));
   ASSERT_EQ(r.system.venues.size(), 4u);
   ASSERT_EQ(r.system.path_totals.size(),
             static_cast<std::size_t>(config.paths) * r.system.total_names.size());
 
   const gbm_model model = snapshot_model(config, snap);
-  reference::feedback_inputs in = twin_inputs(snap);
   std::vector<std::vector<sample>> venues(4, std::vector<sample>(n_venue_totals));
   int paths_apart = 0, paths_with_loss = 0, paths_on_both_protocols = 0;
   const std::size_t columns = r.system.total_names.size();
@@ -240,10 +239,12 @@ TEST(VenueReference, EveryVenueAgreesWithTheTwin) {
   const auto n = static_cast<double>(config.paths);
   std::printf(
       "paths %lld: with a book loss %d, liquidating on both protocols %d, book loss apart %d; "
-      "mean book loss per venue %.1f %.1f %.1f %.1f\n",
+      "per venue mean book loss %.1f %.1f %.1f %.1f, mean liquidated %.0f %.0f %.0f %.0f\n",
       static_cast<long long>(config.paths), paths_with_loss, paths_on_both_protocols, paths_apart,
       venues[0][total_book_loss].mean(n), venues[1][total_book_loss].mean(n),
-      venues[2][total_book_loss].mean(n), venues[3][total_book_loss].mean(n));
+      venues[2][total_book_loss].mean(n), venues[3][total_book_loss].mean(n),
+      venues[0][total_liquidated].mean(n), venues[1][total_liquidated].mean(n),
+      venues[2][total_liquidated].mean(n), venues[3][total_liquidated].mean(n));
   for (int v = 0; v < 4; ++v) {
     const venue_result& engine = r.system.venues[static_cast<std::size_t>(v)];
     for (int t = 0; t < n_venue_totals; ++t) {
@@ -265,6 +266,46 @@ TEST(VenueReference, EveryVenueAgreesWithTheTwin) {
   EXPECT_GT(venues[3][total_perp_deficit].sum, 0.0);
   EXPECT_EQ(r.system.totals[total_adl].mean, 0.0) << "no exchange holds both sides";
   EXPECT_LE(paths_apart, config.paths / 50);
+}
+
+TEST(VenueReference, EveryVenueAgreesWithTheTwin) {
+  const snapshot snap = two_venue_book();
+  expect_venues_agree_with_twin(snap, two_venue_config(), twin_inputs(snap));
+}
+
+// spark and shorts-dex read oracles of their own ([oracle.venues.ID]): spark's
+// lags an hour behind the market, publishes on a 1% deviation and starts from
+// its own snapshot price of ETH (venue_oracles.csv: $3,480, two hours old);
+// shorts-dex's is the median of three feeds, each with a 0.3% error. Groups in
+// the order of the ids: shorts-dex 1, spark 2.
+TEST(VenueReference, EveryVenueOnItsOwnOracleAgreesWithTheTwin) {
+  snapshot snap = two_venue_book();
+  snap.venue_oracles = {venue_oracle{false, 1, eth, 3480.0, 7200.0, "x/venue_oracles.csv:2"}};
+  run_config config = two_venue_config();
+  oracle_venue_config spark;
+  spark.defaults = config.oracle.defaults;
+  spark.defaults.deviation = 0.01;
+  spark.defaults.latency_seconds = 3600.0;
+  oracle_venue_config shorts;
+  shorts.defaults = config.oracle.defaults;
+  shorts.defaults.feeds = std::vector<oracle_feed_config>(3, oracle_feed_config{0.003, 0.0});
+  config.oracle.venues = {{"spark", spark}, {"shorts-dex", shorts}};
+
+  reference::feedback_inputs in = twin_inputs(snap);
+  in.seed = config.seed;
+  // Group 1: three noisy feeds for BTC and ETH; USDC's price never moves, so
+  // the engine gives its oracle no feeds.
+  in.oracle_feeds.assign(6, oracle_feed{0.003f, 0});
+  in.oracle_rules.push_back({0.005, 3, 0, 0, 3, 1.0f, 0});
+  in.oracle_rules.push_back({0.005, 3, 0, 3, 3, 1.0f, 0});
+  in.oracle_rules.push_back({0.005, 3, 0, 6, 0, 1.0f, 0});
+  // Group 2: a one-step latency, 1%, ETH at 3480 / 3500 two steps old.
+  in.oracle_rules.push_back({0.01, 3, 1, 6, 0, 1.0f, 0});
+  in.oracle_rules.push_back({0.01, 3, 1, 6, 0, static_cast<float>(3480.0 / 3500.0), 2});
+  in.oracle_rules.push_back({0.01, 3, 1, 6, 0, 1.0f, 0});
+  in.venues[1].oracle_group = 2;  // spark
+  in.venues[3].oracle_group = 1;  // shorts-dex
+  expect_venues_agree_with_twin(snap, config, in);
 }
 
 }  // namespace

@@ -123,10 +123,11 @@ void add_perp(drawer& d, random_book& b, bool long_side, double h) {
   }
 }
 
-// ETH's oracle at random; USDC's (its price never moves) publishes on its own
-// rules but reads 1 throughout: the stage folds a constant asset into its
-// lending triggers at growth 1 (lending_trigger_form_of), whatever its oracle says.
-void add_oracle(drawer& d, feedback_inputs& in) {
+// One oracle group's rules: ETH's at random; USDC's (its price never moves)
+// publishes on its own rules but reads 1 throughout: the stage folds a constant
+// asset into its lending triggers at growth 1 (lending_trigger_form_of),
+// whatever its oracle says.
+void add_oracle_rules(drawer& d, feedback_inputs& in) {
   for (int k = 0; k < 2; ++k) {
     const bool constant = in.asset_moves[static_cast<std::size_t>(k)] == 0;
     const int n_feeds = d.integer(0, 4);
@@ -141,7 +142,28 @@ void add_oracle(drawer& d, feedback_inputs& in) {
           noisy ? static_cast<float>(d.uniform(0.001, 0.01)) : 0.0f, d.chance(0.7) ? 0 : 1});
     }
   }
+}
+
+void add_oracle(drawer& d, feedback_inputs& in) {
+  add_oracle_rules(d, in);
   in.seed = 0x5eedull + static_cast<std::uint64_t>(d.integer(0, 1 << 20));
+}
+
+// With an oracle, half the books give some venues oracles of their own (one
+// or two more groups), from a stream of their own.
+void add_venue_oracles(std::uint64_t seed, feedback_inputs& in) {
+  drawer d(seed ^ 0x6f7261636c6573ull);
+  if (in.oracle_rules.empty() || !d.chance(0.5)) return;
+  const int n_groups = d.integer(2, 3);
+  for (int g = 1; g < n_groups; ++g) add_oracle_rules(d, in);
+  for (venue_rules& v : in.venues) v.oracle_group = d.integer(0, n_groups - 1);
+}
+
+// The oracle group of unit u: its venue's.
+int group_of(const feedback_inputs& in, int u) {
+  const execution_unit& unit = in.units[static_cast<std::size_t>(u)];
+  const int venue = is_perp(unit) ? in.first_perp_venue + unit.venue : unit.venue;
+  return in.venues[static_cast<std::size_t>(venue)].oracle_group;
 }
 
 // Venues at random, from a stream of their own (the book's draws stay as they
@@ -204,6 +226,7 @@ random_book draw_book(std::uint64_t seed) {
   in.insurance_fund_usd = sides == 0 || d.chance(0.5) ? 1e15 : d.uniform(0.0, 200.0);
   if (d.chance(0.7)) add_oracle(d, in);
   add_venues(seed, in);
+  add_venue_oracles(seed, in);
   return b;
 }
 
@@ -231,11 +254,16 @@ scripted_path stage_of(const random_book& b) {
   p.oracle_rules = in.oracle_rules;
   p.oracle_feeds = in.oracle_feeds;
   p.seed = in.seed;
-  std::vector<std::pair<float, int>> falling, rising;
-  for (const ladder_entry& l : b.ladder)
-    (l.rising ? rising : falling).emplace_back(l.threshold, l.unit);
-  p.add_falling_ladder(0, falling);
-  if (!rising.empty()) p.add_rising_ladder(0, rising);
+  // A ladder per oracle group and direction, as host/engine/risk_plan.cpp splits factors.
+  for (int g = 0; g < max_oracle_groups; ++g) {
+    std::vector<std::pair<float, int>> falling, rising;
+    for (const ladder_entry& l : b.ladder) {
+      if (group_of(in, l.unit) != g) continue;
+      (l.rising ? rising : falling).emplace_back(l.threshold, l.unit);
+    }
+    if (!falling.empty()) p.add_falling_ladder(0, falling, g);
+    if (!rising.empty()) p.add_rising_ladder(0, rising, g);
+  }
   return p;
 }
 
@@ -330,7 +358,7 @@ bool near_boundary(const feedback_result& r) {
 TEST(FeedbackReference, RandomBooksAgreeWithTheTwin) {
   constexpr int n_cases = 400;
   int cascades = 0, unconverged = 0, with_oracle = 0, delayed = 0, bad_debt = 0, deficits = 0;
-  int pending = 0, redrawn = 0, shorts_executed = 0, venues_executed = 0;
+  int pending = 0, redrawn = 0, shorts_executed = 0, venues_executed = 0, own_oracles = 0;
   for (int c = 0; c < n_cases; ++c) {
     random_book b;
     feedback_result full, no_permanent, perfect;
@@ -372,6 +400,8 @@ TEST(FeedbackReference, RandomBooksAgreeWithTheTwin) {
                       [](const reference::venue_figures& v) { return v.liquidated > 0.0; }) >= 3;
     for (std::size_t u = 0; u < full.units.size(); ++u) {
       pending += full.units[u].pending;
+      own_oracles += full.units[u].executed && !b.in.oracle_rules.empty() &&
+                     group_of(b.in, static_cast<int>(u)) > 0;
       shorts_executed += full.units[u].executed && is_perp(b.in.units[u]) &&
                          b.in.perp_legs[b.in.units[u].first_leg].size_usd < 0.0;
     }
@@ -379,9 +409,10 @@ TEST(FeedbackReference, RandomBooksAgreeWithTheTwin) {
   // The books exercise what they are meant to.
   std::printf(
       "cases %d: cascades %d, unconverged %d, oracle %d, keeper delay %d, book loss %d, fund "
-      "deficit %d, pending units %d, shorts closed %d, three venues executing %d, redrawn %d\n",
+      "deficit %d, pending units %d, shorts closed %d, three venues executing %d, units "
+      "executed on a venue's own oracle %d, redrawn %d\n",
       n_cases, cascades, unconverged, with_oracle, delayed, bad_debt, deficits, pending,
-      shorts_executed, venues_executed, redrawn);
+      shorts_executed, venues_executed, own_oracles, redrawn);
   EXPECT_GE(cascades, 60);
   EXPECT_GE(unconverged, 10);
   EXPECT_GE(with_oracle, 200);
@@ -391,6 +422,7 @@ TEST(FeedbackReference, RandomBooksAgreeWithTheTwin) {
   EXPECT_GE(pending, 100);
   EXPECT_GE(shorts_executed, 150);
   EXPECT_GE(venues_executed, 60);
+  EXPECT_GE(own_oracles, 300);
   EXPECT_LE(redrawn, n_cases / 4);
 }
 

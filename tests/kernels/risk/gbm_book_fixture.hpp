@@ -307,7 +307,7 @@ struct factor_book {
     }
     for (std::size_t f = 0; f < test_factors.size(); ++f) {
       views.push_back(factor_view{
-          test_factors[f].numerator_asset, test_factors[f].denominator_asset, falling[f].view(),
+          test_factors[f].numerator_asset, test_factors[f].denominator_asset, 0, falling[f].view(),
           rising[f].view(), min_histogram[f].data(), max_histogram[f].data()});
     }
   }

@@ -65,7 +65,7 @@ oracle_rule rule_of(double deviation, int heartbeat_steps, int latency_steps = 0
 
 oracle_view view_of(const std::vector<oracle_rule>& rules, const std::vector<oracle_feed>& feeds,
                     std::uint64_t seed = 7) {
-  return oracle_view{1, rules.data(), feeds.data(), seed};
+  return oracle_view{1, rules.data(), feeds.data(), seed, 1};
 }
 
 // The steps at which asset 0 published, running the rules at steps 1..S.
@@ -78,10 +78,10 @@ struct run_record {
 run_record run_rules(const oracle_view& o, const scripted_market& m, std::uint64_t path = 0) {
   run_record r;
   state s{};
-  oracle_begin(o, m.rows().n_assets, s);
+  oracle_begin(o, m.rows().n_assets, 0, s);
   r.published.push_back(s.growth[0]);
   for (int step = 1; step <= m.n_steps(); ++step) {
-    oracle_step(o, m.rows(), path, step, s);
+    oracle_step(o, m.rows(), path, 0, step, s);
     if (s.last_update[0] == step) r.updates.push_back(step);
     r.published.push_back(s.growth[0]);
   }
@@ -136,11 +136,11 @@ TEST(Oracle, ReadingBeforeTheSnapshotIsGrowthOne) {
   rules[0].initial_growth = 0.98f;
   const oracle_view o = view_of(rules, {});
   for (int step = 0; step < 3; ++step) {
-    const oracle_reading r = oracle_reading_at(o, m.rows(), 0, step, 0);
+    const oracle_reading r = oracle_reading_at(o, m.rows(), 0, 0, step, 0);
     EXPECT_EQ(r.growth, 1.0f) << step;
     EXPECT_EQ(r.x, 0.0f) << step;
   }
-  EXPECT_EQ(oracle_reading_at(o, m.rows(), 0, 4, 0).growth, m.growth(1, 0));
+  EXPECT_EQ(oracle_reading_at(o, m.rows(), 0, 0, 4, 0).growth, m.growth(1, 0));
   // 1 / 0.98 - 1 = 2% at step 1: published at once, the snapshot's price.
   const run_record r = run_rules(o, m);
   EXPECT_EQ(r.updates.front(), 1);
@@ -163,7 +163,7 @@ TEST(Oracle, MedianOfThreeFeedsIsTheMiddleDelay) {
   for (const auto& path : {rising, falling}) {
     const scripted_market m = scripted_market::of(path);
     for (int step = 4; step <= 10; ++step) {
-      const oracle_reading r = oracle_reading_at(o, m.rows(), 0, step, 0);
+      const oracle_reading r = oracle_reading_at(o, m.rows(), 0, 0, step, 0);
       EXPECT_EQ(r.growth, m.growth(step - 2, 0)) << step;
       EXPECT_EQ(r.x, m.x(step - 2, 0)) << step;
     }
@@ -186,19 +186,23 @@ TEST(Oracle, MedianOfFourFeedsIsTheUpperMiddle) {
   const scripted_market up = scripted_market::of(rising);
   const scripted_market down = scripted_market::of(falling);
   for (int step = 3; step <= 10; ++step) {
-    EXPECT_EQ(oracle_reading_at(o, up.rows(), 0, step, 0).growth, up.growth(step - 1, 0)) << step;
-    EXPECT_EQ(oracle_reading_at(o, down.rows(), 0, step, 0).growth, down.growth(step - 2, 0))
+    EXPECT_EQ(oracle_reading_at(o, up.rows(), 0, 0, step, 0).growth, up.growth(step - 1, 0))
+        << step;
+    EXPECT_EQ(oracle_reading_at(o, down.rows(), 0, 0, step, 0).growth, down.growth(step - 2, 0))
         << step;
   }
 }
 
 // Feed f of asset k at step t draws lane f % 4 of Philox block
 // 3 2^62 + 2^61 + (t 32 + k) 2 + f / 4 of the path's subsequence (docs/methodology.md).
-float documented_normal(std::uint64_t seed, std::uint64_t path, int step, int asset, int f) {
-  const std::uint64_t block =
-      (3ull << 62) + (1ull << 61) +
-      (static_cast<std::uint64_t>(step) * 32u + static_cast<std::uint64_t>(asset)) * 2u +
-      static_cast<std::uint64_t>(f / 4);
+float documented_normal(std::uint64_t seed, std::uint64_t path, int step, int asset, int f,
+                        int group = 0) {
+  // Groups after the first start 10^6 + 1 steps (max_steps + 1) further on.
+  const std::uint64_t group_step =
+      static_cast<std::uint64_t>(group) * 1000001u + static_cast<std::uint64_t>(step);
+  const std::uint64_t block = (3ull << 62) + (1ull << 61) +
+                              (group_step * 32u + static_cast<std::uint64_t>(asset)) * 2u +
+                              static_cast<std::uint64_t>(f / 4);
   const normal4 z = normals_from_block(philox_block(seed, path, block));
   const float lanes[4] = {z.z0, z.z1, z.z2, z.z3};
   return lanes[f % 4];
@@ -241,15 +245,15 @@ TEST(Oracle, NoiseIsTheDocumentedPhiloxNormal) {
     std::vector<float> errors;
     for (int f = 0; f < 6; ++f) errors.push_back(noise * documented_normal(seed, path, step, 0, f));
     std::sort(errors.begin(), errors.end());
-    const oracle_reading six = oracle_reading_at(o, m.rows(), path, step, 0);
+    const oracle_reading six = oracle_reading_at(o, m.rows(), path, 0, step, 0);
     ASSERT_EQ(bits(six.x), bits(errors[3])) << step;
     ASSERT_EQ(bits(six.growth), bits(exp_float(errors[3]))) << step;
 
     const float error = noise * documented_normal(seed, path, step, 1, 0);
-    const oracle_reading one = oracle_reading_at(o, m.rows(), path, step, 1);
+    const oracle_reading one = oracle_reading_at(o, m.rows(), path, 0, step, 1);
     ASSERT_EQ(bits(one.x), bits(m.x(step - 2, 1) + error)) << step;
     ASSERT_EQ(bits(one.growth), bits(m.growth(step - 2, 1) * exp_float(error))) << step;
-    const oracle_reading again = oracle_reading_at(o, m.rows(), path, step, 1);
+    const oracle_reading again = oracle_reading_at(o, m.rows(), path, 0, step, 1);
     ASSERT_EQ(bits(again.x), bits(one.x));
     ASSERT_EQ(bits(again.growth), bits(one.growth));
     const double log_error = std::log(static_cast<double>(one.growth)) -
@@ -264,8 +268,42 @@ TEST(Oracle, NoiseIsTheDocumentedPhiloxNormal) {
   EXPECT_LT(std::fabs(mean), 4.0 * noise / std::sqrt(n));
   EXPECT_LT(std::fabs(sd - noise), 4.0 * noise / std::sqrt(2.0 * n));
   // Another path draws other normals.
-  EXPECT_NE(bits(oracle_reading_at(o, m.rows(), path + 1, 3, 1).x),
-            bits(oracle_reading_at(o, m.rows(), path, 3, 1).x));
+  EXPECT_NE(bits(oracle_reading_at(o, m.rows(), path + 1, 0, 3, 1).x),
+            bits(oracle_reading_at(o, m.rows(), path, 0, 3, 1).x));
+}
+
+// A second oracle group (a venue reading its own oracle) has its own rules
+// and feeds, and draws its errors from its own blocks: the same feed settings
+// in two groups give two different readings.
+TEST(Oracle, EachGroupReadsItsOwnRulesAndErrors) {
+  constexpr std::uint64_t seed = 5;
+  constexpr std::uint64_t path = 3;
+  constexpr float noise = 0.01f;
+  const scripted_market m = scripted_market::of({1.0, 1.01, 0.99, 1.02, 0.98, 1.03, 0.97, 1.0});
+  // Group 0: one asset, one noisy feed; group 1: the same feed, and a latency.
+  std::vector<oracle_rule> rules{rule_of(0.005, 1000), rule_of(0.005, 1000, 2)};
+  rules[0].n_feeds = rules[1].n_feeds = 1;
+  rules[1].first_feed = 1;
+  const std::vector<oracle_feed> feeds(2, oracle_feed{noise, 0});
+  oracle_view o = view_of(rules, feeds, seed);
+  o.n_groups = 2;
+  for (int step = 2; step <= 7; ++step) {
+    const float own = noise * documented_normal(seed, path, step, 0, 0, 1);
+    const oracle_reading r = oracle_reading_at(o, m.rows(), path, 1, step, 0);
+    ASSERT_EQ(bits(r.x), bits(m.x(step - 2, 0) + own)) << step;
+    const oracle_reading first = oracle_reading_at(o, m.rows(), path, 0, step, 0);
+    ASSERT_EQ(bits(first.x),
+              bits(m.x(step, 0) + noise * documented_normal(seed, path, step, 0, 0)));
+    EXPECT_NE(bits(first.x), bits(r.x)) << step;
+  }
+  // Each group starts from its own snapshot price.
+  rules[1].initial_growth = 0.97f;
+  state zero{};
+  state one{};
+  oracle_begin(o, 1, 0, zero);
+  oracle_begin(o, 1, 1, one);
+  EXPECT_EQ(zero.growth[0], 1.0f);
+  EXPECT_EQ(one.growth[0], 0.97f);
 }
 
 // After a heartbeat update at step 12, a cascade round moves the row of step 12
@@ -275,16 +313,16 @@ TEST(Oracle, RepeatedStepPublishesAgainOnlyOnDeviation) {
   scripted_market m = scripted_market::of(std::vector<double>(13, 1.0));
   const oracle_view o = view_of(rules, {});
   state s{};
-  oracle_begin(o, 1, s);
-  for (int step = 1; step <= 11; ++step) EXPECT_FALSE(oracle_step(o, m.rows(), 0, step, s));
-  EXPECT_TRUE(oracle_step(o, m.rows(), 0, 12, s));
+  oracle_begin(o, 1, 0, s);
+  for (int step = 1; step <= 11; ++step) EXPECT_FALSE(oracle_step(o, m.rows(), 0, 0, step, s));
+  EXPECT_TRUE(oracle_step(o, m.rows(), 0, 0, 12, s));
   EXPECT_EQ(s.updates, 1);
-  EXPECT_FALSE(oracle_step(o, m.rows(), 0, 12, s));
+  EXPECT_FALSE(oracle_step(o, m.rows(), 0, 0, 12, s));
   m.set(12, 0, 0.997);
-  EXPECT_FALSE(oracle_step(o, m.rows(), 0, 12, s));
+  EXPECT_FALSE(oracle_step(o, m.rows(), 0, 0, 12, s));
   EXPECT_EQ(s.growth[0], 1.0f);
   m.set(12, 0, 0.992);
-  EXPECT_TRUE(oracle_step(o, m.rows(), 0, 12, s));
+  EXPECT_TRUE(oracle_step(o, m.rows(), 0, 0, 12, s));
   EXPECT_EQ(s.updates, 2);
   EXPECT_EQ(s.growth[0], m.growth(12, 0));
   EXPECT_EQ(s.x[0], m.x(12, 0));
@@ -304,7 +342,7 @@ TEST(Oracle, BeginHoldsTheSnapshotsPriceAndAge) {
   rules[0].initial_growth = 0.99f;
   rules[1].initial_age_steps = 5;
   state s{};
-  oracle_begin(view_of(rules, {}), 2, s);
+  oracle_begin(view_of(rules, {}), 2, 0, s);
   EXPECT_EQ(s.growth[0], 0.99f);
   EXPECT_EQ(s.x[0], log_float(0.99f));
   EXPECT_EQ(s.last_update[0], 0);
@@ -376,10 +414,10 @@ TEST(Oracle, MatchesThePlainTwinOnRandomPaths) {
     if (!clear_calls) continue;
     ++compared;
     state s{};
-    oracle_begin(o, n_assets, s);
+    oracle_begin(o, n_assets, 0, s);
     std::vector<std::vector<int>> steps(n_assets);
     for (int step = 1; step <= n_steps; ++step) {
-      oracle_step(o, m.rows(), static_cast<std::uint64_t>(p), step, s);
+      oracle_step(o, m.rows(), static_cast<std::uint64_t>(p), 0, step, s);
       for (int k = 0; k < n_assets; ++k) {
         const double want = expected[static_cast<std::size_t>(k)].published[step];
         if (s.last_update[k] == step) steps[static_cast<std::size_t>(k)].push_back(step);

@@ -55,7 +55,8 @@ class scripted_path {
   std::vector<venue_rules> venues;
   int first_perp_venue = 1;
   // The step-synchronous stage (kernels/risk/feedback_execution.hpp): on when
-  // `feedback`; an oracle when oracle_rules has one rule per asset.
+  // `feedback`; an oracle when oracle_rules has one rule per asset, and one
+  // per venue group (venue_rules::oracle_group) when it has a multiple of that.
   bool feedback = false;
   double permanent_impact_share = 0.0;
   int max_cascade_rounds = 32;
@@ -66,14 +67,17 @@ class scripted_path {
 
   // A ladder on asset `asset`'s log-price for run_path: units liquidated when
   // it falls below their threshold (given in any order).
-  void add_falling_ladder(int asset, std::vector<std::pair<float, int>> thresholds) {
-    add_ladder(asset, false, std::move(thresholds));
+  // Its units must be of venues of oracle group `oracle_group`.
+  void add_falling_ladder(int asset, std::vector<std::pair<float, int>> thresholds,
+                          int oracle_group = 0) {
+    add_ladder(asset, false, std::move(thresholds), oracle_group);
   }
   // Units liquidated when the log-price rises above their threshold (shorts):
   // stored negated, as kernels/risk/ladder.hpp searches them.
-  void add_rising_ladder(int asset, std::vector<std::pair<float, int>> thresholds) {
+  void add_rising_ladder(int asset, std::vector<std::pair<float, int>> thresholds,
+                         int oracle_group = 0) {
     for (auto& entry : thresholds) entry.first = -entry.first;
-    add_ladder(asset, true, std::move(thresholds));
+    add_ladder(asset, true, std::move(thresholds), oracle_group);
   }
 
   simulation_view view() {
@@ -85,6 +89,7 @@ class scripted_path {
       factor_view f{};
       f.numerator_asset = l.asset;
       f.denominator_asset = -1;
+      f.oracle_group = l.oracle_group;
       const ladder_view walked{l.threshold.data(),
                                l.unit.data(),
                                static_cast<int>(l.unit.size()),
@@ -147,8 +152,9 @@ class scripted_path {
     }
     e.n_lending_legs = static_cast<int>(lending_legs_used);
     e.feedback = feedback ? 1 : 0;
-    e.oracle =
-        oracle_view{oracle_rules.empty() ? 0 : 1, oracle_rules.data(), oracle_feeds.data(), seed};
+    const int oracle_groups = std::max(1, static_cast<int>(oracle_rules.size()) / max_assets_here);
+    e.oracle = oracle_view{oracle_rules.empty() ? 0 : 1, oracle_rules.data(), oracle_feeds.data(),
+                           seed, oracle_groups};
     e.permanent_impact_share = permanent_impact_share;
     e.max_cascade_rounds = max_cascade_rounds;
     e.amplification = amplification ? 1 : 0;
@@ -253,6 +259,7 @@ class scripted_path {
   struct ladder_storage {
     int asset;
     bool rising;
+    int oracle_group;
     std::vector<float> threshold;
     std::vector<int> unit;
   };
@@ -264,10 +271,11 @@ class scripted_path {
   std::vector<tally_t> rounds_histogram_;
   std::vector<price_moves> liquidating_;
 
-  void add_ladder(int asset, bool rising, std::vector<std::pair<float, int>> thresholds) {
+  void add_ladder(int asset, bool rising, std::vector<std::pair<float, int>> thresholds,
+                  int oracle_group) {
     std::sort(thresholds.begin(), thresholds.end(),
               [](const auto& a, const auto& b) { return a.first > b.first; });
-    ladders_.push_back(ladder_storage{asset, rising, {}, {}});
+    ladders_.push_back(ladder_storage{asset, rising, oracle_group, {}, {}});
     for (const auto& [threshold, unit] : thresholds) {
       ladders_.back().threshold.push_back(threshold);
       ladders_.back().unit.push_back(unit);
