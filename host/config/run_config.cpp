@@ -366,6 +366,25 @@ void check_oracle_asset(const oracle_asset_config& o, const std::string& where,
   }
 }
 
+void check_oracle_venue_count(std::size_t n, const std::string& where) {
+  LEVRISK_REQUIRE(n < static_cast<std::size_t>(max_oracle_groups), input_error,
+                  where << ": [oracle.venues] lists " << n << " venues; at most "
+                        << max_oracle_groups - 1 << " may read an oracle of their own");
+}
+
+// Each rule named by its place in oracle_config: one set in code has no table.
+void check_oracle_venues(const std::map<std::string, oracle_venue_config>& venues,
+                         const std::string& where) {
+  check_oracle_venue_count(venues.size(), where);
+  for (const auto& [id, venue] : venues) {
+    const std::string name = "[oracle.venues." + id;
+    check_oracle_asset(venue.defaults, where, name + "]");
+    for (const auto& [asset, rule] : venue.assets) {
+      check_oracle_asset(rule, where, name + ".assets." + asset + "]");
+    }
+  }
+}
+
 constexpr std::int64_t max_cascade_rounds = 1000;
 
 void check_permanent_impact_share(double share, const std::string& where) {
@@ -419,7 +438,7 @@ std::vector<oracle_feed_config> load_oracle_feeds(const toml::value& list, const
   return feeds;
 }
 
-// The keys [oracle] and [oracle.assets.ID] share, laid over `o`.
+// The keys [oracle] and the tables under it share, laid over `o`.
 void load_oracle_keys(const toml::value& table, const std::string& name, const std::string& src,
                       oracle_asset_config& o) {
   if (const auto* v = find_key(table, "deviation")) {
@@ -437,32 +456,103 @@ void load_oracle_keys(const toml::value& table, const std::string& name, const s
   if (const auto* v = find_key(table, "feeds")) o.feeds = load_oracle_feeds(*v, name, src);
 }
 
+const std::set<std::string> oracle_rule_keys = {"deviation", "heartbeat_seconds", "latency_seconds",
+                                                "feeds"};
+
+// One table a rule is laid from, and its name in messages.
+struct oracle_layer {
+  const toml::value* table;
+  std::string name;
+};
+
+// `layers` laid over `rule` in order: the last, most specific, is the one named.
+oracle_asset_config laid_over(oracle_asset_config rule, const std::vector<oracle_layer>& layers,
+                              const std::string& src) {
+  for (const oracle_layer& layer : layers) {
+    rule.where = at(*layer.table, src);
+    rule.table = layer.name;
+    load_oracle_keys(*layer.table, layer.name, src, rule);
+  }
+  return rule;
+}
+
+// [oracle.assets] or [oracle.venues.V.assets]: each entry a table of rule keys.
+// `prefix` names the entries ("[oracle.assets").
+std::map<std::string, const toml::value*> oracle_asset_tables(const toml::value& parent,
+                                                              const std::string& prefix,
+                                                              const std::string& src) {
+  std::map<std::string, const toml::value*> tables;
+  const auto* assets = find_key(parent, "assets");
+  if (!assets) return tables;
+  LEVRISK_REQUIRE(assets->is_table(), input_error,
+                  at(*assets, src)
+                      << ": " << prefix << "] must be a table of per-asset tables such as "
+                      << prefix << ".ETH]");
+  for (const auto& [id, table] : assets->as_table()) {
+    const std::string name = prefix + "." + id + "]";
+    LEVRISK_REQUIRE(table.is_table(), input_error,
+                    at(table, src) << ": " << name << " must be a table");
+    require_known_keys(table, name, oracle_rule_keys, src);
+    tables[id] = &table;
+  }
+  return tables;
+}
+
+// [oracle.venues.V] over `o`, whose defaults and asset rules are read: its rules
+// are [oracle], [oracle.assets.X], [oracle.venues.V], [oracle.venues.V.assets.X]
+// laid in that order, whatever their order in the file.
+oracle_venue_config load_oracle_venue(const toml::value& venue, const std::string& id,
+                                      const oracle_config& o, const std::string& src) {
+  const std::string name = "[oracle.venues." + id + "]";
+  LEVRISK_REQUIRE(venue.is_table(), input_error,
+                  at(venue, src) << ": " << name << " must be a table");
+  std::set<std::string> known = oracle_rule_keys;
+  known.insert("assets");
+  require_known_keys(venue, name, known, src);
+  const std::string assets_prefix = "[oracle.venues." + id + ".assets";
+  const std::map<std::string, const toml::value*> own =
+      oracle_asset_tables(venue, assets_prefix, src);
+  oracle_venue_config v;
+  v.where = at(venue, src);
+  v.defaults = laid_over(o.defaults, {{&venue, name}}, src);
+  for (const auto& [asset, rule] : o.assets) {
+    v.assets[asset] = laid_over(rule, {{&venue, name}}, src);
+  }
+  for (const auto& [asset, table] : own) {
+    const auto global = o.assets.find(asset);
+    v.assets[asset] = laid_over(global == o.assets.end() ? o.defaults : global->second,
+                                {{&venue, name}, {table, assets_prefix + "." + asset + "]"}}, src);
+  }
+  return v;
+}
+
+void load_oracle_venues(const toml::value& oracle, const std::string& src, oracle_config& o) {
+  const auto* venues = find_key(oracle, "venues");
+  if (!venues) return;
+  LEVRISK_REQUIRE(venues->is_table(), input_error,
+                  at(*venues, src) << ": [oracle.venues] must be a table of per-venue tables "
+                                      "such as [oracle.venues.spark]");
+  check_oracle_venue_count(venues->as_table().size(), at(*venues, src));
+  for (const auto& [id, venue] : venues->as_table()) {
+    o.venues[id] = load_oracle_venue(venue, id, o, src);
+  }
+}
+
 void load_oracle_section(const toml::value& oracle, run_config& config) {
   const std::string& src = config.source;
   LEVRISK_REQUIRE(oracle.is_table(), input_error, at(oracle, src) << ": [oracle] must be a table");
-  require_known_keys(
-      oracle, "[oracle]",
-      {"enabled", "deviation", "heartbeat_seconds", "latency_seconds", "feeds", "assets"}, src);
+  std::set<std::string> known = oracle_rule_keys;
+  known.insert({"enabled", "assets", "venues"});
+  require_known_keys(oracle, "[oracle]", known, src);
   oracle_config& o = config.oracle;
   if (const auto* v = find_key(oracle, "enabled")) o.enabled = as_bool(*v, "[oracle] enabled", src);
-  o.defaults.where = at(oracle, src);
-  load_oracle_keys(oracle, "[oracle]", src, o.defaults);
-  const auto* assets = find_key(oracle, "assets");
-  if (!assets) return;
-  LEVRISK_REQUIRE(assets->is_table(), input_error,
-                  at(*assets, src) << ": [oracle.assets] must be a table of per-asset tables "
-                                      "such as [oracle.assets.ETH]");
-  for (const auto& [id, table] : assets->as_table()) {
-    const std::string name = "[oracle.assets." + id + "]";
-    LEVRISK_REQUIRE(table.is_table(), input_error,
-                    at(table, src) << ": " << name << " must be a table");
-    require_known_keys(table, name, {"deviation", "heartbeat_seconds", "latency_seconds", "feeds"},
-                       src);
-    oracle_asset_config asset = o.defaults;
-    asset.where = at(table, src);
-    load_oracle_keys(table, name, src, asset);
-    o.assets[id] = asset;
+  o.defaults = laid_over(o.defaults, {{&oracle, "[oracle]"}}, src);
+  const std::map<std::string, const toml::value*> global =
+      oracle_asset_tables(oracle, "[oracle.assets", src);
+  for (const auto& [id, table] : global) {
+    o.assets[id] = laid_over(o.defaults, {{table, "[oracle.assets." + id + "]"}}, src);
   }
+  load_oracle_venues(oracle, src, o);
 }
 
 void load_cascade_section(const toml::value& cascade, run_config& config) {
@@ -889,6 +979,32 @@ void write_oracle_keys(std::ostream& out, const oracle_asset_config& o) {
   out << "]\n";
 }
 
+// The rule venue `v` acts on for `asset`: its own, else its defaults.
+const oracle_asset_config& venue_rule(const oracle_venue_config& v, const std::string& asset) {
+  const auto own = v.assets.find(asset);
+  return own == v.assets.end() ? v.defaults : own->second;
+}
+
+// Each venue's rules in full, for every asset of [oracle.assets] or its own:
+// read back, they replace whatever [oracle] and [oracle.assets] set, but for an
+// absent feeds, which no table can write.
+void write_oracle_venues(std::ostream& out, const oracle_config& o) {
+  for (const auto& [id, venue] : o.venues) {
+    const std::string name = "oracle.venues." + toml_quoted(id);
+    out << "[" << name << "]\n";
+    write_oracle_keys(out, venue.defaults);
+    out << "\n";
+    std::set<std::string> assets;
+    for (const auto& entry : o.assets) assets.insert(entry.first);
+    for (const auto& entry : venue.assets) assets.insert(entry.first);
+    for (const std::string& asset : assets) {
+      out << "[" << name << ".assets." << toml_quoted(asset) << "]\n";
+      write_oracle_keys(out, venue_rule(venue, asset));
+      out << "\n";
+    }
+  }
+}
+
 // Absent feeds (the market price itself) stay absent; each asset table in full.
 void write_oracle(std::ostream& out, const oracle_config& o) {
   out << "[oracle]\n"
@@ -900,6 +1016,7 @@ void write_oracle(std::ostream& out, const oracle_config& o) {
     write_oracle_keys(out, asset);
     out << "\n";
   }
+  write_oracle_venues(out, o);
 }
 
 }  // namespace
@@ -997,6 +1114,7 @@ void validate_run_config(const run_config& c) {
   for (const auto& [id, asset] : c.oracle.assets) {
     check_oracle_asset(asset, src, "[oracle.assets." + id + "]");
   }
+  check_oracle_venues(c.oracle.venues, src);
   check_permanent_impact_share(c.cascade.permanent_impact_share, src);
   check_cascade_max_rounds(c.cascade.max_rounds, src);
   check_amplification_paths(c.cascade.amplification_paths, src);

@@ -121,6 +121,18 @@ void expect_same_config(const run_config& a, const run_config& b) {
     EXPECT_EQ(i->first, j->first);
     expect_same_oracle(i->second, j->second);
   }
+  ASSERT_EQ(a.oracle.venues.size(), b.oracle.venues.size());
+  for (auto i = a.oracle.venues.begin(), j = b.oracle.venues.begin(); i != a.oracle.venues.end();
+       ++i, ++j) {
+    EXPECT_EQ(i->first, j->first);
+    expect_same_oracle(i->second.defaults, j->second.defaults);
+    ASSERT_EQ(i->second.assets.size(), j->second.assets.size()) << i->first;
+    for (auto k = i->second.assets.begin(), l = j->second.assets.begin();
+         k != i->second.assets.end(); ++k, ++l) {
+      EXPECT_EQ(k->first, l->first) << i->first;
+      expect_same_oracle(k->second, l->second);
+    }
+  }
   EXPECT_EQ(a.cascade.permanent_impact_share, b.cascade.permanent_impact_share);
   EXPECT_EQ(a.cascade.max_rounds, b.cascade.max_rounds);
   EXPECT_EQ(a.cascade.amplification, b.cascade.amplification);
@@ -262,10 +274,89 @@ TEST_F(RunConfig, OracleSectionLoadsWithPerAssetOverrides) {
   ASSERT_TRUE(usdc.feeds.has_value());
   ASSERT_EQ(usdc.feeds->size(), 1u);
   EXPECT_EQ((*usdc.feeds)[0].delay_seconds, 30.0);
+  EXPECT_EQ(d.table, "[oracle]");
+  EXPECT_EQ(eth.table, "[oracle.assets.ETH]");
+  EXPECT_TRUE(c.oracle.venues.empty());
   EXPECT_EQ(c.cascade.permanent_impact_share, 0.6667);
   EXPECT_EQ(c.cascade.max_rounds, 8);
   EXPECT_FALSE(c.cascade.amplification);
   EXPECT_EQ(c.cascade.amplification_paths, 0);
+}
+
+// A key set in each of the four tables, written most specific first: the rule
+// lays [oracle], [oracle.assets.X], [oracle.venues.V], [oracle.venues.V.assets.X]
+// in that order all the same.
+TEST_F(RunConfig, OracleVenueTablesLayOverTheDefaultOracleInOrder) {
+  const std::string text = run_section +
+                           "[oracle.venues.spark.assets.ETH]\ndeviation = 0.04\n"
+                           "[oracle.venues.spark]\nheartbeat_seconds = 900\nlatency_seconds = 60\n"
+                           "[oracle.assets.ETH]\ndeviation = 0.02\nheartbeat_seconds = 1800\n"
+                           "latency_seconds = 5\nfeeds = [{ delay_seconds = 12 }]\n"
+                           "[oracle.assets.BTC]\ndeviation = 0.03\n"
+                           "[oracle]\nenabled = true\ndeviation = 0.01\nheartbeat_seconds = 86400\n"
+                           "latency_seconds = 2\nfeeds = [{ noise = 0.001 }]\n"
+                           "[oracle.venues.aave]\n"
+                           "[oracle.venues.aave.assets.USDC]\nlatency_seconds = 30\n" +
+                           model_section;
+  const run_config c = load_run_config(write_config(text));
+  const auto where = [&](const std::string& table) {
+    return c.source + line_of(text, table + "\n");
+  };
+  const auto expect_rule = [&](const oracle_asset_config& rule, double deviation, double heartbeat,
+                               double latency, double feed_delay, const std::string& table) {
+    EXPECT_EQ(rule.deviation, deviation) << table;
+    EXPECT_EQ(rule.heartbeat_seconds, heartbeat) << table;
+    EXPECT_EQ(rule.latency_seconds, latency) << table;
+    ASSERT_TRUE(rule.feeds.has_value()) << table;
+    ASSERT_EQ(rule.feeds->size(), 1u) << table;
+    EXPECT_EQ((*rule.feeds)[0].delay_seconds, feed_delay) << table;
+    EXPECT_EQ(rule.table, table);
+    EXPECT_EQ(rule.where, where(table));
+  };
+  // The default oracle knows no venue.
+  expect_rule(c.oracle.defaults, 0.01, 86400.0, 2.0, 0.0, "[oracle]");
+  ASSERT_EQ(c.oracle.assets.size(), 2u);
+  expect_rule(c.oracle.assets.at("ETH"), 0.02, 1800.0, 5.0, 12.0, "[oracle.assets.ETH]");
+  expect_rule(c.oracle.assets.at("BTC"), 0.03, 86400.0, 2.0, 0.0, "[oracle.assets.BTC]");
+
+  ASSERT_EQ(c.oracle.venues.size(), 2u);
+  const oracle_venue_config& spark = c.oracle.venues.at("spark");
+  EXPECT_EQ(spark.where, where("[oracle.venues.spark]"));
+  expect_rule(spark.defaults, 0.01, 900.0, 60.0, 0.0, "[oracle.venues.spark]");
+  ASSERT_EQ(spark.assets.size(), 2u);
+  // Each table wins a key: the venue's asset, the venue, the asset, [oracle].
+  expect_rule(spark.assets.at("ETH"), 0.04, 900.0, 60.0, 12.0, "[oracle.venues.spark.assets.ETH]");
+  // Named only by [oracle.assets.BTC]: the venue's keys still lie over it.
+  expect_rule(spark.assets.at("BTC"), 0.03, 900.0, 60.0, 0.0, "[oracle.venues.spark]");
+
+  // A venue table with no key of its own reads as the default oracle.
+  const oracle_venue_config& aave = c.oracle.venues.at("aave");
+  expect_rule(aave.defaults, 0.01, 86400.0, 2.0, 0.0, "[oracle.venues.aave]");
+  ASSERT_EQ(aave.assets.size(), 3u);
+  expect_rule(aave.assets.at("ETH"), 0.02, 1800.0, 5.0, 12.0, "[oracle.venues.aave]");
+  expect_rule(aave.assets.at("BTC"), 0.03, 86400.0, 2.0, 0.0, "[oracle.venues.aave]");
+  // Named only under the venue: [oracle], then the venue's tables.
+  expect_rule(aave.assets.at("USDC"), 0.01, 86400.0, 30.0, 0.0, "[oracle.venues.aave.assets.USDC]");
+  EXPECT_EQ(c.oracle.assets.count("USDC"), 0u);
+}
+
+// A venue built in code without a rule for an asset of [oracle.assets] acts on
+// its defaults for it; to_toml writes that rule out, so that it still does.
+TEST_F(RunConfig, ToTomlWritesTheRuleAVenueActsOnForEveryAsset) {
+  run_config c = load_run_config(write_config(run_section + model_section));
+  c.oracle.assets["ETH"].heartbeat_seconds = 60.0;
+  c.oracle.venues["spark"].defaults.latency_seconds = 12.0;
+  const fs::path path = dir / "resolved.toml";
+  {
+    std::ofstream file(path);
+    file << to_toml(c);
+  }
+  const run_config back = load_run_config(path);
+  const oracle_venue_config& spark = back.oracle.venues.at("spark");
+  ASSERT_EQ(spark.assets.size(), 1u);
+  EXPECT_EQ(spark.assets.at("ETH").heartbeat_seconds, 3600.0);
+  EXPECT_EQ(spark.assets.at("ETH").latency_seconds, 12.0);
+  EXPECT_EQ(spark.defaults.latency_seconds, 12.0);
 }
 
 // validate_run_config checks the oracle and cascade again, after flags and code.
@@ -291,6 +382,28 @@ TEST_F(RunConfig, OracleAndCascadeSetAfterLoadingAreChecked) {
   c.oracle.defaults.feeds = std::vector<oracle_feed_config>{{0.0, 0.0}, {-1.0, 0.0}};
   EXPECT_EQ(error_of(c),
             c.source + ": [oracle] feeds entry 2 noise must be a finite number >= 0, got -1");
+  c = loaded;
+  c.oracle.venues["spark"].defaults.latency_seconds = -1.0;
+  EXPECT_EQ(error_of(c), c.source +
+                             ": [oracle.venues.spark] latency_seconds must be a finite number >= "
+                             "0, got -1");
+  c = loaded;
+  c.oracle.venues["spark"].assets["ETH"].feeds = std::vector<oracle_feed_config>(9);
+  EXPECT_EQ(error_of(c),
+            c.source + ": [oracle.venues.spark.assets.ETH] feeds lists 9 feeds, at most 8");
+  c = loaded;
+  c.oracle.venues["spark"].assets["ETH"].deviation = 1.5;
+  EXPECT_EQ(error_of(c), c.source +
+                             ": [oracle.venues.spark.assets.ETH] deviation must be a fraction in "
+                             "[0, 1) (0.005 = 0.5%), got 1.5: a threshold of 100% or more is no "
+                             "threshold");
+  c = loaded;
+  for (const char* venue : {"a", "b", "c", "d"}) c.oracle.venues[venue];
+  EXPECT_EQ(error_of(c), c.source +
+                             ": [oracle.venues] lists 4 venues; at most 3 may read an oracle of "
+                             "their own");
+  c.oracle.venues.erase("d");
+  EXPECT_EQ(error_of(c), "accepted");
   c = loaded;
   c.cascade.max_rounds = 0;
   EXPECT_EQ(error_of(c), c.source + ": [cascade] max_rounds must be in [1, 1000], got 0");
@@ -328,10 +441,22 @@ TEST_F(RunConfig, ToTomlRoundTripsEveryField) {
   c.liquidation.max_rounds_per_step = 1000;
   c.liquidation.path_totals_max_paths = 0;
   c.oracle.enabled = true;
-  c.oracle.defaults = {1.0 / 300.0, 1.0 / 3.0, 0.1 + 0.2, std::nullopt, ""};
-  c.oracle.assets["ETH"] = {0.0, 60.0, 0.0, std::vector<oracle_feed_config>{{0.1 + 0.2, 12.0}}, ""};
+  c.oracle.defaults = {1.0 / 300.0, 1.0 / 3.0, 0.1 + 0.2, std::nullopt, "", ""};
+  c.oracle.assets["ETH"] = {0.0, 60.0, 0.0, std::vector<oracle_feed_config>{{0.1 + 0.2, 12.0}},
+                            "",  ""};
   c.oracle.assets["a b"] = {
-      0.5, 1e9, 7.0, std::vector<oracle_feed_config>(8, oracle_feed_config{1.0 / 7.0, 1.0}), ""};
+      0.5, 1e9, 7.0, std::vector<oracle_feed_config>(8, oracle_feed_config{1.0 / 7.0, 1.0}),
+      "",  ""};
+  // As the loader builds them: a rule for every asset of [oracle.assets], and
+  // one only the venue names.
+  oracle_venue_config& spark = c.oracle.venues["spark"];
+  spark.defaults = {0.25, 7.0, 1.0 / 3.0, std::nullopt, "", ""};
+  spark.assets["ETH"] = {0.0, 60.0, 0.1 + 0.2, std::vector<oracle_feed_config>(1), "", ""};
+  spark.assets["a b"] = {0.5, 1e9, 7.0, std::vector<oracle_feed_config>{{0.0, 1.0 / 7.0}}, "", ""};
+  spark.assets["x \"y\""] = {0.125, 2.0 / 3.0, 0.0, std::nullopt, "", ""};
+  oracle_venue_config& other = c.oracle.venues["a\\venue"];
+  other.defaults = c.oracle.defaults;
+  other.assets = c.oracle.assets;
   c.cascade.permanent_impact_share = 2.0 / 3.0;
   c.cascade.max_rounds = 1000;
   c.cascade.amplification = false;
@@ -640,7 +765,7 @@ TEST_F(RunConfig, OracleTableOfAnAssetTheSnapshotLacksIsNamed) {
   snapshot snap;
   snap.source = "test-snapshot";
   snap.assets = {{"ETH", 3000.0}, {"USDC", 1.0}};
-  oracle_plan plan;
+  execution_plan plan;
   try {
     set_oracle(config, snap, plan);
     ADD_FAILURE() << "set_oracle did not throw";
@@ -1322,6 +1447,65 @@ const std::vector<located_case>& located_cases() {
       {"OracleNoTable", "oracle = 1\n" + base, "oracle = 1", "[oracle] must be a table"},
       {"OracleAssetNoTable", base + "[oracle]\nassets = { ETH = 1 }\n", "assets = {",
        "[oracle.assets.ETH] must be a table"},
+      {"OracleVenueEnabled", base + "[oracle.venues.spark]\nenabled = true\n", "enabled",
+       "unknown key 'enabled' in [oracle.venues.spark]"},
+      {"OracleVenueUnknownKey", base + "[oracle.venues.spark]\nheartbeat_second = 60\n",
+       "heartbeat_second",
+       "unknown key 'heartbeat_second' in [oracle.venues.spark]; did you mean "
+       "'heartbeat_seconds'?"},
+      {"OracleVenueAssetUnknownKey",
+       base + "[oracle.venues.spark.assets.ETH]\nlatency_second = 5\n", "latency_second",
+       "unknown key 'latency_second' in [oracle.venues.spark.assets.ETH]; did you mean "
+       "'latency_seconds'?"},
+      {"OracleVenueAssetAssets", base + "[oracle.venues.spark.assets.ETH]\nassets = {}\n",
+       "assets = {}", "unknown key 'assets' in [oracle.venues.spark.assets.ETH]"},
+      {"OracleVenuesNoTable", base + "[oracle]\nvenues = 1\n", "venues = 1",
+       "[oracle.venues] must be a table of per-venue tables such as [oracle.venues.spark]"},
+      {"OracleVenueNoTable", base + "[oracle]\nvenues = { spark = 1 }\n", "venues = {",
+       "[oracle.venues.spark] must be a table"},
+      {"OracleVenueAssetsNoTable", base + "[oracle.venues.spark]\nassets = 1\n", "assets = 1",
+       "[oracle.venues.spark.assets] must be a table of per-asset tables such as "
+       "[oracle.venues.spark.assets.ETH]"},
+      {"OracleVenueAssetNoTable", base + "[oracle.venues.spark]\nassets = { ETH = 1 }\n",
+       "assets = {", "[oracle.venues.spark.assets.ETH] must be a table"},
+      {"OracleVenueDeviationOfOne", base + "[oracle.venues.spark]\ndeviation = 1\n", "deviation",
+       "[oracle.venues.spark] deviation must be a fraction in [0, 1) (0.005 = 0.5%), got 1: a "
+       "threshold of 100% or more is no threshold"},
+      {"OracleVenueNegativeLatency", base + "[oracle.venues.spark]\nlatency_seconds = -1\n",
+       "latency_seconds",
+       "[oracle.venues.spark] latency_seconds must be a finite number >= 0, got -1"},
+      {"OracleVenueNoFeeds", base + "[oracle.venues.spark]\nfeeds = []\n", "feeds",
+       "[oracle.venues.spark] feeds must list at least one feed (a median of no feeds); leave "
+       "feeds out for the market price itself"},
+      {"OracleVenueAssetZeroHeartbeat",
+       base + "[oracle.venues.spark.assets.ETH]\nheartbeat_seconds = 0\n", "heartbeat_seconds",
+       "[oracle.venues.spark.assets.ETH] heartbeat_seconds must be a finite number > 0, got 0 (a "
+       "zero heartbeat: an update every step)"},
+      {"OracleVenueAssetNegativeDeviation",
+       base + "[oracle.venues.spark.assets.ETH]\ndeviation = -0.01\n", "deviation",
+       "[oracle.venues.spark.assets.ETH] deviation must be a fraction in [0, 1) (0.005 = 0.5%), "
+       "got -0.01"},
+      {"OracleVenueAssetNineFeeds",
+       base + "[oracle.venues.spark.assets.ETH]\nfeeds = [{}, {}, {}, {}, {}, {}, {}, {}, {}]\n",
+       "feeds", "[oracle.venues.spark.assets.ETH] feeds lists 9 feeds, at most 8"},
+      {"OracleVenueAssetNegativeNoise",
+       base + "[oracle.venues.spark.assets.ETH]\nfeeds = [{ noise = -0.1 }]\n", "feeds",
+       "[oracle.venues.spark.assets.ETH] feeds entry 1 noise must be a finite number >= 0, got "
+       "-0.1"},
+      {"OracleVenueAssetNegativeDelay",
+       base + "[oracle.venues.spark.assets.ETH]\nfeeds = [{ delay_seconds = -12 }]\n", "feeds",
+       "[oracle.venues.spark.assets.ETH] feeds entry 1 delay_seconds must be a finite number >= "
+       "0, got -12"},
+      {"OracleFourVenues",
+       base + "[oracle]\nenabled = true\n[oracle.venues]\na = {}\nb = {}\nc = {}\nd = {}\n",
+       "[oracle.venues]",
+       "[oracle.venues] lists 4 venues; at most 3 may read an oracle of their own"},
+      // [oracle.venues] made by its venues' tables: the first one's line.
+      {"OracleFourVenueTables",
+       base + "[oracle.venues.a]\n[oracle.venues.b]\ndeviation = 0.1\n[oracle.venues.c]\n"
+              "[oracle.venues.d]\n",
+       "[oracle.venues.a]",
+       "[oracle.venues] lists 4 venues; at most 3 may read an oracle of their own"},
       {"CascadeShareAboveOne", base + "[cascade]\npermanent_impact_share = 1.5\n",
        "permanent_impact_share", "[cascade] permanent_impact_share must be in [0, 1], got 1.5"},
       {"CascadeNegativeShare", base + "[cascade]\npermanent_impact_share = -0.1\n",
