@@ -2,8 +2,8 @@
 // folder made from the input. Framing (docs/hardening.md): the input is split at
 // NUL bytes into the files of snapshot_format in this order: assets,
 // lending_markets, protocol, lending_balances, perp_markets, perp_accounts,
-// perp_positions, venues (last: added later, so that older inputs keep their
-// meaning); an empty or missing part is an absent file.
+// perp_positions, venues, venue_oracles (the last two added later, so that
+// older inputs keep their meaning); an empty or missing part is an absent file.
 // input_error is the documented answer to bad input; anything else is a finding.
 
 #include <cstddef>
@@ -23,7 +23,7 @@ namespace format = levrisk::snapshot_format;
 const std::vector<std::string> file_order{
     format::assets_file,           format::lending_markets_file, format::protocol_file,
     format::lending_balances_file, format::perp_markets_file,    format::perp_accounts_file,
-    format::perp_positions_file,   format::venues_file};
+    format::perp_positions_file,   format::venues_file,          format::venue_oracles_file};
 
 void write_parts(const levrisk::fuzz::scratch_folder& folder, const std::uint8_t* data,
                  std::size_t size) {
@@ -77,6 +77,12 @@ void check_references(const levrisk::snapshot& snap) {
     }
     const auto& market = snap.perp_markets[static_cast<std::size_t>(position.market_index)];
     if (market.venue_index != position.venue_index) invariant_broken("position venue");
+  }
+  for (const auto& row : snap.venue_oracles) {
+    if (!index_in(row.asset_index, snap.assets.size())) invariant_broken("venue oracle asset");
+    if (!index_in(row.venue_index, row.perp ? perp_venues : lending_venues)) {
+      invariant_broken("venue oracle venue");
+    }
   }
 }
 

@@ -339,6 +339,21 @@ venue_set read_venues(csv_reader& csv, snapshot& snap) {
   return venues;
 }
 
+// The venue the current row names in `column`, of either kind.
+const venue_entry* find_venue(const csv_reader& csv, std::size_t column, const venue_set& venues) {
+  const std::string_view id = csv.id(column);
+  const venue_entry* entry = venues.by_id.find(id);
+  if (entry == nullptr) {
+    csv.fail(column, "names an unknown venue " + quoted_for_message(id) + " (" +
+                         (venues.from_file ? std::string("not in ") + format::venues_file
+                                           : std::string("without ") + format::venues_file +
+                                                 ", the venues are '" + default_lending_venue_id +
+                                                 "' and '" + default_perp_venue_id + "'") +
+                         ")");
+  }
+  return entry;
+}
+
 // The venue of `kind` a table's current row belongs to: its venue_id field,
 // or, in a table without the column, the snapshot's only venue of that kind.
 class row_venue {
@@ -357,13 +372,7 @@ class row_venue {
       return index_;
     }
     const std::string_view id = csv_.id(*column_);
-    const venue_entry* entry = venues_.by_id.find(id);
-    if (entry == nullptr) {
-      csv_.fail(*column_, "names an unknown venue " + quoted_for_message(id) + " (" +
-                              (venues_.from_file ? std::string("not in ") + format::venues_file
-                                                 : known_without_file()) +
-                              ")");
-    }
+    const venue_entry* entry = find_venue(csv_, *column_, venues_);
     if (entry->kind != kind_) {
       csv_.fail(*column_, "names venue " + quoted_for_message(id) + ", which is a " +
                               kind_name(entry->kind) + " venue, not a " + kind_name(kind_) +
@@ -390,11 +399,6 @@ class row_venue {
 
   std::string quoted_id() const {
     return quoted_for_message(id_of(static_cast<std::size_t>(index_)));
-  }
-
-  static std::string known_without_file() {
-    return std::string("without ") + format::venues_file + ", the venues are '" +
-           default_lending_venue_id + "' and '" + default_perp_venue_id + "'";
   }
 
   [[noreturn]] void fail_without_column() const {
@@ -650,6 +654,39 @@ void read_perp_positions(csv_reader& csv, const std::vector<id_table>& markets,
   }
 }
 
+// A venue's own oracle price and age per asset at the snapshot: for venues the
+// run gives an oracle of their own ([oracle.venues.ID]; host/engine/oracle_setup.cpp
+// checks that against the configuration). Ids are unique across kinds, so the
+// venue id alone says which venue.
+void read_venue_oracles(csv_reader& csv, const id_table& assets, const venue_set& venues,
+                        snapshot& snap) {
+  enum column : std::size_t { venue_col, asset_col, price_col };
+  const auto age_column = csv.column_index(format::oracle_age_seconds_column);
+  const std::size_t n_assets = snap.assets.size();
+  std::vector<int> line_by_pair((snap.lending_venues.size() + snap.perp_venues.size()) * n_assets,
+                                0);
+  while (csv.next_row()) {
+    const venue_entry* venue = find_venue(csv, venue_col, venues);
+    const bool perp = venue->kind == venue_kind::perp;
+    const int asset_index = resolve(csv, asset_col, assets, "asset", format::assets_file);
+    const std::size_t venue_number =
+        static_cast<std::size_t>(venue->index) + (perp ? snap.lending_venues.size() : 0);
+    int& first_line = line_by_pair[venue_number * n_assets + static_cast<std::size_t>(asset_index)];
+    if (first_line != 0) {
+      csv.fail(asset_col, "repeats asset " + quoted_for_message(csv.raw(asset_col)) +
+                              " for venue " + quoted_for_message(csv.raw(venue_col)) +
+                              first_on(first_line));
+    }
+    first_line = csv.line();
+    const double price_usd = csv.number(price_col, number_bounds::above(0));
+    const double age_seconds =
+        age_column ? number_or(csv, *age_column, number_bounds::at_least(0), 0.0) : 0.0;
+    snap.venue_oracles.push_back(venue_oracle{perp, venue->index, asset_index, price_usd,
+                                              age_seconds,
+                                              csv.path_text() + ":" + std::to_string(csv.line())});
+  }
+}
+
 // venues.csv when the snapshot has one, else the default venues with
 // protocol.csv's parameters. The reader owns the text the venue ids point into.
 venue_set read_venue_parameters(const std::filesystem::path& directory, csv_reader& venues_csv,
@@ -723,6 +760,12 @@ snapshot load_snapshot(const std::filesystem::path& directory) {
                                 true);
   note_ignored_columns(perp_positions_csv, snap);
   read_perp_positions(perp_positions_csv, markets, accounts, venues, snap);
+
+  csv_reader venue_oracles_csv(directory / format::venue_oracles_file,
+                               format::venue_oracles_columns,
+                               format::venue_oracles_optional_columns, true);
+  note_ignored_columns(venue_oracles_csv, snap);
+  read_venue_oracles(venue_oracles_csv, assets, venues, snap);
   snap.provenance.sha256 = snapshot_sha256(directory);
   return snap;
 }

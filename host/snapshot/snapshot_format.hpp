@@ -21,15 +21,17 @@ inline constexpr const char* lending_balances_file = "lending_balances.csv";
 inline constexpr const char* perp_markets_file = "perp_markets.csv";
 inline constexpr const char* perp_accounts_file = "perp_accounts.csv";
 inline constexpr const char* perp_positions_file = "perp_positions.csv";
+inline constexpr const char* venue_oracles_file = "venue_oracles.csv";
 inline constexpr const char* manifest_file = "manifest.toml";
 
 // The files snapshot_sha256 covers, in its order: the tables, then the manifest.
-// venues.csv came later: last of the tables, so that an absent one (skipped)
-// leaves the hash of every snapshot written before it unchanged.
-inline constexpr std::array<const char*, 9> hashed_files{
-    assets_file,           lending_markets_file, protocol_file,
-    lending_balances_file, perp_markets_file,    perp_accounts_file,
-    perp_positions_file,   venues_file,          manifest_file};
+// venues.csv and venue_oracles.csv came later: last of the tables, so that an
+// absent one (skipped) leaves the hash of every snapshot written before it
+// unchanged.
+inline constexpr std::array<const char*, 10> hashed_files{
+    assets_file,        lending_markets_file, protocol_file,       lending_balances_file,
+    perp_markets_file,  perp_accounts_file,   perp_positions_file, venues_file,
+    venue_oracles_file, manifest_file};
 
 // Optional trailing columns (csv_reader): added after the first snapshots were
 // written, so a header without them still loads, with the documented defaults.
@@ -60,6 +62,10 @@ inline const std::vector<std::string> perp_positions_columns{
     "account_id",  "market_id",          "side", "size", "entry_price_usd",
     "margin_mode", "isolated_margin_usd"};
 inline const std::vector<std::string> venue_id_optional_columns{venue_id_column};
+// A venue's own oracle per asset, for venues that read their own feed.
+inline const std::vector<std::string> venue_oracles_columns{venue_id_column, "asset_id",
+                                                            oracle_price_usd_column};
+inline const std::vector<std::string> venue_oracles_optional_columns{oracle_age_seconds_column};
 
 // venues.csv's kind column, in the order of venue_kind.
 enum class venue_kind : std::uint8_t { lending, perp };

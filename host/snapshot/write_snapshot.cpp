@@ -159,6 +159,20 @@ csv_text venues_text(const snapshot& snap) {
   return venues;
 }
 
+csv_text venue_oracles_text(const snapshot& snap) {
+  csv_text oracles(
+      all_columns(format::venue_oracles_columns, format::venue_oracles_optional_columns));
+  for (const venue_oracle& row : snap.venue_oracles) {
+    const auto venue = static_cast<std::size_t>(row.venue_index);
+    oracles.field(row.perp ? snap.perp_venues.at(venue).id : snap.lending_venues.at(venue).id)
+        .field(snap.assets.at(static_cast<std::size_t>(row.asset_index)).id)
+        .field(row.oracle_price_usd)
+        .field(row.oracle_age_seconds)
+        .end_row();
+  }
+  return oracles;
+}
+
 // The header of a table that belongs to venues: venue_id first where rows name
 // their venue.
 std::vector<std::string> venue_table_columns(bool venue_column,
@@ -270,6 +284,12 @@ void write_snapshot(const snapshot& snap, const std::filesystem::path& directory
     positions.end_row();
   }
   write_file(directory / format::perp_positions_file, positions);
+
+  if (snap.venue_oracles.empty()) {
+    remove_stale(directory / format::venue_oracles_file);
+  } else {
+    write_file(directory / format::venue_oracles_file, venue_oracles_text(snap));
+  }
 }
 
 }  // namespace levrisk

@@ -624,6 +624,38 @@ TEST_F(Cli, ASnapshotOfSeveralVenuesRunsWithCascadesAndReportsEachVenue) {
   EXPECT_NE(shown.out.find("perp-2"), std::string::npos) << shown.out;
 }
 
+// venue_oracles.csv end to end: a row for a venue the run gives no oracle of its
+// own stops the run before it simulates, naming the row; with
+// [oracle.venues.perp-2] the same snapshot runs.
+TEST_F(Cli, AVenueOracleRowNeedsTheVenuesOwnOracle) {
+  const fs::path snap_dir = dir / "snap";
+  ASSERT_EQ(run_levrisk("synth -o " + quoted(snap_dir) +
+                            " --lending-accounts 200 --perp-accounts 100 --perp-venues 2",
+                        dir)
+                .exit_code,
+            exit_ok);
+  write_text(snap_dir / "venue_oracles.csv",
+             "venue_id,asset_id,oracle_price_usd,oracle_age_seconds\nperp-2,ETH,3400,120\n");
+  const std::string config = read_text(source_dir / "configs" / "nightly_cascades.toml");
+  write_text(dir / "default_oracle.toml", config);
+  write_text(dir / "own_oracle.toml",
+             config + "\n[oracle.venues.\"perp-2\"]\ndeviation = 0.001\nheartbeat_seconds = 600\n");
+  const auto run_with = [&](const char* name) {
+    return run_levrisk("run --config " + quoted(dir / (std::string(name) + ".toml")) +
+                           " --snapshot " + quoted(snap_dir) + " --paths 100 --output-dir " +
+                           quoted(dir) + " --name " + name + " --quiet",
+                       dir);
+  };
+  const command_result refused = run_with("default_oracle");
+  EXPECT_EQ(refused.exit_code, cli::exit_input_error);
+  EXPECT_THAT(refused.err, HasSubstr((snap_dir / "venue_oracles.csv").string() +
+                                     ":2: gives venue 'perp-2' an oracle price, but "));
+  EXPECT_FALSE(fs::exists(dir / "default_oracle.h5"));
+  const command_result run = run_with("own_oracle");
+  ASSERT_EQ(run.exit_code, exit_ok) << run.err;
+  EXPECT_EQ(read_result_file(dir / "own_oracle.h5").system.venues.size(), 3u);
+}
+
 TEST_F(Cli, SynthRefusesZeroVenues) {
   const command_result run =
       run_levrisk("synth -o " + quoted(dir / "snap") + " --lending-venues 0", dir);

@@ -240,6 +240,16 @@ inline void expect_same_snapshot(const snapshot& expected, const snapshot& actua
     EXPECT_EQ(e.isolated_margin_usd, a.isolated_margin_usd) << "position " << i;
     EXPECT_EQ(e.venue_index, a.venue_index) << "position " << i;
   }
+  ASSERT_EQ(expected.venue_oracles.size(), actual.venue_oracles.size());
+  for (std::size_t i = 0; i < expected.venue_oracles.size(); ++i) {
+    const auto& e = expected.venue_oracles[i];
+    const auto& a = actual.venue_oracles[i];
+    EXPECT_EQ(e.perp, a.perp) << "venue oracle " << i;
+    EXPECT_EQ(e.venue_index, a.venue_index) << "venue oracle " << i;
+    EXPECT_EQ(e.asset_index, a.asset_index) << "venue oracle " << i;
+    EXPECT_EQ(e.oracle_price_usd, a.oracle_price_usd) << "venue oracle " << i;
+    EXPECT_EQ(e.oracle_age_seconds, a.oracle_age_seconds) << "venue oracle " << i;
+  }
 }
 
 }  // namespace levrisk::snapshot_testing
