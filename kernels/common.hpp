@@ -45,6 +45,17 @@
 
 namespace levrisk {
 
+// Starts loading the cache line at `address` ahead of its use: the stage's
+// lists hold units in the order they were first touched, scattered over
+// arrays far larger than the caches. The GPU has no such hint to give.
+LEVRISK_HD LEVRISK_FORCEINLINE void prefetch(const void* address) {
+#if !defined(__CUDA_ARCH__)
+  __builtin_prefetch(address);
+#else
+  (void)address;
+#endif
+}
+
 LEVRISK_HD LEVRISK_FORCEINLINE std::uint32_t float_bits(float value) {
 #if defined(__CUDA_ARCH__)
   return __float_as_uint(value);

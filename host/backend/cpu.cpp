@@ -86,9 +86,7 @@ class feedback_scratch {
   explicit feedback_scratch(const simulation_view& view) {
     const execution_view& e = view.execution;
     if (e.feedback == 0) return;
-    tracks_.assign(static_cast<std::size_t>(e.n_units),
-                   unit_track{no_path, phase_untouched, -1, unit_outcome{}, test_margin{0.0f, 0.0f},
-                              stale_epoch});
+    tracks_.assign(static_cast<std::size_t>(e.n_units), untouched_track(no_path));
     lending_balance_.assign(2 * static_cast<std::size_t>(e.n_lending_legs), 0.0);
     lists_.assign(static_cast<std::size_t>(unit_list_ints(e.n_units, view.exact.forms.n_units)), 0);
   }

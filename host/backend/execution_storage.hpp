@@ -45,9 +45,7 @@ class execution_storage {
     }
     if (batch_scratch && feedback) {
       const std::size_t n_units = plan_.units.size();
-      tracks_.assign(static_cast<std::size_t>(max_batch_paths) * n_units,
-                     unit_track{no_path, phase_untouched, -1, unit_outcome{},
-                                test_margin{0.0f, 0.0f}, stale_epoch});
+      tracks_.assign(static_cast<std::size_t>(max_batch_paths) * n_units, untouched_track(no_path));
       lending_balance_.assign(
           static_cast<std::size_t>(max_batch_paths) * 2 * plan_.lending_legs.size(), 0.0);
       lists_.assign(

@@ -183,8 +183,7 @@ LEVRISK_HD LEVRISK_FORCEINLINE bool touched(const execution_context& c, int unit
 LEVRISK_HD inline unit_track& track_of(const execution_context& c, int unit) {
   unit_track& t = c.tracks[unit];
   if (t.tag != c.path) {
-    t = unit_track{c.path,         phase_untouched,         -1,
-                   unit_outcome{}, test_margin{0.0f, 0.0f}, stale_epoch};
+    t = untouched_track(c.path);
     c.lists->touched[c.lists->n_touched++] = unit;
   }
   return t;

@@ -110,14 +110,21 @@ struct test_margin {
 constexpr int stale_epoch = -2147483647 - 1;
 
 // Valid only when `tag` names the pass being run, as perp_unit_state's `path`.
+// What every round reads of a listed unit comes first, in the track's first 28
+// bytes: mostly one cache line (the outcome behind it is read at executions only).
 struct unit_track {
   std::uint64_t tag;
   int phase;
   int due_step;
-  unit_outcome outcome;  // its figures on the pass so far
   test_margin margin;    // kept for candidates too, whose tag says so
   int tested_epoch;      // the epoch of the test that left `margin`
+  unit_outcome outcome;  // its figures on the pass so far
 };
+
+// A track that pass `tag` has not touched yet.
+LEVRISK_HD inline unit_track untouched_track(std::uint64_t tag) {
+  return unit_track{tag, phase_untouched, -1, test_margin{0.0f, 0.0f}, stale_epoch, unit_outcome{}};
+}
 
 // Per-unit sums over paths: money[(unit * n_unit_money + m) * 2 + {0: sum, 1: squares}].
 enum unit_money : int {

@@ -49,6 +49,8 @@ namespace levrisk {
 constexpr double screen_multiplier_slack = 0.02;
 // Steps of a block, over whose price box the candidates are screened again.
 constexpr int screen_block_steps = 16;
+// How many list entries ahead a walk starts loading a unit's track (prefetch).
+constexpr int track_prefetch_distance = 16;
 // The largest |log error| a feed's reading can have: the normal's 24-bit bound
 // (kernels/rng/normal.hpp) in units of its standard deviation.
 constexpr float max_normal_magnitude = 5.78f;
@@ -207,6 +209,20 @@ LEVRISK_HD inline bool apply_permanent_impact(const execution_context& c,
 
 // --- finding triggers ----------------------------------------------------------
 
+// Starts loading the track of the unit `track_prefetch_distance` entries ahead in `list`.
+LEVRISK_HD LEVRISK_FORCEINLINE void prefetch_track_ahead(const execution_context& c,
+                                                         const int* list, int n, int i) {
+  if (i + track_prefetch_distance < n) prefetch(c.tracks + list[i + track_prefetch_distance]);
+}
+
+// The same for a list of multi-asset units (by multi-asset index).
+LEVRISK_HD LEVRISK_FORCEINLINE void prefetch_candidate_ahead(const execution_context& c,
+                                                             const int* list, int n, int i) {
+  if (i + track_prefetch_distance < n) {
+    prefetch(c.tracks + c.v.execution.exact_units[list[i + track_prefetch_distance]]);
+  }
+}
+
 // The lowest and highest growth factor a box gives a moving asset, and the
 // snapshot's 1, which every unit's safe box holds (execution_view::safe_box).
 struct box_span {
@@ -295,6 +311,7 @@ LEVRISK_HD inline void sort_watched(const execution_context& c,
   unit_lists& l = *c.lists;
   int asleep = 0;
   for (int i = 0; i < l.n_dormant; ++i) {
+    prefetch_track_ahead(c, l.dormant, l.n_dormant, i);
     const int unit = l.dormant[i];
     unit_track& t = c.tracks[unit];
     if (t.phase != phase_dormant) continue;  // woken since, and active again
@@ -308,6 +325,7 @@ LEVRISK_HD inline void sort_watched(const execution_context& c,
   int kept = 0;
   const int n_active = l.n_active;
   for (int i = 0; i < n_active; ++i) {
+    prefetch_track_ahead(c, l.active, n_active, i);
     const int unit = l.active[i];
     unit_track& t = c.tracks[unit];
     if (t.phase == phase_watching && !is_perp(c.v.execution.units[unit]) &&
@@ -382,6 +400,7 @@ LEVRISK_HD inline void screen_block(const execution_context& c, const stored_row
   l.n_block_candidates = 0;
   int kept = 0;
   for (int i = 0; i < l.n_candidates; ++i) {
+    prefetch_candidate_ahead(c, l.candidates, l.n_candidates, i);
     const int m = l.candidates[i];
     if (touched(c, c.v.execution.exact_units[m])) continue;
     l.candidates[kept++] = m;
@@ -448,6 +467,7 @@ LEVRISK_HD inline void test_candidates(const execution_context& c, int step,
   unit_lists& l = *c.lists;
   int kept = 0;
   for (int i = 0; i < l.n_block_candidates; ++i) {
+    prefetch_candidate_ahead(c, l.block_candidates, l.n_block_candidates, i);
     const int m = l.block_candidates[i];
     const int unit = c.v.execution.exact_units[m];
     unit_track& t = c.tracks[unit];
@@ -527,6 +547,7 @@ LEVRISK_HD inline void test_watched(const execution_context& c, int step, const 
                                     const feedback_state<MaxAssets>& st) {
   const unit_lists& l = *c.lists;
   for (int i = 0; i < l.n_active; ++i) {
+    prefetch_track_ahead(c, l.active, l.n_active, i);
     const int unit = l.active[i];
     unit_track& t = c.tracks[unit];
     if (t.phase != phase_watching || t.due_step >= step) continue;
@@ -605,6 +626,7 @@ LEVRISK_HD inline bool execute_due(const execution_context& c, int step,
   bool executed = false;
   bool waiting = false;
   for (int i = 0; i < l.n_active; ++i) {
+    prefetch_track_ahead(c, l.active, l.n_active, i);
     const int unit = l.active[i];
     const unit_track& t = c.tracks[unit];
     if (t.phase != phase_queued) continue;
@@ -628,6 +650,7 @@ LEVRISK_HD inline void compact_active(const execution_context& c) {
   unit_lists& l = *c.lists;
   int kept = 0;
   for (int i = 0; i < l.n_active; ++i) {
+    prefetch_track_ahead(c, l.active, l.n_active, i);
     if (c.tracks[l.active[i]].phase != phase_closed) l.active[kept++] = l.active[i];
   }
   l.n_active = kept;

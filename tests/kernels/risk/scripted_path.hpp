@@ -170,8 +170,7 @@ class scripted_path {
   stored_rows rows() const { return stored_rows{x_.data(), growth_.data(), max_assets_here}; }
   execution_scratch scratch() {
     leg_scale_.resize(perp_legs.size(), 1.0);
-    tracks_.assign(units_.size(), unit_track{no_path, phase_untouched, -1, unit_outcome{},
-                                             test_margin{0.0f, 0.0f}, stale_epoch});
+    tracks_.assign(units_.size(), untouched_track(no_path));
     lending_balance_.assign(2 * lending_legs.size(), 0.0);
     lists_.assign(static_cast<std::size_t>(unit_list_ints(static_cast<int>(units_.size()), 0)), 0);
     return execution_scratch{ledger_.data(),    suffix_.data(), perp_states_.data(),
