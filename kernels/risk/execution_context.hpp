@@ -42,22 +42,25 @@ struct path_account {
   bool suffix_ready;  // execution_context's suffix extremes are this path's
 };
 
-// The pass's lists of units, in the order they were first touched: those
-// queued or watched (active), every one touched (recorded at the pass's end),
-// and the multi-asset units whose box test says they may trigger (candidates,
-// by multi-asset index), for the whole path and for the current block of steps.
+// The pass's lists of units: those queued or watched (active), those whose
+// keeper is on its way (queued), every one touched (recorded at the pass's
+// end), and the multi-asset units whose box test says they may trigger
+// (candidates, by multi-asset index), for the whole path and for the current
+// block of steps. No result depends on the lists' order: keepers execute by
+// unit index (execute_due).
 struct unit_lists {
   int* active;
   int* touched;
   int* candidates;
   int* block_candidates;  // the candidates the current block of steps' box cannot clear
   int* dormant;           // watched lending accounts the current block's box clears
+  int* queued;            // the units in phase_queued, and any auto-deleveraging closed since
   int n_active;
   int n_touched;
   int n_candidates;
   int n_block_candidates;
   int n_dormant;
-  bool any_queued;  // false: no active unit waits for its keeper
+  int n_queued;
 };
 
 // A path's scratch, given by the backend: zero ledger on entry (and left zero),
@@ -196,9 +199,19 @@ LEVRISK_HD inline void queue_unit(const execution_context& c, int unit, int due_
   if (t.phase == phase_untouched || t.phase == phase_dormant) {
     c.lists->active[c.lists->n_active++] = unit;
   }
+  if (t.phase != phase_queued) c.lists->queued[c.lists->n_queued++] = unit;
   t.phase = phase_queued;
   t.due_step = due_step;
-  c.lists->any_queued = true;
+}
+
+// Takes a unit whose keeper is called off out of the queued list (rare:
+// auto-deleveraging), so that the list holds each unit at most once.
+LEVRISK_HD inline void drop_queued(unit_lists& l, int unit) {
+  for (int i = 0; i < l.n_queued; ++i) {
+    if (l.queued[i] != unit) continue;
+    l.queued[i] = l.queued[--l.n_queued];
+    return;
+  }
 }
 
 // Watches the unit for its next trigger from the step after `step` on.
@@ -207,6 +220,7 @@ LEVRISK_HD inline void watch_unit(const execution_context& c, int unit, int step
   if (t.phase == phase_untouched || t.phase == phase_dormant) {
     c.lists->active[c.lists->n_active++] = unit;
   }
+  if (t.phase == phase_queued) drop_queued(*c.lists, unit);
   t.phase = phase_watching;
   t.due_step = step;
 }

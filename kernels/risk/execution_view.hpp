@@ -109,21 +109,38 @@ struct test_margin {
 // stale: it is tested at its next round.
 constexpr int stale_epoch = -2147483647 - 1;
 
+// A watched lending account's trigger as a band of one asset's growth factor
+// (kernels/risk/watch_band.hpp): liquidatable exactly when that factor is below
+// `below` or above `above`. asset < 0: no such band (a perp, or an account
+// whose margin moves with more than one asset), tested in full.
+struct watch_band {
+  int asset;
+  float below;
+  float above;
+};
+
 // Valid only when `tag` names the pass being run, as perp_unit_state's `path`.
-// What every round reads of a listed unit comes first, in the track's first 28
-// bytes: mostly one cache line (the outcome behind it is read at executions only).
+// What every round reads of a listed unit comes first, in the track's first 40
+// bytes: one cache line (the outcome behind it is read at executions only).
 struct unit_track {
   std::uint64_t tag;
   int phase;
   int due_step;
   test_margin margin;    // kept for candidates too, whose tag says so
   int tested_epoch;      // the epoch of the test that left `margin`
+  watch_band band;       // set at each execution of a lending account
   unit_outcome outcome;  // its figures on the pass so far
 };
 
 // A track that pass `tag` has not touched yet.
 LEVRISK_HD inline unit_track untouched_track(std::uint64_t tag) {
-  return unit_track{tag, phase_untouched, -1, test_margin{0.0f, 0.0f}, stale_epoch, unit_outcome{}};
+  return unit_track{tag,
+                    phase_untouched,
+                    -1,
+                    test_margin{0.0f, 0.0f},
+                    stale_epoch,
+                    watch_band{-1, 0.0f, 0.0f},
+                    unit_outcome{}};
 }
 
 // Per-unit sums over paths: money[(unit * n_unit_money + m) * 2 + {0: sum, 1: squares}].
@@ -277,7 +294,7 @@ LEVRISK_HD inline int ledger_step_doubles(int n_assets, int n_perp_venues) {
   return n_perp_venues * ledger_venue_doubles(n_assets);
 }
 LEVRISK_HD LEVRISK_FORCEINLINE std::int64_t unit_list_ints(int n_units, int n_exact_units) {
-  return 3 * static_cast<std::int64_t>(n_units) + 2 * static_cast<std::int64_t>(n_exact_units);
+  return 4 * static_cast<std::int64_t>(n_units) + 2 * static_cast<std::int64_t>(n_exact_units);
 }
 LEVRISK_HD inline std::int64_t ledger_doubles(int n_steps, int n_assets, int n_perp_venues) {
   return static_cast<std::int64_t>(n_steps + 1) * ledger_step_doubles(n_assets, n_perp_venues);

@@ -13,9 +13,8 @@
 //     market's) are found: the ladders walked on the trigger prices' factors,
 //     the multi-asset candidates tested, the watched units tested; each sends a
 //     keeper, due a keeper delay later;
-//   * the keepers due now execute, in the order their units were first
-//     triggered, at the market row (kernels/risk/lending_liquidation.hpp,
-//     perp_liquidation.hpp);
+//   * the keepers due now execute, by unit index, at the market row
+//     (kernels/risk/lending_liquidation.hpp, perp_liquidation.hpp);
 //   * the round's net sales per asset, aggregated, move the multiplier by the
 //     permanent share of their impact, 1 - share x impact_fraction(net sold),
 //     or 1 + share x impact_fraction(net bought).
@@ -39,9 +38,11 @@
 
 #include "kernels/common.hpp"
 #include "kernels/math/float_math.hpp"
+#include "kernels/math/int_sort.hpp"
 #include "kernels/risk/execution.hpp"
 #include "kernels/risk/oracle.hpp"
 #include "kernels/risk/test_window.hpp"
+#include "kernels/risk/watch_band.hpp"
 
 namespace levrisk {
 
@@ -49,6 +50,9 @@ namespace levrisk {
 constexpr double screen_multiplier_slack = 0.02;
 // Steps of a block, over whose price box the candidates are screened again.
 constexpr int screen_block_steps = 16;
+// The relative widening of a block's box before a band is held against it: the
+// box bounds the trigger prices to float rounding, the band is exact.
+constexpr float band_box_slack = 1e-6f;
 // How many list entries ahead a walk starts loading a unit's track (prefetch).
 constexpr int track_prefetch_distance = 16;
 // The largest |log error| a feed's reading can have: the normal's 24-bit bound
@@ -278,11 +282,20 @@ LEVRISK_HD inline void screen_candidates(const execution_context& c, bool oracle
 }
 
 // Whether an open lending account can turn liquidatable at any trigger prices
-// inside the current block's box: its margin's worst case there (with the
-// screen's relative margin for rounding).
+// inside the current block's box. With a band (kernels/risk/watch_band.hpp),
+// exactly, on the box widened by band_box_slack; else its margin's worst case
+// there (with the screen's relative margin for rounding).
 template <int MaxAssets>
 LEVRISK_HD inline bool lending_may_trigger_in_box(const execution_context& c, int unit,
+                                                  const unit_track& t,
                                                   const feedback_state<MaxAssets>& st) {
+  if (t.band.asset >= 0) {
+    const int k = t.band.asset;
+    const float low = c.v.execution.asset_moves[k] == 0 ? 1.0f : st.block_low[k];
+    const float high = c.v.execution.asset_moves[k] == 0 ? 1.0f : st.block_high[k];
+    return band_triggers(t.band, low * (1.0f - band_box_slack)) ||
+           band_triggers(t.band, high * (1.0f + band_box_slack));
+  }
   const execution_view& e = c.v.execution;
   const execution_unit& u = e.units[unit];
   const lending_leg* legs = e.lending_legs + u.first_leg;
@@ -315,7 +328,7 @@ LEVRISK_HD inline void sort_watched(const execution_context& c,
     const int unit = l.dormant[i];
     unit_track& t = c.tracks[unit];
     if (t.phase != phase_dormant) continue;  // woken since, and active again
-    if (lending_may_trigger_in_box(c, unit, st)) {
+    if (lending_may_trigger_in_box(c, unit, t, st)) {
       t.phase = phase_watching;
       l.active[l.n_active++] = unit;
     } else {
@@ -329,7 +342,7 @@ LEVRISK_HD inline void sort_watched(const execution_context& c,
     const int unit = l.active[i];
     unit_track& t = c.tracks[unit];
     if (t.phase == phase_watching && !is_perp(c.v.execution.units[unit]) &&
-        !lending_may_trigger_in_box(c, unit, st)) {
+        !lending_may_trigger_in_box(c, unit, t, st)) {
       t.phase = phase_dormant;
       t.tested_epoch = stale_epoch;  // not tested while dormant
       l.dormant[asleep++] = unit;
@@ -540,8 +553,9 @@ LEVRISK_HD inline unit_test watched_test(const execution_context& c, int unit,
 }
 
 // Watched units liquidatable at the trigger prices send a keeper. Those
-// executed at this step wait for the next one; those unchanged since the
-// round's skips began may be skipped (kernels/risk/test_window.hpp).
+// executed at this step wait for the next one; a lending account with a band
+// (kernels/risk/watch_band.hpp) is tested by it; the others unchanged since
+// the round's skips began may be skipped (kernels/risk/test_window.hpp).
 template <int MaxAssets>
 LEVRISK_HD inline void test_watched(const execution_context& c, int step, const round_skips* skips,
                                     const feedback_state<MaxAssets>& st) {
@@ -552,6 +566,12 @@ LEVRISK_HD inline void test_watched(const execution_context& c, int step, const 
     unit_track& t = c.tracks[unit];
     if (t.phase != phase_watching || t.due_step >= step) continue;
     const int g = trigger_group(c, unit, st);
+    if (t.band.asset >= 0) {
+      if (band_triggers(t.band, st.trigger_growth[g][t.band.asset])) {
+        queue_unit(c, unit, step + c.v.execution.keeper_delay_steps);
+      }
+      continue;
+    }
     if (t.due_step < skips[g].changed_from &&
         may_skip(skips[g], c.v.execution.liquidating[unit], t.margin, t.tested_epoch)) {
       continue;
@@ -591,6 +611,7 @@ LEVRISK_HD inline void execute_lending_at(const execution_context& c, int unit, 
   }
   t.due_step = step;  // watched from the next step on
   t.phase = lending_closed(b) ? phase_closed : phase_watching;
+  t.band = watch_band_of(legs, u.n_legs, balance, e.asset_moves);
 }
 
 template <int MaxAssets>
@@ -616,22 +637,27 @@ LEVRISK_HD inline void execute_perp_at(const execution_context& c, int unit, int
   t.phase = phase_closed;
 }
 
-// The keepers due at `step`, in the active list's order; true when one executed.
+// The keepers due at `step`, by unit index: within a round every execution
+// reads the same market row and only its own unit, so the order changes only
+// the order of the sums, and by index it is the same whatever found the units
+// (docs/methodology.md, "Order"). True when one executed.
 template <int MaxAssets>
 LEVRISK_HD inline bool execute_due(const execution_context& c, int step,
                                    const feedback_state<MaxAssets>& st,
                                    path_account<MaxAssets>& acc) {
   unit_lists& l = *c.lists;
-  if (!l.any_queued) return false;
+  if (l.n_queued == 0) return false;
+  sort_ints(l.queued, l.n_queued);
   bool executed = false;
-  bool waiting = false;
-  for (int i = 0; i < l.n_active; ++i) {
-    prefetch_track_ahead(c, l.active, l.n_active, i);
-    const int unit = l.active[i];
+  int waiting = 0;
+  const int n_queued = l.n_queued;
+  for (int i = 0; i < n_queued; ++i) {
+    prefetch_track_ahead(c, l.queued, n_queued, i);
+    const int unit = l.queued[i];
     const unit_track& t = c.tracks[unit];
-    if (t.phase != phase_queued) continue;
+    if (t.phase != phase_queued) continue;  // closed by auto-deleveraging
     if (t.due_step != step) {
-      waiting = true;
+      l.queued[waiting++] = unit;
       continue;
     }
     if (is_perp(c.v.execution.units[unit])) {
@@ -641,7 +667,7 @@ LEVRISK_HD inline bool execute_due(const execution_context& c, int step,
     }
     executed = true;
   }
-  l.any_queued = waiting;
+  l.n_queued = waiting;
   return executed;
 }
 
@@ -766,7 +792,7 @@ LEVRISK_HD inline void begin_pass(const execution_context& c, const stored_rows&
   set_oracle_bounds(c.v.execution, n, pass.oracle, st);
   unit_lists& l = *c.lists;
   l.n_active = l.n_touched = l.n_dormant = l.n_candidates = l.n_block_candidates = 0;
-  l.any_queued = false;
+  l.n_queued = 0;
   screen_candidates(c, pass.oracle, st);
   for (int g = 0; g < st.n_groups; ++g) {
     st.window[g].tested_step = 0;
@@ -778,8 +804,8 @@ LEVRISK_HD inline void begin_pass(const execution_context& c, const stored_rows&
 // touched unit's figures go into the tallies.
 LEVRISK_HD inline void finish_units(const execution_context& c, bool record) {
   const unit_lists& l = *c.lists;
-  for (int i = 0; i < l.n_active; ++i) {
-    unit_track& t = c.tracks[l.active[i]];
+  for (int i = 0; i < l.n_queued; ++i) {
+    unit_track& t = c.tracks[l.queued[i]];
     if (t.phase == phase_queued) t.outcome.pending = true;
   }
   if (!record) return;
@@ -836,11 +862,12 @@ LEVRISK_HD inline void execute_path_by_step(const simulation_view& v, std::uint6
   const stored_rows market{scratch.suffix + row_floats, scratch.suffix, stored.n_assets};
   const int n_exact = v.exact.forms.n_units;
   int* const units_lists = scratch.lists;
-  int* const candidates = scratch.lists + 3 * static_cast<std::ptrdiff_t>(e.n_units);
+  int* const candidates = scratch.lists + 4 * static_cast<std::ptrdiff_t>(e.n_units);
   unit_lists lists{};
   lists.active = units_lists;
   lists.touched = units_lists + e.n_units;
   lists.dormant = units_lists + 2 * static_cast<std::ptrdiff_t>(e.n_units);
+  lists.queued = units_lists + 3 * static_cast<std::ptrdiff_t>(e.n_units);
   lists.candidates = candidates;
   lists.block_candidates = candidates + n_exact;
   execution_context c{v,
