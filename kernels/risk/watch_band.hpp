@@ -9,8 +9,9 @@
 // monotone function of that asset's growth g in floating point too (a rounded
 // product and a rounded sum are monotone in their operands), so the set of float
 // g at which it is liquidatable is an interval: g < below for c > 0 (collateral
-// falls), g > above for c < 0 (debt rises). The bounds are found by bisection on
-// the float's bits, which order non-negative floats as their values, with the
+// falls), g > above for c < 0 (debt rises). The bounds are found next to the
+// quotient -M0 / c, else by bisection on the float's bits (which order
+// non-negative floats as their values), with the
 // margin computed as lending_scratch_test computes it: the band's answer is that
 // test's, bit for bit, and costs a comparison instead of a walk of the legs.
 
@@ -32,8 +33,19 @@ LEVRISK_HD LEVRISK_FORCEINLINE bool margin_holds(double fixed_margin, double coe
 }
 
 // Bits of the smallest non-negative float at which the margin holds, for a
-// coefficient > 0 (it holds at +inf).
+// coefficient > 0 (it holds at +inf): first the floats next to the quotient
+// -M0 / c, where the bound almost always lies, else bisection.
 LEVRISK_HD inline std::uint32_t lowest_holding_bits(double fixed_margin, double coefficient) {
+  const float estimate = static_cast<float>(-fixed_margin / coefficient);
+  if (estimate > 0.0f && estimate < HUGE_VALF) {
+    const std::uint32_t near = float_bits(estimate);
+    for (std::uint32_t b = near - 2; b <= near + 2; ++b) {
+      if (margin_holds(fixed_margin, coefficient, b) &&
+          !margin_holds(fixed_margin, coefficient, b - 1)) {
+        return b;
+      }
+    }
+  }
   std::uint32_t low = 0;
   std::uint32_t high = infinity_bits;
   while (low < high) {
@@ -48,8 +60,18 @@ LEVRISK_HD inline std::uint32_t lowest_holding_bits(double fixed_margin, double 
 }
 
 // Bits of the largest non-negative float at which the margin holds, for a
-// coefficient < 0 and a margin that holds at 0 (it fails at +inf).
+// coefficient < 0 and a margin that holds at 0 (it fails at +inf); as above.
 LEVRISK_HD inline std::uint32_t highest_holding_bits(double fixed_margin, double coefficient) {
+  const float estimate = static_cast<float>(-fixed_margin / coefficient);
+  if (estimate > 0.0f && estimate < HUGE_VALF) {
+    const std::uint32_t near = float_bits(estimate);
+    for (std::uint32_t b = near - 2; b <= near + 2; ++b) {
+      if (margin_holds(fixed_margin, coefficient, b) &&
+          !margin_holds(fixed_margin, coefficient, b + 1)) {
+        return b;
+      }
+    }
+  }
   std::uint32_t low = 0;
   std::uint32_t high = infinity_bits;
   while (high - low > 1) {
