@@ -87,7 +87,8 @@ class feedback_scratch {
     const execution_view& e = view.execution;
     if (e.feedback == 0) return;
     tracks_.assign(static_cast<std::size_t>(e.n_units), untouched_track(no_path));
-    lending_balance_.assign(2 * static_cast<std::size_t>(e.n_lending_legs), 0.0);
+    lending_balance_.assign(static_cast<std::size_t>(lending_scratch_doubles(e.n_lending_legs)),
+                            0.0);
     lists_.assign(static_cast<std::size_t>(unit_list_ints(e.n_units, view.exact.forms.n_units)), 0);
   }
   unit_track* tracks() { return tracks_.empty() ? nullptr : tracks_.data(); }

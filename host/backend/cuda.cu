@@ -95,7 +95,7 @@ __global__ void __launch_bounds__(gpu_max_threads_per_block)
       e.batch_perp_states + i * e.n_perp_units,
       e.batch_leg_scale + i * e.n_perp_legs,
       feedback ? e.batch_tracks + i * e.n_units : nullptr,
-      feedback ? e.batch_lending_balance + i * 2 * e.n_lending_legs : nullptr,
+      feedback ? e.batch_lending_balance + i * lending_scratch_doubles(e.n_lending_legs) : nullptr,
       feedback ? e.batch_lists + i * unit_list_ints(e.n_units, view.exact.forms.n_units) : nullptr};
   const std::uint64_t path = first_path + static_cast<std::uint64_t>(i);
   store_path<MaxAssets>(view, path, growth, x);

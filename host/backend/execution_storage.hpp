@@ -47,7 +47,9 @@ class execution_storage {
       const std::size_t n_units = plan_.units.size();
       tracks_.assign(static_cast<std::size_t>(max_batch_paths) * n_units, untouched_track(no_path));
       lending_balance_.assign(
-          static_cast<std::size_t>(max_batch_paths) * 2 * plan_.lending_legs.size(), 0.0);
+          static_cast<std::size_t>(max_batch_paths * lending_scratch_doubles(static_cast<int>(
+                                                         plan_.lending_legs.size()))),
+          0.0);
       lists_.assign(
           static_cast<std::size_t>(max_batch_paths *
                                    unit_list_ints(static_cast<int>(n_units),

@@ -40,7 +40,8 @@ std::int64_t feedback_scratch_bytes(const simulation_plan& plan) {
   if (!e.feedback()) return 0;
   const auto n_units = static_cast<int>(e.units.size());
   return bytes_of(n_units, sizeof(unit_track)) +
-         bytes_of(2 * static_cast<std::int64_t>(e.lending_legs.size()), sizeof(double)) +
+         bytes_of(lending_scratch_doubles(static_cast<int>(e.lending_legs.size())),
+                  sizeof(double)) +
          bytes_of(unit_list_ints(n_units, static_cast<int>(e.exact_units.size())), sizeof(int));
 }
 

@@ -120,27 +120,30 @@ struct watch_band {
 };
 
 // Valid only when `tag` names the pass being run, as perp_unit_state's `path`.
-// What every round reads of a listed unit comes first, in the track's first 40
+// What every round reads of a listed unit comes first, in the track's first 56
 // bytes: one cache line (the outcome behind it is read at executions only).
 struct unit_track {
   std::uint64_t tag;
   int phase;
   int due_step;
-  test_margin margin;    // kept for candidates too, whose tag says so
-  int tested_epoch;      // the epoch of the test that left `margin`
-  watch_band band;       // set at each execution of a lending account
+  test_margin margin;  // kept for candidates too, whose tag says so
+  int tested_epoch;    // the epoch of the test that left `margin`
+  watch_band band;     // set at each execution of a lending account
+  // Without a band, a lending account's margin as its unmoving legs' sum and
+  // n_terms moving terms at leg first_term on (store_terms).
+  int first_term;
+  int n_terms;
+  double fixed_margin;
   unit_outcome outcome;  // its figures on the pass so far
 };
 
 // A track that pass `tag` has not touched yet.
 LEVRISK_HD inline unit_track untouched_track(std::uint64_t tag) {
-  return unit_track{tag,
-                    phase_untouched,
-                    -1,
-                    test_margin{0.0f, 0.0f},
-                    stale_epoch,
-                    watch_band{-1, 0.0f, 0.0f},
-                    unit_outcome{}};
+  return unit_track{tag,         phase_untouched,
+                    -1,          test_margin{0.0f, 0.0f},
+                    stale_epoch, watch_band{-1, 0.0f, 0.0f},
+                    0,           0,
+                    0.0,         unit_outcome{}};
 }
 
 // Per-unit sums over paths: money[(unit * n_unit_money + m) * 2 + {0: sum, 1: squares}].
@@ -292,6 +295,11 @@ LEVRISK_HD inline int ledger_venue_doubles(int n_assets) {
 }
 LEVRISK_HD inline int ledger_step_doubles(int n_assets, int n_perp_venues) {
   return n_perp_venues * ledger_venue_doubles(n_assets);
+}
+// Doubles of one path's lending scratch: per leg its collateral and debt, then
+// per leg a watched account's moving term (watch_term, kernels/risk/watch_band.hpp).
+LEVRISK_HD LEVRISK_FORCEINLINE std::int64_t lending_scratch_doubles(int n_lending_legs) {
+  return 4 * static_cast<std::int64_t>(n_lending_legs);
 }
 LEVRISK_HD LEVRISK_FORCEINLINE std::int64_t unit_list_ints(int n_units, int n_exact_units) {
   return 4 * static_cast<std::int64_t>(n_units) + 2 * static_cast<std::int64_t>(n_exact_units);

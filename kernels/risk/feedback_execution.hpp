@@ -281,38 +281,27 @@ LEVRISK_HD inline void screen_candidates(const execution_context& c, bool oracle
   }
 }
 
-// Whether an open lending account can turn liquidatable at any trigger prices
-// inside the current block's box. With a band (kernels/risk/watch_band.hpp),
-// exactly, on the box widened by band_box_slack; else its margin's worst case
-// there (with the screen's relative margin for rounding).
+// A watched lending account's moving terms (store_terms) in the scratch.
+LEVRISK_HD LEVRISK_FORCEINLINE double* watch_terms_at(const execution_context& c, int first_leg) {
+  return c.lending_balance + 2 * static_cast<std::ptrdiff_t>(c.v.execution.n_lending_legs) +
+         2 * static_cast<std::ptrdiff_t>(first_leg);
+}
+
+// Whether a watched lending account can turn liquidatable at any trigger
+// prices inside the current block's box: by its band exactly, on the box
+// widened by band_box_slack, else by its terms' worst case there.
 template <int MaxAssets>
-LEVRISK_HD inline bool lending_may_trigger_in_box(const execution_context& c, int unit,
-                                                  const unit_track& t,
+LEVRISK_HD inline bool lending_may_trigger_in_box(const execution_context& c, const unit_track& t,
                                                   const feedback_state<MaxAssets>& st) {
-  if (t.band.asset >= 0) {
-    const int k = t.band.asset;
-    const float low = c.v.execution.asset_moves[k] == 0 ? 1.0f : st.block_low[k];
-    const float high = c.v.execution.asset_moves[k] == 0 ? 1.0f : st.block_high[k];
-    return band_triggers(t.band, low * (1.0f - band_box_slack)) ||
-           band_triggers(t.band, high * (1.0f + band_box_slack));
+  if (t.band.asset < 0) {
+    return terms_may_trigger_in_box(t.fixed_margin, watch_terms_at(c, t.first_term), t.n_terms,
+                                    st.block_low, st.block_high);
   }
-  const execution_view& e = c.v.execution;
-  const execution_unit& u = e.units[unit];
-  const lending_leg* legs = e.lending_legs + u.first_leg;
-  const double* balance = c.lending_balance + 2 * static_cast<std::ptrdiff_t>(u.first_leg);
-  double worst = 0.0;
-  double scale = 0.0;
-  for (int i = 0; i < u.n_legs; ++i) {
-    const double coefficient =
-        balance[2 * static_cast<std::ptrdiff_t>(i)] * legs[i].liquidation_threshold -
-        balance[2 * static_cast<std::ptrdiff_t>(i) + 1];
-    const int k = legs[i].asset;
-    const double low = e.asset_moves[k] == 0 ? 1.0 : static_cast<double>(st.block_low[k]);
-    const double high = e.asset_moves[k] == 0 ? 1.0 : static_cast<double>(st.block_high[k]);
-    worst += coefficient * (coefficient > 0.0 ? low : high);
-    scale += (coefficient > 0.0 ? coefficient : -coefficient) * high;
-  }
-  return worst < scale * screen_relative_margin;
+  const int k = t.band.asset;
+  const float low = c.v.execution.asset_moves[k] == 0 ? 1.0f : st.block_low[k];
+  const float high = c.v.execution.asset_moves[k] == 0 ? 1.0f : st.block_high[k];
+  return band_triggers(t.band, low * (1.0f - band_box_slack)) ||
+         band_triggers(t.band, high * (1.0f + band_box_slack));
 }
 
 // Lending accounts watched after a first execution that the block's box
@@ -328,7 +317,7 @@ LEVRISK_HD inline void sort_watched(const execution_context& c,
     const int unit = l.dormant[i];
     unit_track& t = c.tracks[unit];
     if (t.phase != phase_dormant) continue;  // woken since, and active again
-    if (lending_may_trigger_in_box(c, unit, t, st)) {
+    if (lending_may_trigger_in_box(c, t, st)) {
       t.phase = phase_watching;
       l.active[l.n_active++] = unit;
     } else {
@@ -342,7 +331,7 @@ LEVRISK_HD inline void sort_watched(const execution_context& c,
     const int unit = l.active[i];
     unit_track& t = c.tracks[unit];
     if (t.phase == phase_watching && !is_perp(c.v.execution.units[unit]) &&
-        !lending_may_trigger_in_box(c, unit, t, st)) {
+        !lending_may_trigger_in_box(c, t, st)) {
       t.phase = phase_dormant;
       t.tested_epoch = stale_epoch;  // not tested while dormant
       l.dormant[asleep++] = unit;
@@ -500,56 +489,13 @@ LEVRISK_HD inline void test_candidates(const execution_context& c, int step,
   l.n_block_candidates = kept;
 }
 
-// A lending account's margin at `growth` from its balances in the scratch: the
-// sign of lending_trigger_form_of's form (sum_i (collateral_i LT_i - debt_i) g_i,
-// the legs of unmoving assets at growth 1), and whether it has debt left.
-LEVRISK_HD inline unit_test lending_scratch_test(const execution_context& c,
-                                                 const execution_unit& u,
-                                                 const float* trigger_growth) {
-  const execution_view& e = c.v.execution;
-  const lending_leg* legs = e.lending_legs + u.first_leg;
-  const double* balance = c.lending_balance + 2 * static_cast<std::ptrdiff_t>(u.first_leg);
-  // The constant first, then the moving terms in leg order: the same sums, in
-  // the same order, as lending_liquidatable_at, hence the same answer.
-  double margin = 0.0;
-  double fixed_usd = 0.0;
-  bool has_debt = false;
-  for (int i = 0; i < u.n_legs; ++i) {
-    has_debt = has_debt || balance[2 * static_cast<std::ptrdiff_t>(i) + 1] > 0.0;
-    if (e.asset_moves[legs[i].asset] == 0) {
-      const double coefficient =
-          balance[2 * static_cast<std::ptrdiff_t>(i)] * legs[i].liquidation_threshold -
-          balance[2 * static_cast<std::ptrdiff_t>(i) + 1];
-      margin += coefficient;
-      fixed_usd += coefficient < 0.0 ? -coefficient : coefficient;
-    }
-  }
-  double moving_usd = 0.0;
-  for (int i = 0; i < u.n_legs; ++i) {
-    const double coefficient =
-        balance[2 * static_cast<std::ptrdiff_t>(i)] * legs[i].liquidation_threshold -
-        balance[2 * static_cast<std::ptrdiff_t>(i) + 1];
-    if (e.asset_moves[legs[i].asset] != 0 && coefficient != 0.0) {
-      const double term = coefficient * trigger_growth[legs[i].asset];
-      margin += term;
-      moving_usd += term < 0.0 ? -term : term;
-    }
-  }
-  // Without debt it cannot be liquidated until it changes.
-  return unit_test{has_debt && margin < 0.0, has_debt ? margin_of(margin, moving_usd, fixed_usd)
-                                                      : test_margin{HUGE_VALF, 0.0f}};
-}
-
-// Whether a unit followed after its first execution is liquidatable at the
-// trigger prices; a perp's margin is left out (-inf: never skipped by it).
-LEVRISK_HD inline unit_test watched_test(const execution_context& c, int unit,
-                                         const float* trigger_growth) {
-  const execution_unit& u = c.v.execution.units[unit];
-  if (is_perp(u)) {
-    return unit_test{perp_liquidatable(health_of(perp_view_of(c, unit), trigger_growth)),
-                     test_margin{-HUGE_VALF, 0.0f}};
-  }
-  return lending_scratch_test(c, u, trigger_growth);
+// Whether a watched lending account is liquidatable at `trigger_growth`: by its
+// band, else its terms (kernels/risk/watch_band.hpp; the full test's answers).
+LEVRISK_HD LEVRISK_FORCEINLINE bool watched_lending_triggers(const execution_context& c,
+                                                             const unit_track& t,
+                                                             const float* trigger_growth) {
+  if (t.band.asset >= 0) return band_triggers(t.band, trigger_growth[t.band.asset]);
+  return terms_trigger(t.fixed_margin, watch_terms_at(c, t.first_term), t.n_terms, trigger_growth);
 }
 
 // Watched units liquidatable at the trigger prices send a keeper. Those
@@ -566,8 +512,8 @@ LEVRISK_HD inline void test_watched(const execution_context& c, int step, const 
     unit_track& t = c.tracks[unit];
     if (t.phase != phase_watching || t.due_step >= step) continue;
     const int g = trigger_group(c, unit, st);
-    if (t.band.asset >= 0) {
-      if (band_triggers(t.band, st.trigger_growth[g][t.band.asset])) {
+    if (!is_perp(c.v.execution.units[unit])) {
+      if (watched_lending_triggers(c, t, st.trigger_growth[g])) {
         queue_unit(c, unit, step + c.v.execution.keeper_delay_steps);
       }
       continue;
@@ -576,16 +522,33 @@ LEVRISK_HD inline void test_watched(const execution_context& c, int step, const 
         may_skip(skips[g], c.v.execution.liquidating[unit], t.margin, t.tested_epoch)) {
       continue;
     }
-    const unit_test test = watched_test(c, unit, st.trigger_growth[g]);
-    t.margin = test.margin;
+    // A perp's margin is left out (-inf: never skipped by it).
+    const bool liquidatable =
+        perp_liquidatable(health_of(perp_view_of(c, unit), st.trigger_growth[g]));
+    t.margin = test_margin{-HUGE_VALF, 0.0f};
     t.tested_epoch = skips[g].epoch;
-    if (test.liquidatable) {
+    if (liquidatable) {
       queue_unit(c, unit, step + c.v.execution.keeper_delay_steps);
     }
   }
 }
 
 // --- executing -----------------------------------------------------------------
+
+// Keeps what a round tests of a lending account after a call: its band, else
+// its trigger form's terms (kernels/risk/watch_band.hpp).
+LEVRISK_HD inline void watch_lending(const execution_context& c, const execution_unit& u,
+                                     const lending_balances& b, unit_track& t) {
+  const lending_trigger_form f =
+      lending_trigger_form_of(c.v.execution, c.v.execution.lending_legs + u.first_leg, b);
+  bool has_debt = false;
+  for (int i = 0; i < b.n_legs; ++i) has_debt = has_debt || b.debt[i] > 0.0;
+  t.band = watch_band_of(f, has_debt);
+  t.first_term = u.first_leg;
+  t.fixed_margin = f.constant_usd;
+  t.n_terms = t.band.asset >= 0 ? 0 : f.n_terms;
+  if (t.n_terms > 0) store_terms(f, watch_terms_at(c, u.first_leg));
+}
 
 template <int MaxAssets>
 LEVRISK_HD inline void execute_lending_at(const execution_context& c, int unit, int step,
@@ -611,7 +574,7 @@ LEVRISK_HD inline void execute_lending_at(const execution_context& c, int unit, 
   }
   t.due_step = step;  // watched from the next step on
   t.phase = lending_closed(b) ? phase_closed : phase_watching;
-  t.band = watch_band_of(legs, u.n_legs, balance, e.asset_moves);
+  watch_lending(c, u, b, t);
 }
 
 template <int MaxAssets>

@@ -1,32 +1,38 @@
 #pragma once
-// A watched lending account's trigger as a band of one asset's growth factor.
+// A watched lending account's trigger, kept so that a round tests it without
+// its legs or balances.
 //
 // After a first call, the step-synchronous stage (kernels/risk/feedback_execution.hpp)
-// tests an open account at every round from its balances: liquidatable when it
-// has debt and its margin sum_i (collateral_i LT_i - debt_i) g_i is below zero,
-// the legs of unmoving assets at growth 1 (lending_scratch_test). When only one
-// leg's asset moves (with a nonzero coefficient c), the margin is M0 + c g, a
-// monotone function of that asset's growth g in floating point too (a rounded
-// product and a rounded sum are monotone in their operands), so the set of float
-// g at which it is liquidatable is an interval: g < below for c > 0 (collateral
-// falls), g > above for c < 0 (debt rises). The bounds are found next to the
-// quotient -M0 / c, else by bisection on the float's bits (which order
-// non-negative floats as their values), with the
-// margin computed as lending_scratch_test computes it: the band's answer is that
-// test's, bit for bit, and costs a comparison instead of a walk of the legs.
+// tests an open account at every round: liquidatable when it has debt and its
+// margin sum_i (collateral_i LT_i - debt_i) g_i is below zero, the legs of
+// unmoving assets at growth 1, summed as lending_liquidatable_at sums it (the
+// unmoving legs first, then the moving terms, in leg order), so that the
+// stage's trigger and the execution's test agree.
+//
+// When only one leg's asset moves (with a nonzero coefficient c), the margin
+// is M0 + c g, a monotone function of that asset's growth g in floating point
+// too (a rounded product and a rounded sum are monotone in their operands), so
+// the set of float g at which it is liquidatable is an interval: g < below for
+// c > 0 (collateral falls), g > above for c < 0 (debt rises): a band. Its bounds
+// are found next to the quotient -M0 / c, else by bisection on the float's bits
+// (which order non-negative floats as their values), with the margin summed as
+// above: the band's answer is the sum's, bit for bit, for one comparison.
+// An account with more moving legs keeps the sum's terms instead.
 
 #include <cmath>
 #include <cstdint>
 
 #include "kernels/common.hpp"
+#include "kernels/risk/execution.hpp"
 #include "kernels/risk/execution_view.hpp"
 #include "kernels/risk/lending_liquidation.hpp"
+#include "kernels/risk/screen.hpp"
 
 namespace levrisk {
 
 constexpr std::uint32_t infinity_bits = 0x7f800000u;  // +inf, above every finite float's bits
 
-// The margin at growth g of the one moving leg, summed as lending_scratch_test sums it.
+// Whether the margin at growth g of the one moving leg is not negative.
 LEVRISK_HD LEVRISK_FORCEINLINE bool margin_holds(double fixed_margin, double coefficient,
                                                  std::uint32_t growth_bits) {
   return fixed_margin + coefficient * static_cast<double>(bits_float(growth_bits)) >= 0.0;
@@ -89,35 +95,17 @@ LEVRISK_HD LEVRISK_FORCEINLINE watch_band never_liquidatable(int asset) {
   return watch_band{asset, -HUGE_VALF, HUGE_VALF};
 }
 
-// The band of an account with legs `legs[0, n_legs)` at balances `balance`
-// (collateral, debt per leg, USD at the snapshot's prices); asset -1 when more
-// than one moving leg has a nonzero coefficient.
-LEVRISK_HD inline watch_band watch_band_of(const lending_leg* legs, int n_legs,
-                                           const double* balance, const int* asset_moves) {
-  double fixed_margin = 0.0;
-  double coefficient = 0.0;
-  int moving_asset = -1;
-  int n_moving = 0;
-  bool has_debt = false;
-  for (int i = 0; i < n_legs; ++i) {
-    const double collateral = balance[2 * static_cast<std::ptrdiff_t>(i)];
-    const double debt = balance[2 * static_cast<std::ptrdiff_t>(i) + 1];
-    has_debt = has_debt || debt > 0.0;
-    const double leg_coefficient = collateral * legs[i].liquidation_threshold - debt;
-    if (asset_moves[legs[i].asset] == 0) {
-      fixed_margin += leg_coefficient;
-    } else if (leg_coefficient != 0.0) {
-      coefficient = leg_coefficient;
-      moving_asset = legs[i].asset;
-      ++n_moving;
-    }
-  }
-  const int asset = n_moving == 1 ? moving_asset : legs[0].asset;
+// The band of an account's trigger form (lending_trigger_form_of); asset -1
+// when more than one moving leg has a nonzero coefficient.
+LEVRISK_HD inline watch_band watch_band_of(const lending_trigger_form& f, bool has_debt) {
+  const int asset = f.n_terms == 1 ? f.asset[0] : 0;
   if (!has_debt) return never_liquidatable(asset);
-  if (n_moving > 1) return watch_band{-1, 0.0f, 0.0f};
-  if (n_moving == 0) {
+  if (f.n_terms > 1) return watch_band{-1, 0.0f, 0.0f};
+  const double fixed_margin = f.constant_usd;
+  if (f.n_terms == 0) {
     return fixed_margin < 0.0 ? watch_band{asset, HUGE_VALF, HUGE_VALF} : never_liquidatable(asset);
   }
+  const double coefficient = f.coefficient_usd[0];
   if (coefficient > 0.0) {
     return watch_band{asset, bits_float(lowest_holding_bits(fixed_margin, coefficient)), HUGE_VALF};
   }
@@ -128,6 +116,43 @@ LEVRISK_HD inline watch_band watch_band_of(const lending_leg* legs, int n_legs,
 // Whether growth factor `growth` of the band's asset liquidates the account.
 LEVRISK_HD LEVRISK_FORCEINLINE bool band_triggers(const watch_band& band, float growth) {
   return growth < band.below || growth > band.above;
+}
+
+// An account with more than one moving asset keeps its form's terms, in its
+// order, as {coefficient, asset} pairs of doubles in `terms`; the constant
+// is kept beside them (unit_track::fixed_margin).
+LEVRISK_HD inline void store_terms(const lending_trigger_form& f, double* terms) {
+  for (int t = 0; t < f.n_terms; ++t, terms += 2) {
+    terms[0] = f.coefficient_usd[t];
+    terms[1] = static_cast<double>(f.asset[t]);
+  }
+}
+
+// Whether the terms' margin is negative at growth factors `growth`: the sum
+// of lending_liquidatable_at, in its order, hence its answer.
+LEVRISK_HD inline bool terms_trigger(double fixed_margin, const double* terms, int n_terms,
+                                     const float* growth) {
+  double margin = fixed_margin;
+  for (int j = 0; j < n_terms; ++j, terms += 2) {
+    margin += terms[0] * growth[static_cast<int>(terms[1])];
+  }
+  return margin < 0.0;
+}
+
+// Whether the terms' margin can be negative anywhere in the box [low, high]
+// of growth factors: its worst case there, less the screens' relative
+// allowance for rounding (screen_relative_margin) of the terms' magnitude.
+LEVRISK_HD inline bool terms_may_trigger_in_box(double fixed_margin, const double* terms,
+                                                int n_terms, const float* low, const float* high) {
+  double worst = fixed_margin;
+  double scale = fixed_margin < 0.0 ? -fixed_margin : fixed_margin;
+  for (int j = 0; j < n_terms; ++j, terms += 2) {
+    const double coefficient = terms[0];
+    const int k = static_cast<int>(terms[1]);
+    worst += coefficient * static_cast<double>(coefficient > 0.0 ? low[k] : high[k]);
+    scale += (coefficient > 0.0 ? coefficient : -coefficient) * static_cast<double>(high[k]);
+  }
+  return worst < scale * screen_relative_margin;
 }
 
 }  // namespace levrisk

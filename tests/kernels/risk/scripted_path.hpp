@@ -171,7 +171,9 @@ class scripted_path {
   execution_scratch scratch() {
     leg_scale_.resize(perp_legs.size(), 1.0);
     tracks_.assign(units_.size(), untouched_track(no_path));
-    lending_balance_.assign(2 * lending_legs.size(), 0.0);
+    lending_balance_.assign(
+        static_cast<std::size_t>(lending_scratch_doubles(static_cast<int>(lending_legs.size()))),
+        0.0);
     lists_.assign(static_cast<std::size_t>(unit_list_ints(static_cast<int>(units_.size()), 0)), 0);
     return execution_scratch{ledger_.data(),    suffix_.data(), perp_states_.data(),
                              leg_scale_.data(), tracks_.data(), lending_balance_.data(),

@@ -1,12 +1,15 @@
-// watch_band_of (kernels/risk/watch_band.hpp) against the margin it stands
-// for, computed directly as the step-synchronous stage's lending test sums it
-// (sum of the unmoving legs' coefficients, then the moving leg's coefficient
-// times the growth factor, in double): at random growth factors and at the
-// floats next to each bound, on random accounts of one to three legs.
+// A watched lending account's band and terms (kernels/risk/watch_band.hpp)
+// against the margin they stand for, computed directly (the unmoving legs'
+// coefficients summed, then each moving leg's coefficient times its growth
+// factor, in double, in leg order): bands at random growth factors and at the
+// floats next to each bound, terms at random growth factors and over random
+// boxes, on random accounts of one to three legs.
 
 #include "kernels/risk/watch_band.hpp"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include <cmath>
 #include <random>
@@ -36,9 +39,37 @@ bool liquidatable_at(const account& a, const int* asset_moves, float g) {
   return has_debt && margin < 0.0;
 }
 
+lending_trigger_form form_of(const account& a, const int* asset_moves) {
+  execution_view e{};
+  e.asset_moves = asset_moves;
+  lending_balances b{};
+  b.n_legs = static_cast<int>(a.legs.size());
+  for (std::size_t i = 0; i < a.legs.size(); ++i) {
+    b.collateral[i] = a.balance[2 * i];
+    b.debt[i] = a.balance[2 * i + 1];
+  }
+  return lending_trigger_form_of(e, a.legs.data(), b);
+}
+
+bool has_debt(const account& a) {
+  for (std::size_t i = 0; i < a.legs.size(); ++i) {
+    if (a.balance[2 * i + 1] > 0.0) return true;
+  }
+  return false;
+}
+
+// The margin's sign with every leg's asset moving, at per-asset growth g.
+bool liquidatable_at3(const account& a, const float* g) {
+  double margin = 0.0;
+  for (std::size_t i = 0; i < a.legs.size(); ++i) {
+    const double c = a.balance[2 * i] * a.legs[i].liquidation_threshold - a.balance[2 * i + 1];
+    if (c != 0.0) margin += c * g[a.legs[i].asset];
+  }
+  return has_debt(a) && margin < 0.0;
+}
+
 watch_band band_of(const account& a, const int* asset_moves) {
-  return watch_band_of(a.legs.data(), static_cast<int>(a.legs.size()), a.balance.data(),
-                       asset_moves);
+  return watch_band_of(form_of(a, asset_moves), has_debt(a));
 }
 
 // Asset 0 moves, assets 1 and 2 (stablecoins) do not.
@@ -113,6 +144,53 @@ TEST(WatchBand, RandomAccountsAgreeWithTheLendingTestEverywhere) {
     }
   }
   EXPECT_EQ(with_band, 4000);
+}
+
+// Accounts with every leg's asset moving: terms, no band; their sum is the
+// margin at any prices, and a box any of whose prices liquidates is never
+// cleared by the box test.
+TEST(WatchTerms, MultiAssetAccountsKeepTheirMarginAndTheBoxTestIsConservative) {
+  const int all_move[3] = {1, 1, 1};
+  std::mt19937_64 generator(20261204);
+  std::uniform_real_distribution<double> usd(0.0, 1e6);
+  std::uniform_real_distribution<double> threshold(0.5, 0.95);
+  std::uniform_real_distribution<float> log_growth(-1.0f, 1.0f);
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+  int triggered_boxes = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    account a;
+    for (int i = 0; i < 3; ++i) {
+      a.legs.push_back({i, 0.0, 0.0, threshold(generator), 0.05});
+      a.balance.push_back(usd(generator));
+      a.balance.push_back(usd(generator));
+    }
+    const lending_trigger_form f = form_of(a, all_move);
+    ASSERT_EQ(watch_band_of(f, true).asset, -1);
+    std::vector<double> terms(2 * static_cast<std::size_t>(f.n_terms));
+    store_terms(f, terms.data());
+    float low[3];
+    float high[3];
+    for (int k = 0; k < 3; ++k) {
+      const float a_growth = std::exp(log_growth(generator));
+      const float b_growth = std::exp(log_growth(generator));
+      low[k] = std::min(a_growth, b_growth);
+      high[k] = std::max(a_growth, b_growth);
+    }
+    const bool may_trigger =
+        terms_may_trigger_in_box(f.constant_usd, terms.data(), f.n_terms, low, high);
+    for (int j = 0; j < 20; ++j) {
+      float g[3];
+      for (int k = 0; k < 3; ++k) g[k] = low[k] + unit(generator) * (high[k] - low[k]);
+      const bool liquidatable = liquidatable_at3(a, g);
+      ASSERT_EQ(terms_trigger(f.constant_usd, terms.data(), f.n_terms, g), liquidatable)
+          << "trial " << trial;
+      if (liquidatable) {
+        ASSERT_TRUE(may_trigger) << "trial " << trial;
+        ++triggered_boxes;
+      }
+    }
+  }
+  EXPECT_GT(triggered_boxes, 100) << "the trials should reach liquidatable prices";
 }
 
 }  // namespace
