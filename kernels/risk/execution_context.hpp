@@ -72,8 +72,9 @@ struct execution_scratch {
   perp_unit_state* perp_states;  // n_perp_units, path == no_path at first
   double* leg_scale;             // n_perp_legs
   unit_track* tracks;            // n_units, tag == no_path at first
-  double* lending_balance;       // lending_scratch_doubles: collateral, debt at the snapshot's prices; watch terms
-  int* lists;                    // unit_list_ints(n_units, n_exact_units)
+  double* lending_balance;  // lending_scratch_doubles: collateral, debt at the snapshot's prices;
+                            // watch terms
+  int* lists;               // unit_list_ints(n_units, n_exact_units)
 };
 
 struct execution_context {
