@@ -111,8 +111,8 @@ constexpr int stale_epoch = -2147483647 - 1;
 
 // A watched lending account's trigger as a band of one asset's growth factor
 // (kernels/risk/watch_band.hpp): liquidatable exactly when that factor is below
-// `below` or above `above`. asset < 0: no such band (a perp, or an account
-// whose margin moves with more than one asset), tested in full.
+// `below` or above `above`. asset < 0: no such band (a perp, tested in full,
+// or an account whose margin moves with more than one asset, kept as terms).
 struct watch_band {
   int asset;
   float below;
