@@ -32,7 +32,7 @@ class execution_storage {
         depth_usd_(plan.execution.depth_usd),
         asset_moves_(plan.execution.asset_moves),
         liquidating_(plan.execution.liquidating),
-        safe_box_(plan.execution.safe_box),
+        safe_boxes_(plan.execution.safe_boxes),
         oracle_rules_(plan.execution.oracle.rules),
         oracle_feeds_(plan.execution.oracle.feeds) {
     if (!plan_.enabled) return;
@@ -83,7 +83,7 @@ class execution_storage {
     v.step0_units = Memory::raw(step0_units_);
     v.asset_moves = Memory::raw(asset_moves_);
     v.liquidating = Memory::raw(liquidating_);
-    v.safe_box = Memory::raw(safe_box_);
+    v.safe_boxes = Memory::raw(safe_boxes_);
     v.n_step0_units = static_cast<int>(plan_.step0_units.size());
     v.first_perp_unit = plan_.first_perp_unit;
     v.n_perp_units = plan_.n_perp_units();
@@ -146,7 +146,7 @@ class execution_storage {
   buffer<Memory, double> depth_usd_;
   buffer<Memory, int> asset_moves_;
   buffer<Memory, price_moves> liquidating_;
-  buffer<Memory, float> safe_box_;
+  buffer<Memory, safe_box> safe_boxes_;
   buffer<Memory, money_tally> money_;
   buffer<Memory, tally_t> counts_;
   buffer<Memory, double> totals_;

@@ -11,6 +11,7 @@
 
 #include "common/error.hpp"
 #include "kernels/risk/health_form.hpp"
+#include "kernels/risk/safe_box.hpp"
 #include "kernels/risk/screen.hpp"
 #include "kernels/risk/trigger_moves.hpp"
 
@@ -223,62 +224,14 @@ void set_liquidating_moves(const multi_unit_plan& multi, execution_plan& e) {
   }
 }
 
-// Whether no prices with every asset's growth factor in a box can liquidate a unit.
-class box_test {
- public:
-  box_test(const multi_unit_plan& multi, int n_assets)
-      : forms_{multi.n_units(), multi.term_offset.data(), multi.terms.data(),
-               multi.numerator_const_usd.data(), multi.denominator_const_usd.data()},
-        low_(static_cast<std::size_t>(n_assets)),
-        high_(static_cast<std::size_t>(n_assets)) {}
-
-  bool safe(int m, float low, float high) {
-    std::fill(low_.begin(), low_.end(), low);
-    std::fill(high_.begin(), high_.end(), high);
-    return !box_may_liquidate(health_worst_case(forms_, m, low_.data(), high_.data()));
-  }
-
- private:
-  health_forms_view forms_;
-  std::vector<float> low_;
-  std::vector<float> high_;
-};
-
-// Each multi-asset unit's widest box [1 - d, 1 + d] (execution_view::safe_box),
-// by bisection on d; by the worst case's monotonicity any box inside it is safe.
-// Its side that no term reads is unbounded.
+// Each multi-asset unit's safe box (kernels/risk/safe_box.hpp).
 void set_safe_boxes(const multi_unit_plan& multi, int n_assets, execution_plan& e) {
-  box_test test(multi, n_assets);
-  e.safe_box.assign(2 * static_cast<std::size_t>(multi.n_units()), 0.0f);
-  for (int m = 0; m < multi.n_units(); ++m) {
-    float* box = e.safe_box.data() + 2 * static_cast<std::ptrdiff_t>(m);
-    box[0] = 2.0f;  // empty
-    box[1] = 0.0f;
-    bool moving = true;
-    price_moves liquidating{0u, 0u};
-    for (int t = multi.term_offset[static_cast<std::size_t>(m)];
-         t < multi.term_offset[static_cast<std::size_t>(m) + 1]; ++t) {
-      const health_term& term = multi.terms[static_cast<std::size_t>(t)];
-      moving = moving && e.asset_moves[static_cast<std::size_t>(term.asset)] != 0;
-      liquidating = either(liquidating, liquidating_moves(term));
-    }
-    // The screens bound moving assets only; 0 is never safe at the snapshot.
-    if (!moving || !test.safe(m, 1.0f, 1.0f)) continue;
-    double safe = 0.0;
-    double unsafe = 1.0;
-    for (int i = 0; i < 24; ++i) {
-      const double d = 0.5 * (safe + unsafe);
-      if (test.safe(m, static_cast<float>(1.0 - d), static_cast<float>(1.0 + d))) {
-        safe = d;
-      } else {
-        unsafe = d;
-      }
-    }
-    // The worst case reads a box's low end only for the terms a fall
-    // liquidates, and its high end only for those a rise does.
-    box[0] = liquidating.falls == 0u ? 0.0f : static_cast<float>(1.0 - safe);
-    box[1] = liquidating.rises == 0u ? HUGE_VALF : static_cast<float>(1.0 + safe);
-  }
+  const health_forms_view forms{multi.n_units(), multi.term_offset.data(), multi.terms.data(),
+                                multi.numerator_const_usd.data(),
+                                multi.denominator_const_usd.data()};
+  e.safe_boxes.clear();
+  e.safe_boxes.reserve(static_cast<std::size_t>(multi.n_units()));
+  for (int m = 0; m < multi.n_units(); ++m) e.safe_boxes.push_back(safe_box_of(forms, m, n_assets));
 }
 
 }  // namespace

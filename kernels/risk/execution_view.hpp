@@ -11,6 +11,7 @@
 #include "kernels/risk/oracle.hpp"
 #include "kernels/risk/perp_liquidation.hpp"
 #include "kernels/risk/price_impact.hpp"
+#include "kernels/risk/safe_box.hpp"
 #include "kernels/risk/trigger_moves.hpp"
 
 namespace levrisk {
@@ -230,10 +231,9 @@ struct execution_view {
   // Per unit, the price moves that can liquidate it (trigger_moves.hpp): its
   // legs', and a multi-asset unit's health form's.
   const price_moves* liquidating;
-  // Per multi-asset unit, {low, high}: a box of prices whose every moving
-  // asset's growth factor lies in [low, high] cannot liquidate it
-  // (health_worst_case, box_may_liquidate); low > high when none can.
-  const float* safe_box;
+  // Per multi-asset unit, the box of growth factors that cannot liquidate it
+  // (kernels/risk/safe_box.hpp).
+  const safe_box* safe_boxes;
   int n_step0_units;
   int first_perp_unit;  // units [first_perp_unit, first_perp_unit + n_perp_units) are perps
   int n_perp_units;

@@ -48,6 +48,8 @@ namespace levrisk {
 
 // How far a multiplier may first move before the multi-asset units are screened again.
 constexpr double screen_multiplier_slack = 0.02;
+// How far a multiplier may move within a block before its candidates are screened again.
+constexpr double block_multiplier_slack = 0.005;
 // Steps of a block, over whose price box the candidates are screened again.
 constexpr int screen_block_steps = 16;
 // The relative widening of a block's box before a band is held against it: the
@@ -91,6 +93,8 @@ struct feedback_state {
   double screen_low[MaxAssets];  // the multipliers' range the candidates were screened for
   double screen_high[MaxAssets];
   double screen_slack[MaxAssets];  // the band's width beyond the multipliers seen
+  double block_multiplier_low[MaxAssets];  // the multipliers' range the block was screened for
+  double block_multiplier_high[MaxAssets];
   float stored_low[MaxAssets];     // the stored prices' box
   float stored_high[MaxAssets];
   float box_low[MaxAssets];  // the box of trigger prices of the last whole-path screen
@@ -227,29 +231,10 @@ LEVRISK_HD LEVRISK_FORCEINLINE void prefetch_candidate_ahead(const execution_con
   }
 }
 
-// The lowest and highest growth factor a box gives a moving asset, and the
-// snapshot's 1, which every unit's safe box holds (execution_view::safe_box).
-struct box_span {
-  float low;
-  float high;
-};
-
-LEVRISK_HD inline box_span span_of(const execution_view& e, int n_assets, const float* low,
-                                   const float* high) {
-  box_span s{1.0f, 1.0f};
-  for (int k = 0; k < n_assets; ++k) {
-    if (e.asset_moves[k] == 0) continue;
-    s.low = low[k] < s.low ? low[k] : s.low;
-    s.high = high[k] > s.high ? high[k] : s.high;
-  }
-  return s;
-}
-
-// Whether multi-asset unit m is safe in the box: no worst case needed.
-LEVRISK_HD LEVRISK_FORCEINLINE bool safe_inside(const execution_view& e, int m,
-                                                const box_span& span) {
-  const float* safe = e.safe_box + 2 * static_cast<std::ptrdiff_t>(m);
-  return span.low >= safe[0] && span.high <= safe[1];
+// Whether the box [low, high] of growth factors cannot liquidate multi-asset unit m.
+LEVRISK_HD LEVRISK_FORCEINLINE bool safe_inside(const execution_view& e, int m, const float* low,
+                                                const float* high) {
+  return box_is_safe(e.safe_boxes[m], low, high);
 }
 
 // The multi-asset units not yet candidates whose worst case over the box of
@@ -267,10 +252,9 @@ LEVRISK_HD inline void screen_candidates(const execution_context& c, bool oracle
     high[k] = st.stored_high[k] * static_cast<float>(st.screen_high[k]);
     if (oracle) widen_to_oracles(c, st, true, k, low[k], high[k]);
   }
-  const box_span span = span_of(e, c.rows.n_assets, low, high);
   const health_forms_view& forms = c.v.exact.forms;
   for (int m = 0; m < forms.n_units; ++m) {
-    if (safe_inside(e, m, span)) continue;
+    if (safe_inside(e, m, low, high)) continue;
     const int unit = e.exact_units[m];
     const std::uint64_t tag = c.tracks[unit].tag;
     if (tag == c.path || tag == candidate_tag(c.path)) continue;
@@ -359,9 +343,17 @@ LEVRISK_HD inline void rescreen_if_moved(const execution_context& c, const store
     st.screen_high[k] = (m > st.screen_high[k] ? m : st.screen_high[k]) * (1.0 + slack);
     outside = true;
   }
-  if (!outside) return;
-  screen_candidates(c, oracle, st);
-  screen_block(c, stored, step, oracle, st);
+  if (outside) {
+    screen_candidates(c, oracle, st);
+    screen_block(c, stored, step, oracle, st);
+    return;
+  }
+  for (int k = 0; k < c.rows.n_assets; ++k) {
+    const double m = st.multiplier[k];
+    if (m >= st.block_multiplier_low[k] && m <= st.block_multiplier_high[k]) continue;
+    screen_block(c, stored, step, oracle, st);
+    return;
+  }
 }
 
 // The candidates the box of trigger prices over steps [from, block_end] cannot
@@ -385,8 +377,14 @@ LEVRISK_HD inline void block_box(const execution_context& c, const stored_rows& 
     }
   }
   for (int k = 0; k < n; ++k) {
-    low[k] *= static_cast<float>(st.screen_low[k]);
-    high[k] *= static_cast<float>(st.screen_high[k]);
+    // The multipliers' range for the block: near the multiplier now, inside the screened range.
+    const double slack = c.v.execution.asset_moves[k] != 0 ? block_multiplier_slack : 0.0;
+    const double m_low = st.multiplier[k] * (1.0 - slack);
+    const double m_high = st.multiplier[k] * (1.0 + slack);
+    st.block_multiplier_low[k] = m_low > st.screen_low[k] ? m_low : st.screen_low[k];
+    st.block_multiplier_high[k] = m_high < st.screen_high[k] ? m_high : st.screen_high[k];
+    low[k] *= static_cast<float>(st.block_multiplier_low[k]);
+    high[k] *= static_cast<float>(st.block_multiplier_high[k]);
     if (oracle) widen_to_oracles(c, st, false, k, low[k], high[k]);
   }
 }
@@ -397,7 +395,6 @@ LEVRISK_HD inline void screen_block(const execution_context& c, const stored_row
   block_box(c, stored, from, oracle, st);
   const float* low = st.block_low;
   const float* high = st.block_high;
-  const box_span span = span_of(c.v.execution, c.rows.n_assets, low, high);
   unit_lists& l = *c.lists;
   l.n_block_candidates = 0;
   int kept = 0;
@@ -406,7 +403,7 @@ LEVRISK_HD inline void screen_block(const execution_context& c, const stored_row
     const int m = l.candidates[i];
     if (touched(c, c.v.execution.exact_units[m])) continue;
     l.candidates[kept++] = m;
-    if (!safe_inside(c.v.execution, m, span) &&
+    if (!safe_inside(c.v.execution, m, low, high) &&
         box_may_liquidate(health_worst_case(c.v.exact.forms, m, low, high))) {
       l.block_candidates[l.n_block_candidates++] = m;
     } else {
@@ -731,9 +728,12 @@ LEVRISK_HD inline void begin_pass(const execution_context& c, const stored_rows&
   const int n = c.rows.n_assets;
   for (int k = 0; k < n; ++k) {
     st.multiplier[k] = st.lowest_multiplier[k] = 1.0;
-    st.screen_slack[k] = screen_multiplier_slack;
-    st.screen_low[k] = 1.0 - screen_multiplier_slack;
-    st.screen_high[k] = 1.0 + screen_multiplier_slack;
+    // A price the model holds fixed is never impacted (apply_permanent_impact):
+    // its multiplier stays 1.
+    const double slack = c.v.execution.asset_moves[k] != 0 ? screen_multiplier_slack : 0.0;
+    st.screen_slack[k] = slack;
+    st.screen_low[k] = 1.0 - slack;
+    st.screen_high[k] = 1.0 + slack;
     st.stored_low[k] = st.stored_high[k] = 1.0f;
     st.sold_before[k] = st.bought_before[k] = 0.0;
   }

@@ -44,6 +44,15 @@ LEVRISK_HD LEVRISK_FORCEINLINE std::uint32_t asset_bit(int asset) {
   return 1u << static_cast<unsigned>(asset);
 }
 
+// The lowest asset whose bit is set in `bits` (not 0).
+LEVRISK_HD LEVRISK_FORCEINLINE int lowest_asset(std::uint32_t bits) {
+#if defined(__CUDA_ARCH__)
+  return __ffs(static_cast<int>(bits)) - 1;
+#else
+  return __builtin_ctz(bits);
+#endif
+}
+
 LEVRISK_HD LEVRISK_FORCEINLINE price_moves either(const price_moves& a, const price_moves& b) {
   return price_moves{a.falls | b.falls, a.rises | b.rises};
 }
