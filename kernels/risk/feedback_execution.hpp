@@ -358,7 +358,7 @@ LEVRISK_HD inline void rescreen_if_moved(const execution_context& c, const store
 
 // The candidates the box of trigger prices over steps [from, block_end] cannot
 // clear: the stored prices of those steps (and of the steps an oracle reads)
-// times the multipliers' screened range; with oracles, their current prices
+// times the block's multiplier range (block_box); with oracles, their current prices
 // and their feeds' largest errors too.
 // The box of trigger prices over steps [from, block_end] (screen_block).
 template <int MaxAssets>
