@@ -28,7 +28,7 @@ struct execution_plan {
   std::vector<double> depth_usd;         // per asset
   std::vector<int> asset_moves;          // per asset: 0 when the model holds its price fixed
   std::vector<price_moves> liquidating;  // per unit (execution_view::liquidating)
-  std::vector<safe_box> safe_boxes;     // per multi-asset unit (execution_view::safe_boxes)
+  std::vector<safe_box> safe_boxes;      // per multi-asset unit (execution_view::safe_boxes)
   // Lending protocols first, then perp exchanges from first_perp_venue on.
   std::vector<venue_rules> venues;
   std::vector<std::string> venue_ids;  // the snapshot's, in the same order

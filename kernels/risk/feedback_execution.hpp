@@ -92,10 +92,10 @@ struct feedback_state {
   double lowest_multiplier[MaxAssets];
   double screen_low[MaxAssets];  // the multipliers' range the candidates were screened for
   double screen_high[MaxAssets];
-  double screen_slack[MaxAssets];  // the band's width beyond the multipliers seen
+  double screen_slack[MaxAssets];          // the band's width beyond the multipliers seen
   double block_multiplier_low[MaxAssets];  // the multipliers' range the block was screened for
   double block_multiplier_high[MaxAssets];
-  float stored_low[MaxAssets];     // the stored prices' box
+  float stored_low[MaxAssets];  // the stored prices' box
   float stored_high[MaxAssets];
   float box_low[MaxAssets];  // the box of trigger prices of the last whole-path screen
   float box_high[MaxAssets];
